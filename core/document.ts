@@ -1,0 +1,59 @@
+/**
+ * The indexer ↔ server contract: one engine document per section passage.
+ * Bump SCHEMA_VERSION when the shape changes; the indexer then re-sends every chunk.
+ */
+export const SCHEMA_VERSION = 1;
+
+export interface Article {
+  /** Stable, engine-safe id ([A-Za-z0-9_-]); see indexer/identity.ts for the rule. */
+  id: string;
+  title: string;
+  /** Canonical url; articles without one get the server's reader page `/articles/<id>`. */
+  url: string;
+  /** ISO date `YYYY-MM-DD`, when known. */
+  date: string | undefined;
+  tags: string[];
+  place: string | undefined;
+  agency: string | undefined;
+  /** The «Источник: …» line, when the article has one. */
+  source: string | undefined;
+  /** Where the article came from (path, path:line), for error messages and reports. */
+  origin: string;
+  sections: Section[];
+}
+
+export interface Section {
+  title: string;
+  /** Position in the article, 0 = lead. */
+  index: number;
+  /** Fragment id, unique within the article, readable for Cyrillic. */
+  anchor: string;
+  paragraphs: string[];
+}
+
+export interface ChunkDocument {
+  id: string;
+  schemaVersion: number;
+  articleId: string;
+  articleTitle: string;
+  articleUrl: string;
+  date: string | null;
+  /** Unix seconds of `date`, for sorting and range filters; null when undated. */
+  dateTs: number | null;
+  year: number | null;
+  tags: string[];
+  place: string | null;
+  agency: string | null;
+  source: string | null;
+  sectionTitle: string;
+  sectionIndex: number;
+  sectionAnchor: string;
+  passage: number;
+  text: string;
+  /** Content hash of everything above: equal hash ⇒ nothing to send. */
+  hash: string;
+}
+
+/** Fields the indexer reads back to decide what changed. */
+export const DIFF_FIELDS = ['id', 'articleId', 'hash'] as const;
+export type ChunkFingerprint = Pick<ChunkDocument, (typeof DIFF_FIELDS)[number]>;

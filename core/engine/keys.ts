@@ -1,0 +1,39 @@
+import { createHash } from 'node:crypto';
+import type { Engine } from './client.js';
+import { toEngineError } from './client.js';
+
+/**
+ * The search-only key the public server uses: `actions: ["search"]` on this one index, so that a
+ * leaked key can neither write nor read another index (meilisearch-facts §3). Its uid is derived
+ * from the index name, so every start finds the same key instead of piling up new ones.
+ */
+export async function ensureSearchKey(masterEngine: Engine, indexUid: string): Promise<string> {
+  const uid = uuidFromName(`news-search:search-key:${indexUid}`);
+  try {
+    const existing = await masterEngine.getKey(uid).catch((error: unknown) => {
+      if ((error as { cause?: { code?: string } }).cause?.code === 'api_key_not_found') return undefined;
+      throw error;
+    });
+    if (existing) return existing.key;
+    const created = await masterEngine.createKey({
+      uid,
+      name: `news-search ${indexUid} (search only)`,
+      description: 'Used by the public search proxy; can only search this index.',
+      actions: ['search'],
+      indexes: [indexUid],
+      expiresAt: null,
+    });
+    return created.key;
+  } catch (error) {
+    throw toEngineError(error, 'creating the search-only API key');
+  }
+}
+
+/** A deterministic RFC 4122 version-5-style UUID. */
+function uuidFromName(name: string): string {
+  const hex = createHash('sha1').update(name).digest('hex').slice(0, 32).split('');
+  hex[12] = '5';
+  hex[16] = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+  const h = hex.join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}

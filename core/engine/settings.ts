@@ -1,0 +1,63 @@
+import type { Settings } from 'meilisearch';
+import type { Engine } from './client.js';
+import { toEngineError } from './client.js';
+
+/** The index settings, as data. Searchable attributes are in priority order. */
+export const INDEX_SETTINGS = {
+  searchableAttributes: ['articleTitle', 'sectionTitle', 'text'],
+  displayedAttributes: ['*'],
+  filterableAttributes: ['articleId', 'date', 'dateTs', 'year', 'tags'],
+  sortableAttributes: ['dateTs'],
+  localizedAttributes: [{ attributePatterns: ['*'], locales: ['rus'] }],
+  typoTolerance: { enabled: true },
+} satisfies Settings;
+
+const TASK_TIMEOUT_MS = 120_000;
+
+/** Create the index if needed and patch only the settings that differ from what it has. */
+export async function ensureIndex(engine: Engine, indexUid: string): Promise<void> {
+  try {
+    const exists = await engine
+      .getIndex(indexUid)
+      .then(() => true)
+      .catch((error: unknown) => {
+        if ((error as { cause?: { code?: string } }).cause?.code === 'index_not_found') return false;
+        throw error;
+      });
+    if (!exists) {
+      await engine.createIndex(indexUid, { primaryKey: 'id' }).waitTask({ timeout: TASK_TIMEOUT_MS });
+    }
+    const current = await engine.index(indexUid).getSettings();
+    const patch = settingsPatch(current, INDEX_SETTINGS);
+    if (Object.keys(patch).length > 0) {
+      const task = await engine.index(indexUid).updateSettings(patch).waitTask({ timeout: TASK_TIMEOUT_MS });
+      if (task.status !== 'succeeded') {
+        throw new Error(`settings task ${task.uid} ${task.status}: ${task.error?.message ?? ''}`);
+      }
+    }
+  } catch (error) {
+    throw toEngineError(error, `preparing index ${indexUid}`);
+  }
+}
+
+/** The subset of `wanted` whose values differ from `current` (deep, order-sensitive). */
+export function settingsPatch(current: Settings, wanted: Settings): Settings {
+  const patch: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(wanted)) {
+    const have = (current as Record<string, unknown>)[key];
+    if (!containsDeep(have, value)) patch[key] = value;
+  }
+  return patch as Settings;
+}
+
+/** True when every field given in `wanted` equals the one in `have` (the engine adds defaults we do not set). */
+function containsDeep(have: unknown, wanted: unknown): boolean {
+  if (Array.isArray(wanted)) {
+    return Array.isArray(have) && have.length === wanted.length && wanted.every((w, i) => containsDeep(have[i], w));
+  }
+  if (wanted !== null && typeof wanted === 'object') {
+    if (have === null || typeof have !== 'object') return false;
+    return Object.entries(wanted).every(([k, w]) => containsDeep((have as Record<string, unknown>)[k], w));
+  }
+  return have === wanted;
+}

@@ -1,0 +1,73 @@
+import { createHash } from 'node:crypto';
+import { SCHEMA_VERSION, type Article, type ChunkDocument, type Section } from '../core/document.js';
+
+/** Passages longer than this are split; Meilisearch ranks short passages better and crops faster. */
+export const MAX_PASSAGE_CHARS = 1600;
+
+export function articleToChunks(article: Article): ChunkDocument[] {
+  return article.sections.flatMap((section) =>
+    splitPassages(section).map((text, passage) => chunkDocument(article, section, passage, text)),
+  );
+}
+
+function chunkDocument(article: Article, section: Section, passage: number, text: string): ChunkDocument {
+  const dateTs = article.date ? Math.floor(Date.parse(`${article.date}T00:00:00Z`) / 1000) : null;
+  const withoutHash: Omit<ChunkDocument, 'hash'> = {
+    id: `${article.id}-${section.index}-${passage}`,
+    schemaVersion: SCHEMA_VERSION,
+    articleId: article.id,
+    articleTitle: article.title,
+    articleUrl: article.url,
+    date: article.date ?? null,
+    dateTs,
+    year: article.date ? Number(article.date.slice(0, 4)) : null,
+    tags: article.tags,
+    place: article.place ?? null,
+    agency: article.agency ?? null,
+    source: article.source ?? null,
+    sectionTitle: section.title,
+    sectionIndex: section.index,
+    sectionAnchor: section.anchor,
+    passage,
+    text,
+  };
+  return { ...withoutHash, hash: createHash('sha256').update(JSON.stringify(withoutHash)).digest('hex').slice(0, 32) };
+}
+
+/** Pack paragraphs into passages of at most MAX_PASSAGE_CHARS, breaking long paragraphs at sentences. */
+export function splitPassages(section: Section): string[] {
+  const pieces = section.paragraphs.flatMap((p) => (p.length > MAX_PASSAGE_CHARS ? splitSentences(p) : [p]));
+  const passages: string[] = [];
+  let current = '';
+  for (const piece of pieces) {
+    if (current && current.length + 1 + piece.length > MAX_PASSAGE_CHARS) {
+      passages.push(current);
+      current = '';
+    }
+    current = current ? `${current}\n${piece}` : piece;
+  }
+  if (current || passages.length === 0) passages.push(current);
+  return passages;
+}
+
+function splitSentences(paragraph: string): string[] {
+  const sentences = paragraph.match(/[^.!?…]+(?:[.!?…]+[»"”)]*\s*|$)/gu) ?? [paragraph];
+  const out: string[] = [];
+  let current = '';
+  for (const sentence of sentences) {
+    if (current && current.length + sentence.length > MAX_PASSAGE_CHARS) {
+      out.push(current.trim());
+      current = '';
+    }
+    current += sentence;
+    // A single sentence longer than the limit is cut at a space.
+    while (current.length > MAX_PASSAGE_CHARS) {
+      const cut = current.lastIndexOf(' ', MAX_PASSAGE_CHARS);
+      const at = cut > MAX_PASSAGE_CHARS / 2 ? cut : MAX_PASSAGE_CHARS;
+      out.push(current.slice(0, at).trim());
+      current = current.slice(at);
+    }
+  }
+  if (current.trim()) out.push(current.trim());
+  return out;
+}

@@ -1,0 +1,60 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { AppError, type ErrorCode } from '../../core/errors.js';
+import type { ErrorBody } from '../../core/api.js';
+import type { Logger } from '../../core/logger.js';
+
+/** The one mapping from error codes to HTTP statuses. */
+const STATUS: Record<ErrorCode, number> = {
+  invalid_parameter: 400,
+  invalid_input: 400,
+  usage: 400,
+  not_found: 404,
+  payload_too_large: 413,
+  rate_limited: 429,
+  engine_unavailable: 503,
+  engine_missing: 503,
+  engine_error: 502,
+  invalid_config: 500,
+  internal: 500,
+};
+
+/** Messages the public may see; engine and internal details stay in the logs. */
+const PUBLIC_MESSAGE: Partial<Record<ErrorCode, string>> = {
+  engine_unavailable: 'The search engine is unavailable; try again shortly.',
+  engine_missing: 'The search engine is unavailable; try again shortly.',
+  engine_error: 'The search engine could not answer this request.',
+  invalid_config: 'Internal error.',
+  internal: 'Internal error.',
+};
+
+export function errorBody(code: string, message: string): ErrorBody {
+  return { error: { code, message } };
+}
+
+export const notFoundHandler: RequestHandler = (req, res) => {
+  res.status(404).json(errorBody('not_found', `No route for ${req.method} ${req.path.slice(0, 200)}`));
+};
+
+/** Express body-parser and friends throw errors with `status`/`type`; keep their status, hide their text. */
+function fromHttpError(error: { status?: number; type?: string }): AppError | undefined {
+  if (error.status === 413) return new AppError('payload_too_large', 'The request body is too large.');
+  if (error.status === 400 && error.type === 'entity.parse.failed') return new AppError('invalid_parameter', 'The request body is not valid JSON.');
+  if (error.status !== undefined && error.status >= 400 && error.status < 500) {
+    return new AppError('invalid_parameter', 'The request could not be read.');
+  }
+  return undefined;
+}
+
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, next) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    const appError = error instanceof AppError ? error : fromHttpError(error as { status?: number; type?: string });
+    const code: ErrorCode = appError?.code ?? 'internal';
+    const status = STATUS[code];
+    if (status >= 500) log.error({ err: error, code, path: req.path }, 'request failed');
+    res.status(status).json(errorBody(code, PUBLIC_MESSAGE[code] ?? appError?.message ?? 'Internal error.'));
+  };
+}

