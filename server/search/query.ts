@@ -1,37 +1,28 @@
-import type { SearchParams } from 'meilisearch';
-import { HIGHLIGHT_END, HIGHLIGHT_START, normalizeQuery } from '../../core/text/normalize.js';
+import { normalizeQuery } from '../../core/text/normalize.js';
 import type { SearchRequest } from './request.js';
 
-/** Words around the match in a snippet. */
-export const SNIPPET_WORDS = 32;
+/**
+ * What the API asks of the engine, independent of how it is executed (execute.ts decides the
+ * engine calls: highlight markers, morphology, federation). Filters are built from validated
+ * values with filters.ts, never from raw input.
+ */
+export interface EngineQuery {
+  q: string;
+  filter: string[];
+  /** Meilisearch sort expressions, e.g. `dateTs:desc`; undefined = relevance. */
+  sort: string[] | undefined;
+  limit: number;
+  offset: number;
+  facets: string[];
+}
 
-export const RETRIEVED_FIELDS = [
-  'id',
-  'articleId',
-  'articleTitle',
-  'articleUrl',
-  'date',
-  'tags',
-  'sectionTitle',
-  'sectionIndex',
-  'sectionAnchor',
-  'text',
-];
-
-/** SearchRequest → engine query. Highlights use private-use markers, so no HTML ever travels. */
-export function buildEngineQuery(request: SearchRequest): { q: string; params: SearchParams } {
+export function buildEngineQuery(request: SearchRequest): EngineQuery {
   return {
     q: normalizeQuery(request.q),
-    params: {
-      limit: request.limit,
-      attributesToRetrieve: RETRIEVED_FIELDS,
-      attributesToHighlight: ['text', 'sectionTitle', 'articleTitle'],
-      attributesToCrop: ['text'],
-      cropLength: SNIPPET_WORDS,
-      cropMarker: '…',
-      highlightPreTag: HIGHLIGHT_START,
-      highlightPostTag: HIGHLIGHT_END,
-      matchingStrategy: 'frequency',
-    },
+    filter: [],
+    sort: undefined,
+    limit: request.limit,
+    offset: 0,
+    facets: [],
   };
 }

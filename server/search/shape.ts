@@ -1,8 +1,7 @@
 import type { SearchHit, SearchResponse, Segment } from '../../core/api.js';
-import type { ChunkDocument } from '../../core/document.js';
 import { HIGHLIGHT_END, HIGHLIGHT_START } from '../../core/text/normalize.js';
+import type { EngineHit, EngineResult } from './execute.js';
 
-type EngineHit = Partial<ChunkDocument> & { _formatted?: Partial<Record<keyof ChunkDocument, unknown>> };
 
 /** Split engine text with highlight markers into plain segments. */
 export function toSegments(marked: string): Segment[] {
@@ -44,16 +43,12 @@ export function shapeHit(hit: EngineHit): SearchHit {
   };
 }
 
-export function shapeResponse(
-  query: string,
-  limit: number,
-  engine: { hits: EngineHit[]; estimatedTotalHits?: number; totalHits?: number; processingTimeMs: number },
-): SearchResponse {
+export function shapeResponse(query: string, limit: number, offset: number, engine: EngineResult): SearchResponse {
   return {
     query,
-    total: engine.totalHits ?? engine.estimatedTotalHits ?? engine.hits.length,
+    total: engine.total,
     limit,
-    offset: 0,
+    offset,
     processingTimeMs: engine.processingTimeMs,
     hits: engine.hits.map(shapeHit),
   };
