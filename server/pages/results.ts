@@ -1,0 +1,82 @@
+import type { SearchResponse, Segment } from '../../core/api.js';
+import { pluralRu } from '../../core/text/plural.js';
+import { escapeHtml } from './html.js';
+
+/** Segments → escaped HTML with <mark>; the only place search text becomes markup on the server. */
+function segmentsHtml(segments: readonly Segment[]): string {
+  return segments.map((s) => (s.highlight ? `<mark>${escapeHtml(s.text)}</mark>` : escapeHtml(s.text))).join('');
+}
+
+function safeLink(url: string): string {
+  return /^(https?:\/\/|\/(?!\/))/i.test(url) ? url : '#';
+}
+
+function pageLink(q: string, offset: number, limit: number): string {
+  const params = new URLSearchParams({ q, limit: String(limit) });
+  if (offset > 0) params.set('offset', String(offset));
+  return `/search?${params}`;
+}
+
+/**
+ * The results page for readers without JavaScript (the widget's <form> submits here): the same
+ * hits as the API, escaped, with highlights and pagination.
+ */
+export function resultsPage(response: SearchResponse & { correctedQuery?: string | undefined }): string {
+  const { query, total, limit, offset } = response;
+  const items = response.hits
+    .map(
+      (hit) => `<li>
+  <a href="${escapeHtml(safeLink(hit.url))}">
+    <span class="article">${escapeHtml(hit.article.title)}${hit.article.date ? ` · <time datetime="${escapeHtml(hit.article.date)}">${escapeHtml(hit.article.date)}</time>` : ''}</span>
+    <span class="section">${segmentsHtml(hit.titleHighlight)}</span>
+  </a>
+  <p class="snippet">${segmentsHtml(hit.snippet)}</p>
+</li>`,
+    )
+    .join('\n');
+  const summary = query
+    ? total > 0
+      ? `${pluralRu(total, ['Найден', 'Найдено', 'Найдено'])} ${total} ${pluralRu(total, ['результат', 'результата', 'результатов'])} по запросу «${escapeHtml(query)}»`
+      : `Ничего не найдено по запросу «${escapeHtml(query)}». Попробуйте другие слова или более общий запрос.`
+    : 'Введите запрос.';
+  const corrected = response.correctedQuery
+    ? `<p class="corrected">Показаны результаты по запросу «${escapeHtml(response.correctedQuery)}». <a href="${escapeHtml(`/search?${new URLSearchParams({ q: query, exact: '1' })}`)}">Искать «${escapeHtml(query)}»</a></p>`
+    : '';
+  const prev = offset > 0 ? `<a rel="prev" href="${escapeHtml(pageLink(query, Math.max(0, offset - limit), limit))}">← Назад</a>` : '';
+  const next = offset + limit < total && offset + limit <= 1000 ? `<a rel="next" href="${escapeHtml(pageLink(query, offset + limit, limit))}">Дальше →</a>` : '';
+  return `<!doctype html>
+<html lang="ru">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${query ? `${escapeHtml(query)} — поиск` : 'Поиск'}</title>
+<style>
+  body { font: 16px/1.5 system-ui, sans-serif; max-width: 48rem; margin: 2rem auto; padding: 0 1rem; color: #1a1a1a; }
+  ol { padding: 0; list-style: none; }
+  li { margin: 0 0 1.2rem; }
+  li a { color: #0b57d0; text-decoration: none; display: block; }
+  .article { display: block; font-size: .85rem; color: #5b5b5b; }
+  .section { font-weight: 600; }
+  .snippet { margin: .2rem 0 0; }
+  mark { background: #fff1a8; color: inherit; }
+  nav { display: flex; gap: 1rem; }
+</style>
+</head>
+<body>
+<main>
+<form action="/search" method="get" role="search">
+  <label for="q">Поиск по новостям</label>
+  <input id="q" name="q" type="search" value="${escapeHtml(query)}">
+  <button type="submit">Найти</button>
+</form>
+${corrected}
+<p class="summary" role="status">${summary}</p>
+<ol start="${offset + 1}">
+${items}
+</ol>
+<nav aria-label="Страницы">${prev}${next}</nav>
+</main>
+</body>
+</html>
+`;
+}
