@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { createEngine, type Engine } from '../../core/engine/client.js';
 
-export function testEngine(): { url: string; masterKey: string } {
+export function testEngine(): { url: string; masterKey: string; pid: number } {
   return inject('engine');
 }
 

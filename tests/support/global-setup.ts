@@ -6,7 +6,7 @@ import { startEmbeddedEngine, type EmbeddedEngine } from '../../core/engine/embe
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    engine: { url: string; masterKey: string };
+    engine: { url: string; masterKey: string; pid: number };
   }
 }
 
@@ -17,7 +17,7 @@ let dataDir: string | undefined;
 export async function setup(project: TestProject): Promise<void> {
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'news-search-test-'));
   engine = await startEmbeddedEngine({ dataDir });
-  project.provide('engine', { url: engine.url, masterKey: engine.masterKey });
+  project.provide('engine', { url: engine.url, masterKey: engine.masterKey, pid: engine.pid });
 }
 
 export async function teardown(): Promise<void> {
