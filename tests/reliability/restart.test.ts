@@ -1,0 +1,70 @@
+import http from 'node:http';
+import { afterAll, describe, expect, it } from 'vitest';
+import { deleteIndex, testEngine, uniqueIndexUid } from '../support/engine.js';
+import { pick } from './support/mode.js';
+import { recordScenario } from './support/report.js';
+import { startServerProcess } from './support/system.js';
+
+const CONCURRENCY = 32;
+const LOAD_BEFORE_MS = pick(1500, 10_000);
+const uid = uniqueIndexUid('restart');
+afterAll(() => deleteIndex(uid));
+
+type Outcome = 'ok' | 'refused' | 'reset' | 'other';
+
+/** One request on a fresh connection, so every outcome belongs to exactly one request. */
+function request(url: string): Promise<{ outcome: Outcome; detail?: string }> {
+  return new Promise((resolve) => {
+    const req = http.get(`${url}/api/search?q=${encodeURIComponent('соглашение')}`, { agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode === 200 ? { outcome: 'ok' } : { outcome: 'other', detail: String(res.statusCode) }));
+      res.on('error', (e) => resolve({ outcome: 'reset', detail: `mid-response: ${e.message}` }));
+    });
+    req.on('error', (e: NodeJS.ErrnoException) => resolve(e.code === 'ECONNREFUSED' ? { outcome: 'refused' } : { outcome: 'reset', detail: e.code ?? e.message }));
+  });
+}
+
+describe('server restarted (SIGTERM) under load', () => {
+  it('completes every accepted request; new connections are refused cleanly, then served by the new process', async () => {
+    const env = { engineUrl: testEngine().url, masterKey: testEngine().masterKey, indexUid: uid, articlesDir: 'articles', extra: { LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0' } };
+    const first = await startServerProcess(env);
+    const port = new URL(first.url).port;
+    const counts: Record<Outcome, number> = { ok: 0, refused: 0, reset: 0, other: 0 };
+    const details: string[] = [];
+    let stop = false;
+    async function loop() {
+      while (!stop) {
+        const { outcome, detail } = await request(first.url);
+        counts[outcome]++;
+        if (detail && details.length < 10) details.push(detail);
+        if (outcome === 'refused') await new Promise((r) => setTimeout(r, 20));
+      }
+    }
+    const loops = Array.from({ length: CONCURRENCY }, loop);
+    await new Promise((r) => setTimeout(r, LOAD_BEFORE_MS));
+    const okBeforeStop = counts.ok;
+    const exitCode = await first.stop('SIGTERM');
+    // The replacement binds the same port; the load continues against it.
+    const second = await startServerProcess({ ...env, extra: { ...env.extra, PORT: port } });
+    const okBeforeRestart = counts.ok;
+    await new Promise((r) => setTimeout(r, LOAD_BEFORE_MS / 2));
+    stop = true;
+    await Promise.all(loops);
+    await second.stop('SIGTERM');
+    const total = counts.ok + counts.refused + counts.reset + counts.other;
+    recordScenario({
+      scenario: '3. Server restart under load',
+      load: `${CONCURRENCY} concurrent clients, ${total} requests`,
+      faults: 'SIGTERM to the server, new process on the same port',
+      inputs: total,
+      documentsLost: 0,
+      errors: counts.reset + counts.other,
+      passed: counts.reset === 0 && counts.other === 0 && exitCode === 0,
+      notes: `${counts.ok} completed, ${counts.refused} refused while no process listened (never accepted), ${counts.reset} resets; ${counts.ok - okBeforeRestart} served by the new process`,
+    });
+    expect(exitCode).toBe(0);
+    expect(okBeforeStop).toBeGreaterThan(0);
+    expect(counts.ok).toBeGreaterThan(okBeforeRestart);
+    expect({ reset: counts.reset, other: counts.other, details }).toEqual({ reset: 0, other: 0, details: [] });
+  });
+});
