@@ -17,6 +17,8 @@ export interface Article {
   agency: string | undefined;
   /** The «Источник: …» line, when the article has one. */
   source: string | undefined;
+  /** The standfirst/summary the source gives, when it has one (kept for readers, not indexed). */
+  summary?: string | undefined;
   /** Where the article came from (path, path:line), for error messages and reports. */
   origin: string;
   sections: Section[];
