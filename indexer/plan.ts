@@ -5,14 +5,35 @@ export type ArticleChange = 'added' | 'updated' | 'unchanged';
 /** What the engine holds, per article: chunk id → content hash. */
 export type Fingerprints = Map<string, Map<string, string>>;
 
-export function groupFingerprints(existing: Iterable<ChunkFingerprint>): Fingerprints {
+export interface EngineState {
+  byArticle: Fingerprints;
+  /**
+   * Source fingerprints whose article is stored completely (every chunk carries that sourceHash
+   * and there are as many as the article has) → the article id. Such an input can be skipped.
+   */
+  completeSources: Map<string, string>;
+}
+
+export function engineState(existing: Iterable<ChunkFingerprint>): EngineState {
   const byArticle: Fingerprints = new Map();
+  const sources = new Map<string, { sourceHash: string | undefined; count: number; expected: number }>();
   for (const f of existing) {
     let chunks = byArticle.get(f.articleId);
     if (!chunks) byArticle.set(f.articleId, (chunks = new Map()));
     chunks.set(f.id, f.hash);
+    const s = sources.get(f.articleId);
+    if (!s) sources.set(f.articleId, { sourceHash: f.sourceHash, count: 1, expected: f.articleChunks });
+    else {
+      s.count++;
+      // Chunks from two versions of the input (an interrupted update): not complete.
+      if (s.sourceHash !== f.sourceHash || s.expected !== f.articleChunks) s.sourceHash = undefined;
+    }
   }
-  return byArticle;
+  const completeSources = new Map<string, string>();
+  for (const [articleId, s] of sources) {
+    if (s.sourceHash && s.count === s.expected) completeSources.set(s.sourceHash, articleId);
+  }
+  return { byArticle, completeSources };
 }
 
 export interface ArticleDiff {

@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import path from 'node:path';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import split2 from 'split2';
-import type { Article } from '../core/document.js';
+import { SCHEMA_VERSION, type Article } from '../core/document.js';
 import { AppError, InputError } from '../core/errors.js';
 import { formatFromName, isGzipBytes, isGzipName, sniffFormat, type Format } from './parse/format.js';
 import { parseHtml } from './parse/html.js';
@@ -17,7 +19,30 @@ export interface Failure {
   reason: string;
 }
 
-export type ReadItem = { article: Article } | { failure: Failure };
+/** An input whose fingerprint shows its article is already stored completely; it was not parsed. */
+export interface Unchanged {
+  articleId: string;
+  origin: string;
+}
+
+export type ReadItem = { article: Article } | { failure: Failure } | { unchanged: Unchanged };
+
+/**
+ * Bump when parsing, sectioning or chunking rules change: it is part of every source
+ * fingerprint, so the next run re-parses every input instead of skipping unchanged ones.
+ */
+export const PARSER_VERSION = 1;
+
+/** Source fingerprint → id of the article stored completely from it (plan.ts engineState). */
+export type KnownSources = ReadonlyMap<string, string>;
+
+const NO_KNOWN_SOURCES: KnownSources = new Map();
+
+export function sourceHash(...parts: (string | Buffer)[]): string {
+  const h = createHash('sha1').update(`${PARSER_VERSION}/${SCHEMA_VERSION}`);
+  for (const part of parts) h.update('\0').update(part);
+  return h.digest('hex');
+}
 
 /** Whole-file formats are read into memory; a file this large is refused (JSON Lines streams instead). */
 const MAX_WHOLE_FILE_BYTES = 64 * 1024 * 1024;
@@ -30,12 +55,12 @@ const MAX_LINE_BYTES = 16 * 1024 * 1024;
  * every other format is one article (or a JSON array) per file. Failures are yielded, never
  * thrown, so one bad file or line never stops the others.
  */
-export async function* readInput(origin: string, open: () => Readable): AsyncGenerator<ReadItem> {
+export async function* readInput(origin: string, open: () => Readable, known: KnownSources = NO_KNOWN_SOURCES): AsyncGenerator<ReadItem> {
   try {
     let { head, stream } = await peek(open());
     if (head.length === 0) throw new InputError(origin, 'the file is empty');
     if (isGzipBytes(head)) {
-      ({ head, stream } = await peek(stream.pipe(createGunzip())));
+      ({ head, stream } = await peek(stream.pipe(createGunzip({ chunkSize: 256 * 1024 }))));
       if (head.length === 0) throw new InputError(origin, 'the file is empty (after gunzip)');
     } else if (isGzipName(origin)) {
       throw new InputError(origin, 'named .gz but not gzip data');
@@ -45,31 +70,41 @@ export async function* readInput(origin: string, open: () => Readable): AsyncGen
     const format = formatFromName(origin) ?? sniffFormat(headText);
     if (format === undefined) throw new InputError(origin, 'unrecognised format (expected text, Markdown, HTML, JSON or JSON Lines)');
     if (format === 'jsonl') {
-      yield* readJsonLines(origin, stream);
+      yield* readJsonLines(origin, stream, known);
       return;
     }
-    const text = decodeUtf8(await readAll(stream, origin), origin);
-    yield* parseWhole(format, text, origin);
+    const bytes = await readAll(stream, origin);
+    // The file name is part of the fingerprint because it can be the article's id.
+    const fileHash = sourceHash(path.basename(origin), bytes);
+    const knownId = format === 'json' ? undefined : known.get(fileHash);
+    if (knownId !== undefined) {
+      yield { unchanged: { articleId: knownId, origin } };
+      return;
+    }
+    yield* parseWhole(format, decodeUtf8(bytes, origin), origin, fileHash);
   } catch (error) {
     yield { failure: toFailure(error, origin) };
   }
 }
 
 export function openPath(file: string): () => Readable {
-  return () => createReadStream(file);
+  return () => createReadStream(file, { highWaterMark: 1024 * 1024 });
 }
 
-function* parseWhole(format: Exclude<Format, 'jsonl'>, text: string, origin: string): Generator<ReadItem> {
+function* parseWhole(format: Exclude<Format, 'jsonl'>, text: string, origin: string, fileHash: string): Generator<ReadItem> {
   const fileName = origin === '-' ? undefined : origin;
   if (format === 'json') {
-    for (const item of parseJsonDocument(text, origin)) yield parseOne(() => parseJsonRecord(item.value, item.origin), item.origin, undefined);
+    // A .json array is never skipped unparsed: the fingerprint cannot tell which of its articles are stored.
+    for (const [i, item] of parseJsonDocument(text, origin).entries()) {
+      yield parseOne(() => parseJsonRecord(item.value, item.origin), item.origin, undefined, sourceHash(fileHash, String(i)));
+    }
     return;
   }
   const parser = format === 'markdown' ? parseMarkdown : format === 'html' ? parseHtml : parseSeedText;
-  yield parseOne(() => parser(text, origin), origin, fileName);
+  yield parseOne(() => parser(text, origin), origin, fileName, fileHash);
 }
 
-async function* readJsonLines(origin: string, stream: Readable): AsyncGenerator<ReadItem> {
+async function* readJsonLines(origin: string, stream: Readable, known: KnownSources): AsyncGenerator<ReadItem> {
   let lineNo = 0;
   const lines = stream.pipe(split2({ maxLength: MAX_LINE_BYTES }));
   stream.on('error', (error) => lines.destroy(error));
@@ -82,13 +117,16 @@ async function* readJsonLines(origin: string, stream: Readable): AsyncGenerator<
       yield { failure: { source: where, reason: 'not valid UTF-8' } };
       continue;
     }
-    yield parseOne(() => parseJsonRecord(parseJsonText(line, where), where), where, undefined);
+    const lineHash = sourceHash(line);
+    const knownId = known.get(lineHash);
+    if (knownId !== undefined) yield { unchanged: { articleId: knownId, origin: where } };
+    else yield parseOne(() => parseJsonRecord(parseJsonText(line, where), where), where, undefined, lineHash);
   }
 }
 
-function parseOne(parse: () => ParsedArticle, origin: string, fileName: string | undefined): ReadItem {
+function parseOne(parse: () => ParsedArticle, origin: string, fileName: string | undefined, hash: string): ReadItem {
   try {
-    return { article: toArticle(parse(), origin, fileName) };
+    return { article: toArticle(parse(), origin, fileName, hash) };
   } catch (error) {
     return { failure: toFailure(error, origin) };
   }
@@ -148,7 +186,7 @@ export async function parseSource(file: { origin: string; bytes: Buffer }): Prom
   const articles: Article[] = [];
   for await (const item of readInput(file.origin, () => Readable.from([file.bytes]))) {
     if ('failure' in item) throw new InputError(item.failure.source, item.failure.reason);
-    articles.push(item.article);
+    if ('article' in item) articles.push(item.article);
   }
   return articles;
 }

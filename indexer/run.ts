@@ -5,8 +5,8 @@ import { ensureIndex } from '../core/engine/settings.js';
 import { ChunkWriter, deleteChunks, readFingerprints } from './apply.js';
 import { articleToChunks } from './chunks.js';
 import { discoverFiles } from './discover.js';
-import { diffArticle, groupFingerprints, unseenArticles, type ArticleChange, type Fingerprints } from './plan.js';
-import { openPath, readInput, type Failure, type ReadItem } from './read.js';
+import { diffArticle, engineState, unseenArticles, type ArticleChange, type EngineState } from './plan.js';
+import { openPath, readInput, type Failure, type KnownSources, type ReadItem } from './read.js';
 
 export type { Failure } from './read.js';
 
@@ -46,20 +46,25 @@ export interface IndexSummary {
 }
 
 /** Every article the inputs produce, in order, with failures; duplicates of an id are failures. */
-export async function* readArticles(options: Pick<IndexOptions, 'paths' | 'stdin'>, onFile: () => void = () => {}): AsyncGenerator<ReadItem> {
+export async function* readArticles(
+  options: Pick<IndexOptions, 'paths' | 'stdin'>,
+  onFile: () => void = () => {},
+  known?: KnownSources,
+): AsyncGenerator<ReadItem> {
   const { files, errors } = await discoverFiles(options.paths);
   for (const error of errors) yield { failure: { source: error.source, reason: error.message.slice(error.source.length + 2) } };
   const seen = new Map<string, string>();
   for (const file of files) {
     const open = file === '-' ? (options.stdin ?? (() => process.stdin)) : openPath(file);
-    for await (const item of readInput(file, open)) {
-      if ('article' in item) {
-        const earlier = seen.get(item.article.id);
+    for await (const item of readInput(file, open, known)) {
+      const found = 'article' in item ? { id: item.article.id, origin: item.article.origin } : 'unchanged' in item ? { id: item.unchanged.articleId, origin: item.unchanged.origin } : undefined;
+      if (found) {
+        const earlier = seen.get(found.id);
         if (earlier !== undefined) {
-          yield { failure: { source: item.article.origin, reason: `duplicate article id ${item.article.id} (also produced by ${earlier})` } };
+          yield { failure: { source: found.origin, reason: `duplicate article id ${found.id} (also produced by ${earlier})` } };
           continue;
         }
-        seen.set(item.article.id, item.article.origin);
+        seen.set(found.id, found.origin);
       }
       yield item;
     }
@@ -73,7 +78,7 @@ export async function collectChunks(options: Pick<IndexOptions, 'paths' | 'stdin
   const failures: Failure[] = [];
   for await (const item of readArticles(options)) {
     if ('failure' in item) failures.push(item.failure);
-    else articles.push(item.article);
+    else if ('article' in item) articles.push(item.article);
   }
   return { articles, chunks: articles.flatMap(articleToChunks), failures };
 }
@@ -87,10 +92,11 @@ export async function collectChunks(options: Pick<IndexOptions, 'paths' | 'stdin
 export async function runIndexer(engine: Engine, indexUid: string, options: IndexOptions): Promise<IndexSummary> {
   const started = performance.now();
   const clock = new Stopwatch();
-  const existing: Fingerprints = await clock.engine(async () => {
+  const stored: EngineState = await clock.engine(async () => {
     await ensureIndex(engine, indexUid);
-    return groupFingerprints(await readFingerprints(engine, indexUid));
+    return engineState(await readFingerprints(engine, indexUid));
   });
+  const existing = stored.byArticle;
 
   const { files } = await discoverFiles(options.paths);
   const progress: Progress = { files: 0, filesTotal: files.length, articles: 0, chunksSent: 0 };
@@ -106,10 +112,14 @@ export async function runIndexer(engine: Engine, indexUid: string, options: Inde
   let chunkCount = 0;
   let sent = 0;
 
-  const items = readArticles(options, () => {
-    progress.files++;
-    report();
-  });
+  const items = readArticles(
+    options,
+    () => {
+      progress.files++;
+      report();
+    },
+    stored.completeSources,
+  );
   for (;;) {
     const t0 = performance.now();
     const next = await items.next();
@@ -120,6 +130,14 @@ export async function runIndexer(engine: Engine, indexUid: string, options: Inde
     const item = next.value;
     if ('failure' in item) {
       failures.push(item.failure);
+      clock.ownMs += performance.now() - t0;
+      continue;
+    }
+    if ('unchanged' in item) {
+      seen.add(item.unchanged.articleId);
+      counts.unchanged++;
+      chunkCount += existing.get(item.unchanged.articleId)?.size ?? 0;
+      progress.articles++;
       clock.ownMs += performance.now() - t0;
       continue;
     }

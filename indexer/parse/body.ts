@@ -44,31 +44,77 @@ export function extractBodyMetadata(blocks: readonly (Block | string)[]): BodyMe
 const RELATED_HEADER = /^\s*(Также по теме|Читайте также|Смотрите также)\s*:?\s*$/iu;
 /** Embedded player/analytics code that leaked into the text of scraped pages. */
 const CODE_LINE = /[{};]\s*$|^\s*(?:if\s*\(|for\s*\(|var |function\b|jwplayer)/u;
+/**
+ * Remains of embedded social posts: a bare link, the author line «— Name (@handle)», «Публикация
+ * от …», and the post's timestamp on a line of its own («October 2, 2017», «Апр 25 2017 в 2:23 PDT»).
+ */
+const EMBED_LINE = new RegExp(
+  [
+    String.raw`^pic\.twitter\.com/\S+$`,
+    String.raw`^https?://\S+$`,
+    String.raw`\(@[\w.]+\)$`,
+    String.raw`^(?:Публикация от|A post shared by) `,
+    String.raw`^На страницу галереи$`,
+    String.raw`^\p{L}{3,9}\.? \d{1,2},? \d{4}(?: (?:в|at) \d{1,2}:\d{2}(?: ?[AP]M)?(?: [A-Z]{2,4})?)?$`,
+    String.raw`^\d{1,2} \p{L}{3,9}\.? \d{4}(?: (?:г\.|года))?$`,
+  ].join('|'),
+  'u',
+);
 const SENTENCE_END = /[.!?…»"”)]$/u;
+/** A line that cannot start a paragraph: it continues the previous one (lower case, closing punctuation). */
+const CONTINUES = /^[\p{Ll})\]»”,.;:!?…]/u;
+/** A line that cannot end a paragraph: it stops on an opening bracket, a dash or a comma. */
+const OPEN_END = /[(«„“"—–,:-]$/u;
 const MAX_CAPTION_CHARS = 200;
 
 /**
  * Plain article text (one paragraph per line, as in JSON `content`) → paragraphs. Scraped news
  * marks embedded material by indenting it: photo captions, photo credits, «Также по теме» teasers.
  * Those are dropped (they are not the article's prose and would pollute sections); an indented
- * line that reads like prose (ends a sentence, or is long) is kept as a paragraph.
+ * line that reads like prose (ends a sentence, or is long) is kept. Lines broken mid-sentence
+ * (where a link or a name was cut out) are joined back into one paragraph.
  */
 export function plainTextToParagraphs(content: string): string[] {
-  const lines = cleanText(content).split(/\r?\n/);
+  const kept = keptLines(cleanText(content).split(/\r?\n/));
   const out: string[] = [];
+  let openEnd = false;
+  kept.forEach(({ raw, text }, i) => {
+    if (out.length > 0 && (openEnd || CONTINUES.test(text))) {
+      const previous = out.pop()!;
+      out.push(/^[)\]»”,.;:!?…]/u.test(text) ? `${previous}${text}` : `${previous} ${text}`);
+    } else {
+      out.push(text);
+    }
+    openEnd = OPEN_END.test(text) || isCutAroundLink(raw, kept[i + 2]?.text);
+  });
+  return out;
+}
+
+/** The lines that are article prose (or headings), with their raw form for the spacing clues. */
+function keptLines(lines: readonly string[]): { raw: string; text: string }[] {
+  const kept: { raw: string; text: string }[] = [];
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i]!;
-    const text = raw.trim();
-    if (text === '' || CODE_LINE.test(text)) continue;
+    const text = raw.replace(/\s+/g, ' ').trim();
+    if (text === '' || CODE_LINE.test(text) || EMBED_LINE.test(text)) continue;
     if (RELATED_HEADER.test(text)) {
       while (i + 1 < lines.length && /^\s/.test(lines[i + 1]!)) i++;
       continue;
     }
     const indented = /^\s/.test(raw);
     if (indented && text.length <= MAX_CAPTION_CHARS && !SENTENCE_END.test(text)) continue;
-    out.push(text.replace(/\s+/g, ' '));
+    kept.push({ raw, text });
   }
-  return out;
+  return kept;
+}
+
+/**
+ * «… на период правления », «Екатерины II», «, которая …»: the page had a link in the middle of a
+ * sentence and the scrape put the link text on its own line. The trailing space of the first
+ * part and a continuation two lines down give it away.
+ */
+function isCutAroundLink(raw: string, afterNext: string | undefined): boolean {
+  return /\S\s$/.test(raw) && afterNext !== undefined && CONTINUES.test(afterNext);
 }
 
 /** Accept `YYYY-MM-DD…` (ISO date or date-time) or a Date, and return `YYYY-MM-DD` when valid. */

@@ -7,7 +7,7 @@ import type { ParsedArticle } from './types.js';
  * A parsed article → an Article with its id (see identity.ts for the rule) and sections.
  * `fileName` is given only when the file holds one article, so the name can identify it.
  */
-export function toArticle(parsed: ParsedArticle, origin: string, fileName: string | undefined): Article {
+export function toArticle(parsed: ParsedArticle, origin: string, fileName: string | undefined, sourceHash: string): Article {
   const name = parsed.slug ?? fileName;
   const id = parsed.url
     ? articleIdFromUrl(parsed.url)
@@ -25,6 +25,7 @@ export function toArticle(parsed: ParsedArticle, origin: string, fileName: strin
     source: parsed.source,
     summary: parsed.summary,
     origin,
+    sourceHash,
     sections: splitSections(parsed.title, parsed.paragraphs, parsed.headingIndexes),
   };
 }
