@@ -9,8 +9,8 @@ import { EngineError } from '../core/errors.js';
  * tasks in flight lets the engine index one batch while we parse the next, without letting its
  * queue (and its autobatched memory) grow with the input.
  */
-export const MAX_BATCH_BYTES = 8 * 1024 * 1024;
-export const MAX_BATCH_DOCS = 5000;
+export const MAX_BATCH_BYTES = 20 * 1024 * 1024;
+export const DEFAULT_BATCH_DOCS = 10_000;
 const MAX_TASKS_IN_FLIGHT = 2;
 const TASK_TIMEOUT_MS = 10 * 60_000;
 const FINGERPRINT_PAGE = 20_000;
@@ -56,12 +56,13 @@ export class ChunkWriter {
     private readonly engine: Engine,
     private readonly indexUid: string,
     private readonly onConfirmed: (confirmed: number) => void = () => {},
+    private readonly maxBatchDocs: number = DEFAULT_BATCH_DOCS,
   ) {}
 
   async add(docs: readonly ChunkDocument[]): Promise<void> {
     for (const doc of docs) {
       const size = Buffer.byteLength(JSON.stringify(doc));
-      if (this.batch.length > 0 && (this.batchBytes + size > MAX_BATCH_BYTES || this.batch.length >= MAX_BATCH_DOCS)) {
+      if (this.batch.length > 0 && (this.batchBytes + size > MAX_BATCH_BYTES || this.batch.length >= this.maxBatchDocs)) {
         await this.send();
       }
       this.batch.push(doc);
@@ -103,6 +104,22 @@ export class ChunkWriter {
     this.confirmed += docs;
     this.onConfirmed(this.confirmed);
   }
+}
+
+/**
+ * Tasks a previous, interrupted run left enqueued still change the index after we read it; wait
+ * for them first so the diff starts from what the index will really hold.
+ */
+export async function waitForPendingTasks(engine: Engine, indexUid: string): Promise<void> {
+  const what = `waiting for pending tasks of ${indexUid}`;
+  let uids: number[];
+  try {
+    const pending = await engine.tasks.getTasks({ indexUids: [indexUid], statuses: ['enqueued', 'processing'], limit: 1000 });
+    uids = pending.results.map((t) => t.uid);
+  } catch (error) {
+    throw toEngineError(error, what);
+  }
+  for (const uid of uids) await waitTask(engine, uid, what);
 }
 
 /** Delete chunks by id in bounded requests, each waited for. */

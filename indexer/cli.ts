@@ -25,6 +25,7 @@ into Meilisearch (MEILI_URL, or the embedded engine under DATA_DIR), index INDEX
   --rebuild   build a fresh index and swap it in atomically
   --watch     keep running and re-index when input files change
   --json      print the summary as JSON
+  --batch-size <n>  chunks per request to the engine (default 10000; smaller uses less engine memory)
   -h, --help  show this help
 Exit codes: 0 all indexed, 1 some input failed (the rest was indexed), 2 usage, 3 engine failure.`;
 
@@ -40,7 +41,7 @@ async function main(argv: string[]): Promise<number> {
     throw new UsageError('--dry-run cannot be combined with --rebuild, --watch or --prune');
   }
   const config = loadConfig(process.env);
-  const options: IndexOptions = { paths: positionals, prune: values.prune ?? false };
+  const options: IndexOptions = { paths: positionals, prune: values.prune ?? false, batchDocs: batchSize(values['batch-size']) };
 
   if (values['dry-run']) {
     const { chunks, failures } = await collectChunks(options);
@@ -109,12 +110,20 @@ function parseCliArgs(argv: string[]) {
         rebuild: { type: 'boolean' },
         watch: { type: 'boolean' },
         json: { type: 'boolean' },
+        'batch-size': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+}
+
+function batchSize(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new UsageError(`--batch-size: expected a whole number from 1 to 100000, got "${value}"`);
+  return n;
 }
 
 export function exitCodeFor(error: unknown): number {

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Article, ChunkDocument } from '../core/document.js';
 import type { Engine } from '../core/engine/client.js';
 import { ensureIndex } from '../core/engine/settings.js';
-import { ChunkWriter, deleteChunks, readFingerprints } from './apply.js';
+import { ChunkWriter, deleteChunks, readFingerprints, waitForPendingTasks } from './apply.js';
 import { articleToChunks } from './chunks.js';
 import { discoverFiles } from './discover.js';
 import { diffArticle, engineState, unseenArticles, type ArticleChange, type EngineState } from './plan.js';
@@ -16,6 +16,8 @@ export interface IndexOptions {
   /** The stream read for the path `-` (default: process.stdin). */
   stdin?: () => Readable;
   onProgress?: (progress: Progress) => void;
+  /** Chunks per addDocuments request (default apply.ts DEFAULT_BATCH_DOCS; bytes are capped too). */
+  batchDocs?: number;
 }
 
 export interface Progress {
@@ -94,6 +96,7 @@ export async function runIndexer(engine: Engine, indexUid: string, options: Inde
   const clock = new Stopwatch();
   const stored: EngineState = await clock.engine(async () => {
     await ensureIndex(engine, indexUid);
+    await waitForPendingTasks(engine, indexUid);
     return engineState(await readFingerprints(engine, indexUid));
   });
   const existing = stored.byArticle;
@@ -101,10 +104,15 @@ export async function runIndexer(engine: Engine, indexUid: string, options: Inde
   const { files } = await discoverFiles(options.paths);
   const progress: Progress = { files: 0, filesTotal: files.length, articles: 0, chunksSent: 0 };
   const report = () => options.onProgress?.({ ...progress });
-  const writer = new ChunkWriter(engine, indexUid, (confirmed) => {
-    progress.chunksSent = confirmed;
-    report();
-  });
+  const writer = new ChunkWriter(
+    engine,
+    indexUid,
+    (confirmed) => {
+      progress.chunksSent = confirmed;
+      report();
+    },
+    options.batchDocs,
+  );
   const counts: Record<ArticleChange, number> = { added: 0, updated: 0, unchanged: 0 };
   const failures: Failure[] = [];
   const seen = new Set<string>();
