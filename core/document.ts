@@ -2,7 +2,7 @@
  * The indexer ↔ server contract: one engine document per section passage.
  * Bump SCHEMA_VERSION when the shape changes; the indexer then re-sends every chunk.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export interface Article {
   /** Stable, engine-safe id ([A-Za-z0-9_-]); see indexer/identity.ts for the rule. */
@@ -17,8 +17,12 @@ export interface Article {
   agency: string | undefined;
   /** The «Источник: …» line, when the article has one. */
   source: string | undefined;
+  /** The standfirst/summary the source gives, when it has one (kept for readers, not indexed). */
+  summary?: string | undefined;
   /** Where the article came from (path, path:line), for error messages and reports. */
   origin: string;
+  /** Fingerprint of the raw input the article was parsed from (see indexer/read.ts). */
+  sourceHash: string;
   sections: Section[];
 }
 
@@ -52,8 +56,15 @@ export interface ChunkDocument {
   text: string;
   /** Content hash of everything above: equal hash ⇒ nothing to send. */
   hash: string;
+  /**
+   * Fingerprint of the raw input (one JSON line, or one file) and the number of chunks the article
+   * has. When every stored chunk of an article carries the same sourceHash and there are
+   * articleChunks of them, an unchanged input can be skipped without parsing it. Not part of `hash`.
+   */
+  sourceHash: string;
+  articleChunks: number;
 }
 
 /** Fields the indexer reads back to decide what changed. */
-export const DIFF_FIELDS = ['id', 'articleId', 'hash'] as const;
+export const DIFF_FIELDS = ['id', 'articleId', 'hash', 'sourceHash', 'articleChunks'] as const;
 export type ChunkFingerprint = Pick<ChunkDocument, (typeof DIFF_FIELDS)[number]>;

@@ -3,24 +3,38 @@ import { DIFF_FIELDS } from '../core/document.js';
 import type { Engine } from '../core/engine/client.js';
 import { toEngineError } from '../core/engine/client.js';
 import { EngineError } from '../core/errors.js';
-import type { Plan } from './plan.js';
 
-/** Bounded batches keep each payload far below the engine's 100 MB limit and its memory in check. */
-const MAX_BATCH_BYTES = 8 * 1024 * 1024;
-const MAX_BATCH_DOCS = 5000;
+/**
+ * Bounded batches keep each payload far below the engine's 100 MB limit; a bounded number of
+ * tasks in flight lets the engine index one batch while we parse the next, without letting its
+ * queue (and its autobatched memory) grow with the input.
+ */
+export const MAX_BATCH_BYTES = 20 * 1024 * 1024;
+export const DEFAULT_BATCH_DOCS = 10_000;
+const MAX_TASKS_IN_FLIGHT = 2;
 const TASK_TIMEOUT_MS = 10 * 60_000;
-const PAGE = 10_000;
+const FINGERPRINT_PAGE = 20_000;
+const DELETE_PAGE = 10_000;
 
-/** Everything the engine holds, reduced to what the diff needs. */
+interface TaskLike {
+  status: string;
+  uid: number;
+  error?: { code: string; message: string } | null;
+}
+
+/**
+ * Everything the engine holds, reduced to what the diff needs. Only three short fields per
+ * document travel, so reading back ~60k chunks takes a few requests.
+ */
 export async function readFingerprints(engine: Engine, indexUid: string): Promise<ChunkFingerprint[]> {
   const out: ChunkFingerprint[] = [];
   try {
-    for (let offset = 0; ; offset += PAGE) {
+    for (let offset = 0; ; offset += FINGERPRINT_PAGE) {
       const page = await engine
         .index<ChunkFingerprint>(indexUid)
-        .getDocuments({ fields: [...DIFF_FIELDS], limit: PAGE, offset });
-      out.push(...page.results);
-      if (page.results.length < PAGE) return out;
+        .getDocuments({ fields: [...DIFF_FIELDS], limit: FINGERPRINT_PAGE, offset });
+      for (const doc of page.results) out.push(doc);
+      if (page.results.length < FINGERPRINT_PAGE) return out;
     }
   } catch (error) {
     if ((error as { cause?: { code?: string } }).cause?.code === 'index_not_found') return [];
@@ -28,53 +42,115 @@ export async function readFingerprints(engine: Engine, indexUid: string): Promis
   }
 }
 
-export async function applyPlan(
-  engine: Engine,
-  indexUid: string,
-  plan: Plan,
-  onProgress: (sentDocs: number) => void = () => {},
-): Promise<void> {
-  const index = engine.index<ChunkDocument>(indexUid);
-  let sent = 0;
-  for (const batch of batches(plan.upsert)) {
-    await runTask(() => index.addDocuments(batch, { primaryKey: 'id' }), `adding ${batch.length} chunks`);
-    sent += batch.length;
-    onProgress(sent);
+/** Collects chunks into bounded batches and sends them, keeping at most a few tasks unfinished. */
+export class ChunkWriter {
+  private batch: ChunkDocument[] = [];
+  private batchBytes = 0;
+  private readonly inFlight: { uid: number; docs: number }[] = [];
+  /** Chunks the engine has confirmed as stored. */
+  confirmed = 0;
+  /** Milliseconds spent waiting on the engine (sending and task waits). */
+  waitMs = 0;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly indexUid: string,
+    private readonly onConfirmed: (confirmed: number) => void = () => {},
+    private readonly maxBatchDocs: number = DEFAULT_BATCH_DOCS,
+  ) {}
+
+  async add(docs: readonly ChunkDocument[]): Promise<void> {
+    for (const doc of docs) {
+      const size = Buffer.byteLength(JSON.stringify(doc));
+      if (this.batch.length > 0 && (this.batchBytes + size > MAX_BATCH_BYTES || this.batch.length >= this.maxBatchDocs)) {
+        await this.send();
+      }
+      this.batch.push(doc);
+      this.batchBytes += size;
+    }
   }
-  for (let i = 0; i < plan.delete.length; i += PAGE) {
-    const ids = plan.delete.slice(i, i + PAGE);
-    await runTask(() => index.deleteDocuments(ids), `deleting ${ids.length} stale chunks`);
+
+  /** Send what is pending and wait until the engine has stored every chunk. */
+  async flush(): Promise<void> {
+    if (this.batch.length > 0) await this.send();
+    while (this.inFlight.length > 0) await this.waitOldest();
+  }
+
+  private async send(): Promise<void> {
+    const docs = this.batch;
+    this.batch = [];
+    this.batchBytes = 0;
+    while (this.inFlight.length >= MAX_TASKS_IN_FLIGHT) await this.waitOldest();
+    const started = performance.now();
+    try {
+      const task = await this.engine.index<ChunkDocument>(this.indexUid).addDocuments(docs, { primaryKey: 'id' });
+      this.inFlight.push({ uid: task.taskUid, docs: docs.length });
+    } catch (error) {
+      throw toEngineError(error, `adding ${docs.length} chunks to ${this.indexUid}`);
+    } finally {
+      this.waitMs += performance.now() - started;
+    }
+  }
+
+  private async waitOldest(): Promise<void> {
+    const { uid, docs } = this.inFlight.shift()!;
+    const started = performance.now();
+    try {
+      const task = await waitTask(this.engine, uid, `adding ${docs} chunks to ${this.indexUid}`);
+      checkTask(task, `adding ${docs} chunks to ${this.indexUid}`);
+    } finally {
+      this.waitMs += performance.now() - started;
+    }
+    this.confirmed += docs;
+    this.onConfirmed(this.confirmed);
   }
 }
 
-/** Enqueue, wait, and surface a failed task with the engine's own code and message. */
-async function runTask(
-  enqueue: () => { waitTask(options: { timeout: number; interval: number }): Promise<{ status: string; uid: number; error?: { code: string; message: string } | null }> },
-  what: string,
-): Promise<void> {
-  let task;
+/**
+ * Tasks a previous, interrupted run left enqueued still change the index after we read it; wait
+ * for them first so the diff starts from what the index will really hold.
+ */
+export async function waitForPendingTasks(engine: Engine, indexUid: string): Promise<void> {
+  const what = `waiting for pending tasks of ${indexUid}`;
+  let uids: number[];
   try {
-    task = await enqueue().waitTask({ timeout: TASK_TIMEOUT_MS, interval: 50 });
+    const pending = await engine.tasks.getTasks({ indexUids: [indexUid], statuses: ['enqueued', 'processing'], limit: 1000 });
+    uids = pending.results.map((t) => t.uid);
   } catch (error) {
     throw toEngineError(error, what);
   }
-  if (task.status !== 'succeeded') {
-    throw new EngineError(`${what}: task ${task.uid} ${task.status}: ${task.error?.code ?? ''} ${task.error?.message ?? ''}`.trim(), task.error?.code);
+  for (const uid of uids) await waitTask(engine, uid, what);
+}
+
+/** Delete chunks by id in bounded requests, each waited for. */
+export async function deleteChunks(engine: Engine, indexUid: string, ids: readonly string[]): Promise<void> {
+  for (let i = 0; i < ids.length; i += DELETE_PAGE) {
+    const page = ids.slice(i, i + DELETE_PAGE);
+    const what = `deleting ${page.length} stale chunks from ${indexUid}`;
+    let uid: number;
+    try {
+      uid = (await engine.index(indexUid).deleteDocuments(page)).taskUid;
+    } catch (error) {
+      throw toEngineError(error, what);
+    }
+    checkTask(await waitTask(engine, uid, what), what);
   }
 }
 
-function* batches(docs: readonly ChunkDocument[]): Generator<ChunkDocument[]> {
-  let batch: ChunkDocument[] = [];
-  let bytes = 0;
-  for (const doc of docs) {
-    const size = Buffer.byteLength(JSON.stringify(doc));
-    if (batch.length > 0 && (bytes + size > MAX_BATCH_BYTES || batch.length >= MAX_BATCH_DOCS)) {
-      yield batch;
-      batch = [];
-      bytes = 0;
-    }
-    batch.push(doc);
-    bytes += size;
+export async function waitTask(engine: Engine, uid: number, what: string): Promise<TaskLike> {
+  try {
+    return (await engine.tasks.waitForTask(uid, { timeout: TASK_TIMEOUT_MS, interval: 50 })) as TaskLike;
+  } catch (error) {
+    throw toEngineError(error, what);
   }
-  if (batch.length > 0) yield batch;
+}
+
+/** A failed task surfaces with the engine's own error code and message. */
+export function checkTask(task: TaskLike, what: string): void {
+  if (task.status !== 'succeeded') {
+    throw new EngineError(
+      `${what}: task ${task.uid} ${task.status}: ${task.error?.code ?? ''} ${task.error?.message ?? ''}`.trim(),
+      task.error?.code,
+    );
+  }
 }

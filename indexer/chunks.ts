@@ -5,14 +5,14 @@ import { SCHEMA_VERSION, type Article, type ChunkDocument, type Section } from '
 export const MAX_PASSAGE_CHARS = 1600;
 
 export function articleToChunks(article: Article): ChunkDocument[] {
-  return article.sections.flatMap((section) =>
-    splitPassages(section).map((text, passage) => chunkDocument(article, section, passage, text)),
-  );
+  const passages = article.sections.flatMap((section) => splitPassages(section).map((text, passage) => ({ section, passage, text })));
+  return passages.map(({ section, passage, text }) => chunkDocument(article, section, passage, text, passages.length));
 }
 
-function chunkDocument(article: Article, section: Section, passage: number, text: string): ChunkDocument {
+/** The one place a ChunkDocument is built. */
+function chunkDocument(article: Article, section: Section, passage: number, text: string, articleChunks: number): ChunkDocument {
   const dateTs = article.date ? Math.floor(Date.parse(`${article.date}T00:00:00Z`) / 1000) : null;
-  const withoutHash: Omit<ChunkDocument, 'hash'> = {
+  const withoutHash: Omit<ChunkDocument, 'hash' | 'sourceHash' | 'articleChunks'> = {
     id: `${article.id}-${section.index}-${passage}`,
     schemaVersion: SCHEMA_VERSION,
     articleId: article.id,
@@ -31,7 +31,8 @@ function chunkDocument(article: Article, section: Section, passage: number, text
     passage,
     text,
   };
-  return { ...withoutHash, hash: createHash('sha256').update(JSON.stringify(withoutHash)).digest('hex').slice(0, 32) };
+  const hash = createHash('sha256').update(JSON.stringify(withoutHash)).digest('hex').slice(0, 32);
+  return { ...withoutHash, hash, sourceHash: article.sourceHash, articleChunks };
 }
 
 /** Pack paragraphs into passages of at most MAX_PASSAGE_CHARS, breaking long paragraphs at sentences. */

@@ -6,20 +6,28 @@
  */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../core/config.js';
-import { createEngine } from '../core/engine/client.js';
+import { createEngine, type Engine } from '../core/engine/client.js';
 import { connectEngine } from '../core/engine/connect.js';
 import { AppError, UsageError } from '../core/errors.js';
 import { createLogger } from '../core/logger.js';
+import { createProgressReporter } from './progress.js';
+import { rebuildIndex } from './rebuild.js';
 import { formatSummary } from './report.js';
-import { collectChunks, runIndexer } from './run.js';
+import { collectChunks, runIndexer, type IndexOptions, type IndexSummary } from './run.js';
+import { watchInputs } from './watch.js';
 
 const USAGE = `Usage: npm run index -- [options] <file|folder|-> …
 
-Indexes articles into Meilisearch (MEILI_URL, or the embedded engine under DATA_DIR).
+Indexes articles (seed .txt, Markdown, HTML, JSON, JSON Lines, each also .gz; \`-\` reads stdin)
+into Meilisearch (MEILI_URL, or the embedded engine under DATA_DIR), index INDEX_UID.
   --dry-run   print the chunks as JSON lines; needs no engine
   --prune     remove articles whose source is not among the inputs
+  --rebuild   build a fresh index and swap it in atomically
+  --watch     keep running and re-index when input files change
   --json      print the summary as JSON
-  -h, --help  show this help`;
+  --batch-size <n>  chunks per request to the engine (default 10000; smaller uses less engine memory)
+  -h, --help  show this help
+Exit codes: 0 all indexed, 1 some input failed (the rest was indexed), 2 usage, 3 engine failure.`;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseCliArgs(argv);
@@ -28,8 +36,12 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length === 0) throw new UsageError('no input paths given');
+  if (values.rebuild && values.watch) throw new UsageError('--rebuild and --watch cannot be combined');
+  if (values['dry-run'] && (values.rebuild || values.watch || values.prune)) {
+    throw new UsageError('--dry-run cannot be combined with --rebuild, --watch or --prune');
+  }
   const config = loadConfig(process.env);
-  const options = { paths: positionals, prune: values.prune ?? false };
+  const options: IndexOptions = { paths: positionals, prune: values.prune ?? false, batchDocs: batchSize(values['batch-size']) };
 
   if (values['dry-run']) {
     const { chunks, failures } = await collectChunks(options);
@@ -42,12 +54,49 @@ async function main(argv: string[]): Promise<number> {
   const connection = await connectEngine(config, log);
   try {
     const engine = createEngine({ url: connection.url, apiKey: connection.masterKey, timeoutMs: 60_000 });
-    const summary = await runIndexer(engine, config.indexUid, options);
-    process.stdout.write(values.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n`);
-    return summary.failed > 0 ? 1 : 0;
+    const once = () => runOnce(engine, config.indexUid, options, { rebuild: values.rebuild ?? false, json: values.json ?? false });
+    const summary = await once();
+    if (!values.watch) return summary.failed > 0 ? 1 : 0;
+    return await watchForever(positionals, once);
   } finally {
     await connection.stop();
   }
+}
+
+async function runOnce(engine: Engine, indexUid: string, options: IndexOptions, mode: { rebuild: boolean; json: boolean }): Promise<IndexSummary> {
+  // Progress goes to stderr so that stdout holds only the summary (and is parseable with --json).
+  const progress = mode.json ? undefined : createProgressReporter(process.stderr);
+  const withProgress: IndexOptions = { ...options, onProgress: progress ? (p) => progress.update(p) : undefined };
+  try {
+    const summary = mode.rebuild ? await rebuildIndex(engine, indexUid, withProgress) : await runIndexer(engine, indexUid, withProgress);
+    progress?.stop();
+    process.stdout.write(mode.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n`);
+    return summary;
+  } catch (error) {
+    progress?.stop();
+    throw error;
+  }
+}
+
+/** Re-run on every change until SIGINT/SIGTERM; an engine failure ends the watch (exit 3). */
+async function watchForever(paths: string[], once: () => Promise<IndexSummary>): Promise<number> {
+  process.stderr.write(`watching ${paths.join(', ')} for changes (Ctrl-C to stop)\n`);
+  let failure: unknown;
+  let stop: () => void = () => {};
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  const watcher = watchInputs(paths, async (changed) => {
+    process.stderr.write(`changed: ${changed.join(', ')}\n`);
+    await once().catch((error: unknown) => {
+      failure = error;
+      stop();
+    });
+  });
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  await stopped;
+  await watcher.close();
+  if (failure) throw failure;
+  return 0;
 }
 
 function parseCliArgs(argv: string[]) {
@@ -58,13 +107,23 @@ function parseCliArgs(argv: string[]) {
       options: {
         'dry-run': { type: 'boolean' },
         prune: { type: 'boolean' },
+        rebuild: { type: 'boolean' },
+        watch: { type: 'boolean' },
         json: { type: 'boolean' },
+        'batch-size': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+}
+
+function batchSize(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new UsageError(`--batch-size: expected a whole number from 1 to 100000, got "${value}"`);
+  return n;
 }
 
 export function exitCodeFor(error: unknown): number {

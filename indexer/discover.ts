@@ -1,9 +1,8 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../core/errors.js';
+import { ARTICLE_EXTENSIONS } from './parse/format.js';
 
-/** File extensions the indexer reads when it walks a folder. */
-export const ARTICLE_EXTENSIONS = ['.txt'];
 
 export interface DiscoveredPath {
   path: string;

@@ -2,54 +2,65 @@ import type { ChunkDocument, ChunkFingerprint } from '../core/document.js';
 
 export type ArticleChange = 'added' | 'updated' | 'unchanged';
 
-export interface Plan {
-  /** Chunks to add or replace; sent before any deletion so an article never vanishes in between. */
-  upsert: ChunkDocument[];
-  /** Chunk ids no longer produced by their article (or by pruned articles). */
-  delete: string[];
-  changes: Map<string, ArticleChange>;
-  pruned: string[];
+/** What the engine holds, per article: chunk id → content hash. */
+export type Fingerprints = Map<string, Map<string, string>>;
+
+export interface EngineState {
+  byArticle: Fingerprints;
+  /**
+   * Source fingerprints whose article is stored completely (every chunk carries that sourceHash
+   * and there are as many as the article has) → the article id. Such an input can be skipped.
+   */
+  completeSources: Map<string, string>;
 }
 
-/**
- * Compare the chunks the inputs produce now with what the engine holds. Articles not among the
- * inputs are left alone unless `prune` is set.
- */
-export function planChanges(
-  existing: readonly ChunkFingerprint[],
-  wanted: readonly ChunkDocument[],
-  options: { prune: boolean } = { prune: false },
-): Plan {
-  const existingByArticle = groupBy(existing, (f) => f.articleId);
-  const wantedByArticle = groupBy(wanted, (d) => d.articleId);
-  const plan: Plan = { upsert: [], delete: [], changes: new Map(), pruned: [] };
-
-  for (const [articleId, docs] of wantedByArticle) {
-    const have = new Map((existingByArticle.get(articleId) ?? []).map((f) => [f.id, f.hash]));
-    const changed = docs.filter((doc) => have.get(doc.id) !== doc.hash);
-    const wantedIds = new Set(docs.map((d) => d.id));
-    const stale = [...have.keys()].filter((id) => !wantedIds.has(id));
-    plan.upsert.push(...changed);
-    plan.delete.push(...stale);
-    plan.changes.set(articleId, have.size === 0 ? 'added' : changed.length + stale.length > 0 ? 'updated' : 'unchanged');
-  }
-  if (options.prune) {
-    for (const [articleId, fingerprints] of existingByArticle) {
-      if (wantedByArticle.has(articleId)) continue;
-      plan.pruned.push(articleId);
-      plan.delete.push(...fingerprints.map((f) => f.id));
+export function engineState(existing: Iterable<ChunkFingerprint>): EngineState {
+  const byArticle: Fingerprints = new Map();
+  const sources = new Map<string, { sourceHash: string | undefined; count: number; expected: number }>();
+  for (const f of existing) {
+    let chunks = byArticle.get(f.articleId);
+    if (!chunks) byArticle.set(f.articleId, (chunks = new Map()));
+    chunks.set(f.id, f.hash);
+    const s = sources.get(f.articleId);
+    if (!s) sources.set(f.articleId, { sourceHash: f.sourceHash, count: 1, expected: f.articleChunks });
+    else {
+      s.count++;
+      // Chunks from two versions of the input (an interrupted update): not complete.
+      if (s.sourceHash !== f.sourceHash || s.expected !== f.articleChunks) s.sourceHash = undefined;
     }
   }
-  return plan;
+  const completeSources = new Map<string, string>();
+  for (const [articleId, s] of sources) {
+    if (s.sourceHash && s.count === s.expected) completeSources.set(s.sourceHash, articleId);
+  }
+  return { byArticle, completeSources };
 }
 
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const group = groups.get(k);
-    if (group) group.push(item);
-    else groups.set(k, [item]);
+export interface ArticleDiff {
+  change: ArticleChange;
+  /** Chunks to add or replace; sent before any deletion so the article never vanishes in between. */
+  upsert: ChunkDocument[];
+  /** Chunk ids the article no longer produces (a section removed, a passage fewer). */
+  stale: string[];
+}
+
+/** Compare the chunks an article produces now with what the engine holds for it. */
+export function diffArticle(have: ReadonlyMap<string, string> | undefined, chunks: readonly ChunkDocument[]): ArticleDiff {
+  if (!have || have.size === 0) return { change: 'added', upsert: [...chunks], stale: [] };
+  const upsert = chunks.filter((chunk) => have.get(chunk.id) !== chunk.hash);
+  const wanted = new Set(chunks.map((c) => c.id));
+  const stale = [...have.keys()].filter((id) => !wanted.has(id));
+  return { change: upsert.length + stale.length > 0 ? 'updated' : 'unchanged', upsert, stale };
+}
+
+/** Articles the engine holds that no input produced, with their chunk ids (for `--prune`). */
+export function unseenArticles(existing: Fingerprints, seen: ReadonlySet<string>): { articleIds: string[]; chunkIds: string[] } {
+  const articleIds: string[] = [];
+  const chunkIds: string[] = [];
+  for (const [articleId, chunks] of existing) {
+    if (seen.has(articleId)) continue;
+    articleIds.push(articleId);
+    chunkIds.push(...chunks.keys());
   }
-  return groups;
+  return { articleIds, chunkIds };
 }

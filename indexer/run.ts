@@ -1,24 +1,30 @@
-import { readFile } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import type { Article, ChunkDocument } from '../core/document.js';
 import type { Engine } from '../core/engine/client.js';
 import { ensureIndex } from '../core/engine/settings.js';
-import { AppError, InputError } from '../core/errors.js';
-import { applyPlan, readFingerprints } from './apply.js';
+import { ChunkWriter, deleteChunks, readFingerprints, waitForPendingTasks } from './apply.js';
 import { articleToChunks } from './chunks.js';
 import { discoverFiles } from './discover.js';
-import { parseSource } from './parse/index.js';
-import { planChanges } from './plan.js';
+import { diffArticle, engineState, unseenArticles, type ArticleChange, type EngineState } from './plan.js';
+import { openPath, readInput, type Failure, type KnownSources, type ReadItem } from './read.js';
+
+export type { Failure } from './read.js';
 
 export interface IndexOptions {
   paths: string[];
   prune: boolean;
-  /** Read stdin for the path `-`. */
-  readStdin?: () => Promise<Buffer>;
+  /** The stream read for the path `-` (default: process.stdin). */
+  stdin?: () => Readable;
+  onProgress?: (progress: Progress) => void;
+  /** Chunks per addDocuments request (default apply.ts DEFAULT_BATCH_DOCS; bytes are capped too). */
+  batchDocs?: number;
 }
 
-export interface Failure {
-  source: string;
-  reason: string;
+export interface Progress {
+  files: number;
+  filesTotal: number;
+  articles: number;
+  chunksSent: number;
 }
 
 export interface IndexSummary {
@@ -32,72 +38,169 @@ export interface IndexSummary {
   chunksSent: number;
   chunksDeleted: number;
   failures: Failure[];
+  /** Set when `--prune` was asked for but skipped, and why. */
+  pruneSkipped?: string;
   elapsedMs: number;
+  /** Reading, parsing, chunking and diffing: the indexer's own work. */
+  ownMs: number;
+  /** Waiting for the engine: settings, fingerprints, sending, task waits, deletions. */
+  engineMs: number;
 }
 
-/** Read and parse every input; bad inputs become failures, the rest goes on. */
-export async function collectChunks(options: IndexOptions): Promise<{ articles: Article[]; chunks: ChunkDocument[]; failures: Failure[] }> {
+/** Every article the inputs produce, in order, with failures; duplicates of an id are failures. */
+export async function* readArticles(
+  options: Pick<IndexOptions, 'paths' | 'stdin'>,
+  onFile: () => void = () => {},
+  known?: KnownSources,
+): AsyncGenerator<ReadItem> {
   const { files, errors } = await discoverFiles(options.paths);
-  const failures: Failure[] = errors.map(toFailure);
-  const articles: Article[] = [];
+  for (const error of errors) yield { failure: { source: error.source, reason: error.message.slice(error.source.length + 2) } };
   const seen = new Map<string, string>();
   for (const file of files) {
-    try {
-      const bytes = file === '-' ? await (options.readStdin ?? readAllStdin)() : await readFile(file);
-      for (const article of parseSource({ origin: file, bytes })) {
-        const earlier = seen.get(article.id);
+    const open = file === '-' ? (options.stdin ?? (() => process.stdin)) : openPath(file);
+    for await (const item of readInput(file, open, known)) {
+      const found = 'article' in item ? { id: item.article.id, origin: item.article.origin } : 'unchanged' in item ? { id: item.unchanged.articleId, origin: item.unchanged.origin } : undefined;
+      if (found) {
+        const earlier = seen.get(found.id);
         if (earlier !== undefined) {
-          throw new InputError(article.origin, `duplicate article id ${article.id} (also produced by ${earlier})`);
+          yield { failure: { source: found.origin, reason: `duplicate article id ${found.id} (also produced by ${earlier})` } };
+          continue;
         }
-        seen.set(article.id, article.origin);
-        articles.push(article);
+        seen.set(found.id, found.origin);
       }
-    } catch (error) {
-      failures.push(toFailure(error instanceof AppError ? error : new InputError(file, readableReason(error))));
+      yield item;
     }
+    onFile();
+  }
+}
+
+/** Read and parse every input into chunks without an engine (`--dry-run`, tools, tests). */
+export async function collectChunks(options: Pick<IndexOptions, 'paths' | 'stdin'>): Promise<{ articles: Article[]; chunks: ChunkDocument[]; failures: Failure[] }> {
+  const articles: Article[] = [];
+  const failures: Failure[] = [];
+  for await (const item of readArticles(options)) {
+    if ('failure' in item) failures.push(item.failure);
+    else if ('article' in item) articles.push(item.article);
   }
   return { articles, chunks: articles.flatMap(articleToChunks), failures };
 }
 
-/** The whole pipeline: inputs → chunks → diff against the engine → the minimal set of writes. */
+/**
+ * The whole pipeline, streamed: inputs → articles → chunks → diff against the engine's
+ * fingerprints → only changed chunks sent, in bounded batches. Deletions of stale chunks come
+ * after every upsert is stored, so an interrupted run leaves each article complete (old or new
+ * chunks, never none) and the next run finishes the job.
+ */
 export async function runIndexer(engine: Engine, indexUid: string, options: IndexOptions): Promise<IndexSummary> {
   const started = performance.now();
-  const { articles, chunks, failures } = await collectChunks(options);
-  await ensureIndex(engine, indexUid);
-  const existing = await readFingerprints(engine, indexUid);
-  const plan = planChanges(existing, chunks, { prune: options.prune });
-  await applyPlan(engine, indexUid, plan);
-  const count = (change: string) => [...plan.changes.values()].filter((c) => c === change).length;
+  const clock = new Stopwatch();
+  const stored: EngineState = await clock.engine(async () => {
+    await ensureIndex(engine, indexUid);
+    await waitForPendingTasks(engine, indexUid);
+    return engineState(await readFingerprints(engine, indexUid));
+  });
+  const existing = stored.byArticle;
+
+  const { files } = await discoverFiles(options.paths);
+  const progress: Progress = { files: 0, filesTotal: files.length, articles: 0, chunksSent: 0 };
+  const report = () => options.onProgress?.({ ...progress });
+  const writer = new ChunkWriter(
+    engine,
+    indexUid,
+    (confirmed) => {
+      progress.chunksSent = confirmed;
+      report();
+    },
+    options.batchDocs,
+  );
+  const counts: Record<ArticleChange, number> = { added: 0, updated: 0, unchanged: 0 };
+  const failures: Failure[] = [];
+  const seen = new Set<string>();
+  const stale: string[] = [];
+  let chunkCount = 0;
+  let sent = 0;
+
+  const items = readArticles(
+    options,
+    () => {
+      progress.files++;
+      report();
+    },
+    stored.completeSources,
+  );
+  for (;;) {
+    const t0 = performance.now();
+    const next = await items.next();
+    if (next.done) {
+      clock.ownMs += performance.now() - t0;
+      break;
+    }
+    const item = next.value;
+    if ('failure' in item) {
+      failures.push(item.failure);
+      clock.ownMs += performance.now() - t0;
+      continue;
+    }
+    if ('unchanged' in item) {
+      seen.add(item.unchanged.articleId);
+      counts.unchanged++;
+      chunkCount += existing.get(item.unchanged.articleId)?.size ?? 0;
+      progress.articles++;
+      clock.ownMs += performance.now() - t0;
+      continue;
+    }
+    const chunks = articleToChunks(item.article);
+    const diff = diffArticle(existing.get(item.article.id), chunks);
+    clock.ownMs += performance.now() - t0;
+    seen.add(item.article.id);
+    counts[diff.change]++;
+    chunkCount += chunks.length;
+    sent += diff.upsert.length;
+    stale.push(...diff.stale);
+    progress.articles++;
+    await writer.add(diff.upsert);
+  }
+  await writer.flush();
+
+  let pruned: string[] = [];
+  let pruneSkipped: string | undefined;
+  if (options.prune && failures.length > 0) {
+    // A file that failed to parse may hold articles that are still wanted; never delete on a partial read.
+    pruneSkipped = `${failures.length} input(s) failed, so nothing was pruned`;
+  } else if (options.prune) {
+    const unseen = unseenArticles(existing, seen);
+    pruned = unseen.articleIds;
+    stale.push(...unseen.chunkIds);
+  }
+  await clock.engine(() => deleteChunks(engine, indexUid, stale));
+
+  const elapsedMs = performance.now() - started;
   return {
-    articles: articles.length,
-    added: count('added'),
-    updated: count('updated'),
-    unchanged: count('unchanged'),
-    pruned: plan.pruned.length,
+    articles: seen.size,
+    ...counts,
+    pruned: pruned.length,
     failed: failures.length,
-    chunks: chunks.length,
-    chunksSent: plan.upsert.length,
-    chunksDeleted: plan.delete.length,
+    chunks: chunkCount,
+    chunksSent: sent,
+    chunksDeleted: stale.length,
     failures,
-    elapsedMs: Math.round(performance.now() - started),
+    ...(pruneSkipped ? { pruneSkipped } : {}),
+    elapsedMs: Math.round(elapsedMs),
+    ownMs: Math.round(clock.ownMs),
+    engineMs: Math.round(clock.engineMs + writer.waitMs),
   };
 }
 
-function toFailure(error: AppError): Failure {
-  return error instanceof InputError
-    ? { source: error.source, reason: error.message.slice(error.source.length + 2) }
-    : { source: '', reason: error.message };
-}
-
-function readableReason(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EACCES') return 'permission denied';
-  if (code === 'EISDIR') return 'is a folder';
-  return error instanceof Error ? error.message : String(error);
-}
-
-async function readAllStdin(): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const part of process.stdin) parts.push(part as Buffer);
-  return Buffer.concat(parts);
+/** Splits wall time into the indexer's own work and waiting for the engine. */
+class Stopwatch {
+  ownMs = 0;
+  engineMs = 0;
+  async engine<T>(work: () => Promise<T>): Promise<T> {
+    const t0 = performance.now();
+    try {
+      return await work();
+    } finally {
+      this.engineMs += performance.now() - t0;
+    }
+  }
 }

@@ -7,20 +7,22 @@ export const LEAD_ANCHOR = 'lead';
 
 /**
  * Split an article's paragraphs into sections. The text before the first heading is the lead;
- * its title is the article's title. Headings without text after them are dropped.
+ * its title is the article's title. Headings come from the source's markup when it has any
+ * (`headingIndexes`), otherwise they are inferred from the shape of the lines (headings.ts).
+ * Headings without text after them are dropped.
  */
-export function splitSections(articleTitle: string, paragraphs: readonly string[]): Section[] {
+export function splitSections(articleTitle: string, paragraphs: readonly string[], headingIndexes?: readonly number[]): Section[] {
+  const marked = headingIndexes ? new Set(headingIndexes) : undefined;
+  const headingAt = (i: number) => (marked ? marked.has(i) : isHeading(paragraphs[i]!, paragraphs[i + 1], paragraphs[i - 1]));
   const groups: { title: string; paragraphs: string[] }[] = [{ title: articleTitle, paragraphs: [] }];
   paragraphs.forEach((paragraph, i) => {
-    if (isHeading(paragraph, paragraphs[i + 1], paragraphs[i - 1])) {
-      groups.push({ title: paragraph.trim(), paragraphs: [] });
-    } else {
-      groups.at(-1)!.paragraphs.push(paragraph);
-    }
+    if (headingAt(i)) groups.push({ title: paragraph.trim(), paragraphs: [] });
+    else groups.at(-1)!.paragraphs.push(paragraph);
   });
   const kept = groups.filter((group, i) => i === 0 || group.paragraphs.length > 0);
   const anchors = [LEAD_ANCHOR, ...uniqueAnchors(kept.slice(1).map((g) => g.title), [LEAD_ANCHOR])];
   return kept
     .map((group, index) => ({ title: group.title, index, anchor: anchors[index]!, paragraphs: group.paragraphs }))
-    .filter((section) => section.paragraphs.length > 0 || section.index === 0);
+    // An article that opens with a heading has no lead text; its lead is kept only when it is all there is.
+    .filter((section) => section.paragraphs.length > 0 || kept.length === 1);
 }

@@ -1,9 +1,14 @@
 import { cleanText } from '../../core/text/normalize.js';
 import { InputError } from '../../core/errors.js';
-import { parseDateline, parseSourceLine } from '../metadata.js';
+import { extractBodyMetadata, isoDate } from './body.js';
 import type { ParsedArticle } from './types.js';
 
 const HEADER = /^\s*date\s+(\d{4}-\d{2}-\d{2})(?:\s+(.+?))?\s*$/u;
+
+/** True when the text starts like the seed format (used to sniff stdin and unknown extensions). */
+export function looksLikeSeedText(text: string): boolean {
+  return HEADER.test(text.split('\n', 1)[0] ?? '');
+}
 
 /**
  * The newsroom text format of the seed article:
@@ -22,30 +27,17 @@ export function parseSeedText(text: string, origin: string): ParsedArticle {
   if (titleAt < 0) throw new InputError(origin, 'no title line after the date line');
   const title = body[titleAt]!;
 
-  let source: string | undefined;
-  const paragraphs: string[] = [];
-  for (const line of body.slice(titleAt + 1)) {
-    if (line === '') continue;
-    const sourceLine = parseSourceLine(line);
-    if (sourceLine !== undefined && source === undefined) source = sourceLine;
-    else paragraphs.push(line);
-  }
-  if (paragraphs.length === 0) throw new InputError(origin, 'the article has a title but no text');
-  const dateline = parseDateline(paragraphs[0]!);
+  const meta = extractBodyMetadata(body.slice(titleAt + 1).filter((line) => line !== ''));
+  if (meta.paragraphs.length === 0) throw new InputError(origin, 'the article has a title but no text');
   return {
     title,
     url: undefined,
     slug: undefined,
-    date: isValidDate(date!) ? date : undefined,
+    date: isoDate(date),
     tags: [],
-    place: dateline?.place ?? headerPlace,
-    agency: dateline?.agency,
-    source,
-    paragraphs,
+    place: meta.place ?? headerPlace,
+    agency: meta.agency,
+    source: meta.source,
+    paragraphs: meta.paragraphs,
   };
-}
-
-function isValidDate(iso: string): boolean {
-  const d = new Date(`${iso}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(iso);
 }

@@ -1,0 +1,192 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import split2 from 'split2';
+import { SCHEMA_VERSION, type Article } from '../core/document.js';
+import { AppError, InputError } from '../core/errors.js';
+import { formatFromName, isGzipBytes, isGzipName, sniffFormat, type Format } from './parse/format.js';
+import { parseHtml } from './parse/html.js';
+import { parseJsonDocument, parseJsonRecord, parseJsonText } from './parse/json.js';
+import { parseMarkdown } from './parse/markdown.js';
+import { parseSeedText } from './parse/seed-text.js';
+import { toArticle } from './parse/index.js';
+import type { ParsedArticle } from './parse/types.js';
+
+export interface Failure {
+  source: string;
+  reason: string;
+}
+
+/** An input whose fingerprint shows its article is already stored completely; it was not parsed. */
+export interface Unchanged {
+  articleId: string;
+  origin: string;
+}
+
+export type ReadItem = { article: Article } | { failure: Failure } | { unchanged: Unchanged };
+
+/**
+ * Bump when parsing, sectioning or chunking rules change: it is part of every source
+ * fingerprint, so the next run re-parses every input instead of skipping unchanged ones.
+ */
+export const PARSER_VERSION = 1;
+
+/** Source fingerprint → id of the article stored completely from it (plan.ts engineState). */
+export type KnownSources = ReadonlyMap<string, string>;
+
+const NO_KNOWN_SOURCES: KnownSources = new Map();
+
+export function sourceHash(...parts: (string | Buffer)[]): string {
+  const h = createHash('sha1').update(`${PARSER_VERSION}/${SCHEMA_VERSION}`);
+  for (const part of parts) h.update('\0').update(part);
+  return h.digest('hex');
+}
+
+/** Whole-file formats are read into memory; a file this large is refused (JSON Lines streams instead). */
+const MAX_WHOLE_FILE_BYTES = 64 * 1024 * 1024;
+/** One JSON line may not exceed this; protects memory from a file with no newlines. */
+const MAX_LINE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Read one input (a file path, or `-` with its stream) into articles. JSON Lines (optionally
+ * gzipped) is streamed line by line, so memory stays bounded by one line whatever the file size;
+ * every other format is one article (or a JSON array) per file. Failures are yielded, never
+ * thrown, so one bad file or line never stops the others.
+ */
+export async function* readInput(origin: string, open: () => Readable, known: KnownSources = NO_KNOWN_SOURCES): AsyncGenerator<ReadItem> {
+  try {
+    let { head, stream } = await peek(open());
+    if (head.length === 0) throw new InputError(origin, 'the file is empty');
+    if (isGzipBytes(head)) {
+      ({ head, stream } = await peek(stream.pipe(createGunzip({ chunkSize: 256 * 1024 }))));
+      if (head.length === 0) throw new InputError(origin, 'the file is empty (after gunzip)');
+    } else if (isGzipName(origin)) {
+      throw new InputError(origin, 'named .gz but not gzip data');
+    }
+    if (head.subarray(0, 8192).includes(0)) throw new InputError(origin, 'binary file (contains NUL bytes)');
+    const headText = head.subarray(0, 8192).toString('utf8');
+    const format = formatFromName(origin) ?? sniffFormat(headText);
+    if (format === undefined) throw new InputError(origin, 'unrecognised format (expected text, Markdown, HTML, JSON or JSON Lines)');
+    if (format === 'jsonl') {
+      yield* readJsonLines(origin, stream, known);
+      return;
+    }
+    const bytes = await readAll(stream, origin);
+    // The file name is part of the fingerprint because it can be the article's id.
+    const fileHash = sourceHash(path.basename(origin), bytes);
+    const knownId = format === 'json' ? undefined : known.get(fileHash);
+    if (knownId !== undefined) {
+      yield { unchanged: { articleId: knownId, origin } };
+      return;
+    }
+    yield* parseWhole(format, decodeUtf8(bytes, origin), origin, fileHash);
+  } catch (error) {
+    yield { failure: toFailure(error, origin) };
+  }
+}
+
+export function openPath(file: string): () => Readable {
+  return () => createReadStream(file, { highWaterMark: 1024 * 1024 });
+}
+
+function* parseWhole(format: Exclude<Format, 'jsonl'>, text: string, origin: string, fileHash: string): Generator<ReadItem> {
+  const fileName = origin === '-' ? undefined : origin;
+  if (format === 'json') {
+    // A .json array is never skipped unparsed: the fingerprint cannot tell which of its articles are stored.
+    for (const [i, item] of parseJsonDocument(text, origin).entries()) {
+      yield parseOne(() => parseJsonRecord(item.value, item.origin), item.origin, undefined, sourceHash(fileHash, String(i)));
+    }
+    return;
+  }
+  const parser = format === 'markdown' ? parseMarkdown : format === 'html' ? parseHtml : parseSeedText;
+  yield parseOne(() => parser(text, origin), origin, fileName, fileHash);
+}
+
+async function* readJsonLines(origin: string, stream: Readable, known: KnownSources): AsyncGenerator<ReadItem> {
+  let lineNo = 0;
+  const lines = stream.pipe(split2({ maxLength: MAX_LINE_BYTES }));
+  stream.on('error', (error) => lines.destroy(error));
+  for await (const line of lines as AsyncIterable<string>) {
+    lineNo++;
+    const where = `${origin}:${lineNo}`;
+    if (line.trim() === '') continue;
+    // split2 decodes with replacement characters; U+FFFD in a line means its bytes were not UTF-8.
+    if (line.includes('\uFFFD')) {
+      yield { failure: { source: where, reason: 'not valid UTF-8' } };
+      continue;
+    }
+    const lineHash = sourceHash(line);
+    const knownId = known.get(lineHash);
+    if (knownId !== undefined) yield { unchanged: { articleId: knownId, origin: where } };
+    else yield parseOne(() => parseJsonRecord(parseJsonText(line, where), where), where, undefined, lineHash);
+  }
+}
+
+function parseOne(parse: () => ParsedArticle, origin: string, fileName: string | undefined, hash: string): ReadItem {
+  try {
+    return { article: toArticle(parse(), origin, fileName, hash) };
+  } catch (error) {
+    return { failure: toFailure(error, origin) };
+  }
+}
+
+/** The first chunk of a stream, and a stream that still yields everything from the start. */
+async function peek(stream: Readable): Promise<{ head: Buffer; stream: Readable }> {
+  const iterator = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+  const first = await iterator.next();
+  const head = first.done ? Buffer.alloc(0) : Buffer.from(first.value);
+  async function* rest() {
+    if (!first.done) yield head;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield Buffer.from(next.value);
+  }
+  return { head, stream: Readable.from(rest(), { objectMode: false }) };
+}
+
+async function readAll(stream: Readable, origin: string): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const part of stream as AsyncIterable<Buffer>) {
+    size += part.length;
+    if (size > MAX_WHOLE_FILE_BYTES) {
+      stream.destroy();
+      throw new InputError(origin, `larger than ${MAX_WHOLE_FILE_BYTES >> 20} MB; use JSON Lines for big collections`);
+    }
+    parts.push(part);
+  }
+  return Buffer.concat(parts);
+}
+
+function decodeUtf8(bytes: Buffer, origin: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '');
+  } catch {
+    throw new InputError(origin, 'not valid UTF-8');
+  }
+}
+
+export function toFailure(error: unknown, origin: string): Failure {
+  if (error instanceof InputError) return { source: error.source, reason: error.message.slice(error.source.length + 2) };
+  if (error instanceof AppError) return { source: origin, reason: error.message };
+  return { source: origin, reason: readableReason(error) };
+}
+
+function readableReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EACCES') return 'permission denied';
+  if (code === 'EISDIR') return 'is a folder';
+  if (code === 'ENOENT') return 'no such file or folder';
+  if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR') return `corrupt gzip data (${(error as Error).message})`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Parse bytes already in memory (tests, tools): every article, or the first failure thrown. */
+export async function parseSource(file: { origin: string; bytes: Buffer }): Promise<Article[]> {
+  const articles: Article[] = [];
+  for await (const item of readInput(file.origin, () => Readable.from([file.bytes]))) {
+    if ('failure' in item) throw new InputError(item.failure.source, item.failure.reason);
+    if ('article' in item) articles.push(item.article);
+  }
+  return articles;
+}
