@@ -137,11 +137,23 @@ export async function deleteChunks(engine: Engine, indexUid: string, ids: readon
   }
 }
 
+/**
+ * Poll a task until it is finished. Our own loop rather than the client's waitForTask, whose
+ * timeout timer outlives a failed poll and would keep the process alive for minutes after the
+ * engine died.
+ */
 export async function waitTask(engine: Engine, uid: number, what: string): Promise<TaskLike> {
-  try {
-    return (await engine.tasks.waitForTask(uid, { timeout: TASK_TIMEOUT_MS, interval: 50 })) as TaskLike;
-  } catch (error) {
-    throw toEngineError(error, what);
+  const deadline = Date.now() + TASK_TIMEOUT_MS;
+  for (let interval = 10; ; interval = Math.min(interval * 2, 200)) {
+    let task: TaskLike;
+    try {
+      task = (await engine.tasks.getTask(uid)) as TaskLike;
+    } catch (error) {
+      throw toEngineError(error, what);
+    }
+    if (task.status !== 'enqueued' && task.status !== 'processing') return task;
+    if (Date.now() > deadline) throw new EngineError(`${what}: task ${uid} still ${task.status} after ${TASK_TIMEOUT_MS / 1000} s`, 'task_timeout');
+    await new Promise((resolve) => setTimeout(resolve, interval));
   }
 }
 
