@@ -30,10 +30,16 @@ function integer(min: number, max: number, fallback: number) {
     .default(fallback);
 }
 
+/** `2025-02-30` has the right shape but is not a day; zod runs this even after a failed regex. */
+function isCalendarDate(d: string): boolean {
+  const time = Date.parse(`${d}T00:00:00Z`);
+  return !Number.isNaN(time) && new Date(time).toISOString().startsWith(d);
+}
+
 const isoDate = z
   .string({ error: 'must be a date YYYY-MM-DD' })
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-  .refine((d) => new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'must be a real calendar date YYYY-MM-DD')
+  .refine(isCalendarDate, 'must be a real calendar date YYYY-MM-DD')
   .optional();
 
 const schema = z.object({
