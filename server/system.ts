@@ -12,6 +12,7 @@ import type { Logger } from '../core/logger.js';
 import { formatSummary } from '../indexer/report.js';
 import { runIndexer } from '../indexer/run.js';
 import { createApp } from './app.js';
+import { answerClientErrors } from './http/errors.js';
 import { createMetrics } from './http/metrics.js';
 import { ResponseCache } from './search/cache.js';
 import { watchIndex, type IndexWatcher } from './search/index-watch.js';
@@ -122,5 +123,6 @@ async function drain(server: Server, graceMs: number, log: Logger): Promise<void
 function listen(app: ReturnType<typeof createApp>, host: string, port: number): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(server)));
+    answerClientErrors(server);
   });
 }

@@ -4,6 +4,7 @@ import { createEngine } from '../../core/engine/client.js';
 import { ensureSearchKey } from '../../core/engine/keys.js';
 import { createLogger } from '../../core/logger.js';
 import { createApp, type AppDeps } from '../../server/app.js';
+import { answerClientErrors } from '../../server/http/errors.js';
 import { WIDGET_BUNDLE } from '../../server/system.js';
 import { adminEngine, testEngine } from './engine.js';
 
@@ -21,6 +22,7 @@ export async function startTestServer(indexUid: string, options: { engineUrl?: s
   const app = createApp({ engine, indexUid, log: createLogger('silent'), widgetJs, ...options.app });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    answerClientErrors(s);
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
