@@ -7,7 +7,7 @@
  *   3. p50 latency at concurrency 1, requests interleaved (target: proxy − direct ≤ 1 ms)
  *
  * Queries are Russian words drawn at run time from ../shared/corpus/rt.jsonl.gz (never copied into
- * the repo). The direct requests carry the same search parameters the proxy's execute.ts sends.
+ * the repo). The direct requests are captured from the proxy's own execute.ts, so they match.
  * The proxy runs as its own process (`server/main.ts`), as in production, with request logging on.
  * Options: BENCH_ARTICLES (3000), BENCH_SECONDS (10), BENCH_LATENCY_REQUESTS (1000).
  */
@@ -20,16 +20,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { createGunzip } from 'node:zlib';
 import autocannon from 'autocannon';
+import { Meilisearch } from 'meilisearch';
 import split2 from 'split2';
 import { createEngine } from '../core/engine/client.js';
 import { startEmbeddedEngine } from '../core/engine/embedded.js';
 import { ensureSearchKey } from '../core/engine/keys.js';
 import { ensureIndex } from '../core/engine/settings.js';
-import { HIGHLIGHT_END, HIGHLIGHT_START } from '../core/text/normalize.js';
 import type { Article } from '../core/document.js';
 import { articleToChunks } from '../indexer/chunks.js';
 import { toArticle } from '../indexer/parse/index.js';
-import { RETRIEVED_FIELDS, SNIPPET_WORDS } from '../server/search/execute.js';
+import { executeSearch } from '../server/search/execute.js';
+import { buildEngineQuery } from '../server/search/query.js';
+import { parseSearchRequest } from '../server/search/request.js';
 
 const CORPUS = path.resolve('../shared/corpus/rt.jsonl.gz');
 const ARTICLES = Number(process.env['BENCH_ARTICLES'] ?? 3000);
@@ -77,22 +79,22 @@ function queryMix(articles: Article[]): string[] {
   return queries;
 }
 
-/** The body execute.ts sends for a plain query (limit 10, facets on tags and year). */
-function directBody(q: string): string {
-  return JSON.stringify({
-    q,
-    limit: 10,
-    offset: 0,
-    facets: ['tags', 'year'],
-    attributesToRetrieve: [...RETRIEVED_FIELDS],
-    attributesToHighlight: ['text', 'sectionTitle', 'articleTitle'],
-    attributesToCrop: ['text'],
-    cropLength: SNIPPET_WORDS,
-    cropMarker: '…',
-    highlightPreTag: HIGHLIGHT_START,
-    highlightPostTag: HIGHLIGHT_END,
-    matchingStrategy: 'frequency',
+/**
+ * The engine request the proxy makes for `q`, captured from execute.ts itself (through the client's
+ * httpClient hook, nothing is sent), so the direct run always asks exactly what the proxy asks.
+ */
+async function engineRequestFor(q: string): Promise<{ path: string; body: string }> {
+  let captured: { path: string; body: string } | undefined;
+  const recorder = new Meilisearch({
+    host: 'http://127.0.0.1:1',
+    httpClient: async (input, init) => {
+      captured ??= { path: new URL(String(input)).pathname, body: String(init?.body ?? '') };
+      throw new Error('captured');
+    },
   });
+  await executeSearch(recorder, INDEX, buildEngineQuery(parseSearchRequest({ q }))).catch(() => undefined);
+  if (!captured) throw new Error('execute.ts made no engine request');
+  return captured;
 }
 
 interface Target {
@@ -101,16 +103,13 @@ interface Target {
   request(q: string): { method: 'GET' | 'POST'; path: string; headers: Record<string, string>; body?: string };
 }
 
-function directTarget(engineUrl: string, key: string): Target {
+async function directTarget(engineUrl: string, key: string, queries: string[]): Promise<Target> {
+  const requests = new Map<string, { path: string; body: string }>();
+  for (const q of queries) requests.set(q, await engineRequestFor(q));
   return {
     name: 'direct',
     url: engineUrl,
-    request: (q) => ({
-      method: 'POST',
-      path: `/indexes/${INDEX}/search`,
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: directBody(q),
-    }),
+    request: (q) => ({ method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, ...requests.get(q)! }),
   };
 }
 
@@ -228,7 +227,7 @@ async function main(): Promise<void> {
     const queries = queryMix(articles);
     console.log(`index: ${articles.length} articles → ${chunks.length} chunks; ${queries.length} queries; ${SECONDS}s per run; ${os.cpus().length} CPUs`);
 
-    const direct = directTarget(engine.url, key);
+    const direct = await directTarget(engine.url, key, queries);
     const uncached = await startProxy(engine.url, engine.masterKey, dataDir, 0);
     proxies.push(uncached);
     const cached = await startProxy(engine.url, engine.masterKey, dataDir, 10_000);

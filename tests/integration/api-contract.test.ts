@@ -1,22 +1,12 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SearchResponse } from '../../core/api.js';
 import { SEARCH_PARAMETERS } from '../../server/search/request.js';
-import { API_ARTICLES, INJECTION, TRICKY_TAGS, indexApiArticles } from '../fixtures/api-articles.js';
-import { deleteIndex, uniqueIndexUid } from '../support/engine.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { API_ARTICLES, INJECTION, TRICKY_TAGS, useFixtureServer } from '../fixtures/api-articles.js';
+import { uniqueIndexUid } from '../support/engine.js';
+import { startTestServer } from '../support/server.js';
 
-const uid = uniqueIndexUid('apicontract');
-let server: TestServer;
-
-beforeAll(async () => {
-  await indexApiArticles(uid);
-  server = await startTestServer(uid, { app: { http: { rateLimit: 0 } } });
-});
-afterAll(async () => {
-  await server?.close();
-  await deleteIndex(uid);
-});
+const fixture = useFixtureServer('apicontract');
 
 interface Reply {
   status: number;
@@ -25,7 +15,7 @@ interface Reply {
 }
 
 async function get(path: string, init?: RequestInit): Promise<Reply> {
-  const res = await fetch(`${server.baseUrl}${path}`, init);
+  const res = await fetch(`${fixture.server.baseUrl}${path}`, init);
   const text = await res.text();
   return { status: res.status, body: res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text, headers: res.headers };
 }
@@ -184,7 +174,7 @@ describe('articles', () => {
     expect(reply.body.sections.map((s: { anchor: string }) => s.anchor)).toEqual(['lead', 's1', 's2']);
     expect(reply.headers.get('cache-control')).toContain('max-age');
     const etag = reply.headers.get('etag')!;
-    expect((await fetch(`${server.baseUrl}/api/articles/minsk-deal`, { headers: revalidate(etag) })).status).toBe(304);
+    expect((await fetch(`${fixture.server.baseUrl}/api/articles/minsk-deal`, { headers: revalidate(etag) })).status).toBe(304);
     expect((await get('/api/articles/nope')).status).toBe(404);
     expectParameterError(await get('/api/articles/bad.id'), 'id');
     expect((await get('/api/articles/%E0%A4%A')).status).toBe(400);
@@ -205,11 +195,11 @@ describe('articles', () => {
 
 describe('static, health and OpenAPI', () => {
   it('/widget.js has ETag, Cache-Control, 304 and CORS', async () => {
-    const res = await fetch(`${server.baseUrl}/widget.js`, { headers: { origin: 'https://news.example' } });
+    const res = await fetch(`${fixture.server.baseUrl}/widget.js`, { headers: { origin: 'https://news.example' } });
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toContain('max-age=300');
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
-    const again = await fetch(`${server.baseUrl}/widget.js`, { headers: revalidate(res.headers.get('etag')!) });
+    const again = await fetch(`${fixture.server.baseUrl}/widget.js`, { headers: revalidate(res.headers.get('etag')!) });
     expect(again.status).toBe(304);
   });
 

@@ -8,25 +8,16 @@ import { ensureMonitorKey } from '../../core/engine/keys.js';
 import { createLogger } from '../../core/logger.js';
 import { SEARCH_PARAMETERS } from '../../server/search/request.js';
 import { startSystem, type RunningSystem } from '../../server/system.js';
-import { indexApiArticles } from '../fixtures/api-articles.js';
-import { adminEngine, deleteIndex, testEngine, uniqueIndexUid } from '../support/engine.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { useFixtureServer } from '../fixtures/api-articles.js';
+import { adminEngine, testEngine } from '../support/engine.js';
+import { startTestServer } from '../support/server.js';
 
-const uid = uniqueIndexUid('apisec');
-let server: TestServer;
-
-beforeAll(async () => {
-  await indexApiArticles(uid);
-  server = await startTestServer(uid, { app: { http: { rateLimit: 0 } } });
-});
-afterAll(async () => {
-  await server?.close();
-  await deleteIndex(uid);
-});
+const fixture = useFixtureServer('apisec');
+const uid = fixture.uid;
 
 describe('headers', () => {
   it('JSON responses carry helmet headers and the strictest CSP', async () => {
-    const res = await fetch(`${server.baseUrl}/api/search?q=a`);
+    const res = await fetch(`${fixture.server.baseUrl}/api/search?q=a`);
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
     expect(res.headers.get('x-powered-by')).toBeNull();
@@ -34,7 +25,7 @@ describe('headers', () => {
   });
 
   it('compresses for clients that ask', async () => {
-    const res = await fetch(`${server.baseUrl}/api/search?q=&limit=50`, { headers: { 'accept-encoding': 'gzip' } });
+    const res = await fetch(`${fixture.server.baseUrl}/api/search?q=&limit=50`, { headers: { 'accept-encoding': 'gzip' } });
     expect(res.headers.get('content-encoding')).toBe('gzip');
     expect((await res.json()).hits.length).toBeGreaterThan(0);
   });
@@ -42,10 +33,10 @@ describe('headers', () => {
 
 describe('CORS', () => {
   it('by default any origin may GET and POST, without credentials', async () => {
-    const res = await fetch(`${server.baseUrl}/api/search?q=a`, { headers: { origin: 'https://anywhere.example' } });
+    const res = await fetch(`${fixture.server.baseUrl}/api/search?q=a`, { headers: { origin: 'https://anywhere.example' } });
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
     expect(res.headers.get('access-control-allow-credentials')).toBeNull();
-    const preflight = await fetch(`${server.baseUrl}/api/search`, {
+    const preflight = await fetch(`${fixture.server.baseUrl}/api/search`, {
       method: 'OPTIONS',
       headers: { origin: 'https://anywhere.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
     });
@@ -191,7 +182,7 @@ describe('property: random input never breaks the API', () => {
   it('GET any endpoint with random, repeated, array, huge and malformed parameters', async () => {
     await fc.assert(
       fc.asyncProperty(route, queryString, async (path, qs) => {
-        const url = `${server.baseUrl}${path}?${qs}`;
+        const url = `${fixture.server.baseUrl}${path}?${qs}`;
         await expectWellFormed(await fetch(url), url.slice(0, 300));
       }),
       { numRuns: 150 },
@@ -208,7 +199,7 @@ describe('property: random input never breaks the API', () => {
     const type = fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1');
     await fc.assert(
       fc.asyncProperty(body, type, async (payload, contentType) => {
-        const res = await fetch(`${server.baseUrl}/api/search`, { method: 'POST', headers: { 'content-type': contentType }, body: payload });
+        const res = await fetch(`${fixture.server.baseUrl}/api/search`, { method: 'POST', headers: { 'content-type': contentType }, body: payload });
         await expectWellFormed(res, `${contentType} ${payload.slice(0, 200)}`);
       }),
       { numRuns: 150 },
