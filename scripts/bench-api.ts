@@ -12,7 +12,7 @@
  * Options: BENCH_ARTICLES (3000), BENCH_SECONDS (10), BENCH_LATENCY_REQUESTS (1000).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, createReadStream, openSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
@@ -117,7 +117,21 @@ function proxyTarget(name: string, url: string): Target {
   return { name, url, request: (q) => ({ method: 'GET', path: `/api/search?q=${encodeURIComponent(q)}`, headers: {} }) };
 }
 
-async function throughput(target: Target, queries: string[], connections: number): Promise<{ rps: number; errors: number; p50: number }> {
+/** CPU time (user + system) a process has used, in µs, from /proc (clock ticks of 10 ms). */
+function cpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+interface RunResult {
+  rps: number;
+  errors: number;
+  /** CPU µs per request spent by each watched process: robust to other load on the machine. */
+  cpuPerRequest: number[];
+}
+
+async function throughput(target: Target, queries: string[], connections: number, watched: number[]): Promise<RunResult> {
+  const before = watched.map(cpuMicros);
   let i = 0;
   const result = await autocannon({
     url: target.url,
@@ -125,7 +139,12 @@ async function throughput(target: Target, queries: string[], connections: number
     duration: SECONDS,
     requests: [{ setupRequest: (req) => ({ ...req, ...target.request(queries[i++ % queries.length]!) }) }],
   });
-  return { rps: result.requests.average, errors: result.errors + result.non2xx, p50: result.latency.p50 };
+  const after = watched.map(cpuMicros);
+  return {
+    rps: result.requests.average,
+    errors: result.errors + result.non2xx,
+    cpuPerRequest: watched.map((_, k) => (after[k]! - before[k]!) / Math.max(1, result.requests.total)),
+  };
 }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -245,9 +264,9 @@ async function main(): Promise<void> {
     // The cache-hit run is only meaningful if the warm-up really filled the cache.
     const probe = await fetch(`${cached.url}/api/search?q=${encodeURIComponent(queries[0]!)}`);
     if (probe.headers.get('x-cache') !== 'hit') throw new Error('the proxy cache did not serve a warmed-up query');
-    const d32 = await throughput(direct, queries, 32);
-    const p32 = await throughput(proxyOff, queries, 32);
-    const c32 = await throughput(proxyOn, queries, 32);
+    const d32 = await throughput(direct, queries, 32, [engine.pid]);
+    const p32 = await throughput(proxyOff, queries, 32, [engine.pid, uncached.child.pid!]);
+    const c32 = await throughput(proxyOn, queries, 32, [engine.pid, cached.child.pid!]);
     const [d1, p1] = await interleavedLatency(direct, proxyOff, queries);
 
     const rows = [
@@ -257,6 +276,12 @@ async function main(): Promise<void> {
       ['c=1 p50 ms (interleaved)', fmt(d1, 2), fmt(p1, 2), `+${fmt(p1 - d1, 2)} ms`, '≤ +1 ms'],
     ];
     for (const row of rows) console.log(row.map((c, i) => c.padEnd(i === 0 ? 26 : 10)).join(' '));
+    const us = (n: number) => `${fmt(n)} µs`;
+    console.log(
+      `CPU per request (c=32): direct — engine ${us(d32.cpuPerRequest[0]!)}; ` +
+        `cache off — engine ${us(p32.cpuPerRequest[0]!)} + proxy ${us(p32.cpuPerRequest[1]!)}; ` +
+        `cache hits — proxy ${us(c32.cpuPerRequest[1]!)}`,
+    );
     const errors = d32.errors + p32.errors + c32.errors;
     if (errors > 0) console.log(`errors or non-2xx responses during the runs: ${errors}`);
   } finally {
