@@ -241,7 +241,7 @@ async function main(): Promise<void> {
     const chunks = articles.flatMap(articleToChunks);
     const admin = createEngine({ url: engine.url, apiKey: engine.masterKey, timeoutMs: 600_000 });
     await ensureIndex(admin, INDEX);
-    await admin.index(INDEX).addDocuments(chunks).waitTask({ timeout: 600_000 });
+    await admin.index(INDEX).addDocuments(chunks).waitTask({ timeout: 600_000, interval: 500 });
     const key = await ensureSearchKey(admin, INDEX);
     const queries = queryMix(articles);
     console.log(`index: ${articles.length} articles → ${chunks.length} chunks; ${queries.length} queries; ${SECONDS}s per run; ${os.cpus().length} CPUs`);
