@@ -1,12 +1,45 @@
 /**
  * The public HTTP API contract. The widget imports these *types only* (erased by esbuild), so no
- * runtime code from here reaches the bundle.
+ * runtime code from here reaches the bundle. The validating schema lives in server/search/request.ts
+ * and the OpenAPI document in server/http/openapi.ts; both follow these types.
  */
 
 /** A run of text; `highlight` marks the words that matched the query. Never HTML. */
 export interface Segment {
   text: string;
   highlight: boolean;
+}
+
+export type SortOrder = 'relevance' | 'date';
+/** `section`: every matching section is a hit; `article`: one hit per article with its best sections. */
+export type GroupBy = 'section' | 'article';
+
+/** The search parameters, as accepted by `GET /api/search?…` and as the JSON body of `POST /api/search`. */
+export interface SearchParams {
+  q?: string;
+  /** 1–50, default 10. */
+  limit?: number;
+  /** 0–1000, default 0. */
+  offset?: number;
+  /** Only sections of this article id. */
+  article?: string;
+  /** Only articles carrying this tag (case-insensitive). */
+  tag?: string;
+  /** Inclusive date bounds, `YYYY-MM-DD`. */
+  from?: string;
+  to?: string;
+  sort?: SortOrder;
+  group?: GroupBy;
+}
+
+/** One matching section of an article (in `SearchHit.sections` when grouping by article). */
+export interface SectionMatch {
+  title: string;
+  index: number;
+  anchor: string;
+  url: string;
+  snippet: Segment[];
+  titleHighlight: Segment[];
 }
 
 export interface SearchHit {
@@ -17,15 +50,35 @@ export interface SearchHit {
   url: string;
   snippet: Segment[];
   titleHighlight: Segment[];
+  /** With `group=article` only: the article's best-matching sections, best first (the first is `section`). */
+  sections?: SectionMatch[];
+}
+
+export interface SearchFacets {
+  /** Matching sections per tag. */
+  tags: Record<string, number>;
+  /** Matching sections per publication year. */
+  years: Record<string, number>;
 }
 
 export interface SearchResponse {
   query: string;
+  /** Estimated number of matching sections (`group=article`: articles). */
   total: number;
   limit: number;
   offset: number;
   processingTimeMs: number;
   hits: SearchHit[];
+  facets: SearchFacets;
+}
+
+export interface ArticleResponse {
+  id: string;
+  title: string;
+  url: string;
+  date: string | null;
+  tags: string[];
+  sections: { title: string; index: number; anchor: string; text: string }[];
 }
 
 export interface ErrorBody {

@@ -21,6 +21,22 @@ export interface Config {
   logQueries: boolean;
   /** Skip indexing articlesDir at start-up. */
   skipIndexOnStart: boolean;
+  /** Origins allowed to call the API from a browser; `['*']` = any (never with credentials). */
+  corsOrigins: string[];
+  /** Requests per IP per window; 0 disables rate limiting. */
+  rateLimit: number;
+  rateLimitWindowMs: number;
+  /** Express `trust proxy`: false, true, a hop count, or a comma list of addresses/subnets. */
+  trustProxy: boolean | number | string;
+  /** Search responses kept in memory; 0 disables the cache. */
+  cacheEntries: number;
+  /** How often the server asks the engine whether the index changed (cache invalidation). */
+  indexPollMs: number;
+  maxBodyBytes: number;
+  /** Longest accepted request URL (path + query), in bytes. */
+  maxUrlBytes: number;
+  /** How long shutdown waits for in-flight requests before closing their connections. */
+  shutdownGraceMs: number;
 }
 
 const boolish = z
@@ -42,6 +58,22 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_QUERIES: boolish.default(true),
   SKIP_INDEX_ON_START: boolish.default(false),
+  CORS_ORIGINS: z
+    .string()
+    .default('*')
+    .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
+    .refine((list) => list.every((o) => o === '*' || /^https?:\/\/[^/\s]+$/.test(o)), 'a comma-separated list of origins like https://example.com, or *'),
+  RATE_LIMIT: z.coerce.number().int().min(0).default(300),
+  RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((v): boolean | number | string => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v)),
+  CACHE_ENTRIES: z.coerce.number().int().min(0).max(1_000_000).default(2000),
+  INDEX_POLL_MS: z.coerce.number().int().min(100).max(600_000).default(1000),
+  MAX_BODY_BYTES: z.coerce.number().int().min(256).max(1_048_576).default(4096),
+  MAX_URL_BYTES: z.coerce.number().int().min(256).max(65_536).default(4096),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -68,6 +100,15 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     logLevel: e.LOG_LEVEL,
     logQueries: e.LOG_QUERIES,
     skipIndexOnStart: e.SKIP_INDEX_ON_START,
+    corsOrigins: e.CORS_ORIGINS.length > 0 ? e.CORS_ORIGINS : ['*'],
+    rateLimit: e.RATE_LIMIT,
+    rateLimitWindowMs: e.RATE_LIMIT_WINDOW_MS,
+    trustProxy: e.TRUST_PROXY,
+    cacheEntries: e.CACHE_ENTRIES,
+    indexPollMs: e.INDEX_POLL_MS,
+    maxBodyBytes: e.MAX_BODY_BYTES,
+    maxUrlBytes: e.MAX_URL_BYTES,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
   };
 }
 

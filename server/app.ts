@@ -1,11 +1,39 @@
 import express, { type Express } from 'express';
+import compression from 'compression';
 import type { Engine } from '../core/engine/client.js';
 import type { Logger } from '../core/logger.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
+import { requestLogging } from './http/logging.js';
+import { countEngineErrors, createMetrics, recordRequests, type Metrics } from './http/metrics.js';
+import { openApiDocument } from './http/openapi.js';
+import { corsPolicy, limitUrlLength, rateLimitPolicy, securityHeaders } from './http/security.js';
 import { articleRoutes } from './routes/articles.js';
 import { healthRoutes } from './routes/health.js';
 import { searchRoutes } from './routes/search.js';
 import { staticRoutes } from './routes/static.js';
+import type { ResponseCache } from './search/cache.js';
+import { createSearchService } from './search/service.js';
+
+/** HTTP behaviour taken from Config (see core/config.ts for meanings and defaults). */
+export interface HttpOptions {
+  corsOrigins: string[];
+  rateLimit: number;
+  rateLimitWindowMs: number;
+  trustProxy: boolean | number | string;
+  maxBodyBytes: number;
+  maxUrlBytes: number;
+  logQueries: boolean;
+}
+
+export const DEFAULT_HTTP_OPTIONS: HttpOptions = {
+  corsOrigins: ['*'],
+  rateLimit: 300,
+  rateLimitWindowMs: 60_000,
+  trustProxy: false,
+  maxBodyBytes: 4096,
+  maxUrlBytes: 4096,
+  logQueries: true,
+};
 
 export interface AppDeps {
   /** A client holding the search-only key; the master key never reaches the app. */
@@ -13,18 +41,42 @@ export interface AppDeps {
   indexUid: string;
   log: Logger;
   widgetJs: string;
+  http?: Partial<HttpOptions>;
+  /** Search response cache, kept current by an index watcher; absent = no caching. */
+  cache?: ResponseCache | undefined;
+  metrics?: Metrics;
 }
 
 /** Middleware order, routes, 404 and the error handler; no environment, no listen. */
 export function createApp(deps: AppDeps): Express {
+  const http = { ...DEFAULT_HTTP_OPTIONS, ...deps.http };
+  const metrics = deps.metrics ?? createMetrics();
   const app = express();
   app.disable('x-powered-by');
+  // ETags are set on purpose where they help (widget, articles); hashing every search reply costs throughput.
+  app.set('etag', false);
   app.set('query parser', 'simple');
-  app.use(healthRoutes());
-  app.use(searchRoutes(deps.engine, deps.indexUid));
+  app.set('trust proxy', http.trustProxy);
+  app.use(limitUrlLength(http.maxUrlBytes));
+  app.use(recordRequests(metrics));
+  app.use(requestLogging(deps.log, http.logQueries));
+  app.use(securityHeaders());
+  app.use(corsPolicy(http.corsOrigins));
+  app.use(healthRoutes(deps.engine, deps.indexUid));
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  app.use(rateLimitPolicy(http.rateLimit, http.rateLimitWindowMs));
+  app.use(compression());
+  const openapi = JSON.stringify(openApiDocument());
+  app.get('/api/openapi.json', (_req, res) => {
+    res.type('json').set('cache-control', 'public, max-age=300').send(openapi);
+  });
+  app.use(searchRoutes(createSearchService(deps.engine, deps.indexUid, deps.cache, metrics), http.maxBodyBytes));
   app.use(articleRoutes(deps.engine, deps.indexUid));
   app.use(staticRoutes(deps.widgetJs));
   app.use(notFoundHandler);
+  app.use(countEngineErrors(metrics));
   app.use(errorHandler(deps.log));
   return app;
 }

@@ -5,13 +5,17 @@ import { fileURLToPath } from 'node:url';
 import type { Config } from '../core/config.js';
 import { createEngine } from '../core/engine/client.js';
 import { connectEngine } from '../core/engine/connect.js';
-import { ensureSearchKey } from '../core/engine/keys.js';
+import { ensureMonitorKey, ensureSearchKey } from '../core/engine/keys.js';
 import { ensureIndex } from '../core/engine/settings.js';
 import { AppError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { formatSummary } from '../indexer/report.js';
 import { runIndexer } from '../indexer/run.js';
 import { createApp } from './app.js';
+import { answerClientErrors } from './http/errors.js';
+import { createMetrics } from './http/metrics.js';
+import { ResponseCache } from './search/cache.js';
+import { watchIndex, type IndexWatcher } from './search/index-watch.js';
 
 export const WIDGET_BUNDLE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/widget.js');
 
@@ -39,17 +43,51 @@ export async function startSystem(config: Config, log: Logger): Promise<RunningS
     }
     const searchKey = await ensureSearchKey(admin, config.indexUid);
     const engine = createEngine({ url: connection.url, apiKey: searchKey, timeoutMs: config.engineTimeoutMs });
-    const app = createApp({ engine, indexUid: config.indexUid, log, widgetJs });
+    const metrics = createMetrics({ processMetrics: true });
+    let cache: ResponseCache | undefined;
+    let watcher: IndexWatcher | undefined;
+    if (config.cacheEntries > 0) {
+      const monitorKey = await ensureMonitorKey(admin, config.indexUid);
+      const monitor = createEngine({ url: connection.url, apiKey: monitorKey, timeoutMs: config.engineTimeoutMs });
+      const responseCache = new ResponseCache(config.cacheEntries);
+      watcher = watchIndex(monitor, config.indexUid, config.indexPollMs, (version) => {
+        if (responseCache.setVersion(version)) log.debug({ version }, 'index version changed; search cache cleared');
+      }, log);
+      await watcher.ready;
+      cache = responseCache;
+    }
+    const app = createApp({
+      engine,
+      indexUid: config.indexUid,
+      log,
+      widgetJs,
+      cache,
+      metrics,
+      http: {
+        corsOrigins: config.corsOrigins,
+        rateLimit: config.rateLimit,
+        rateLimitWindowMs: config.rateLimitWindowMs,
+        trustProxy: config.trustProxy,
+        maxBodyBytes: config.maxBodyBytes,
+        maxUrlBytes: config.maxUrlBytes,
+        logQueries: config.logQueries,
+      },
+    });
     const server = await listen(app, config.host, config.port);
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+    let stopping: Promise<void> | undefined;
     return {
       url,
       server,
-      async stop() {
-        await new Promise<void>((resolve) => server.close(() => resolve()));
-        await connection.stop();
+      stop() {
+        stopping ??= (async () => {
+          watcher?.stop();
+          await drain(server, config.shutdownGraceMs, log);
+          await connection.stop();
+        })();
+        return stopping;
       },
     };
   } catch (error) {
@@ -66,8 +104,25 @@ async function readWidgetBundle(): Promise<string> {
   }
 }
 
+/**
+ * Stop accepting connections, let in-flight requests finish (idle keep-alive sockets are closed at
+ * once), and cut whatever is still open after `graceMs`.
+ */
+async function drain(server: Server, graceMs: number, log: Logger): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const timer = setTimeout(() => {
+    log.warn({ graceMs }, 'shutdown grace period over; closing remaining connections');
+    server.closeAllConnections();
+  }, graceMs);
+  timer.unref();
+  await closed;
+  clearTimeout(timer);
+}
+
 function listen(app: ReturnType<typeof createApp>, host: string, port: number): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(server)));
+    answerClientErrors(server);
   });
 }

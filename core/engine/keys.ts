@@ -8,24 +8,42 @@ import { toEngineError } from './client.js';
  * from the index name, so every start finds the same key instead of piling up new ones.
  */
 export async function ensureSearchKey(masterEngine: Engine, indexUid: string): Promise<string> {
-  const uid = uuidFromName(`news-search:search-key:${indexUid}`);
+  return ensureKey(masterEngine, indexUid, 'search-key', {
+    name: `news-search ${indexUid} (search only)`,
+    description: 'Used by the public search proxy; can only search this index.',
+    actions: ['search'],
+  });
+}
+
+/**
+ * A read-only key the server uses to notice index changes (cache invalidation): it can read the
+ * index's metadata and task list, nothing else, so the public search key needs no extra rights.
+ */
+export async function ensureMonitorKey(masterEngine: Engine, indexUid: string): Promise<string> {
+  return ensureKey(masterEngine, indexUid, 'monitor-key', {
+    name: `news-search ${indexUid} (index monitor)`,
+    description: 'Used by the search proxy to detect index changes; read-only metadata of this index.',
+    actions: ['indexes.get', 'tasks.get'],
+  });
+}
+
+async function ensureKey(
+  masterEngine: Engine,
+  indexUid: string,
+  role: string,
+  spec: { name: string; description: string; actions: string[] },
+): Promise<string> {
+  const uid = uuidFromName(`news-search:${role}:${indexUid}`);
   try {
     const existing = await masterEngine.getKey(uid).catch((error: unknown) => {
       if ((error as { cause?: { code?: string } }).cause?.code === 'api_key_not_found') return undefined;
       throw error;
     });
     if (existing) return existing.key;
-    const created = await masterEngine.createKey({
-      uid,
-      name: `news-search ${indexUid} (search only)`,
-      description: 'Used by the public search proxy; can only search this index.',
-      actions: ['search'],
-      indexes: [indexUid],
-      expiresAt: null,
-    });
+    const created = await masterEngine.createKey({ uid, ...spec, indexes: [indexUid], expiresAt: null } as Parameters<Engine['createKey']>[0]);
     return created.key;
   } catch (error) {
-    throw toEngineError(error, 'creating the search-only API key');
+    throw toEngineError(error, `creating the ${role}`);
   }
 }
 

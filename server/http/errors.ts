@@ -58,3 +58,24 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     res.status(status).json(errorBody(code, PUBLIC_MESSAGE[code] ?? appError?.message ?? 'Internal error.'));
   };
 }
+
+/**
+ * Errors Node's HTTP parser answers before Express sees the request (headers over 16 KiB, bad
+ * request lines) would otherwise get an empty reply; give them our JSON error body too.
+ */
+export function answerClientErrors(server: import('node:http').Server): void {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: import('node:stream').Duplex) => {
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+    const [status, reason, code, message] = tooLarge
+      ? [431, 'Request Header Fields Too Large', 'headers_too_large', 'The request URL or headers are too large.']
+      : [400, 'Bad Request', 'invalid_request', 'The request could not be read.'];
+    const body = JSON.stringify(errorBody(code, message));
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
+}

@@ -1,29 +1,30 @@
 import { Router } from 'express';
+import type { ArticleResponse } from '../../core/api.js';
 import type { ChunkDocument } from '../../core/document.js';
 import type { Engine } from '../../core/engine/client.js';
 import { toEngineError } from '../../core/engine/client.js';
 import { NotFoundError, ParameterError } from '../../core/errors.js';
+import { sendCacheable, sendPage } from '../http/security.js';
 import { articlePage } from '../pages/article.js';
 import { equals } from '../search/filters.js';
 
 const ARTICLE_ID = /^[A-Za-z0-9_-]{1,128}$/;
 const MAX_CHUNKS = 1000;
+/** Articles change rarely; a minute of staleness is fine and conditional GETs are cheap. */
+const ARTICLE_CACHE_CONTROL = 'public, max-age=60';
 
-export interface ArticleView {
-  id: string;
-  title: string;
-  url: string;
-  date: string | null;
-  tags: string[];
-  sections: { title: string; index: number; anchor: string; text: string }[];
-}
+export type ArticleView = ArticleResponse;
 
 /** Reassemble an article from its chunks (the engine is the only store). */
 export async function loadArticle(engine: Engine, indexUid: string, id: string): Promise<ArticleView> {
-  if (!ARTICLE_ID.test(id)) throw new ParameterError('id', 'must be an article id (letters, digits, - and _)');
+  if (!ARTICLE_ID.test(id)) throw new ParameterError('id', 'must be an article id (1–128 letters, digits, - and _)');
   const result = await engine
     .index<ChunkDocument>(indexUid)
-    .search('', { filter: equals('articleId', id), limit: MAX_CHUNKS })
+    .search('', {
+      filter: equals('articleId', id),
+      limit: MAX_CHUNKS,
+      attributesToRetrieve: ['articleTitle', 'articleUrl', 'date', 'tags', 'sectionTitle', 'sectionIndex', 'sectionAnchor', 'passage', 'text'],
+    })
     .catch((error: unknown) => {
       throw toEngineError(error, 'loading an article');
     });
@@ -42,10 +43,11 @@ export async function loadArticle(engine: Engine, indexUid: string, id: string):
 export function articleRoutes(engine: Engine, indexUid: string): Router {
   const router = Router();
   router.get('/api/articles/:id', async (req, res) => {
-    res.json(await loadArticle(engine, indexUid, req.params.id));
+    const article = await loadArticle(engine, indexUid, req.params.id);
+    sendCacheable(req, res, JSON.stringify(article), 'json', ARTICLE_CACHE_CONTROL);
   });
   router.get('/articles/:id', async (req, res) => {
-    res.type('html').send(articlePage(await loadArticle(engine, indexUid, req.params.id)));
+    sendPage(req, res, articlePage(await loadArticle(engine, indexUid, req.params.id)), ARTICLE_CACHE_CONTROL);
   });
   return router;
 }

@@ -38,6 +38,7 @@ export async function executeSearch(engine: Engine, indexUid: string, query: Eng
     offset: query.offset,
     filter: query.filter.length > 0 ? query.filter : undefined,
     sort: query.sort,
+    distinct: query.distinct,
     facets: query.facets.length > 0 ? query.facets : undefined,
     attributesToRetrieve: [...RETRIEVED_FIELDS],
     attributesToHighlight: ['text', 'sectionTitle', 'articleTitle'],

@@ -9,3 +9,13 @@ export function quoteFilterValue(value: string): string {
 export function equals(attribute: string, value: string): string {
   return `${attribute} = ${quoteFilterValue(value)}`;
 }
+
+export function oneOf(attribute: string, values: readonly string[]): string {
+  return `${attribute} IN [${values.map(quoteFilterValue).join(', ')}]`;
+}
+
+/** Numeric comparison; only finite integers can be written, so nothing else can reach the filter. */
+export function compare(attribute: string, operator: '>=' | '<=', value: number): string {
+  if (!Number.isSafeInteger(value)) throw new TypeError(`filter bound for ${attribute} must be an integer`);
+  return `${attribute} ${operator} ${value}`;
+}

@@ -1,4 +1,5 @@
 import { normalizeQuery } from '../../core/text/normalize.js';
+import { compare, equals } from './filters.js';
 import type { SearchRequest } from './request.js';
 
 /**
@@ -14,15 +15,35 @@ export interface EngineQuery {
   limit: number;
   offset: number;
   facets: string[];
+  /** Attribute whose value may occur once among the hits (`articleId` for group=article). */
+  distinct?: string | undefined;
 }
+
+/** Engine attributes the public facets are counted on. */
+export const FACETS = { tags: 'tags', years: 'year' } as const;
 
 export function buildEngineQuery(request: SearchRequest): EngineQuery {
   return {
     q: normalizeQuery(request.q),
-    filter: [],
-    sort: undefined,
+    filter: requestFilters(request),
+    sort: request.sort === 'date' ? ['dateTs:desc'] : undefined,
     limit: request.limit,
-    offset: 0,
-    facets: [],
+    offset: request.offset,
+    facets: [FACETS.tags, FACETS.years],
+    distinct: request.group === 'article' ? 'articleId' : undefined,
   };
+}
+
+function requestFilters(request: SearchRequest): string[] {
+  const filter: string[] = [];
+  if (request.article) filter.push(equals('articleId', request.article));
+  if (request.tag) filter.push(equals('tags', request.tag));
+  if (request.from) filter.push(compare('dateTs', '>=', dayStart(request.from)));
+  if (request.to) filter.push(compare('dateTs', '<=', dayStart(request.to)));
+  return filter;
+}
+
+/** Unix seconds of a validated `YYYY-MM-DD`, the same rule the indexer uses for `dateTs`. */
+function dayStart(date: string): number {
+  return Math.floor(Date.parse(`${date}T00:00:00Z`) / 1000);
 }

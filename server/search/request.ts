@@ -1,35 +1,91 @@
 import { z } from 'zod';
+import type { GroupBy, SortOrder } from '../../core/api.js';
 import { ParameterError } from '../../core/errors.js';
 
 export const MAX_QUERY_CHARS = 512;
+export const MAX_LIMIT = 50;
+export const MAX_OFFSET = 1000;
+const ARTICLE_ID = /^[A-Za-z0-9_-]{1,128}$/;
+const MAX_TAG_CHARS = 200;
 
+/** A validated search request, with defaults applied. */
 export interface SearchRequest {
   q: string;
   limit: number;
+  offset: number;
+  article?: string | undefined;
+  tag?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  sort: SortOrder;
+  group: GroupBy;
 }
 
+/** Integers arrive as strings in a query string and as numbers in JSON; `1e1`, `0x10`, ` 5` are refused. */
+function integer(min: number, max: number, fallback: number) {
+  const reason = `must be an integer from ${min} to ${max}`;
+  return z
+    .union([z.number(), z.string().regex(/^-?\d{1,9}$/).transform(Number)], { error: reason })
+    .pipe(z.number().int(reason).min(min, reason).max(max, reason))
+    .default(fallback);
+}
+
+/** `2025-02-30` has the right shape but is not a day; zod runs this even after a failed regex. */
+function isCalendarDate(d: string): boolean {
+  const time = Date.parse(`${d}T00:00:00Z`);
+  return !Number.isNaN(time) && new Date(time).toISOString().startsWith(d);
+}
+
+const isoDate = z
+  .string({ error: 'must be a date YYYY-MM-DD' })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .refine(isCalendarDate, 'must be a real calendar date YYYY-MM-DD')
+  .optional();
+
 const schema = z.object({
-  q: z.string().max(MAX_QUERY_CHARS, `must be at most ${MAX_QUERY_CHARS} characters`).default(''),
-  limit: z.coerce
-    .number({ error: 'must be an integer from 1 to 50' })
-    .int('must be an integer from 1 to 50')
-    .min(1, 'must be an integer from 1 to 50')
-    .max(50, 'must be an integer from 1 to 50')
-    .default(10),
+  q: z.string({ error: 'must be text' }).max(MAX_QUERY_CHARS, `must be at most ${MAX_QUERY_CHARS} characters`).default(''),
+  limit: integer(1, MAX_LIMIT, 10),
+  offset: integer(0, MAX_OFFSET, 0),
+  article: z.string({ error: 'must be an article id' }).regex(ARTICLE_ID, 'must be an article id (1–128 letters, digits, - and _)').optional(),
+  tag: z.string({ error: 'must be text' }).min(1, 'must not be empty').max(MAX_TAG_CHARS, `must be at most ${MAX_TAG_CHARS} characters`).optional(),
+  from: isoDate,
+  to: isoDate,
+  sort: z.enum(['relevance', 'date'], { error: 'must be `relevance` or `date`' }).default('relevance'),
+  group: z.enum(['section', 'article'], { error: 'must be `section` or `article`' }).default('section'),
 });
 
-const KNOWN = new Set(Object.keys(schema.shape));
+export const SEARCH_PARAMETERS: readonly string[] = Object.keys(schema.shape);
+const KNOWN = new Set(SEARCH_PARAMETERS);
 
-/** req.query → SearchRequest, or a ParameterError naming the first bad parameter. */
-export function parseSearchRequest(raw: Record<string, unknown>): SearchRequest {
+/**
+ * `req.query` (GET) or the JSON body (POST) → SearchRequest, or a ParameterError naming the first
+ * bad parameter. Repeated parameters (`q=a&q=b` parses to an array), nested values and unknown
+ * names are refused rather than guessed at.
+ */
+export function parseSearchRequest(raw: unknown): SearchRequest {
+  if (raw === undefined) raw = {};
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ParameterError('body', 'must be a JSON object of search parameters');
+  }
   for (const [name, value] of Object.entries(raw)) {
-    if (!KNOWN.has(name)) throw new ParameterError(name.slice(0, 64), 'unknown parameter');
-    if (typeof value !== 'string') throw new ParameterError(name, 'must be given once, as a plain value');
+    if (!KNOWN.has(name)) throw new ParameterError(printable(name), `unknown parameter; expected one of ${SEARCH_PARAMETERS.join(', ')}`);
+    if (typeof value !== 'string' && typeof value !== 'number') {
+      throw new ParameterError(name, 'must be given once, as a plain value');
+    }
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new ParameterError(String(issue.path[0] ?? 'request'), issue.message);
   }
-  return parsed.data;
+  const request = parsed.data;
+  if (request.from && request.to && request.from > request.to) {
+    throw new ParameterError('from', 'must not be after `to`');
+  }
+  return request;
+}
+
+/** Parameter names are echoed in errors: keep them short and free of control characters. */
+function printable(name: string): string {
+  return name.replace(/[^\p{L}\p{N}\p{P}\p{S} ]/gu, '?').slice(0, 64);
 }

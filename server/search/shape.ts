@@ -1,7 +1,10 @@
-import type { SearchHit, SearchResponse, Segment } from '../../core/api.js';
+import type { SearchFacets, SearchHit, SearchResponse, Segment, SectionMatch } from '../../core/api.js';
 import { HIGHLIGHT_END, HIGHLIGHT_START } from '../../core/text/normalize.js';
 import type { EngineHit, EngineResult } from './execute.js';
+import { FACETS } from './query.js';
 
+/** Sections listed under each article hit with group=article. */
+export const SECTIONS_PER_ARTICLE = 3;
 
 /** Split engine text with highlight markers into plain segments. */
 export function toSegments(marked: string): Segment[] {
@@ -23,24 +26,60 @@ export function sectionUrl(articleUrl: string, anchor: string): string {
   return anchor ? `${articleUrl.split('#')[0]}#${encodeURIComponent(anchor)}` : articleUrl;
 }
 
-export function shapeHit(hit: EngineHit): SearchHit {
+export function shapeSection(hit: EngineHit): SectionMatch {
   const formatted = hit._formatted ?? {};
-  const articleUrl = hit.articleUrl ?? '';
   const anchor = hit.sectionAnchor ?? '';
+  return {
+    title: hit.sectionTitle ?? '',
+    index: hit.sectionIndex ?? 0,
+    anchor,
+    url: sectionUrl(hit.articleUrl ?? '', anchor),
+    snippet: toSegments(String(formatted.text ?? hit.text ?? '')),
+    titleHighlight: toSegments(String(formatted.sectionTitle ?? hit.sectionTitle ?? '')),
+  };
+}
+
+export function shapeHit(hit: EngineHit): SearchHit {
+  const section = shapeSection(hit);
   return {
     id: hit.id ?? '',
     article: {
       id: hit.articleId ?? '',
       title: hit.articleTitle ?? '',
-      url: articleUrl,
+      url: hit.articleUrl ?? '',
       date: hit.date ?? null,
       tags: hit.tags ?? [],
     },
-    section: { title: hit.sectionTitle ?? '', index: hit.sectionIndex ?? 0, anchor },
-    url: sectionUrl(articleUrl, anchor),
-    snippet: toSegments(String(formatted.text ?? hit.text ?? '')),
-    titleHighlight: toSegments(String(formatted.sectionTitle ?? hit.sectionTitle ?? '')),
+    section: { title: section.title, index: section.index, anchor: section.anchor },
+    url: section.url,
+    snippet: section.snippet,
+    titleHighlight: section.titleHighlight,
   };
+}
+
+/**
+ * group=article: one hit per article (the engine's `distinct` already does it; collapsing again
+ * here keeps the promise even if execution merges several engine queries), each listing its best
+ * sections from `sectionHits` (ranked hits restricted to those articles), best first.
+ */
+export function groupByArticle(hits: SearchHit[], sectionHits: EngineHit[]): SearchHit[] {
+  const seen = new Set<string>();
+  const unique = hits.filter((hit) => !seen.has(hit.article.id) && seen.add(hit.article.id));
+  const byArticle = new Map<string, SectionMatch[]>();
+  for (const hit of sectionHits) {
+    const list = byArticle.get(hit.articleId ?? '') ?? [];
+    byArticle.set(hit.articleId ?? '', list);
+    if (list.length < SECTIONS_PER_ARTICLE && !list.some((s) => s.index === hit.sectionIndex)) list.push(shapeSection(hit));
+  }
+  return unique.map((hit) => {
+    const best = { ...hit.section, url: hit.url, snippet: hit.snippet, titleHighlight: hit.titleHighlight };
+    const others = (byArticle.get(hit.article.id) ?? []).filter((s) => s.index !== best.index);
+    return { ...hit, sections: [best, ...others].slice(0, SECTIONS_PER_ARTICLE) };
+  });
+}
+
+export function shapeFacets(distribution: EngineResult['facetDistribution']): SearchFacets {
+  return { tags: distribution[FACETS.tags] ?? {}, years: distribution[FACETS.years] ?? {} };
 }
 
 export function shapeResponse(query: string, limit: number, offset: number, engine: EngineResult): SearchResponse {
@@ -51,5 +90,6 @@ export function shapeResponse(query: string, limit: number, offset: number, engi
     offset,
     processingTimeMs: engine.processingTimeMs,
     hits: engine.hits.map(shapeHit),
+    facets: shapeFacets(engine.facetDistribution),
   };
 }

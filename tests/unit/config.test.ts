@@ -12,3 +12,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ INDEX_UID: 'bad name' })).toThrow(/INDEX_UID/);
   });
 });
+
+describe('API configuration', () => {
+  it('parses CORS origins, rate limits, trust proxy and cache size', () => {
+    const config = loadConfig({ CORS_ORIGINS: 'https://a.example, https://b.example', RATE_LIMIT: '0', TRUST_PROXY: '2', CACHE_ENTRIES: '0' });
+    expect(config).toMatchObject({ corsOrigins: ['https://a.example', 'https://b.example'], rateLimit: 0, trustProxy: 2, cacheEntries: 0 });
+    expect(loadConfig({})).toMatchObject({ corsOrigins: ['*'], rateLimit: 300, trustProxy: false, cacheEntries: 2000, maxBodyBytes: 4096 });
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toBe('loopback, 10.0.0.0/8');
+  });
+  it('refuses bad values naming the variable', () => {
+    expect(() => loadConfig({ CORS_ORIGINS: 'not an origin' })).toThrow(/CORS_ORIGINS/);
+    expect(() => loadConfig({ RATE_LIMIT: '-1' })).toThrow(/RATE_LIMIT/);
+    expect(() => loadConfig({ MAX_BODY_BYTES: '10' })).toThrow(/MAX_BODY_BYTES/);
+  });
+});

@@ -1,0 +1,297 @@
+/**
+ * `npm run bench:api`: the same query mix against Meilisearch directly and through the proxy, in
+ * one run on one index, printing both and their ratio.
+ *
+ *   1. throughput at concurrency 32, proxy cache off      (target: proxy ≥ 0.8 × direct)
+ *   2. throughput at concurrency 32, proxy cache hits     (target: proxy ≥ 10 × direct)
+ *   3. p50 latency at concurrency 1, requests interleaved (target: proxy − direct ≤ 1 ms)
+ *
+ * Queries are Russian words drawn at run time from ../shared/corpus/rt.jsonl.gz (never copied into
+ * the repo). The direct requests are captured from the proxy's own execute.ts, so they match.
+ * The proxy runs as its own process (`server/main.ts`), as in production, with request logging on.
+ * Options: BENCH_ARTICLES (3000), BENCH_SECONDS (10), BENCH_LATENCY_REQUESTS (1000).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, createReadStream, openSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { createGunzip } from 'node:zlib';
+import autocannon from 'autocannon';
+import { Meilisearch } from 'meilisearch';
+import split2 from 'split2';
+import { createEngine } from '../core/engine/client.js';
+import { startEmbeddedEngine } from '../core/engine/embedded.js';
+import { ensureSearchKey } from '../core/engine/keys.js';
+import { ensureIndex } from '../core/engine/settings.js';
+import type { Article } from '../core/document.js';
+import { articleToChunks } from '../indexer/chunks.js';
+import { toArticle } from '../indexer/parse/index.js';
+import { executeSearch } from '../server/search/execute.js';
+import { buildEngineQuery } from '../server/search/query.js';
+import { parseSearchRequest } from '../server/search/request.js';
+
+const CORPUS = path.resolve('../shared/corpus/rt.jsonl.gz');
+const ARTICLES = Number(process.env['BENCH_ARTICLES'] ?? 3000);
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
+const LATENCY_REQUESTS = Number(process.env['BENCH_LATENCY_REQUESTS'] ?? 1000);
+const INDEX = 'bench';
+const QUERY_COUNT = 200;
+
+interface CorpusRecord {
+  url: string;
+  title: string;
+  keywords?: string[];
+  content: string;
+}
+
+async function readArticles(limit: number): Promise<Article[]> {
+  const articles: Article[] = [];
+  const lines = createReadStream(CORPUS).pipe(createGunzip()).pipe(split2());
+  for await (const line of lines as AsyncIterable<string>) {
+    if (articles.length >= limit) break;
+    const record = JSON.parse(line) as CorpusRecord;
+    const paragraphs = record.content.split('\n').map((p) => p.trim()).filter(Boolean);
+    if (paragraphs.length === 0) continue;
+    const parsed = { title: record.title, url: record.url, slug: undefined, date: undefined, tags: (record.keywords ?? []).slice(0, 5), place: undefined, agency: undefined, source: undefined, paragraphs };
+    articles.push(toArticle(parsed, `${CORPUS}:${articles.length + 1}`, undefined));
+  }
+  lines.destroy();
+  return articles;
+}
+
+/** Deterministic pick of distinct Cyrillic words (≥ 5 letters), one or two per query. */
+function queryMix(articles: Article[]): string[] {
+  const words = new Set<string>();
+  for (const article of articles) {
+    for (const word of article.sections.flatMap((s) => s.paragraphs).join(' ').toLowerCase().match(/[а-яё]{5,}/g) ?? []) words.add(word);
+  }
+  const all = [...words];
+  let seed = 42;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const queries: string[] = [];
+  while (queries.length < QUERY_COUNT) {
+    const a = all[Math.floor(next() * all.length)]!;
+    queries.push(queries.length % 3 === 2 ? `${a} ${all[Math.floor(next() * all.length)]!}` : a);
+  }
+  return queries;
+}
+
+/**
+ * The engine request the proxy makes for `q`, captured from execute.ts itself (through the client's
+ * httpClient hook, nothing is sent), so the direct run always asks exactly what the proxy asks.
+ */
+async function engineRequestFor(q: string): Promise<{ path: string; body: string }> {
+  let captured: { path: string; body: string } | undefined;
+  const recorder = new Meilisearch({
+    host: 'http://127.0.0.1:1',
+    httpClient: async (input, init) => {
+      captured ??= { path: new URL(String(input)).pathname, body: String(init?.body ?? '') };
+      throw new Error('captured');
+    },
+  });
+  await executeSearch(recorder, INDEX, buildEngineQuery(parseSearchRequest({ q }))).catch(() => undefined);
+  if (!captured) throw new Error('execute.ts made no engine request');
+  return captured;
+}
+
+interface Target {
+  name: string;
+  url: string;
+  request(q: string): { method: 'GET' | 'POST'; path: string; headers: Record<string, string>; body?: string };
+}
+
+async function directTarget(engineUrl: string, key: string, queries: string[]): Promise<Target> {
+  const requests = new Map<string, { path: string; body: string }>();
+  for (const q of queries) requests.set(q, await engineRequestFor(q));
+  return {
+    name: 'direct',
+    url: engineUrl,
+    request: (q) => ({ method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, ...requests.get(q)! }),
+  };
+}
+
+function proxyTarget(name: string, url: string): Target {
+  return { name, url, request: (q) => ({ method: 'GET', path: `/api/search?q=${encodeURIComponent(q)}`, headers: {} }) };
+}
+
+/** CPU time (user + system) a process has used, in µs, from /proc (clock ticks of 10 ms). */
+function cpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+interface RunResult {
+  rps: number;
+  errors: number;
+  /** CPU µs per request spent by each watched process: robust to other load on the machine. */
+  cpuPerRequest: number[];
+}
+
+async function throughput(target: Target, queries: string[], connections: number, watched: number[]): Promise<RunResult> {
+  const before = watched.map(cpuMicros);
+  let i = 0;
+  const result = await autocannon({
+    url: target.url,
+    connections,
+    duration: SECONDS,
+    requests: [{ setupRequest: (req) => ({ ...req, ...target.request(queries[i++ % queries.length]!) }) }],
+  });
+  const after = watched.map(cpuMicros);
+  return {
+    rps: result.requests.average,
+    errors: result.errors + result.non2xx,
+    cpuPerRequest: watched.map((_, k) => (after[k]! - before[k]!) / Math.max(1, result.requests.total)),
+  };
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+
+function once(target: Target, q: string): Promise<number> {
+  const spec = target.request(q);
+  const url = new URL(spec.path, target.url);
+  return new Promise((resolve, reject) => {
+    const start = process.hrtime.bigint();
+    const req = http.request(url, { method: spec.method, headers: spec.headers, agent }, (res) => {
+      res.resume();
+      res.on('end', () => (res.statusCode === 200 ? resolve(Number(process.hrtime.bigint() - start) / 1e6) : reject(new Error(`${target.name}: ${res.statusCode}`))));
+    });
+    req.on('error', reject);
+    req.end(spec.body);
+  });
+}
+
+/** Sequential requests alternating between the two targets, so machine noise hits both alike. */
+async function interleavedLatency(a: Target, b: Target, queries: string[]): Promise<[number, number]> {
+  const times: [number[], number[]] = [[], []];
+  for (let i = 0; i < LATENCY_REQUESTS; i++) {
+    const q = queries[i % queries.length]!;
+    times[0].push(await once(a, q));
+    times[1].push(await once(b, q));
+  }
+  return [median(times[0]), median(times[1])];
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+interface Proxy {
+  url: string;
+  child: ChildProcess;
+}
+
+async function startProxy(engineUrl: string, masterKey: string, dataDir: string, cacheEntries: number): Promise<Proxy> {
+  const port = await freePort();
+  // Logs go to a file: a pipe read by this (busy) process would fill up and block the proxy's writes.
+  const log = openSync(path.join(dataDir, `proxy-${port}.log`), 'a');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    env: {
+      ...process.env,
+      MEILI_URL: engineUrl,
+      MEILI_MASTER_KEY: masterKey,
+      INDEX_UID: INDEX,
+      SKIP_INDEX_ON_START: 'true',
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      RATE_LIMIT: '0',
+      CACHE_ENTRIES: String(cacheEntries),
+      LOG_LEVEL: 'info',
+      LOG_QUERIES: 'false',
+    },
+    stdio: ['ignore', log, 'inherit'],
+  });
+  closeSync(log);
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) throw new Error(`proxy exited with ${child.exitCode}`);
+    const ready = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
+    if (ready) return { url, child };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('proxy did not become ready');
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function stopProxy(proxy: Proxy): Promise<void> {
+  const exited = new Promise((resolve) => proxy.child.once('exit', resolve));
+  proxy.child.kill('SIGTERM');
+  await exited;
+}
+
+const fmt = (n: number, digits = 0) => n.toFixed(digits);
+
+async function main(): Promise<void> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'bench-api-'));
+  const engine = await startEmbeddedEngine({ dataDir });
+  const proxies: Proxy[] = [];
+  try {
+    const articles = await readArticles(ARTICLES);
+    const chunks = articles.flatMap(articleToChunks);
+    const admin = createEngine({ url: engine.url, apiKey: engine.masterKey, timeoutMs: 600_000 });
+    await ensureIndex(admin, INDEX);
+    await admin.index(INDEX).addDocuments(chunks).waitTask({ timeout: 600_000, interval: 500 });
+    const key = await ensureSearchKey(admin, INDEX);
+    const queries = queryMix(articles);
+    console.log(`index: ${articles.length} articles → ${chunks.length} chunks; ${queries.length} queries; ${SECONDS}s per run; ${os.cpus().length} CPUs`);
+
+    const direct = await directTarget(engine.url, key, queries);
+    const uncached = await startProxy(engine.url, engine.masterKey, dataDir, 0);
+    proxies.push(uncached);
+    const cached = await startProxy(engine.url, engine.masterKey, dataDir, 10_000);
+    proxies.push(cached);
+    const proxyOff = proxyTarget('proxy (cache off)', uncached.url);
+    const proxyOn = proxyTarget('proxy (cache hits)', cached.url);
+
+    // Warm up the engine and fill the cache with every query of the mix.
+    for (const q of queries) {
+      await once(direct, q);
+      await once(proxyOff, q);
+      await once(proxyOn, q);
+    }
+
+    // The cache-hit run is only meaningful if the warm-up really filled the cache.
+    const probe = await fetch(`${cached.url}/api/search?q=${encodeURIComponent(queries[0]!)}`);
+    if (probe.headers.get('x-cache') !== 'hit') throw new Error('the proxy cache did not serve a warmed-up query');
+    const d32 = await throughput(direct, queries, 32, [engine.pid]);
+    const p32 = await throughput(proxyOff, queries, 32, [engine.pid, uncached.child.pid!]);
+    const c32 = await throughput(proxyOn, queries, 32, [engine.pid, cached.child.pid!]);
+    const [d1, p1] = await interleavedLatency(direct, proxyOff, queries);
+
+    const rows = [
+      ['run', 'direct', 'proxy', 'ratio', 'target'],
+      ['c=32 req/s, cache off', fmt(d32.rps), fmt(p32.rps), `${fmt(p32.rps / d32.rps, 2)}×`, '≥ 0.8×'],
+      ['c=32 req/s, cache hits', fmt(d32.rps), fmt(c32.rps), `${fmt(c32.rps / d32.rps, 1)}×`, '≥ 10×'],
+      ['c=1 p50 ms (interleaved)', fmt(d1, 2), fmt(p1, 2), `+${fmt(p1 - d1, 2)} ms`, '≤ +1 ms'],
+    ];
+    for (const row of rows) console.log(row.map((c, i) => c.padEnd(i === 0 ? 26 : 10)).join(' '));
+    const us = (n: number) => `${fmt(n)} µs`;
+    console.log(
+      `CPU per request (c=32): direct — engine ${us(d32.cpuPerRequest[0]!)}; ` +
+        `cache off — engine ${us(p32.cpuPerRequest[0]!)} + proxy ${us(p32.cpuPerRequest[1]!)}; ` +
+        `cache hits — proxy ${us(c32.cpuPerRequest[1]!)}`,
+    );
+    const errors = d32.errors + p32.errors + c32.errors;
+    if (errors > 0) console.log(`errors or non-2xx responses during the runs: ${errors}`);
+  } finally {
+    for (const proxy of proxies) await stopProxy(proxy);
+    await engine.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

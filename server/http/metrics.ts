@@ -1,0 +1,53 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { AppError } from '../../core/errors.js';
+
+/** One registry per app, so several apps (tests) never share or double-register metrics. */
+export interface Metrics {
+  registry: Registry;
+  requests: Counter<'method' | 'route' | 'status'>;
+  latency: Histogram<'method' | 'route'>;
+  cache: Counter<'result'>;
+  engineErrors: Counter<'code'>;
+}
+
+export function createMetrics(options: { processMetrics?: boolean } = {}): Metrics {
+  const registry = new Registry();
+  if (options.processMetrics) collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    requests: new Counter({ name: 'http_requests_total', help: 'HTTP requests answered', labelNames: ['method', 'route', 'status'], registers: [registry] }),
+    latency: new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'Time from request to response end',
+      labelNames: ['method', 'route'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    cache: new Counter({ name: 'search_cache_requests_total', help: 'Search response cache lookups', labelNames: ['result'], registers: [registry] }),
+    engineErrors: new Counter({ name: 'engine_errors_total', help: 'Engine calls that failed, by error code', labelNames: ['code'], registers: [registry] }),
+  };
+}
+
+/** Counts and times every request; the route label is the matched pattern, never the raw path. */
+export function recordRequests(metrics: Metrics): RequestHandler {
+  return (req, res, next) => {
+    const start = process.hrtime.bigint();
+    res.once('finish', () => {
+      const route = typeof req.route?.path === 'string' ? req.route.path : 'unmatched';
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      metrics.requests.inc({ method: req.method, route, status: String(res.statusCode) });
+      metrics.latency.observe({ method: req.method, route }, seconds);
+    });
+    next();
+  };
+}
+
+export function countEngineErrors(metrics: Metrics): ErrorRequestHandler {
+  return (error: unknown, _req, _res, next) => {
+    if (error instanceof AppError && (error.code === 'engine_unavailable' || error.code === 'engine_error')) {
+      metrics.engineErrors.inc({ code: error.code });
+    }
+    next(error);
+  };
+}

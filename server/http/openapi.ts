@@ -1,0 +1,192 @@
+import { MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS } from '../search/request.js';
+
+const segments = { type: 'array', items: { $ref: '#/components/schemas/Segment' } };
+const error = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+});
+
+/** Each search parameter once; GET takes them as query parameters, POST as JSON body fields. */
+const searchFields = {
+  q: { type: 'string', maxLength: MAX_QUERY_CHARS, default: '', description: 'The query; empty lists everything.' },
+  limit: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: 10 },
+  offset: { type: 'integer', minimum: 0, maximum: MAX_OFFSET, default: 0 },
+  article: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,128}$', description: 'Only sections of this article.' },
+  tag: { type: 'string', minLength: 1, maxLength: 200, description: 'Only articles with this tag (case-insensitive).' },
+  from: { type: 'string', format: 'date', description: 'Published on or after this day (YYYY-MM-DD).' },
+  to: { type: 'string', format: 'date', description: 'Published on or before this day (YYYY-MM-DD).' },
+  sort: { type: 'string', enum: ['relevance', 'date'], default: 'relevance', description: '`date`: newest first.' },
+  group: {
+    type: 'string',
+    enum: ['section', 'article'],
+    default: 'section',
+    description: '`article`: one hit per article, listing its best sections in `sections`.',
+  },
+} as const;
+
+const searchResponses = {
+  '200': { description: 'Results', content: { 'application/json': { schema: { $ref: '#/components/schemas/SearchResponse' } } } },
+  '400': error('A parameter is missing, repeated, unknown or invalid; the message names it.'),
+  '413': error('The request body is too large.'),
+  '414': error('The URL is too long.'),
+  '429': error('Rate limited; see the Retry-After header.'),
+  '503': error('The engine is unreachable or too slow.'),
+};
+
+/** The public contract as OpenAPI 3.1, served at /api/openapi.json (validated in the tests). */
+export function openApiDocument(): Record<string, unknown> {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'news-search API',
+      version: '1.0.0',
+      description: 'Section-level search over Russian news. Errors are always `{ error: { code, message } }`.',
+    },
+    paths: {
+      '/api/search': {
+        get: {
+          operationId: 'search',
+          summary: 'Search sections (or articles)',
+          parameters: Object.entries(searchFields).map(([name, schema]) => ({ name, in: 'query', required: false, schema })),
+          responses: searchResponses,
+        },
+        post: {
+          operationId: 'searchPost',
+          summary: 'Search with the parameters as a JSON body',
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': { schema: { type: 'object', additionalProperties: false, properties: searchFields } },
+            },
+          },
+          responses: searchResponses,
+        },
+      },
+      '/api/articles/{id}': {
+        get: {
+          operationId: 'getArticle',
+          summary: 'An article with its sections',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: searchFields.article }],
+          responses: {
+            '200': { description: 'The article', content: { 'application/json': { schema: { $ref: '#/components/schemas/Article' } } } },
+            '400': error('Malformed id.'),
+            '404': error('No such article.'),
+            '503': error('The engine is unreachable.'),
+          },
+        },
+      },
+      '/articles/{id}': {
+        get: {
+          operationId: 'articlePage',
+          summary: 'A readable HTML page of the article, one anchor per section',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: searchFields.article }],
+          responses: { '200': { description: 'HTML', content: { 'text/html': { schema: { type: 'string' } } } }, '404': error('No such article.') },
+        },
+      },
+      '/healthz': { get: { operationId: 'health', summary: 'The process is alive', responses: { '200': { description: 'OK' } } } },
+      '/readyz': {
+        get: {
+          operationId: 'ready',
+          summary: 'The engine answers and the index exists',
+          responses: { '200': { description: 'Ready' }, '503': error('Not ready') },
+        },
+      },
+      '/metrics': { get: { operationId: 'metrics', summary: 'Prometheus metrics', responses: { '200': { description: 'text/plain; version=0.0.4' } } } },
+    },
+    components: {
+      schemas: {
+        Segment: {
+          type: 'object',
+          required: ['text', 'highlight'],
+          properties: { text: { type: 'string' }, highlight: { type: 'boolean' } },
+          description: 'A run of plain text (never HTML); `highlight` marks matched words.',
+        },
+        Section: {
+          type: 'object',
+          required: ['title', 'index', 'anchor', 'url', 'snippet', 'titleHighlight'],
+          properties: {
+            title: { type: 'string' },
+            index: { type: 'integer' },
+            anchor: { type: 'string' },
+            url: { type: 'string' },
+            snippet: segments,
+            titleHighlight: segments,
+          },
+        },
+        Hit: {
+          type: 'object',
+          required: ['id', 'article', 'section', 'url', 'snippet', 'titleHighlight'],
+          properties: {
+            id: { type: 'string' },
+            article: {
+              type: 'object',
+              required: ['id', 'title', 'url', 'date', 'tags'],
+              properties: {
+                id: { type: 'string' },
+                title: { type: 'string' },
+                url: { type: 'string' },
+                date: { type: ['string', 'null'], format: 'date' },
+                tags: { type: 'array', items: { type: 'string' } },
+              },
+            },
+            section: {
+              type: 'object',
+              required: ['title', 'index', 'anchor'],
+              properties: { title: { type: 'string' }, index: { type: 'integer' }, anchor: { type: 'string' } },
+            },
+            url: { type: 'string', description: 'Article url + #anchor' },
+            snippet: segments,
+            titleHighlight: segments,
+            sections: { type: 'array', items: { $ref: '#/components/schemas/Section' }, description: 'group=article only: best sections, best first.' },
+          },
+        },
+        SearchResponse: {
+          type: 'object',
+          required: ['query', 'total', 'limit', 'offset', 'processingTimeMs', 'hits', 'facets'],
+          properties: {
+            query: { type: 'string' },
+            total: { type: 'integer' },
+            limit: { type: 'integer' },
+            offset: { type: 'integer' },
+            processingTimeMs: { type: 'integer' },
+            hits: { type: 'array', items: { $ref: '#/components/schemas/Hit' } },
+            facets: {
+              type: 'object',
+              required: ['tags', 'years'],
+              properties: {
+                tags: { type: 'object', additionalProperties: { type: 'integer' } },
+                years: { type: 'object', additionalProperties: { type: 'integer' } },
+              },
+            },
+          },
+        },
+        Article: {
+          type: 'object',
+          required: ['id', 'title', 'url', 'date', 'tags', 'sections'],
+          properties: {
+            id: { type: 'string' },
+            title: { type: 'string' },
+            url: { type: 'string' },
+            date: { type: ['string', 'null'] },
+            tags: { type: 'array', items: { type: 'string' } },
+            sections: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['title', 'index', 'anchor', 'text'],
+                properties: { title: { type: 'string' }, index: { type: 'integer' }, anchor: { type: 'string' }, text: { type: 'string' } },
+              },
+            },
+          },
+        },
+        Error: {
+          type: 'object',
+          required: ['error'],
+          properties: {
+            error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } },
+          },
+        },
+      },
+    },
+  };
+}

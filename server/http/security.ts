@@ -1,0 +1,96 @@
+import { createHash } from 'node:crypto';
+import cors from 'cors';
+import type { Request, RequestHandler, Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import helmet from 'helmet';
+import { errorBody } from './errors.js';
+
+/**
+ * Helmet's headers everywhere. The default CSP is the strictest one (`default-src 'none'`): JSON
+ * and scripts need no policy of their own; HTML pages replace it with pagePolicy(). The API and
+ * the widget are meant to be used from other sites, hence the cross-origin resource policy.
+ */
+export function securityHeaders(): RequestHandler {
+  return helmet({
+    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
+  });
+}
+
+/**
+ * CSP for one of our HTML pages: scripts only from this origin (the widget is a module script, no
+ * inline scripts anywhere), inline `<style>` blocks allowed by their exact hash only.
+ */
+export function pagePolicy(html: string): string {
+  const styleHashes = [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map(
+    (m) => `'sha256-${createHash('sha256').update(m[1]!).digest('base64')}'`,
+  );
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    `style-src 'self' ${styleHashes.join(' ')}`.trim(),
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/** Strong ETag of a body, so conditional GETs get 304 without resending it. */
+export function strongEtag(body: string): string {
+  return `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+}
+
+/** Send text with an ETag and Cache-Control, answering 304 when the client's copy is current. */
+export function sendCacheable(req: Request, res: Response, body: string, type: string, cacheControl: string, etag = strongEtag(body)): void {
+  res.set('etag', etag).set('cache-control', cacheControl).type(type);
+  if (req.fresh) {
+    res.status(304).end();
+    return;
+  }
+  res.send(body);
+}
+
+export function sendPage(req: Request, res: Response, html: string, cacheControl: string): void {
+  res.set('content-security-policy', pagePolicy(html));
+  sendCacheable(req, res, html, 'html', cacheControl);
+}
+
+/** `*` lets any site call the API (no credentials ever); otherwise only the listed origins. */
+export function corsPolicy(origins: readonly string[]): RequestHandler {
+  return cors({
+    origin: origins.includes('*') ? '*' : [...origins],
+    methods: ['GET', 'POST'],
+    allowedHeaders: ['content-type'],
+    exposedHeaders: ['retry-after', 'x-request-id', 'ratelimit', 'ratelimit-policy'],
+    credentials: false,
+    maxAge: 600,
+  });
+}
+
+/** Per-IP limit over a fixed window (0 = off); 429 carries Retry-After and our error body. */
+export function rateLimitPolicy(limit: number, windowMs: number): RequestHandler {
+  if (limit === 0) return (_req, _res, next) => next();
+  return rateLimit({
+    windowMs,
+    limit,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    skip: (req) => req.path === '/healthz' || req.path === '/readyz' || req.path === '/metrics',
+    handler: (_req, res) => {
+      res.status(429).json(errorBody('rate_limited', 'Too many requests; retry after the number of seconds in Retry-After.'));
+    },
+  });
+}
+
+/** Long URLs are refused before any parsing (Node itself caps headers at 16 KiB). */
+export function limitUrlLength(maxBytes: number): RequestHandler {
+  return (req, res, next) => {
+    if (Buffer.byteLength(req.url) > maxBytes) {
+      res.status(414).json(errorBody('uri_too_long', `The request URL is longer than ${maxBytes} bytes.`));
+      return;
+    }
+    next();
+  };
+}

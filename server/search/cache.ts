@@ -1,0 +1,43 @@
+import { LRUCache } from 'lru-cache';
+
+/**
+ * Serialized search responses keyed by the normalized request. An entry is only trusted while the
+ * index version is known (see index-watch.ts): a change or an unknown version empties the cache,
+ * and a response computed before that moment is not stored (the generation check), so the cache
+ * never serves results older than one poll of the index.
+ */
+export class ResponseCache {
+  private readonly entries: LRUCache<string, string>;
+  private version: string | undefined;
+  private generationCounter = 0;
+
+  constructor(maxEntries: number) {
+    this.entries = new LRUCache({ max: Math.max(1, maxEntries) });
+  }
+
+  get generation(): number {
+    return this.generationCounter;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(key: string): string | undefined {
+    return this.version === undefined ? undefined : this.entries.get(key);
+  }
+
+  /** Stores `body` unless the index changed since `generation` was read. */
+  set(key: string, body: string, generation: number): void {
+    if (this.version !== undefined && generation === this.generationCounter) this.entries.set(key, body);
+  }
+
+  /** A new index version (or `undefined`: unknown, e.g. the engine is unreachable). */
+  setVersion(version: string | undefined): boolean {
+    if (version === this.version && version !== undefined) return false;
+    this.version = version;
+    this.generationCounter++;
+    this.entries.clear();
+    return true;
+  }
+}

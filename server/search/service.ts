@@ -1,0 +1,53 @@
+import type { SearchResponse } from '../../core/api.js';
+import type { Engine } from '../../core/engine/client.js';
+import type { Metrics } from '../http/metrics.js';
+import type { ResponseCache } from './cache.js';
+import { executeSearch } from './execute.js';
+import { oneOf } from './filters.js';
+import { buildEngineQuery, type EngineQuery } from './query.js';
+import { parseSearchRequest, type SearchRequest } from './request.js';
+import { SECTIONS_PER_ARTICLE, groupByArticle, shapeResponse } from './shape.js';
+
+export interface SearchOutcome {
+  /** The JSON response body, serialized once (cache hits send it as is). */
+  body: string;
+  cached: boolean;
+}
+
+export type SearchService = (raw: unknown) => Promise<SearchOutcome>;
+
+/** validate → engine query → (cache) → execute → shape → JSON text. */
+export function createSearchService(engine: Engine, indexUid: string, cache: ResponseCache | undefined, metrics: Metrics): SearchService {
+  return async (raw) => {
+    const request = parseSearchRequest(raw);
+    const query = buildEngineQuery(request);
+    if (!cache) return { body: JSON.stringify(await runSearch(engine, indexUid, request, query)), cached: false };
+    // The engine query holds everything the response depends on, already normalized.
+    const key = JSON.stringify([query, request.group]);
+    const hit = cache.get(key);
+    metrics.cache.inc({ result: hit === undefined ? 'miss' : 'hit' });
+    if (hit !== undefined) return { body: hit, cached: true };
+    const generation = cache.generation;
+    const body = JSON.stringify(await runSearch(engine, indexUid, request, query));
+    cache.set(key, body, generation);
+    return { body, cached: false };
+  };
+}
+
+async function runSearch(engine: Engine, indexUid: string, request: SearchRequest, query: EngineQuery): Promise<SearchResponse> {
+  const result = await executeSearch(engine, indexUid, query);
+  const response = shapeResponse(query.q, query.limit, query.offset, result);
+  if (request.group === 'article' && response.hits.length > 0) {
+    const articleIds = [...new Set(response.hits.map((h) => h.article.id))];
+    const sections = await executeSearch(engine, indexUid, {
+      q: query.q,
+      filter: [...query.filter, oneOf('articleId', articleIds)],
+      sort: undefined,
+      limit: Math.min(articleIds.length * SECTIONS_PER_ARTICLE * 2, 300),
+      offset: 0,
+      facets: [],
+    });
+    response.hits = groupByArticle(response.hits, sections.hits);
+  }
+  return response;
+}

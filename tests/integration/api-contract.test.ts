@@ -1,0 +1,225 @@
+import SwaggerParser from '@apidevtools/swagger-parser';
+import { describe, expect, it } from 'vitest';
+import type { SearchResponse } from '../../core/api.js';
+import { SEARCH_PARAMETERS } from '../../server/search/request.js';
+import { API_ARTICLES, INJECTION, TRICKY_TAGS, useFixtureServer } from '../fixtures/api-articles.js';
+import { uniqueIndexUid } from '../support/engine.js';
+import { startTestServer } from '../support/server.js';
+
+const fixture = useFixtureServer('apicontract');
+
+interface Reply {
+  status: number;
+  body: any;
+  headers: Headers;
+}
+
+async function get(path: string, init?: RequestInit): Promise<Reply> {
+  const res = await fetch(`${fixture.server.baseUrl}${path}`, init);
+  const text = await res.text();
+  return { status: res.status, body: res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text, headers: res.headers };
+}
+
+const search = (params: Record<string, string>) => get(`/api/search?${new URLSearchParams(params)}`);
+const post = (body: string, type = 'application/json') =>
+  get('/api/search', { method: 'POST', headers: { 'content-type': type }, body });
+
+function expectParameterError(reply: Reply, parameter: string) {
+  expect(reply.status).toBe(400);
+  expect(reply.body.error.code).toBe('invalid_parameter');
+  expect(reply.body.error.message).toContain(`\`${parameter}\``);
+}
+
+/** fetch adds `cache-control: no-cache` to conditional requests, which forbids a 304; a browser revalidating sends max-age=0. */
+const revalidate = (etag: string) => ({ 'if-none-match': etag, 'cache-control': 'max-age=0' });
+
+const articleIds = (r: Reply) => [...new Set((r.body as SearchResponse).hits.map((h) => h.article.id))].sort();
+
+describe('search response', () => {
+  it('has the documented shape, hits with article tags, anchors, url and highlight segments, and facets', async () => {
+    const reply = await search({ q: 'соглашение' });
+    expect(reply.status).toBe(200);
+    const body = reply.body as SearchResponse;
+    expect(Object.keys(body).sort()).toEqual(['facets', 'hits', 'limit', 'offset', 'processingTimeMs', 'query', 'total']);
+    expect(body).toMatchObject({ query: 'соглашение', limit: 10, offset: 0 });
+    const hit = body.hits[0]!;
+    expect(hit.article).toEqual({ id: 'minsk-deal', title: API_ARTICLES[0]!.title, url: '/articles/minsk-deal', date: '2025-03-10', tags: ['экономика', 'Беларусь'] });
+    expect(hit.url).toBe(`/articles/minsk-deal#${hit.section.anchor}`);
+    expect(hit.snippet.some((s) => s.highlight && s.text.toLowerCase().startsWith('соглашени'))).toBe(true);
+    expect(Array.isArray(hit.titleHighlight)).toBe(true);
+    expect(body.facets.years).toEqual({ '2025': 3 });
+    expect(body.facets.tags).toMatchObject({ экономика: 3, Беларусь: 3 });
+  });
+
+  it('pages with limit and offset', async () => {
+    const two = (await search({ q: '', limit: '2', sort: 'date' })).body as SearchResponse;
+    const second = (await search({ q: '', limit: '1', offset: '1', sort: 'date' })).body as SearchResponse;
+    expect(second.hits[0]!.id).toBe(two.hits[1]!.id);
+    expect(second).toMatchObject({ limit: 1, offset: 1 });
+    expect((await search({ q: '', offset: '1000' })).body.hits).toEqual([]);
+  });
+
+  it('sort=date puts the newest first', async () => {
+    const body = (await search({ q: '', sort: 'date', limit: '50' })).body as SearchResponse;
+    const dates = body.hits.map((h) => h.article.date).filter((d): d is string => d !== null);
+    expect(dates.length).toBeGreaterThan(3);
+    expect(dates).toEqual([...dates].sort().reverse());
+    expect(dates[0]).toBe('2026-01-15');
+  });
+
+  it('group=article gives one hit per article, each listing its best sections', async () => {
+    const body = (await search({ q: 'соглашение', group: 'article' })).body as SearchResponse;
+    const ids = body.hits.map((h) => h.article.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    const deal = body.hits.find((h) => h.article.id === 'minsk-deal')!;
+    expect(deal.sections!.length).toBeGreaterThan(1);
+    expect(deal.sections![0]).toMatchObject({ ...deal.section, url: deal.url });
+    expect(new Set(deal.sections!.map((s) => s.index)).size).toBe(deal.sections!.length);
+    for (const s of deal.sections!) expect(s.url).toBe(`/articles/minsk-deal#${s.anchor}`);
+    expect(((await search({ q: 'соглашение' })).body as SearchResponse).hits.every((h) => h.sections === undefined)).toBe(true);
+  });
+
+  it('POST takes the same parameters as JSON, numbers as numbers', async () => {
+    const viaGet = (await search({ q: 'клуб', limit: '1', tag: 'спорт' })).body;
+    const viaPost = await post(JSON.stringify({ q: 'клуб', limit: 1, tag: 'спорт' }));
+    expect(viaPost.status).toBe(200);
+    expect({ ...viaPost.body, processingTimeMs: 0 }).toEqual({ ...viaGet, processingTimeMs: 0 });
+  });
+});
+
+describe('filters', () => {
+  it('article restricts hits to that article', async () => {
+    expect(articleIds(await search({ q: '', article: 'football' }))).toEqual(['football']);
+    expectParameterError(await search({ article: 'not an id' }), 'article');
+  });
+
+  it('tag values with quotes, backslashes, OR, =, brackets match literally', async () => {
+    for (const tag of [...TRICKY_TAGS, 'plain', 'PLAIN']) {
+      expect(articleIds(await search({ q: '', tag })), tag).toEqual(['tricky']);
+    }
+    expect(articleIds(await search({ q: '', tag: 'спорт' }))).toEqual(['football']);
+  });
+
+  it('the injection `x" OR tag EXISTS OR tag = "` does not widen the result', async () => {
+    for (const tag of [INJECTION, 'x" OR tag EXISTS OR tag = "', '\\', 'a\\', '"', '" OR "" = "']) {
+      const reply = await search({ q: '', tag });
+      expect(reply.status, tag).toBe(200);
+      expect(reply.body.total, tag).toBe(0);
+    }
+  });
+
+  it('very long values: 200-character tag is searched, longer ones refused naming the parameter', async () => {
+    expect((await search({ tag: 'я'.repeat(200) })).body.total).toBe(0);
+    expectParameterError(await search({ tag: 'я'.repeat(201) }), 'tag');
+    expectParameterError(await search({ q: 'о'.repeat(513) }), 'q');
+  });
+
+  it('from/to bound the date inclusively', async () => {
+    expect(articleIds(await search({ q: '', from: '2025-03-10', to: '2025-03-10' }))).toEqual(['minsk-deal']);
+    expect(articleIds(await search({ q: '', from: '2025-01-01' }))).toEqual(['minsk-deal', 'tricky']);
+    expect(articleIds(await search({ q: '', to: '2024-12-31' }))).toEqual(['football']);
+  });
+
+  it('bad dates, sort, group, limit, offset are refused naming the parameter', async () => {
+    for (const [name, value] of [
+      ['from', '2025-02-30'],
+      ['from', '2025-1-1'],
+      ['to', 'yesterday'],
+      ['sort', 'price'],
+      ['group', 'tag'],
+      ['limit', '0'],
+      ['limit', '51'],
+      ['limit', '1e1'],
+      ['limit', ' 5'],
+      ['offset', '-1'],
+      ['offset', '1001'],
+    ] as const) {
+      expectParameterError(await search({ [name]: value }), name);
+    }
+    expectParameterError(await search({ from: '2025-02-01', to: '2025-01-01' }), 'from');
+  });
+});
+
+describe('malformed requests', () => {
+  it('repeated, array-style and unknown parameters are refused', async () => {
+    expectParameterError(await get('/api/search?q=a&q=b'), 'q');
+    expectParameterError(await get('/api/search?q[]=a'), 'q[]');
+    expectParameterError(await get('/api/search?q[x]=a'), 'q[x]');
+    expectParameterError(await get('/api/search?qq=a'), 'qq');
+  });
+
+  it('POST bodies: not JSON, not an object, nested values, too large', async () => {
+    expect((await post('{"q":')).status).toBe(400);
+    expectParameterError(await post('q=a', 'application/x-www-form-urlencoded'), 'body');
+    expectParameterError(await post('[]'), 'body');
+    expectParameterError(await post('{"q":["a"]}'), 'q');
+    expectParameterError(await post('{"limit":null}'), 'limit');
+    expectParameterError(await post('{"limit":"5","extra":1}'), 'extra');
+    const big = await post(JSON.stringify({ q: 'x'.repeat(10_000) }));
+    expect(big.status).toBe(413);
+    expect(big.body.error.code).toBe('payload_too_large');
+  });
+
+  it('an overlong URL gets 414 with an error body', async () => {
+    const reply = await get(`/api/search?q=${'a'.repeat(5000)}`);
+    expect(reply.status).toBe(414);
+    expect(reply.body.error.code).toBe('uri_too_long');
+  });
+});
+
+describe('articles', () => {
+  it('GET /api/articles/:id returns the sections, with an ETag honoured by If-None-Match', async () => {
+    const reply = await get('/api/articles/minsk-deal');
+    expect(reply.status).toBe(200);
+    expect(reply.body.sections.map((s: { anchor: string }) => s.anchor)).toEqual(['lead', 's1', 's2']);
+    expect(reply.headers.get('cache-control')).toContain('max-age');
+    const etag = reply.headers.get('etag')!;
+    expect((await fetch(`${fixture.server.baseUrl}/api/articles/minsk-deal`, { headers: revalidate(etag) })).status).toBe(304);
+    expect((await get('/api/articles/nope')).status).toBe(404);
+    expectParameterError(await get('/api/articles/bad.id'), 'id');
+    expect((await get('/api/articles/%E0%A4%A')).status).toBe(400);
+  });
+
+  it('GET /articles/:id escapes article text and carries a strict CSP', async () => {
+    const reply = await get('/articles/tricky');
+    expect(reply.status).toBe(200);
+    expect(reply.body).not.toContain('<script>alert(1)');
+    expect(reply.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    const csp = reply.headers.get('content-security-policy')!;
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).toMatch(/style-src 'self' 'sha256-/);
+  });
+});
+
+describe('static, health and OpenAPI', () => {
+  it('/widget.js has ETag, Cache-Control, 304 and CORS', async () => {
+    const res = await fetch(`${fixture.server.baseUrl}/widget.js`, { headers: { origin: 'https://news.example' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toContain('max-age=300');
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    const again = await fetch(`${fixture.server.baseUrl}/widget.js`, { headers: revalidate(res.headers.get('etag')!) });
+    expect(again.status).toBe(304);
+  });
+
+  it('/readyz is 200 for an existing index and 503 for a missing one', async () => {
+    expect((await get('/readyz')).body).toEqual({ status: 'ready' });
+    const missing = await startTestServer(uniqueIndexUid('apimissing'));
+    try {
+      const res = await fetch(`${missing.baseUrl}/readyz`);
+      expect(res.status).toBe(503);
+      expect((await res.json()).error.code).toBe('index_missing');
+    } finally {
+      await missing.close();
+    }
+  });
+
+  it('/api/openapi.json is a valid OpenAPI 3.1 document listing every search parameter', async () => {
+    const doc = (await get('/api/openapi.json')).body;
+    expect(doc.openapi).toBe('3.1.0');
+    await SwaggerParser.validate(structuredClone(doc));
+    const names = doc.paths['/api/search'].get.parameters.map((p: { name: string }) => p.name);
+    expect(names.sort()).toEqual([...SEARCH_PARAMETERS].sort());
+  });
+});
