@@ -21,6 +21,7 @@ import path from 'node:path';
 import { createGunzip } from 'node:zlib';
 import autocannon from 'autocannon';
 import { Meilisearch } from 'meilisearch';
+import { sourceHash } from '../indexer/read.js';
 import split2 from 'split2';
 import { createEngine } from '../core/engine/client.js';
 import { startEmbeddedEngine } from '../core/engine/embedded.js';
@@ -56,7 +57,7 @@ async function readArticles(limit: number): Promise<Article[]> {
     const paragraphs = record.content.split('\n').map((p) => p.trim()).filter(Boolean);
     if (paragraphs.length === 0) continue;
     const parsed = { title: record.title, url: record.url, slug: undefined, date: undefined, tags: (record.keywords ?? []).slice(0, 5), place: undefined, agency: undefined, source: undefined, paragraphs };
-    articles.push(toArticle(parsed, `${CORPUS}:${articles.length + 1}`, undefined));
+    articles.push(toArticle(parsed, `${CORPUS}:${articles.length + 1}`, undefined, sourceHash(line)));
   }
   lines.destroy();
   return articles;
