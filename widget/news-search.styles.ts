@@ -17,7 +17,6 @@ export const styles = css`
     --news-search-mark-bg: #fff1a8;
     --news-search-mark-text: inherit;
     --news-search-radius: 8px;
-    --news-search-list-max-height: 28rem;
     --news-search-dialog-width: 40rem;
     --news-search-backdrop: rgb(0 0 0 / 0.45);
     display: block;
@@ -83,9 +82,9 @@ export const styles = css`
     border: 1px solid var(--news-search-border);
     border-radius: var(--news-search-radius);
     background: var(--news-search-bg);
-    max-height: var(--news-search-list-max-height);
+    /* Inline results flow in the page by default; a page that caps the height gets a scroller. */
+    max-height: var(--news-search-list-max-height, none);
     overflow-y: auto;
-    overscroll-behavior: contain;
   }
   .status,
   .hint,
@@ -199,6 +198,8 @@ export const styles = css`
     background: var(--news-search-bg);
     color: var(--news-search-text);
     box-shadow: 0 12px 40px rgb(0 0 0 / 0.3);
+    overflow-y: auto;
+    overscroll-behavior: contain;
   }
   dialog[open] {
     animation: appear 140ms ease-out;
@@ -210,14 +211,27 @@ export const styles = css`
     display: flex;
     align-items: flex-start;
     gap: 0.5rem;
-    padding: 0.8rem;
+    padding: 0 0.8rem 0.8rem;
+  }
+  .dialog-body input,
+  .dialog-body .close {
+    margin-top: 0.8rem;
+    box-shadow: 0 -0.8rem 0 var(--news-search-bg);
   }
   .dialog-body .search {
     flex: 1;
     min-width: 0;
   }
-  .dialog-body .panel {
-    max-height: calc(100vh - 12rem);
+  /* The dialog itself scrolls (its focusable field keeps it keyboard-scrollable); the field and the
+     close button stay in view. */
+  .dialog-body input,
+  .dialog-body .close {
+    position: sticky;
+    top: 0;
+    z-index: 1;
+  }
+  .dialog-body .option {
+    scroll-margin-top: 3.5rem;
   }
   .close {
     padding: 0.6rem 0.8rem;
@@ -235,9 +249,6 @@ export const styles = css`
       margin: 0;
       border: 0;
       border-radius: 0;
-    }
-    .dialog-body .panel {
-      max-height: calc(100dvh - 5rem);
     }
   }
   @keyframes appear {

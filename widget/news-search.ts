@@ -62,7 +62,7 @@ export interface ResultsDetail {
  * @cssprop --news-search-mark-bg - background of highlighted matches
  * @cssprop --news-search-mark-text - text colour of highlighted matches
  * @cssprop --news-search-radius - corner radius
- * @cssprop --news-search-list-max-height - inline mode: height of the result panel before it scrolls
+ * @cssprop --news-search-list-max-height - inline mode: cap the result panel's height (default none: results flow in the page)
  * @cssprop --news-search-dialog-width - modal mode: dialog width on wide screens
  * @cssprop --news-search-backdrop - modal mode: backdrop colour
  */

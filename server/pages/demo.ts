@@ -32,9 +32,9 @@ export function demoPage(origin: string): string {
 <h2>Модальный режим</h2>
 <p>Кнопка «Поиск» вверху страницы, клавиша <kbd>/</kbd> или <kbd>Ctrl</kbd>+<kbd>K</kbd> (<kbd>⌘</kbd>+<kbd>K</kbd>) открывают окно поиска.</p>
 <h2>Как встроить на свою страницу</h2>
-<pre><code>${escapeHtml(snippet)}</code></pre>
+<pre tabindex="0"><code>${escapeHtml(snippet)}</code></pre>
 <p>Окно поиска вместо поля:</p>
-<pre><code>${escapeHtml(modalSnippet)}</code></pre>
+<pre tabindex="0"><code>${escapeHtml(modalSnippet)}</code></pre>
 </main>
 </body>
 </html>

@@ -42,7 +42,10 @@ export interface RecordedEvent {
 
 /** Opens the demo page with event recording and error capture. */
 export async function openDemo(browser: Browser, baseUrl: string, options: { viewport?: { width: number; height: number } } = {}): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage(options.viewport ? { viewport: options.viewport } : {});
+  // axe-core's Playwright runner needs a page from an explicit context.
+  const context = await browser.newContext(options.viewport ? { viewport: options.viewport } : {});
+  const page = await context.newPage();
+  page.on('close', () => void context.close());
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.addInitScript(() => {
