@@ -5,6 +5,8 @@ export class SearchFailed extends Error {
   constructor(
     message: string,
     readonly status: number,
+    /** The API's error code (`invalid_parameter`, `engine_unavailable`, …), or `network`. */
+    readonly code: string,
   ) {
     super(message);
   }
@@ -13,23 +15,26 @@ export class SearchFailed extends Error {
 export interface SearchParams {
   q: string;
   limit: number;
+  /** Sent only when > 0, so servers that predate paging by offset keep answering the first page. */
+  offset: number;
 }
 
-/** The widget's one HTTP call: `GET endpoint?q&limit` → SearchResponse (the core/api.ts contract). */
+/** The widget's one HTTP call: `GET endpoint?q&limit[&offset]` → SearchResponse (the core/api.ts contract). */
 export async function fetchResults(endpoint: string, params: SearchParams, signal: AbortSignal): Promise<SearchResponse> {
   const url = new URL(endpoint, document.baseURI);
   url.searchParams.set('q', params.q);
   url.searchParams.set('limit', String(params.limit));
+  if (params.offset > 0) url.searchParams.set('offset', String(params.offset));
   let res: Response;
   try {
     res = await fetch(url, { signal, headers: { accept: 'application/json' } });
   } catch (error) {
     if (signal.aborted) throw error;
-    throw new SearchFailed('network error', 0);
+    throw new SearchFailed('network error', 0, 'network');
   }
   if (!res.ok) {
     const body = (await res.json().catch(() => undefined)) as ErrorBody | undefined;
-    throw new SearchFailed(body?.error?.message ?? `HTTP ${res.status}`, res.status);
+    throw new SearchFailed(body?.error?.message ?? `HTTP ${res.status}`, res.status, body?.error?.code ?? 'http');
   }
   return (await res.json()) as SearchResponse;
 }

@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { SearchResponse } from '../core/api.js';
-import { fetchResults } from './fetch-results.js';
+import { fetchResults, SearchFailed } from './fetch-results.js';
 
 export type SearchStatus = 'idle' | 'loading' | 'done' | 'error';
 
@@ -11,13 +11,25 @@ export interface SearchOptions {
   pageSize: number;
 }
 
-/** The API's largest `limit`; "show more" raises the limit up to it. */
+/** The API's largest `limit` and `offset` (the documented contract). */
 export const MAX_LIMIT = 50;
+export const MAX_OFFSET = 1000;
+
+interface Attempt {
+  q: string;
+  limit: number;
+  offset: number;
+  /** The results shown so far, which the answer extends ("show more"). */
+  previous: SearchResponse | undefined;
+}
 
 /**
  * Search-as-you-type, shaped like `@lit/task`: debounce, abort the previous request, and keep only
  * the latest run's answer (a run counter compared after the await), so a slow early response can
  * never overwrite a later query's results.
+ *
+ * "Show more" asks for the next page by `offset`. A server that predates `offset` rejects it as an
+ * unknown parameter; then, and from then on, the next page comes from a larger `limit` instead.
  */
 export class SearchController implements ReactiveController {
   status: SearchStatus = 'idle';
@@ -25,7 +37,8 @@ export class SearchController implements ReactiveController {
   error: string | undefined;
   /** The query of the latest run (trimmed). */
   query = '';
-  private limit = 0;
+  private attempt: Attempt | undefined;
+  private offsetPaging = true;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private inflight: AbortController | undefined;
   private run = 0;
@@ -52,28 +65,35 @@ export class SearchController implements ReactiveController {
 
   /** Search now, from the first page. */
   search(q: string): Promise<void> {
-    return this.execute(q.trim(), this.options().pageSize);
+    return this.execute({ q: q.trim(), limit: this.options().pageSize, offset: 0, previous: undefined });
   }
 
-  /** Ask again for the same query (after an error). */
+  /** Ask again exactly as last time (after an error). */
   retry(): Promise<void> {
-    return this.execute(this.query, this.limit || this.options().pageSize);
+    return this.attempt ? this.execute(this.attempt) : Promise.resolve();
   }
 
   get canShowMore(): boolean {
-    const r = this.response;
-    return this.status === 'done' && !!r && r.hits.length < r.total && this.limit < MAX_LIMIT;
+    const shown = this.response?.hits.length ?? 0;
+    if (this.status !== 'done' || shown >= (this.response?.total ?? 0)) return false;
+    return this.offsetPaging ? shown <= MAX_OFFSET : shown < MAX_LIMIT;
   }
 
-  /** One more page of the same query. */
+  /** The next page of the same query, added under the results already shown. */
   showMore(): Promise<void> {
-    return this.execute(this.query, Math.min(MAX_LIMIT, this.limit + this.options().pageSize));
+    const previous = this.response;
+    if (!previous) return Promise.resolve();
+    const { pageSize } = this.options();
+    return this.offsetPaging
+      ? this.execute({ q: this.query, limit: pageSize, offset: previous.hits.length, previous })
+      : this.execute({ q: this.query, limit: Math.min(MAX_LIMIT, previous.hits.length + pageSize), offset: 0, previous: undefined });
   }
 
   /** Forget the query and the results. */
   reset(): void {
     this.cancel();
     this.query = '';
+    this.attempt = undefined;
     this.response = undefined;
     this.error = undefined;
     this.status = 'idle';
@@ -86,13 +106,13 @@ export class SearchController implements ReactiveController {
     this.run++;
   }
 
-  private async execute(q: string, limit: number): Promise<void> {
+  private async execute(attempt: Attempt): Promise<void> {
     this.cancel();
     const run = this.run;
     const { endpoint, minLength } = this.options();
-    this.query = q;
-    this.limit = limit;
-    if (q.length < minLength) {
+    this.query = attempt.q;
+    this.attempt = attempt;
+    if (attempt.q.length < minLength) {
       this.status = 'idle';
       this.response = undefined;
       this.host.requestUpdate();
@@ -103,17 +123,36 @@ export class SearchController implements ReactiveController {
     this.status = 'loading';
     this.host.requestUpdate();
     try {
-      const response = await fetchResults(endpoint, { q, limit }, abort.signal);
+      const answer = await fetchResults(endpoint, attempt, abort.signal);
       if (run !== this.run) return;
-      this.response = response;
+      this.response = attempt.previous ? appendPage(attempt.previous, answer) : answer;
       this.status = 'done';
       this.error = undefined;
-      this.onResults(response);
+      this.onResults(this.response);
     } catch (error) {
       if (run !== this.run) return;
+      if (attempt.offset > 0 && rejectsOffset(error)) {
+        this.offsetPaging = false;
+        return this.showMoreByLimit(attempt);
+      }
       this.status = 'error';
       this.error = error instanceof Error ? error.message : String(error);
     }
     this.host.requestUpdate();
   }
+
+  private showMoreByLimit(attempt: Attempt): Promise<void> {
+    const limit = Math.min(MAX_LIMIT, attempt.offset + attempt.limit);
+    return this.execute({ q: attempt.q, limit, offset: 0, previous: undefined });
+  }
+}
+
+/** The next page under the current one; a hit that moved between pages (the index changed) shows once. */
+function appendPage(previous: SearchResponse, page: SearchResponse): SearchResponse {
+  const seen = new Set(previous.hits.map((h) => h.id));
+  return { ...page, offset: previous.offset, hits: [...previous.hits, ...page.hits.filter((h) => !seen.has(h.id))] };
+}
+
+function rejectsOffset(error: unknown): boolean {
+  return error instanceof SearchFailed && error.code === 'invalid_parameter' && error.message.includes('offset');
 }

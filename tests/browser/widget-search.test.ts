@@ -77,6 +77,8 @@ describe('<news-search> searching as you type, in real Chromium', () => {
       );
     }
     expect(await widget.options.count()).toBe(total);
+    const hrefs = await widget.options.evaluateAll((els) => els.map((el) => el.getAttribute('href')));
+    expect(new Set(hrefs).size).toBe(total);
     await expect.poll(() => more.count()).toBe(0);
     await page.close();
   });
