@@ -176,7 +176,7 @@ export class NewsSearch extends LitElement {
     if (this.mode !== 'modal') return this.renderSearch();
     const t = this.localize;
     return html`
-      <button part="button" class="open" type="button" aria-haspopup="dialog" @click=${this.handleOpenClick}>
+      <button part="button" class="open" type="button" aria-haspopup="dialog" aria-keyshortcuts="/ Control+K Meta+K" @click=${this.handleOpenClick}>
         <svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><circle cx="10.5" cy="10.5" r="6.5" /><path d="m15.5 15.5 5 5" /></svg>
         <span>${t.term('openButton')}</span>
         <kbd aria-hidden="true">/</kbd>
@@ -421,6 +421,8 @@ export class NewsSearch extends LitElement {
   private choose(hit: SearchHit, navigate: boolean): boolean {
     const proceed = this.dispatchEvent(new CustomEvent('news-search:select', { detail: hit, bubbles: true, composed: true, cancelable: true }));
     const href = this.renderRoot.querySelector<HTMLAnchorElement>(`#option-${this.options.indexOf(hit)}`)?.href;
+    // A page that handles the choice itself (client-side routing) expects the dialog out of the way.
+    if (this.mode === 'modal') this.close();
     if (navigate && proceed && href) window.location.assign(href);
     return proceed;
   }

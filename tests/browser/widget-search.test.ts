@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer } from '../support/server.js';
 import { mountWidget, openDemo, recordedEvents, startWidgetEnv, NewsSearchHarness, type WidgetEnv } from './harness.js';
 
 let env: WidgetEnv;
@@ -121,6 +122,22 @@ describe('<news-search> searching as you type, in real Chromium', () => {
     await page.close();
   });
 
+  it('shows the error state for the server\'s real 503 when its engine is unreachable', async () => {
+    const broken = await startTestServer('widget_search_unreachable', { engineUrl: 'http://127.0.0.1:9', engineTimeoutMs: 500 });
+    try {
+      const { page, errors } = await openDemo(env.browser, broken.baseUrl);
+      const widget = new NewsSearchHarness(page, '#inline-search');
+      await widget.type('паром');
+      await widget.settled('паром');
+      expect((await widget.status.textContent())?.trim()).toBe('Поиск временно недоступен.');
+      expect(await widget.host.locator('button.retry').isVisible()).toBe(true);
+      expect(errors).toEqual([]);
+      await page.close();
+    } finally {
+      await broken.close();
+    }
+  });
+
   it('says so when nothing matches, with a hint, and sends nothing for too-short queries', async () => {
     const { page } = await openDemo(env.browser, env.server.baseUrl);
     const requests: string[] = [];
@@ -188,6 +205,9 @@ describe('<news-search> searching as you type, in real Chromium', () => {
     expect((await english.status.textContent())?.trim()).toBe(`${total} results`);
     await english.search('абракадабра');
     expect((await english.status.textContent())?.trim()).toBe('Nothing found for “абракадабра”');
+
+    await english.host.evaluate((el) => el.setAttribute('lang', 'ru'));
+    expect(await english.input.getAttribute('placeholder')).toBe('Поиск по новостям');
 
     const custom = await mountWidget(page, 'custom', {
       debounce: '0',
