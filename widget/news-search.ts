@@ -220,10 +220,10 @@ export class NewsSearch extends LitElement {
         />
         <div class="panel" ?hidden=${this.collapsed || status === 'idle'}>
           <p class="status" part="status" aria-hidden="true">${this.statusText()}</p>
-          ${status === 'loading' ? html`<div class="loading" aria-hidden="true">${t.term('loading')}</div>` : nothing}
+          ${status === 'loading' && this.searcher.slow ? html`<div class="loading" aria-hidden="true">${t.term('loading')}</div>` : nothing}
           ${status === 'done' && !this.options.length ? html`<p class="hint">${t.term('emptyHint')}</p>` : nothing}
           ${status === 'error' ? html`<button class="retry" type="button" @click=${this.handleRetry}>${t.term('retry')}</button>` : nothing}
-          <div id="listbox" role="listbox" part="list" aria-label=${t.term('listLabel')} aria-busy=${status === 'loading' ? 'true' : 'false'} ?hidden=${!expanded}>
+          <div id="listbox" role="listbox" part="list" aria-label=${t.term('listLabel')} aria-busy=${status === 'loading' && this.searcher.slow ? 'true' : 'false'} ?hidden=${!expanded}>
             ${this.renderGroups()}
           </div>
           ${this.searcher.canShowMore ? html`<button class="more" part="more" type="button" @click=${this.handleShowMore}>${t.term('showMore')}</button>` : nothing}

@@ -14,6 +14,8 @@ export interface SearchOptions {
 /** The API's largest `limit` and `offset` (the documented contract). */
 export const MAX_LIMIT = 50;
 export const MAX_OFFSET = 1000;
+/** A request slower than this shows the loading state; faster ones go straight to their results. */
+export const SLOW_AFTER_MS = 150;
 
 interface Attempt {
   q: string;
@@ -37,6 +39,9 @@ export class SearchController implements ReactiveController {
   error: string | undefined;
   /** The query of the latest run (trimmed). */
   query = '';
+  /** The pending request has taken long enough to show a loading indicator. */
+  slow = false;
+  private slowTimer: ReturnType<typeof setTimeout> | undefined;
   private attempt: Attempt | undefined;
   private offsetPaging = true;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -82,7 +87,7 @@ export class SearchController implements ReactiveController {
   /** The next page of the same query, added under the results already shown. */
   showMore(): Promise<void> {
     const previous = this.response;
-    if (!previous) return Promise.resolve();
+    if (!previous || this.status !== 'done') return Promise.resolve();
     const { pageSize } = this.options();
     return this.offsetPaging
       ? this.execute({ q: this.query, limit: pageSize, offset: previous.hits.length, previous })
@@ -102,6 +107,8 @@ export class SearchController implements ReactiveController {
 
   cancel(): void {
     clearTimeout(this.timer);
+    clearTimeout(this.slowTimer);
+    this.slow = false;
     this.inflight?.abort();
     this.run++;
   }
@@ -120,17 +127,25 @@ export class SearchController implements ReactiveController {
     }
     const abort = new AbortController();
     this.inflight = abort;
+    // No re-render when a request starts: the previous results stay as they are, and a fast answer
+    // replaces them in one update, leaving the main thread free while the response is on its way.
+    // Only a slow request shows the loading state.
     this.status = 'loading';
-    this.host.requestUpdate();
+    this.slowTimer = setTimeout(() => {
+      this.slow = true;
+      this.host.requestUpdate();
+    }, SLOW_AFTER_MS);
     try {
       const answer = await fetchResults(endpoint, attempt, abort.signal);
       if (run !== this.run) return;
+      this.settle();
       this.response = attempt.previous ? appendPage(attempt.previous, answer) : answer;
       this.status = 'done';
       this.error = undefined;
       this.onResults(this.response);
     } catch (error) {
       if (run !== this.run) return;
+      this.settle();
       if (attempt.offset > 0 && rejectsOffset(error)) {
         this.offsetPaging = false;
         return this.showMoreByLimit(attempt);
@@ -139,6 +154,11 @@ export class SearchController implements ReactiveController {
       this.error = error instanceof Error ? error.message : String(error);
     }
     this.host.requestUpdate();
+  }
+
+  private settle(): void {
+    clearTimeout(this.slowTimer);
+    this.slow = false;
   }
 
   private showMoreByLimit(attempt: Attempt): Promise<void> {

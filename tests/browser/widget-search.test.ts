@@ -107,6 +107,30 @@ describe('<news-search> searching as you type, in real Chromium', () => {
     await page.close();
   });
 
+  it('shows a loading state only while a request is slow, keeping the previous results meanwhile', async () => {
+    const { page } = await openDemo(env.browser, env.server.baseUrl);
+    const widget = await mountWidget(page, 'slow', { debounce: '0' });
+    await widget.search('паром');
+    const before = await widget.options.count();
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/search?*', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await widget.host.evaluate((el) => void (el as HTMLElementTagNameMap['news-search']).search('билет'));
+    await widget.host.locator('.loading').waitFor();
+    expect(await widget.host.locator('.loading').textContent()).toBe('Ищем…');
+    expect(await widget.host.locator('#listbox').getAttribute('aria-busy')).toBe('true');
+    expect(await widget.options.count()).toBe(before);
+    release();
+    await widget.settled('билет');
+    expect(await widget.host.locator('.loading').count()).toBe(0);
+    expect(await widget.host.locator('#listbox').getAttribute('aria-busy')).toBe('false');
+    expect((await widget.optionTexts()).join(' ').toLowerCase()).toContain('билет');
+    await page.close();
+  });
+
   it('shows an error with a retry button when the API is unreachable, and recovers without a reload', async () => {
     const { page } = await openDemo(env.browser, env.server.baseUrl);
     const widget = await mountWidget(page, 'flaky', { debounce: '0' });
