@@ -306,6 +306,12 @@ export class NewsSearch extends LitElement {
     const count = this.collapsed ? 0 : this.options.length;
     switch (event.key) {
       case 'ArrowDown':
+        // ↓ on collapsed results opens them again (the APG combobox behaviour).
+        if (this.collapsed && this.options.length) {
+          this.collapsed = false;
+          this.activate(0);
+          break;
+        }
         if (!count) return;
         this.activate((this.active + 1) % count);
         break;

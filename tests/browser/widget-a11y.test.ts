@@ -64,6 +64,10 @@ describe('<news-search> keyboard and ARIA (combobox + listbox)', () => {
     expect(await input.getAttribute('aria-expanded')).toBe('false');
     expect(await input.getAttribute('aria-activedescendant')).toBeNull();
     expect(await input.inputValue()).toBe('паром');
+    await input.press('ArrowDown');
+    expect(await input.getAttribute('aria-expanded')).toBe('true');
+    expect(await active()).toBe('option-0');
+    await input.press('Escape');
     await input.press('Escape');
     expect(await input.inputValue()).toBe('');
     await page.close();
