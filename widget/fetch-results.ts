@@ -1,15 +1,40 @@
 import type { ErrorBody, SearchResponse } from '../core/api.js';
 
-export class SearchFailed extends Error {}
+/** The API answered with an error, or could not be reached. `status` is 0 for network failures. */
+export class SearchFailed extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    /** The API's error code (`invalid_parameter`, `engine_unavailable`, …), or `network`. */
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
 
-export async function fetchResults(endpoint: string, q: string, limit: number, signal: AbortSignal): Promise<SearchResponse> {
+export interface SearchParams {
+  q: string;
+  limit: number;
+  /** Sent only when > 0, so servers that predate paging by offset keep answering the first page. */
+  offset: number;
+}
+
+/** The widget's one HTTP call: `GET endpoint?q&limit[&offset]` → SearchResponse (the core/api.ts contract). */
+export async function fetchResults(endpoint: string, params: SearchParams, signal: AbortSignal): Promise<SearchResponse> {
   const url = new URL(endpoint, document.baseURI);
-  url.searchParams.set('q', q);
-  url.searchParams.set('limit', String(limit));
-  const res = await fetch(url, { signal, headers: { accept: 'application/json' } });
+  url.searchParams.set('q', params.q);
+  url.searchParams.set('limit', String(params.limit));
+  if (params.offset > 0) url.searchParams.set('offset', String(params.offset));
+  let res: Response;
+  try {
+    res = await fetch(url, { signal, headers: { accept: 'application/json' } });
+  } catch (error) {
+    if (signal.aborted) throw error;
+    throw new SearchFailed('network error', 0, 'network');
+  }
   if (!res.ok) {
     const body = (await res.json().catch(() => undefined)) as ErrorBody | undefined;
-    throw new SearchFailed(body?.error?.message ?? `HTTP ${res.status}`);
+    throw new SearchFailed(body?.error?.message ?? `HTTP ${res.status}`, res.status, body?.error?.code ?? 'http');
   }
   return (await res.json()) as SearchResponse;
 }

@@ -1,127 +1,478 @@
-import { LitElement, html, nothing } from 'lit';
-import { property, state } from 'lit/decorators.js';
-import type { SearchHit } from '../core/api.js';
-import { renderSegments, safeHref } from './render/highlight.js';
-import { SearchController } from './search-controller.js';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import type { SearchHit, SearchResponse } from '../core/api.js';
+import { groupByArticle, type ArticleGroup } from './group-hits.js';
+import type { Strings } from './i18n.js';
+import { LocalizeController } from './localize-controller.js';
 import { styles } from './news-search.styles.js';
+import { loadQuery, saveQuery } from './persist.js';
+import { renderSegments } from './render/highlight.js';
+import { matchedPhrase, safeHref, withTextFragment } from './render/links.js';
+import { SearchController } from './search-controller.js';
+
+/** `detail` of `news-search:results`. */
+export interface ResultsDetail {
+  query: string;
+  total: number;
+  hits: SearchHit[];
+}
 
 /**
- * `<news-search endpoint="https://host/api/search">`: section-level search for news.
+ * `<news-search endpoint="https://host/api/search">`: section-level search for news, as you type.
  *
- * @fires news-search:select - a result was chosen; detail is the hit
+ * @attr endpoint - URL of the search API (default `/api/search`); relative result links resolve against it
+ * @attr mode - `inline` (results under the field, default) or `modal` (a button; `/` and Ctrl/Cmd+K open a dialog)
+ * @attr debounce - milliseconds to wait after the last keystroke (default 120; 0 searches on every keystroke)
+ * @attr min-length - queries shorter than this are not sent (default 2)
+ * @attr page-size - results per page; "show more" asks for this many more, up to the API's 50 (default 10)
+ * @attr persist - keep the query across page reloads (sessionStorage); off unless present
+ * @attr theme - `light` or `dark` forces a colour scheme; otherwise `prefers-color-scheme` decides
+ * @attr lang - `en` for English UI strings; Russian otherwise (the nearest `lang` on the page counts)
+ * @attr strings - JSON overriding any UI string, e.g. `{"placeholder":"Найти","results":{"one":"{count} раздел","few":"{count} раздела","many":"{count} разделов","other":"{count} раздела"}}`
+ * @attr placeholder - the field's placeholder (shortcut for the `placeholder` string)
+ *
+ * @fires news-search:select - a result was chosen; `detail` is the hit (SearchHit). Cancel it to stop navigation.
+ * @fires news-search:results - results arrived; `detail` is `{ query, total, hits }`
+ *
+ * @method search(q) - set the query and search now
+ * @method clear() - empty the field and the results
+ * @method open() - modal: open the dialog; inline: focus the field
+ * @method close() - modal: close the dialog; inline: collapse the results
+ *
  * @csspart input - the search field
- * @csspart list - the result list
- * @csspart item - one result
+ * @csspart list - the result list (role=listbox)
+ * @csspart group - one article's block in the list
+ * @csspart article - an article's title and date
+ * @csspart item - one result (a section, role=option)
+ * @csspart section - a result's section title
+ * @csspart snippet - a result's text excerpt
  * @csspart mark - a highlighted match
- * @cssprop --news-search-accent - focus and selection colour
+ * @csspart status - the result count / empty / error line
+ * @csspart button - the modal mode's open button
+ * @csspart dialog - the modal dialog
+ * @csspart more - the "show more" button
+ *
+ * @cssprop --news-search-font - font family
+ * @cssprop --news-search-text - text colour
+ * @cssprop --news-search-muted - secondary text (dates, counts, hints)
+ * @cssprop --news-search-bg - field, list and dialog background
+ * @cssprop --news-search-border - borders
+ * @cssprop --news-search-accent - focus ring, active result, buttons
+ * @cssprop --news-search-active-bg - background of the active result
+ * @cssprop --news-search-mark-bg - background of highlighted matches
+ * @cssprop --news-search-mark-text - text colour of highlighted matches
+ * @cssprop --news-search-radius - corner radius
+ * @cssprop --news-search-list-max-height - inline mode: cap the result panel's height (default none: results flow in the page)
+ * @cssprop --news-search-dialog-width - modal mode: dialog width on wide screens
+ * @cssprop --news-search-backdrop - modal mode: backdrop colour
  */
 export class NewsSearch extends LitElement {
   static override styles = styles;
 
-  /** URL of the search API. */
   @property() endpoint = '/api/search';
-  /** Milliseconds to wait after the last keystroke. */
-  @property({ type: Number, attribute: 'debounce' }) debounce = 120;
-  /** Queries shorter than this are not sent. */
+  @property({ reflect: true, useDefault: true }) mode: 'inline' | 'modal' = 'inline';
+  @property({ type: Number }) debounce = 120;
   @property({ type: Number, attribute: 'min-length' }) minLength = 2;
-  @property() placeholder = 'Поиск по новостям';
+  @property({ type: Number, attribute: 'page-size' }) pageSize = 10;
+  @property({ type: Boolean }) persist = false;
+  @property({ reflect: true, useDefault: true }) theme: 'auto' | 'light' | 'dark' = 'auto';
+  @property() placeholder: string | undefined;
+  @property({ attribute: 'strings', converter: { fromAttribute: parseStrings } }) strings: Partial<Strings> | undefined;
 
+  @state() private value = '';
   @state() private active = -1;
-  @state() private query = '';
+  @state() private collapsed = false;
+  @state() private dialogOpen = false;
 
-  private readonly search = new SearchController(this, () => ({
-    endpoint: this.endpoint,
-    debounceMs: this.debounce,
-    minLength: this.minLength,
-    limit: 10,
-  }));
+  @query('input') private input!: HTMLInputElement;
+  @query('dialog') private dialog: HTMLDialogElement | null | undefined;
+
+  private readonly localize = new LocalizeController(this);
+  private readonly searcher = new SearchController(
+    this,
+    () => ({ endpoint: this.endpoint, debounceMs: this.debounce, minLength: this.minLength, pageSize: this.pageSize }),
+    (response) => this.handleResults(response),
+  );
+  /** Derived in willUpdate: the groups on screen, and the options in keyboard order. */
+  private groups: ArticleGroup[] = [];
+  private options: SearchHit[] = [];
+  private returnFocusTo: HTMLElement | null = null;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    document.addEventListener('keydown', this.handleShortcut);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    document.removeEventListener('keydown', this.handleShortcut);
+  }
+
+  protected override firstUpdated(): void {
+    const saved = this.persist ? loadQuery(this.storageKey) : '';
+    if (saved) void this.search(saved);
+  }
+
+  protected override willUpdate(_changed: PropertyValues): void {
+    const response = this.searcher.status === 'idle' ? undefined : this.searcher.response;
+    this.groups = groupByArticle(response?.hits ?? []);
+    this.options = this.groups.flatMap((g) => g.hits);
+    if (this.active >= this.options.length) this.active = -1;
+  }
+
+  protected override updated(): void {
+    if (this.active >= 0) this.renderRoot.querySelector(`#option-${this.active}`)?.scrollIntoView({ block: 'nearest' });
+  }
+
+  // ---- public methods ----------------------------------------------------------------------
+
+  /** Set the query and search now (no debounce). */
+  search(q: string): Promise<void> {
+    this.value = q;
+    this.active = -1;
+    this.collapsed = false;
+    this.remember(q);
+    return this.searcher.search(q);
+  }
+
+  /** Empty the field and the results. */
+  clear(): void {
+    this.value = '';
+    this.active = -1;
+    this.remember('');
+    this.searcher.reset();
+  }
+
+  /** Modal mode: open the dialog and focus the field. Inline mode: focus the field and show the results. */
+  async open(): Promise<void> {
+    this.collapsed = false;
+    if (this.mode !== 'modal') {
+      await this.updateComplete;
+      this.input.focus();
+      return;
+    }
+    if (this.dialogOpen) return;
+    this.returnFocusTo = deepActiveElement();
+    this.dialogOpen = true;
+    await this.updateComplete;
+    this.dialog?.showModal();
+    this.input.focus();
+    this.input.select();
+  }
+
+  /** Modal mode: close the dialog and give focus back. Inline mode: collapse the results. */
+  close(): void {
+    this.active = -1;
+    if (this.mode !== 'modal') {
+      this.collapsed = true;
+      return;
+    }
+    if (this.dialog?.open) this.dialog.close();
+  }
+
+  // ---- rendering ---------------------------------------------------------------------------
 
   override render() {
-    const hits = this.search.status === 'idle' ? [] : (this.search.response?.hits ?? []);
-    const expanded = hits.length > 0;
+    if (this.mode !== 'modal') return this.renderSearch();
+    const t = this.localize;
     return html`
-      <input
-        part="input"
-        type="search"
-        role="combobox"
-        aria-label=${this.placeholder}
-        aria-autocomplete="list"
-        aria-controls="results"
-        aria-expanded=${expanded ? 'true' : 'false'}
-        aria-activedescendant=${this.active >= 0 ? `result-${this.active}` : nothing}
-        placeholder=${this.placeholder}
-        autocomplete="off"
-        .value=${this.query}
-        @input=${this.handleInput}
-        @keydown=${this.handleKeyDown}
-      />
-      <ul id="results" role="listbox" part="list" aria-label="Результаты" ?hidden=${!expanded}>
-        ${hits.map((hit, i) => this.renderHit(hit, i))}
-      </ul>
-      <p class="status" role="status" aria-live="polite">${this.statusText()}</p>
+      <button part="button" class="open" type="button" aria-haspopup="dialog" aria-keyshortcuts="/ Control+K Meta+K" @click=${this.handleOpenClick}>
+        <svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><circle cx="10.5" cy="10.5" r="6.5" /><path d="m15.5 15.5 5 5" /></svg>
+        <span>${t.term('openButton')}</span>
+        <kbd aria-hidden="true">/</kbd>
+      </button>
+      <dialog part="dialog" aria-label=${t.term('dialogLabel')} @close=${this.handleDialogClose} @cancel=${this.handleDialogCancel} @click=${this.handleBackdropClick} @keydown=${this.handleDialogKeyDown}>
+        ${this.dialogOpen
+          ? html`<div class="dialog-body">
+              ${this.renderSearch()}
+              <button class="close" type="button" @click=${() => this.close()}>${t.term('closeButton')}</button>
+            </div>`
+          : nothing}
+      </dialog>
     `;
   }
 
-  private renderHit(hit: SearchHit, i: number) {
-    const href = safeHref(hit.url, document.baseURI);
-    return html`<li id="result-${i}" role="option" part="item" aria-selected=${i === this.active ? 'true' : 'false'}>
-      <a href=${href ?? nothing} tabindex="-1" @click=${() => this.select(hit)}>
-        <div class="article">${hit.article.title}${hit.article.date ? html` · ${hit.article.date}` : nothing}</div>
-        <div class="section" part="section">${renderSegments(hit.titleHighlight)}</div>
-        <div class="snippet">${renderSegments(hit.snippet)}</div>
-      </a>
-    </li>`;
+  private renderSearch() {
+    const t = this.localize;
+    const status = this.searcher.status;
+    const expanded = this.options.length > 0 && !this.collapsed;
+    const label = this.placeholder ?? t.term('placeholder');
+    return html`
+      <div class="search">
+        <input
+          part="input"
+          type="search"
+          role="combobox"
+          aria-label=${t.term('label')}
+          aria-autocomplete="list"
+          aria-haspopup="listbox"
+          aria-controls="listbox"
+          aria-expanded=${expanded ? 'true' : 'false'}
+          aria-activedescendant=${expanded && this.active >= 0 ? `option-${this.active}` : nothing}
+          aria-describedby="status"
+          placeholder=${label}
+          autocomplete="off"
+          spellcheck="false"
+          enterkeyhint="search"
+          .value=${this.value}
+          @input=${this.handleInput}
+          @keydown=${this.handleKeyDown}
+        />
+        <div class="panel" ?hidden=${this.collapsed || status === 'idle'}>
+          <p class="status" part="status" aria-hidden="true">${this.statusText()}</p>
+          ${status === 'loading' && this.searcher.slow ? html`<div class="loading" aria-hidden="true">${t.term('loading')}</div>` : nothing}
+          ${status === 'done' && !this.options.length ? html`<p class="hint">${t.term('emptyHint')}</p>` : nothing}
+          ${status === 'error' ? html`<button class="retry" type="button" @click=${this.handleRetry}>${t.term('retry')}</button>` : nothing}
+          <div id="listbox" role="listbox" part="list" aria-label=${t.term('listLabel')} aria-busy=${status === 'loading' && this.searcher.slow ? 'true' : 'false'} ?hidden=${!expanded}>
+            ${this.renderGroups()}
+          </div>
+          ${this.searcher.canShowMore ? html`<button class="more" part="more" type="button" @click=${this.handleShowMore}>${t.term('showMore')}</button>` : nothing}
+        </div>
+        <div id="status" class="visually-hidden" role="status" aria-live="polite">${this.statusText()}</div>
+      </div>
+    `;
+  }
+
+  private renderGroups() {
+    const base = new URL(this.endpoint, document.baseURI).href;
+    let index = 0;
+    return this.groups.map((group, g) => {
+      const headingId = `article-${g}`;
+      return html`<div role="group" part="group" class="group" aria-labelledby=${headingId}>
+        <div id=${headingId} class="article" part="article">
+          <span class="title">${group.article.title}</span>
+          ${group.article.date ? html`<time datetime=${group.article.date}>${this.formatDate(group.article.date)}</time>` : nothing}
+        </div>
+        ${group.hits.map((hit) => this.renderOption(hit, index++, base))}
+      </div>`;
+    });
+  }
+
+  private renderOption(hit: SearchHit, i: number, base: string) {
+    const href = safeHref(hit.url, base);
+    const target = href ? withTextFragment(href, matchedPhrase(hit.snippet)) : undefined;
+    return html`<a
+      id="option-${i}"
+      role="option"
+      part="item"
+      class="option"
+      tabindex="-1"
+      aria-selected=${i === this.active ? 'true' : 'false'}
+      href=${target ?? nothing}
+      @click=${(event: MouseEvent) => this.handleOptionClick(event, hit)}
+      @mousemove=${() => this.activate(i)}
+    >
+      <span class="section" part="section">${renderSegments(hit.titleHighlight.length ? hit.titleHighlight : [{ text: hit.section.title, highlight: false }])}</span>
+      <span class="snippet" part="snippet">${renderSegments(hit.snippet)}</span>
+    </a>`;
   }
 
   private statusText(): string {
-    switch (this.search.status) {
-      case 'loading':
-        return 'Ищем…';
+    const t = this.localize;
+    switch (this.searcher.status) {
+      case 'done': {
+        const total = this.searcher.response?.total ?? 0;
+        return total ? t.count(total) : t.term('empty', { query: this.searcher.query });
+      }
       case 'error':
-        return `Поиск недоступен: ${this.search.error ?? ''}`;
-      case 'done':
-        return this.search.response?.hits.length ? `Найдено: ${this.search.response.total}` : `Ничего не найдено по запросу «${this.query}»`;
+        return t.term('error');
+      case 'loading':
+        // Keep announcing the previous answer while the next one loads, so the region doesn't flicker.
+        return this.searcher.response ? t.count(this.searcher.response.total) : '';
       default:
         return '';
     }
   }
 
+  private formatDate(date: string): string {
+    const parsed = new Date(`${date}T00:00:00Z`);
+    if (Number.isNaN(parsed.getTime())) return date;
+    return parsed.toLocaleDateString(this.localize.language, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+  }
+
+  // ---- handlers ----------------------------------------------------------------------------
+
   private handleInput(event: Event): void {
-    this.query = (event.target as HTMLInputElement).value;
+    this.value = (event.target as HTMLInputElement).value;
     this.active = -1;
-    this.search.input(this.query);
+    this.collapsed = false;
+    this.remember(this.value);
+    this.searcher.input(this.value);
   }
 
   private handleKeyDown(event: KeyboardEvent): void {
     // Keys pressed while an IME is composing belong to the IME, not to us.
     if (event.isComposing) return;
-    const count = this.search.response?.hits.length ?? 0;
-    if (event.key === 'ArrowDown' && count) {
-      this.active = (this.active + 1) % count;
+    const count = this.collapsed ? 0 : this.options.length;
+    switch (event.key) {
+      case 'ArrowDown':
+        // ↓ on collapsed results opens them again (the APG combobox behaviour).
+        if (this.collapsed && this.options.length) {
+          this.collapsed = false;
+          this.activate(0);
+          break;
+        }
+        if (!count) return;
+        this.activate((this.active + 1) % count);
+        break;
+      case 'ArrowUp':
+        if (!count) return;
+        this.activate(this.active <= 0 ? count - 1 : this.active - 1);
+        break;
+      // Home/End move the caret in the field until the reader has stepped into the list.
+      case 'Home':
+        if (!count || this.active < 0) return;
+        this.activate(0);
+        break;
+      case 'End':
+        if (!count || this.active < 0) return;
+        this.activate(count - 1);
+        break;
+      case 'Enter': {
+        const hit = this.options[this.active];
+        if (hit && !this.collapsed) this.choose(hit, true);
+        else void this.search(this.value);
+        break;
+      }
+      case 'Escape':
+        if (this.mode === 'modal') this.close();
+        else if (count) this.close();
+        else this.clear();
+        break;
+      default:
+        return;
+    }
+    event.preventDefault();
+  }
+
+  private handleOptionClick(event: MouseEvent, hit: SearchHit): void {
+    if (!this.choose(hit, false)) event.preventDefault();
+  }
+
+  private handleRetry(): void {
+    void this.searcher.retry();
+    this.input.focus();
+  }
+
+  private async handleShowMore(): Promise<void> {
+    await this.searcher.showMore();
+    await this.updateComplete;
+    // The button is gone once everything is shown; focus must not fall back to <body>.
+    if (!this.searcher.canShowMore) this.input.focus();
+  }
+
+  private handleResults(response: SearchResponse): void {
+    const detail: ResultsDetail = { query: this.searcher.query, total: response.total, hits: response.hits };
+    this.dispatchEvent(new CustomEvent('news-search:results', { detail, bubbles: true, composed: true }));
+  }
+
+  private handleOpenClick(): void {
+    void this.open();
+  }
+
+  private handleDialogCancel(event: Event): void {
+    // Our Escape handling closes the dialog; the native cancel would skip it on some keyboards.
+    event.preventDefault();
+    this.close();
+  }
+
+  private handleDialogClose(): void {
+    this.dialogOpen = false;
+    this.active = -1;
+    const target = this.returnFocusTo?.isConnected ? this.returnFocusTo : this.renderRoot.querySelector<HTMLElement>('button.open');
+    target?.focus();
+    this.returnFocusTo = null;
+  }
+
+  private handleBackdropClick(event: MouseEvent): void {
+    // The dialog's content fills it, so a click whose target is the dialog itself is on the backdrop.
+    if (event.target === this.dialog) this.close();
+  }
+
+  /** Keep Tab and Shift+Tab inside the dialog while it is open. */
+  private handleDialogKeyDown(event: KeyboardEvent): void {
+    if (event.key !== 'Tab' || !this.dialog) return;
+    const focusable = [...this.dialog.querySelectorAll<HTMLElement>('input, button')].filter((el) => el.offsetParent !== null);
+    const first = focusable[0];
+    const last = focusable[focusable.length - 1];
+    if (!first || !last) return;
+    const current = this.shadowRoot?.activeElement;
+    if (event.shiftKey && current === first) {
+      last.focus();
       event.preventDefault();
-    } else if (event.key === 'ArrowUp' && count) {
-      this.active = (this.active - 1 + count) % count;
+    } else if (!event.shiftKey && current === last) {
+      first.focus();
       event.preventDefault();
-    } else if (event.key === 'Enter' && this.active >= 0) {
-      const hit = this.search.response?.hits[this.active];
-      if (hit) this.select(hit, true);
-    } else if (event.key === 'Escape') {
-      this.active = -1;
-      this.search.cancel();
-      this.search.status = 'idle';
-      this.requestUpdate();
     }
   }
 
-  private select(hit: SearchHit, navigate = false): void {
-    const proceed = this.dispatchEvent(new CustomEvent('news-search:select', { detail: hit, bubbles: true, composed: true, cancelable: true }));
-    const href = safeHref(hit.url, document.baseURI);
-    if (navigate && proceed && href) window.location.assign(href);
+  /** `/` and Ctrl/Cmd+K open the modal from anywhere on the page, except while typing elsewhere. */
+  private readonly handleShortcut = (event: KeyboardEvent): void => {
+    if (this.mode !== 'modal' || event.defaultPrevented || event.isComposing) return;
+    const commandK = (event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'k';
+    const slash = event.key === '/' && !event.ctrlKey && !event.metaKey && !event.altKey && !isEditable(event.composedPath()[0]);
+    if (!commandK && !slash) return;
+    event.preventDefault();
+    if (this.dialogOpen) this.input.focus();
+    else void this.open();
+  };
+
+  // ---- helpers -----------------------------------------------------------------------------
+
+  private activate(i: number): void {
+    this.active = i;
   }
+
+  /** Fire `news-search:select`; navigate if asked and the page did not cancel. Returns whether to proceed. */
+  private choose(hit: SearchHit, navigate: boolean): boolean {
+    const proceed = this.dispatchEvent(new CustomEvent('news-search:select', { detail: hit, bubbles: true, composed: true, cancelable: true }));
+    const href = this.renderRoot.querySelector<HTMLAnchorElement>(`#option-${this.options.indexOf(hit)}`)?.href;
+    // A page that handles the choice itself (client-side routing) expects the dialog out of the way.
+    if (this.mode === 'modal') this.close();
+    if (navigate && proceed && href) window.location.assign(href);
+    return proceed;
+  }
+
+  private get storageKey(): string {
+    return `news-search:${this.id || this.endpoint}`;
+  }
+
+  private remember(q: string): void {
+    if (this.persist) saveQuery(this.storageKey, q);
+  }
+}
+
+/** The `strings` attribute is JSON; a typo there must not break the widget, only be reported. */
+function parseStrings(value: string | null): Partial<Strings> | undefined {
+  if (!value) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Partial<Strings>;
+  } catch {
+    // Reported below.
+  }
+  console.warn('<news-search>: the `strings` attribute must be a JSON object; using the built-in strings.');
+  return undefined;
+}
+
+function isEditable(target: EventTarget | undefined): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  return target.isContentEditable || target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement;
+}
+
+/** The focused element, looking inside shadow roots (the page may itself be built of components). */
+function deepActiveElement(): HTMLElement | null {
+  let el = document.activeElement;
+  while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+  return el instanceof HTMLElement ? el : null;
 }
 
 declare global {
   interface HTMLElementTagNameMap {
     'news-search': NewsSearch;
+  }
+  interface GlobalEventHandlersEventMap {
+    'news-search:select': CustomEvent<SearchHit>;
+    'news-search:results': CustomEvent<ResultsDetail>;
   }
 }

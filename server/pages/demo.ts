@@ -1,8 +1,9 @@
 import { escapeHtml } from './html.js';
 
-/** The demo page: the widget embedded with the same two lines a site owner pastes. */
+/** The demo page: the widget in both modes, embedded with the same two lines a site owner pastes. */
 export function demoPage(origin: string): string {
   const snippet = `<script type="module" src="${origin}/widget.js"></script>\n<news-search endpoint="${origin}/api/search"></news-search>`;
+  const modalSnippet = `<news-search mode="modal" endpoint="${origin}/api/search"></news-search>`;
   return `<!doctype html>
 <html lang="ru">
 <head>
@@ -10,19 +11,30 @@ export function demoPage(origin: string): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Поиск по новостям — демо</title>
 <style>
-  body { font: 16px/1.5 system-ui, sans-serif; max-width: 48rem; margin: 2rem auto; padding: 0 1rem; color: #1a1a1a; }
+  body { font: 16px/1.5 system-ui, sans-serif; max-width: 48rem; margin: 2rem auto; padding: 0 1rem; color: #1a1a1a; background: #fff; }
+  @media (prefers-color-scheme: dark) { body { color: #ececec; background: #121316; } pre { background: #24262b !important; } }
   pre { background: #f4f4f4; padding: 1rem; overflow-x: auto; border-radius: 6px; }
   h1 { font-size: 1.6rem; }
+  h2 { font-size: 1.2rem; margin-top: 2rem; }
+  header { display: flex; justify-content: space-between; align-items: center; gap: 1rem; flex-wrap: wrap; }
 </style>
 <script type="module" src="/widget.js"></script>
 </head>
 <body>
-<main>
+<header>
 <h1>Поиск по новостям</h1>
+<news-search id="modal-search" mode="modal" endpoint="/api/search"></news-search>
+</header>
+<main>
 <p>Введите запрос — например, «соглашение» или «Гродноинвест». Результаты ведут прямо к нужному разделу статьи.</p>
-<news-search endpoint="/api/search"></news-search>
+<h2>Встроенный режим</h2>
+<news-search id="inline-search" endpoint="/api/search"></news-search>
+<h2>Модальный режим</h2>
+<p>Кнопка «Поиск» вверху страницы, клавиша <kbd>/</kbd> или <kbd>Ctrl</kbd>+<kbd>K</kbd> (<kbd>⌘</kbd>+<kbd>K</kbd>) открывают окно поиска.</p>
 <h2>Как встроить на свою страницу</h2>
-<pre><code>${escapeHtml(snippet)}</code></pre>
+<pre tabindex="0"><code>${escapeHtml(snippet)}</code></pre>
+<p>Окно поиска вместо поля:</p>
+<pre tabindex="0"><code>${escapeHtml(modalSnippet)}</code></pre>
 </main>
 </body>
 </html>

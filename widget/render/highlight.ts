@@ -5,13 +5,3 @@ import type { Segment } from '../../core/api.js';
 export function renderSegments(segments: readonly Segment[]): TemplateResult[] {
   return segments.map((s) => (s.highlight ? html`<mark part="mark">${s.text}</mark>` : html`${s.text}`));
 }
-
-/** Only http(s) links and same-origin relative paths may become hrefs. */
-export function safeHref(url: string, base: string): string | undefined {
-  try {
-    const parsed = new URL(url, base);
-    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.href : undefined;
-  } catch {
-    return undefined;
-  }
-}

@@ -1,0 +1,39 @@
+/**
+ * `npx tsx scripts/widget-screenshots.ts`: PNGs of the demo page with results, in inline and modal
+ * mode, for docs/ and the README. Uses our own fixture articles on a throw-away local system.
+ */
+import { launchBrowser } from '../tests/support/browser.js';
+import { startStage } from './widget-stage.js';
+
+await import('./build.js');
+const stage = await startStage(['articles', 'tests/fixtures/widget/harbor.txt', 'tests/fixtures/widget/river.txt']);
+const browser = await launchBrowser();
+try {
+  const page = await browser.newPage({ viewport: { width: 960, height: 900 }, deviceScaleFactor: 1 });
+  await page.goto(`${stage.baseUrl}/`);
+  const settle = (selector: string, query: string) =>
+    page.waitForFunction(
+      ({ selector, query }) => {
+        const root = document.querySelector(selector)?.shadowRoot;
+        return root?.querySelector('input')?.value === query && root.querySelectorAll('[role="option"]').length > 0 && !root.querySelector('.loading');
+      },
+      { selector, query },
+    );
+
+  await page.locator('#inline-search input').pressSequentially('паром', { delay: 40 });
+  await settle('#inline-search', 'паром');
+  await page.locator('#inline-search input').press('ArrowDown');
+  await page.screenshot({ path: 'docs/widget-inline.png' });
+
+  await page.reload();
+  await page.keyboard.press('/');
+  await page.locator('#modal-search input').pressSequentially('соглашение', { delay: 40 });
+  await settle('#modal-search', 'соглашение');
+  await page.locator('#modal-search input').press('ArrowDown');
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: 'docs/widget-modal.png' });
+  console.log('wrote docs/widget-inline.png and docs/widget-modal.png');
+} finally {
+  await browser.close();
+  await stage.stop();
+}

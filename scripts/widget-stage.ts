@@ -1,0 +1,56 @@
+/**
+ * A throw-away local system for the widget's bench and screenshots: the bundled Meilisearch on a
+ * temp dir, the real indexer over our own fixtures, and the real server on a free port.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { createEngine } from '../core/engine/client.js';
+import { startEmbeddedEngine } from '../core/engine/embedded.js';
+import { ensureSearchKey } from '../core/engine/keys.js';
+import { createLogger } from '../core/logger.js';
+import { runIndexer } from '../indexer/run.js';
+import { createApp } from '../server/app.js';
+import { WIDGET_BUNDLE } from '../server/system.js';
+
+export interface Stage {
+  baseUrl: string;
+  stop(): Promise<void>;
+}
+
+const INDEX = 'widget_stage';
+
+export async function startStage(articlePaths: string[]): Promise<Stage> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'news-search-widget-'));
+  const engine = await startEmbeddedEngine({ dataDir });
+  try {
+    const admin = createEngine({ url: engine.url, apiKey: engine.masterKey, timeoutMs: 60_000 });
+    const summary = await runIndexer(admin, INDEX, { paths: articlePaths, prune: false });
+    if (summary.failed) throw new Error(`indexing failed: ${JSON.stringify(summary.failures)}`);
+    const searchKey = await ensureSearchKey(admin, INDEX);
+    const app = createApp({
+      engine: createEngine({ url: engine.url, apiKey: searchKey, timeoutMs: 2000 }),
+      indexUid: INDEX,
+      log: createLogger('silent'),
+      widgetJs: await readFile(WIDGET_BUNDLE, 'utf8'),
+    });
+    const server: Server = await new Promise((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    return {
+      baseUrl: `http://127.0.0.1:${port}`,
+      async stop() {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await engine.stop();
+        await rm(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await engine.stop();
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * Shared set-up for the widget's browser tests: a real index built by the real indexer from our
+ * fixtures, the real server, real Chromium, and a harness that drives `<news-search>` like a reader.
+ */
+import type { Browser, Locator, Page } from 'playwright-core';
+import { runIndexer } from '../../indexer/run.js';
+import { launchBrowser } from '../support/browser.js';
+import { adminEngine, deleteIndex, uniqueIndexUid } from '../support/engine.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+export const FIXTURES = 'tests/fixtures/widget';
+
+export interface WidgetEnv {
+  server: TestServer;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+export async function startWidgetEnv(prefix: string, paths: string[] = [FIXTURES]): Promise<WidgetEnv> {
+  const uid = uniqueIndexUid(prefix);
+  const summary = await runIndexer(adminEngine(), uid, { paths, prune: false });
+  if (summary.failed) throw new Error(`fixtures failed to index: ${JSON.stringify(summary.failures)}`);
+  const server = await startTestServer(uid);
+  const browser = await launchBrowser();
+  return {
+    server,
+    browser,
+    async close() {
+      await browser.close();
+      await server.close();
+      await deleteIndex(uid);
+    },
+  };
+}
+
+/** Everything the widgets on a page emitted, in order, recorded from before the widget loads. */
+export interface RecordedEvent {
+  type: string;
+  target: string;
+  detail: unknown;
+}
+
+/** Opens the demo page with event recording and error capture. */
+export async function openDemo(browser: Browser, baseUrl: string, options: { viewport?: { width: number; height: number } } = {}): Promise<{ page: Page; errors: string[] }> {
+  // axe-core's Playwright runner needs a page from an explicit context.
+  const context = await browser.newContext(options.viewport ? { viewport: options.viewport } : {});
+  const page = await context.newPage();
+  page.on('close', () => void context.close());
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.addInitScript(() => {
+    const events: RecordedEvent[] = [];
+    (window as unknown as { __events: RecordedEvent[] }).__events = events;
+    for (const type of ['news-search:results', 'news-search:select']) {
+      document.addEventListener(type, (e) => events.push({ type, target: (e.target as Element).id, detail: (e as CustomEvent).detail }));
+    }
+  });
+  await page.goto(`${baseUrl}/`);
+  await page.waitForFunction(() => customElements.get('news-search') !== undefined);
+  return { page, errors };
+}
+
+export function recordedEvents(page: Page): Promise<RecordedEvent[]> {
+  return page.evaluate(() => (window as unknown as { __events: RecordedEvent[] }).__events);
+}
+
+/** Adds another `<news-search>` with the given attributes to the page; returns its harness. */
+export async function mountWidget(page: Page, id: string, attributes: Record<string, string>): Promise<NewsSearchHarness> {
+  await page.evaluate(
+    ({ id, attributes }) => {
+      const el = document.createElement('news-search');
+      el.id = id;
+      for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value);
+      document.querySelector('main')!.prepend(el);
+    },
+    { id, attributes },
+  );
+  return new NewsSearchHarness(page, `#${id}`);
+}
+
+/** Drives one widget the way a reader does (material-web's harness idea). */
+export class NewsSearchHarness {
+  constructor(
+    readonly page: Page,
+    readonly selector: string,
+  ) {}
+
+  get host(): Locator {
+    return this.page.locator(this.selector);
+  }
+  get input(): Locator {
+    return this.host.locator('input');
+  }
+  get options(): Locator {
+    return this.host.locator('[role="option"]');
+  }
+  get groups(): Locator {
+    return this.host.locator('[role="group"]');
+  }
+  get status(): Locator {
+    return this.host.locator('.status');
+  }
+  get liveRegion(): Locator {
+    return this.host.locator('[role="status"]');
+  }
+
+  async type(text: string): Promise<void> {
+    await this.input.click();
+    await this.input.pressSequentially(text, { delay: 15 });
+  }
+
+  /** Waits until the widget has answered `query`: a results event for it (results or empty), or the error state. */
+  async settled(query: string): Promise<void> {
+    await this.page.waitForFunction(
+      ({ selector, query }) => {
+        const el = document.querySelector(selector);
+        const events = (window as unknown as { __events: RecordedEvent[] }).__events;
+        const answered = events.some((e) => e.type === 'news-search:results' && e.target === el?.id && (e.detail as { query: string }).query === query);
+        return (answered || !!el?.shadowRoot?.querySelector('.retry')) && !el?.shadowRoot?.querySelector('.loading');
+      },
+      { selector: this.selector, query },
+    );
+    await this.host.evaluate((el) => (el as HTMLElementTagNameMap['news-search']).updateComplete);
+  }
+
+  async search(query: string): Promise<void> {
+    await this.host.evaluate((el, q) => (el as HTMLElementTagNameMap['news-search']).search(q), query);
+    await this.settled(query);
+  }
+
+  async optionTexts(): Promise<string[]> {
+    return this.options.allTextContents();
+  }
+
+  /** The id of the element focused inside the widget's shadow root (or the host's own focus state). */
+  focusedInside(): Promise<string | null> {
+    return this.host.evaluate((el) => {
+      const active = el.shadowRoot?.activeElement;
+      return active ? active.tagName.toLowerCase() + (active.className ? `.${active.className}` : '') : null;
+    });
+  }
+}
