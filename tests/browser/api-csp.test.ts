@@ -32,7 +32,7 @@ describe('the strict CSP in real Chromium', () => {
     const seen = await violations(page, async () => {
       await page.goto(`${fixture.server.baseUrl}/`);
       await page.locator('news-search input').pressSequentially('соглашение', { delay: 20 });
-      await page.locator('news-search li[role="option"]').first().waitFor();
+      await page.locator('news-search [role="option"]').first().waitFor();
     });
     expect(seen).toEqual([]);
     await page.close();

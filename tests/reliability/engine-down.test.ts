@@ -34,7 +34,7 @@ beforeAll(async () => {
     masterKey: engine.masterKey,
     indexUid: 'news',
     articlesDir: 'articles',
-    extra: { ENGINE_TIMEOUT_MS: String(TIMEOUT_MS), RATE_LIMIT_PER_MINUTE: '0' },
+    extra: { ENGINE_TIMEOUT_MS: String(TIMEOUT_MS), RATE_LIMIT: '0' },
   });
 });
 afterAll(async () => {

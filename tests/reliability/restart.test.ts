@@ -26,7 +26,7 @@ function request(url: string): Promise<{ outcome: Outcome; detail?: string }> {
 
 describe('server restarted (SIGTERM) under load', () => {
   it('completes every accepted request; new connections are refused cleanly, then served by the new process', async () => {
-    const env = { engineUrl: testEngine().url, masterKey: testEngine().masterKey, indexUid: uid, articlesDir: 'articles', extra: { LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0' } };
+    const env = { engineUrl: testEngine().url, masterKey: testEngine().masterKey, indexUid: uid, articlesDir: 'articles', extra: { LOG_LEVEL: 'warn', RATE_LIMIT: '0' } };
     const first = await startServerProcess(env);
     const port = new URL(first.url).port;
     const counts: Record<Outcome, number> = { ok: 0, refused: 0, reset: 0, other: 0 };

@@ -20,7 +20,7 @@ const uid = uniqueIndexUid('soak');
 let server: ServerProcess;
 
 beforeAll(async () => {
-  server = await startServerProcess({ engineUrl: testEngine().url, masterKey: testEngine().masterKey, indexUid: uid, articlesDir: 'tests/fixtures', extra: { LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0' } });
+  server = await startServerProcess({ engineUrl: testEngine().url, masterKey: testEngine().masterKey, indexUid: uid, articlesDir: 'tests/fixtures', extra: { LOG_LEVEL: 'warn', RATE_LIMIT: '0' } });
 });
 afterAll(async () => {
   await server?.stop();
