@@ -189,11 +189,14 @@ describe('theming', () => {
 
   it('follows --news-search-* custom properties and ::part() rules set by the page', async () => {
     const { page } = await openDemo(env.browser, env.server.baseUrl);
-    await page.addStyleTag({
-      content: `#inline-search { --news-search-bg: rgb(10, 20, 30); --news-search-mark-bg: rgb(0, 128, 0); }
+    // The demo page's CSP forbids inline <style>; a constructed stylesheet is how a CSP-strict page themes.
+    await page.evaluate((css) => {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(css);
+      document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+    }, `#inline-search { --news-search-bg: rgb(10, 20, 30); --news-search-mark-bg: rgb(0, 128, 0); }
                 #inline-search::part(input) { border-color: rgb(200, 0, 0); }
-                #inline-search::part(item) { padding-left: 33px; }`,
-    });
+                #inline-search::part(item) { padding-left: 33px; }`);
     expect(await background(page, '#inline-search')).toBe('rgb(10, 20, 30)');
     expect(await page.locator('#inline-search input').evaluate((el) => getComputedStyle(el).borderTopColor)).toBe('rgb(200, 0, 0)');
     const widget = new NewsSearchHarness(page, '#inline-search');

@@ -101,6 +101,8 @@ describe('<news-search> on hostile content', () => {
     await page.waitForTimeout(300);
     expect(attacks.dialogs).toEqual([]);
     expect(attacks.navigations).toEqual([]);
+    // Stop intercepting before closing, or a pending route.fetch() rejects after the page is gone.
+    await page.unrouteAll({ behavior: 'ignoreErrors' });
     await page.close();
   });
 });
