@@ -2,7 +2,7 @@
  * The indexer ↔ server contract: one engine document per section passage.
  * Bump SCHEMA_VERSION when the shape changes; the indexer then re-sends every chunk.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export interface Article {
   /** Stable, engine-safe id ([A-Za-z0-9_-]); see indexer/identity.ts for the rule. */
@@ -50,6 +50,8 @@ export interface ChunkDocument {
   sectionAnchor: string;
   passage: number;
   text: string;
+  /** Derived: stems of sectionTitle + text without stop words (core/text/stem.ts searchFields). */
+  stems: string;
   /** Content hash of everything above: equal hash ⇒ nothing to send. */
   hash: string;
 }
