@@ -70,5 +70,7 @@ function containsDeep(have: unknown, wanted: unknown): boolean {
     if (have === null || typeof have !== 'object') return false;
     return Object.entries(wanted).every(([k, w]) => containsDeep((have as Record<string, unknown>)[k], w));
   }
+  // The engine hands some strings back decomposed (stop word «другой» returns with й as и + U+0306).
+  if (typeof have === 'string' && typeof wanted === 'string') return have.normalize('NFC') === wanted.normalize('NFC');
   return have === wanted;
 }
