@@ -12,7 +12,7 @@ import { engineSynonyms } from '../text/synonyms.js';
 export const INDEX_SETTINGS = {
   searchableAttributes: ['articleTitle', 'sectionTitle', 'text', 'stems'],
   displayedAttributes: ['*'],
-  filterableAttributes: ['articleId', 'date', 'dateTs', 'year', 'tags'],
+  filterableAttributes: ['id', 'articleId', 'date', 'dateTs', 'year', 'tags'],
   sortableAttributes: ['dateTs'],
   localizedAttributes: [{ attributePatterns: ['*'], locales: ['rus'] }],
   typoTolerance: { enabled: true },

@@ -4,8 +4,8 @@ import type { Engine } from '../../core/engine/client.js';
 import { toEngineError } from '../../core/engine/client.js';
 import { words } from '../../core/text/stem.js';
 import { HIGHLIGHT_END, HIGHLIGHT_START } from '../../core/text/normalize.js';
-import { analyzeQuery, termKey, type AnalyzedQuery } from './analyze.js';
-import { markAll, markSnippet, plainSnippet, wordMatcher } from './mark.js';
+import { analyzeQuery, termKey, type AnalyzedQuery, type QueryTerm } from './analyze.js';
+import { markAll, markSnippet, plainSnippet, wordMatcher, type WordMatcher } from './mark.js';
 import type { EngineQuery } from './query.js';
 import { rankCandidates, type Candidate } from './rank.js';
 import { TermStatsReader, type TermStats } from './term-stats.js';
@@ -17,7 +17,11 @@ export const SNIPPET_WORDS = 32;
  * How many chunks the engine proposes for re-ranking. More finds more (long queries), fewer is
  * faster; 150 kept p95 within budget on the 55k-chunk benchmark (docs/relevance.md).
  */
-export const CANDIDATES = 150;
+export const RELAXATIONS = [
+  { skipRarest: 0, candidates: 100 },
+  { skipRarest: 1, candidates: 50 },
+  { skipRarest: 2, candidates: 50 },
+];
 /** Candidates from the original-text query (exact words, typos, prefixes of surface forms). */
 export const TEXT_CANDIDATES = 30;
 /** Meilisearch reads only the first 10 query words; we send the rarest ones. */
@@ -46,8 +50,11 @@ export interface EngineResult {
   facetDistribution: Record<string, Record<string, number>>;
 }
 
-type RawHit = EngineHit & { id: string; articleId: string };
-type CandidateHit = Candidate & { hit: RawHit };
+/** What re-ranking needs of a candidate: small, so many candidates cost little. */
+const CANDIDATE_FIELDS = ['id', 'articleId', 'stems'] as const;
+type CandidateFields = Pick<ChunkDocument, (typeof CANDIDATE_FIELDS)[number]> & Partial<Pick<ChunkDocument, 'sectionTitle' | 'text'>>;
+/** Queries with at most this many words also search the original text. */
+const SHORT_QUERY_TERMS = 4;
 
 const statsReaders = new WeakMap<Engine, Map<string, TermStatsReader>>();
 
@@ -88,43 +95,71 @@ async function engineOnly(engine: Engine, indexUid: string, query: EngineQuery):
 
 async function morphological(engine: Engine, indexUid: string, query: EngineQuery, analyzed: AnalyzedQuery): Promise<EngineResult> {
   const started = performance.now();
-  const stats = await statsReader(engine, indexUid).read(analyzed.terms);
+  const reader = statsReader(engine, indexUid);
+  // Word counts decide which words the engine is given, so unknown ones are fetched first (one
+  // short round trip of exact counts; cached afterwards).
+  const counts = reader.missing(analyzed.terms);
+  if (counts.length > 0) {
+    const { results } = await engine.multiSearch({ queries: counts.map((c) => c.query) });
+    reader.absorb(counts, results as SearchResponse[]);
+  }
   const wanted = query.offset + query.limit;
-  const { results } = await engine.multiSearch({
-    queries: [
-      {
-        indexUid,
-        ...common(query),
-        q: stemmedQuery(analyzed, stats),
-        attributesToSearchOn: ['stems'],
-        limit: Math.max(CANDIDATES, wanted),
-        facets: query.facets.length > 0 ? query.facets : undefined,
-        attributesToRetrieve: [...RETRIEVED_FIELDS, 'stems'],
-      },
-      {
-        indexUid,
-        ...common(query),
-        q: query.q,
-        attributesToSearchOn: ['articleTitle', 'sectionTitle', 'text'],
-        limit: Math.max(TEXT_CANDIDATES, wanted),
-        attributesToRetrieve: [...RETRIEVED_FIELDS, 'stems'],
-        ...engineHighlight(),
-      },
-    ] satisfies MultiSearchQuery[],
-  });
-  const [stemmed, original] = results as unknown as [SearchResponse<RawHit>, SearchResponse<RawHit>];
-  const ranked = rankCandidates(analyzed, stats, candidates([stemmed.hits, original.hits]));
+  const stats = reader.stats(analyzed.terms);
+  // The engine only returns chunks that contain the rarest word it was given (its `frequency`
+  // strategy drops common words first). Headline-like queries often have a rare word the text does
+  // not use, so further candidate lists leave out the rarest one and the two rarest words.
+  const searched: MultiSearchQuery[] = RELAXATIONS.map((relaxation, i) => ({
+    indexUid,
+    ...common(query),
+    q: stemmedQuery(analyzed, stats, relaxation.skipRarest),
+    attributesToSearchOn: ['stems'],
+    limit: i === 0 ? Math.max(relaxation.candidates, wanted) : relaxation.candidates,
+    facets: i === 0 && query.facets.length > 0 ? query.facets : undefined,
+    attributesToRetrieve: [...CANDIDATE_FIELDS],
+  })).filter((q, i) => i === 0 || analyzed.terms.length > RELAXATIONS[i]!.skipRarest + 1);
+  // Short queries also search the original words: exact forms, typos and prefixes of surface forms.
+  // Long ones are left to the stems (the engine is slow on long queries over the text).
+  if (analyzed.terms.length <= SHORT_QUERY_TERMS) {
+    searched.push({
+      indexUid,
+      ...common(query),
+      q: query.q,
+      attributesToSearchOn: ['articleTitle', 'sectionTitle', 'text'],
+      limit: Math.max(TEXT_CANDIDATES, wanted),
+      attributesToRetrieve: [...CANDIDATE_FIELDS, 'sectionTitle', 'text'],
+    });
+  }
+  const { results } = await engine.multiSearch({ queries: searched });
+  const lists = results as unknown as SearchResponse<CandidateFields>[];
+  const ranked = rankCandidates(analyzed, stats, candidates(lists.map((l) => l.hits)));
+  const pageIds = collapse(ranked.map((r) => r.candidate), query)
+    .slice(query.offset, wanted)
+    .map((c) => c.id);
   const matcher = wordMatcher(analyzed);
-  const page = collapse(
-    ranked.map((r) => r.candidate.hit),
-    query,
-  ).slice(query.offset, wanted);
+  const hits = (await fetchHits(engine, indexUid, pageIds)).map((hit) => formatHit(hit, matcher));
   return {
-    hits: page.map((hit) => formatHit(hit, matcher)),
-    total: Math.max(stemmed.estimatedTotalHits ?? 0, original.estimatedTotalHits ?? 0, ranked.length),
+    hits,
+    total: Math.max(ranked.length, ...lists.map((l) => l.estimatedTotalHits ?? 0)),
     processingTimeMs: Math.round(performance.now() - started),
-    facetDistribution: stemmed.facetDistribution ?? {},
+    facetDistribution: lists[0]?.facetDistribution ?? {},
   };
+}
+
+/** The stored fields of the page's chunks, in the given order. */
+async function fetchHits(engine: Engine, indexUid: string, ids: string[]): Promise<EngineHit[]> {
+  if (ids.length === 0) return [];
+  const result = await engine.index(indexUid).search<EngineHit>('', {
+    filter: [`id IN [${ids.map(filterString).join(', ')}]`],
+    limit: ids.length,
+    attributesToRetrieve: [...RETRIEVED_FIELDS],
+  });
+  const byId = new Map(result.hits.map((h) => [h.id, h]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+/** A safe filter literal (meilisearch-facts §8: backslash first, then the quote). */
+function filterString(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
 function common(query: EngineQuery): Pick<SearchParams, 'filter' | 'matchingStrategy'> {
@@ -146,7 +181,7 @@ function statsReader(engine: Engine, indexUid: string): TermStatsReader {
   let byIndex = statsReaders.get(engine);
   if (!byIndex) statsReaders.set(engine, (byIndex = new Map()));
   let reader = byIndex.get(indexUid);
-  if (!reader) byIndex.set(indexUid, (reader = new TermStatsReader(engine, indexUid)));
+  if (!reader) byIndex.set(indexUid, (reader = new TermStatsReader(indexUid)));
   return reader;
 }
 
@@ -154,33 +189,27 @@ function statsReader(engine: Engine, indexUid: string): TermStatsReader {
  * The stemmed words for the engine, rarest first (the engine reads only the first ten), with the
  * word being typed kept last so the engine still matches it as a prefix.
  */
-export function stemmedQuery(analyzed: AnalyzedQuery, stats: TermStats): string {
+export function stemmedQuery(analyzed: AnalyzedQuery, stats: TermStats, skipRarest = 0): string {
   const typing = analyzed.terms.filter((t) => t.prefix);
-  const complete = analyzed.terms
-    .filter((t) => !t.prefix)
-    .sort((a, b) => (stats.df.get(termKey(a)) ?? 0) - (stats.df.get(termKey(b)) ?? 0));
-  const chosen = [...complete.slice(0, ENGINE_QUERY_WORDS - typing.length), ...typing];
+  // Unknown counts (first sight of a word): longer stems are usually rarer.
+  const rarity = (t: QueryTerm): number => stats.df.get(termKey(t)) ?? stats.documents / termKey(t).length ** 2;
+  const complete = analyzed.terms.filter((t) => !t.prefix).sort((a, b) => rarity(a) - rarity(b));
+  const chosen = [...complete.slice(skipRarest, skipRarest + ENGINE_QUERY_WORDS - typing.length), ...typing];
   return chosen.map((t) => t.alternatives[0]!.join(' ')).join(' ');
 }
 
-function candidates(lists: RawHit[][]): CandidateHit[] {
-  const byId = new Map<string, CandidateHit>();
+function candidates(lists: CandidateFields[][]): Candidate[] {
+  const byId = new Map<string, Candidate>();
   for (const list of lists) {
     list.forEach((hit, rank) => {
       const had = byId.get(hit.id);
+      const exactWords = hit.text === undefined ? undefined : new Set(words(`${hit.sectionTitle ?? ''} ${hit.text}`));
       if (had) {
         had.engineRank = Math.min(had.engineRank, rank);
-        had.hit._formatted ??= hit._formatted;
-        return;
+        had.exactWords ??= exactWords;
+      } else {
+        byId.set(hit.id, { id: hit.id, articleId: hit.articleId, stems: hit.stems ?? '', exactWords, engineRank: rank });
       }
-      byId.set(hit.id, {
-        id: hit.id,
-        articleId: hit.articleId,
-        stems: hit.stems ?? '',
-        exactWords: new Set(words(`${hit.sectionTitle ?? ''} ${hit.text ?? ''}`)),
-        engineRank: rank,
-        hit,
-      });
     });
   }
   return [...byId.values()];
@@ -199,16 +228,14 @@ function collapse<H extends EngineHit>(hits: H[], query: EngineQuery): H[] {
   });
 }
 
-function formatHit(hit: RawHit, matcher: ReturnType<typeof wordMatcher>): EngineHit {
-  const { stems: _stems, _formatted: engineFormatted, ...stored } = hit;
-  const text = stored.text ?? '';
-  const snippet = markSnippet(text, matcher, SNIPPET_WORDS) ?? (engineFormatted?.text as string | undefined) ?? plainSnippet(text, SNIPPET_WORDS);
+function formatHit(hit: EngineHit, matcher: WordMatcher): EngineHit {
+  const text = hit.text ?? '';
   return {
-    ...stored,
+    ...hit,
     _formatted: {
-      text: snippet,
-      sectionTitle: markAll(stored.sectionTitle ?? '', matcher),
-      articleTitle: markAll(stored.articleTitle ?? '', matcher),
+      text: markSnippet(text, matcher, SNIPPET_WORDS) ?? plainSnippet(text, SNIPPET_WORDS),
+      sectionTitle: markAll(hit.sectionTitle ?? '', matcher),
+      articleTitle: markAll(hit.articleTitle ?? '', matcher),
     },
   };
 }

@@ -9,10 +9,13 @@ import type { TermStats } from './term-stats.js';
  * so that «партнер» ranks the section saying «партнер» above one saying «партнера».
  */
 export const RANK_PARAMS = {
-  k1: 1.2,
+  k1: 2,
   b: 0.75,
-  /** Weight of the article's query coverage next to the chunk's own BM25. */
-  article: 0.6,
+  /**
+   * Weight of the article's query coverage next to the chunk's own BM25: high, so the article
+   * decides the order and the chunk BM25 orders sections within it (docs/relevance.md has the sweep).
+   */
+  article: 10,
   /** Bonus per query term found exactly as typed, in idf units. */
   exact: 0.15,
   /** A prefix (as-you-type) match counts this much of a full match. */
@@ -24,8 +27,8 @@ export interface Candidate {
   articleId: string;
   /** Space-separated stems (the indexer's `stems` field). */
   stems: string;
-  /** Folded words of the original text and section title, for exact matches. */
-  exactWords: ReadonlySet<string>;
+  /** Folded words of the original text, when the candidate came with it (exact-match bonus). */
+  exactWords: ReadonlySet<string> | undefined;
   /** Best position of this candidate in the engine's own rankings (0 = first). */
   engineRank: number;
 }
@@ -65,7 +68,7 @@ export function rankCandidates<C extends Candidate>(query: AnalyzedQuery, stats:
       tfs.forEach((tf, i) => {
         const { term, idf } = weights[i]!;
         if (tf > 0) bm25 += (idf * tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * length) / avgLength));
-        if (candidate.exactWords.has(term.surface)) exact += idf;
+        if (candidate.exactWords?.has(term.surface)) exact += idf;
       });
       const coverage = articleTf.get(candidate.articleId)!.reduce((sum, tf, i) => sum + (tf > 0 ? weights[i]!.idf * (tf / (tf + k1)) : 0), 0);
       // Candidates with no stem match (typo-only) keep the engine's order, below every real match.
