@@ -54,6 +54,8 @@ export interface ChunkDocument {
   sectionAnchor: string;
   passage: number;
   text: string;
+  /** Derived: stems of sectionTitle + text without stop words (core/text/stem.ts searchFields). */
+  stems: string;
   /** Content hash of everything above: equal hash ⇒ nothing to send. */
   hash: string;
   /**

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { searchFields } from '../core/text/stem.js';
 import { SCHEMA_VERSION, type Article, type ChunkDocument, type Section } from '../core/document.js';
 
 /** Passages longer than this are split; Meilisearch ranks short passages better and crops faster. */
@@ -30,6 +31,7 @@ function chunkDocument(article: Article, section: Section, passage: number, text
     sectionAnchor: section.anchor,
     passage,
     text,
+    ...searchFields(section.title, text),
   };
   const hash = createHash('sha256').update(JSON.stringify(withoutHash)).digest('hex').slice(0, 32);
   return { ...withoutHash, hash, sourceHash: article.sourceHash, articleChunks };

@@ -1,15 +1,26 @@
 import type { Settings } from 'meilisearch';
 import type { Engine } from './client.js';
 import { toEngineError } from './client.js';
+import { RUSSIAN_STOP_WORDS } from '../text/stopwords.js';
+import { engineSynonyms } from '../text/synonyms.js';
 
-/** The index settings, as data. Searchable attributes are in priority order. */
+/**
+ * The index settings, as data. Searchable attributes are in priority order; `stems` is the derived
+ * morphology field (core/text/stem.ts) that server/search/execute.ts queries with stemmed words.
+ * Synonyms are stemmed like that field; stop words are the ones the stemmed field leaves out.
+ */
 export const INDEX_SETTINGS = {
-  searchableAttributes: ['articleTitle', 'sectionTitle', 'text'],
+  searchableAttributes: ['articleTitle', 'sectionTitle', 'text', 'stems'],
   displayedAttributes: ['*'],
-  filterableAttributes: ['articleId', 'date', 'dateTs', 'year', 'tags'],
+  filterableAttributes: ['id', 'articleId', 'date', 'dateTs', 'year', 'tags'],
   sortableAttributes: ['dateTs'],
   localizedAttributes: [{ attributePatterns: ['*'], locales: ['rus'] }],
   typoTolerance: { enabled: true },
+  synonyms: engineSynonyms(),
+  stopWords: [...RUSSIAN_STOP_WORDS].sort(),
+  // Exact hit counts are the document frequencies the ranking reads (server/search/term-stats.ts);
+  // the default cap of 1000 would flatten every common word to the same rarity.
+  pagination: { maxTotalHits: 10_000_000 },
 } satisfies Settings;
 
 const TASK_TIMEOUT_MS = 120_000;
@@ -59,5 +70,7 @@ function containsDeep(have: unknown, wanted: unknown): boolean {
     if (have === null || typeof have !== 'object') return false;
     return Object.entries(wanted).every(([k, w]) => containsDeep((have as Record<string, unknown>)[k], w));
   }
+  // The engine hands some strings back decomposed (stop word «другой» returns with й as и + U+0306).
+  if (typeof have === 'string' && typeof wanted === 'string') return have.normalize('NFC') === wanted.normalize('NFC');
   return have === wanted;
 }

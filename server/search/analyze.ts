@@ -1,0 +1,71 @@
+import { isStopWord } from '../../core/text/stopwords.js';
+import { stemWord, words } from '../../core/text/stem.js';
+import { synonymIndex } from '../../core/text/synonyms.js';
+
+/** One query concept: a word, or a multi-word expression with its synonyms. */
+export interface QueryTerm {
+  /** Folded surface form(s) as typed, for the exact-match bonus. */
+  surface: string;
+  /** Stem sequences that count as this term: the typed one first, then synonyms. */
+  alternatives: string[][];
+  /**
+   * The query's last word, which the reader may still be typing: it also matches any word that
+   * starts with it (as-you-type).
+   */
+  prefix: boolean;
+}
+
+export interface AnalyzedQuery {
+  terms: QueryTerm[];
+}
+
+const SYNONYMS = synonymIndex();
+const LONGEST_SYNONYM = Math.max(1, ...[...SYNONYMS.keys()].map((k) => k.split(' ').length));
+
+/** Folded words → terms: stop words dropped (unless nothing else is left), synonyms attached. */
+export function analyzeQuery(q: string): AnalyzedQuery {
+  const all = words(q);
+  const kept = all.filter((w) => !isStopWord(w));
+  const typed = kept.length > 0 ? kept : all;
+  const lastTyped = all.at(-1);
+  const terms: QueryTerm[] = [];
+  for (let i = 0; i < typed.length; ) {
+    const match = longestSynonym(typed, i);
+    const span = match?.span ?? 1;
+    const group = typed.slice(i, i + span);
+    const stemmed = group.map(stemWord);
+    const isLast = i + span === typed.length && group.at(-1) === lastTyped;
+    terms.push({
+      surface: group.join(' '),
+      alternatives: [stemmed, ...(match?.others ?? [])],
+      prefix: isLast && span === 1,
+    });
+    i += span;
+  }
+  return { terms: dedupe(terms) };
+}
+
+function longestSynonym(typed: string[], at: number): { span: number; others: string[][] } | undefined {
+  for (let span = Math.min(LONGEST_SYNONYM, typed.length - at); span >= 1; span--) {
+    const key = typed.slice(at, at + span).map(stemWord).join(' ');
+    const others = SYNONYMS.get(key);
+    if (others) return { span, others };
+  }
+  return undefined;
+}
+
+function dedupe(terms: QueryTerm[]): QueryTerm[] {
+  const seen = new Map<string, QueryTerm>();
+  for (const term of terms) {
+    const key = term.alternatives[0]!.join(' ');
+    const had = seen.get(key);
+    if (had) had.prefix ||= term.prefix;
+    else seen.set(key, term);
+  }
+  return [...seen.values()];
+}
+
+/** The key under which a term's statistics are kept. */
+export function termKey(term: QueryTerm): string {
+  return term.alternatives[0]!.join(' ');
+}

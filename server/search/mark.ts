@@ -1,0 +1,98 @@
+import { HIGHLIGHT_END, HIGHLIGHT_START } from '../../core/text/normalize.js';
+import { foldWord, stemWord } from '../../core/text/stem.js';
+import type { AnalyzedQuery } from './analyze.js';
+
+/**
+ * Highlighting done on the original text with the query's stems, so inflected forms are marked
+ * («соглашение» marks «соглашения») and offsets are JS string offsets of the text we return —
+ * no engine byte offsets involved (meilisearch-facts §4).
+ */
+export interface WordMatcher {
+  matches(word: string): boolean;
+}
+
+const WORD = /[\p{L}\p{N}]+/gu;
+
+export function wordMatcher(query: AnalyzedQuery): WordMatcher {
+  const exact = new Set<string>();
+  const stems = new Set<string>();
+  const prefixes: string[] = [];
+  for (const term of query.terms) {
+    for (const w of term.surface.split(' ')) exact.add(w);
+    for (const alternative of term.alternatives) for (const stem of alternative) stems.add(stem);
+    if (term.prefix && term.surface.length >= 2) prefixes.push(term.surface);
+  }
+  return {
+    matches(word: string): boolean {
+      const folded = foldWord(word);
+      return exact.has(folded) || stems.has(stemWord(folded)) || prefixes.some((p) => folded.startsWith(p));
+    },
+  };
+}
+
+interface WordSpan {
+  start: number;
+  end: number;
+  hit: boolean;
+}
+
+function spans(text: string, matcher: WordMatcher): WordSpan[] {
+  const out: WordSpan[] = [];
+  for (const m of text.matchAll(WORD)) out.push({ start: m.index, end: m.index + m[0].length, hit: matcher.matches(m[0]) });
+  return out;
+}
+
+/** The whole text with matched words wrapped in HIGHLIGHT_START/END. */
+export function markAll(text: string, matcher: WordMatcher): string {
+  return wrap(text, 0, text.length, spans(text, matcher));
+}
+
+/**
+ * A window of about `words` words around the densest matches, marked, with `…` where text was cut.
+ * Returns undefined when no word matched (the caller may use the engine's typo-aware snippet).
+ */
+export function markSnippet(text: string, matcher: WordMatcher, words: number): string | undefined {
+  const all = spans(text, matcher);
+  if (!all.some((s) => s.hit)) return undefined;
+  let best = 0;
+  let bestHits = -1;
+  let hits = 0;
+  for (let i = 0; i < all.length; i++) {
+    if (all[i]!.hit) hits++;
+    if (i >= words && all[i - words]!.hit) hits--;
+    const start = Math.max(0, i - words + 1);
+    // Prefer the earliest densest window, and one that does not start on the first match exactly.
+    if (hits > bestHits) {
+      bestHits = hits;
+      best = start;
+    }
+  }
+  // Give the first match a few words of context before it when the window allows.
+  const firstHit = all.findIndex((s, i) => i >= best && s.hit);
+  const lead = Math.min(4, firstHit - best < 4 ? firstHit : 0);
+  const from = Math.max(0, Math.min(best, firstHit - lead));
+  const to = Math.min(all.length, from + words);
+  const startChar = from === 0 ? 0 : all[from]!.start;
+  const endChar = to === all.length ? text.length : all[to - 1]!.end;
+  const body = wrap(text, startChar, endChar, all.slice(from, to));
+  return `${from > 0 ? '…' : ''}${body}${to < all.length ? '…' : ''}`;
+}
+
+/** The first `words` words, unmarked. */
+export function plainSnippet(text: string, words: number): string {
+  const all = [...text.matchAll(WORD)];
+  if (all.length <= words) return text;
+  const last = all[words - 1]!;
+  return `${text.slice(0, last.index + last[0].length)}…`;
+}
+
+function wrap(text: string, from: number, to: number, words: WordSpan[]): string {
+  let out = '';
+  let at = from;
+  for (const w of words) {
+    if (!w.hit) continue;
+    out += text.slice(at, w.start) + HIGHLIGHT_START + text.slice(w.start, w.end) + HIGHLIGHT_END;
+    at = w.end;
+  }
+  return out + text.slice(at, to);
+}
