@@ -7,6 +7,7 @@
  * per query type and latency p50/p95. Titles are replaced by the url so only bodies can match
  * (shared/corpus/README.md); scoring is at article level (first hit of each article, cut at 10).
  */
+import { sourceHash } from '../indexer/read.js';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
@@ -165,7 +166,7 @@ function recordToChunks(record: CorpusRecord, i: number): ChunkDocument[] {
     source: undefined,
     paragraphs: record.content.split('\n').map((p) => p.trim()).filter(Boolean),
   };
-  return articleToChunks(toArticle(parsed, `corpus:${i + 1}`, undefined));
+  return articleToChunks(toArticle(parsed, `corpus:${i + 1}`, undefined, sourceHash(record.url, record.content)));
 }
 
 function withoutDerivedFields(chunk: ChunkDocument): Omit<ChunkDocument, 'stems'> {
