@@ -12,12 +12,15 @@ import { AppError, UsageError } from '../core/errors.js';
 import { createLogger } from '../core/logger.js';
 import { formatSummary } from './report.js';
 import { collectChunks, runIndexer } from './run.js';
+import { parseClusterConfig } from '../core/engine/cluster.js'; // cluster
+import { formatShardedSummary, runClusterIndexer } from './shards.js'; // cluster
 
 const USAGE = `Usage: npm run index -- [options] <file|folder|-> …
 
 Indexes articles into Meilisearch (MEILI_URL, or the embedded engine under DATA_DIR).
   --dry-run   print the chunks as JSON lines; needs no engine
   --prune     remove articles whose source is not among the inputs
+  --reshard   with MEILI_SHARDS: move articles to the shard their id maps to now
   --json      print the summary as JSON
   -h, --help  show this help`;
 
@@ -36,6 +39,14 @@ async function main(argv: string[]): Promise<number> {
     for (const chunk of chunks) process.stdout.write(`${JSON.stringify(chunk)}\n`);
     for (const f of failures) process.stderr.write(`error: ${f.source}: ${f.reason}\n`);
     return failures.length > 0 ? 1 : 0;
+  }
+
+  // cluster: MEILI_SHARDS spreads articles over several engines (indexer/shards.ts)
+  const cluster = parseClusterConfig(process.env);
+  if (cluster || values.reshard) {
+    const summary = await runClusterIndexer(cluster, config.indexUid, { ...options, reshard: values.reshard ?? false });
+    process.stdout.write(values.json ? `${JSON.stringify(summary)}\n` : `${formatShardedSummary(summary)}\n`);
+    return summary.failed > 0 ? 1 : 0;
   }
 
   const log = createLogger(values.json ? 'silent' : 'warn');
@@ -58,6 +69,7 @@ function parseCliArgs(argv: string[]) {
       options: {
         'dry-run': { type: 'boolean' },
         prune: { type: 'boolean' },
+        reshard: { type: 'boolean' }, // cluster
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },

@@ -3,10 +3,11 @@ import type { Engine } from '../core/engine/client.js';
 import { toEngineError } from '../core/engine/client.js';
 import { ensureIndex } from '../core/engine/settings.js';
 import { UsageError } from '../core/errors.js';
+import { adminEngineFor, isDistributed, prepareCluster, shardFor, type ClusterConfig } from '../core/engine/cluster.js';
 import { applyPlan, readFingerprints } from './apply.js';
 import { planChanges, type Plan } from './plan.js';
+import { formatSummary } from './report.js';
 import { collectChunks, type IndexOptions, type IndexSummary } from './run.js';
-import { shardFor } from '../core/engine/cluster.js';
 
 /** One shard as the indexer writes to it (master-key client). */
 export interface ShardTarget {
@@ -168,4 +169,24 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
     else groups.set(k, [item]);
   }
   return groups;
+}
+
+/**
+ * The CLI's cluster path: MEILI_SHARDS given (or --reshard asked for). Prepares the network like
+ * the server does (idempotent), so an indexer job that runs first leaves a searchable cluster.
+ */
+export async function runClusterIndexer(
+  cluster: ClusterConfig | undefined,
+  indexUid: string,
+  options: ShardedIndexOptions,
+): Promise<ShardedSummary> {
+  if (!cluster) throw new UsageError('--reshard needs MEILI_SHARDS (the list of engine shards)');
+  if (isDistributed(cluster)) await prepareCluster(cluster, indexUid);
+  const targets = cluster.shards.map((s) => ({ name: s.name, engine: adminEngineFor(s, 60_000) }));
+  return runShardedIndexer(targets, indexUid, options);
+}
+
+export function formatShardedSummary(summary: ShardedSummary): string {
+  const perShard = Object.entries(summary.shards).map(([name, s]) => `${name}: +${s.chunksSent}/-${s.chunksDeleted}`);
+  return `${formatSummary(summary)}\nshards: ${perShard.join(', ')}; articles moved to their shard: ${summary.moved}`;
 }
