@@ -5,7 +5,7 @@ import { ensureIndex } from '../core/engine/settings.js';
 import { UsageError } from '../core/errors.js';
 import { adminEngineFor, isDistributed, prepareCluster, shardFor, type ClusterConfig } from '../core/engine/cluster.js';
 import { applyPlan, readFingerprints } from './apply.js';
-import { planChanges, type Plan } from './plan.js';
+import { groupBy, planChanges, type Plan } from './plan.js';
 import { formatSummary } from './report.js';
 import { collectChunks, type IndexOptions, type IndexSummary } from './run.js';
 
@@ -158,17 +158,6 @@ async function readArticleDocuments(engine: Engine, indexUid: string, articleIds
   } catch (error) {
     throw toEngineError(error, `reading articles to move from index ${indexUid}`);
   }
-}
-
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const group = groups.get(k);
-    if (group) group.push(item);
-    else groups.set(k, [item]);
-  }
-  return groups;
 }
 
 /**

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '../../core/engine/embedded.js';
 
 /** A real Debian redis-server on a free loopback port and a temp dir, without persistence. */
 export interface TestRedis {
@@ -45,15 +46,4 @@ async function waitUntilListening(port: number, child: ChildProcess): Promise<vo
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error('redis-server did not start listening');
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
