@@ -1,7 +1,7 @@
 import type { FederatedMultiSearchParams, MatchingStrategies, MultiSearchQueryWithFederation, SearchResponse } from 'meilisearch';
 import type { Engine } from '../../core/engine/client.js';
 import { createEngine, toEngineError } from '../../core/engine/client.js';
-import type { SearchShard } from '../../core/engine/cluster.js';
+import { prepareCluster, type ClusterConfig, type SearchShard } from '../../core/engine/cluster.js';
 import { EngineUnavailableError } from '../../core/errors.js';
 import { HIGHLIGHT_END, HIGHLIGHT_START } from '../../core/text/normalize.js';
 import { RETRIEVED_FIELDS, SNIPPET_WORDS, type EngineHit, type EngineResult } from './execute.js';
@@ -31,6 +31,19 @@ export function coordinatorsFor(shards: readonly SearchShard[], timeoutMs: numbe
  * document alone and ranked identically (tests/integration/cluster-search.test.ts).
  */
 export const CLUSTER_MATCHING_STRATEGY: MatchingStrategies = 'last';
+
+/**
+ * What the server wires at start-up (system.ts) when MEILI_SHARDS names more than one shard:
+ * network and keys prepared, then a search function with the same input as executeSearch().
+ */
+export async function connectClusterSearch(
+  cluster: ClusterConfig,
+  indexUid: string,
+  timeoutMs: number,
+): Promise<(query: EngineQuery) => Promise<ClusterResult>> {
+  const coordinators = coordinatorsFor(await prepareCluster(cluster, indexUid), timeoutMs);
+  return (query) => clusterSearch(coordinators, indexUid, query);
+}
 
 /**
  * The per-shard query, with the same parameters execute.ts sends to a single engine (markers,

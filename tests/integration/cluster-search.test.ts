@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareCluster } from '../../core/engine/cluster.js';
 import { runShardedIndexer } from '../../indexer/shards.js';
 import { runIndexer } from '../../indexer/run.js';
-import { clusterSearch, coordinatorsFor, shardQuery, type Coordinator } from '../../server/search/cluster-search.js';
+import { clusterSearch, connectClusterSearch, coordinatorsFor, shardQuery, type Coordinator } from '../../server/search/cluster-search.js';
 import type { EngineHit } from '../../server/search/execute.js';
 import { executeSearch } from '../../server/search/execute.js';
 import { buildEngineQuery, type EngineQuery } from '../../server/search/query.js';
@@ -94,6 +94,16 @@ describe('search over 3 shards', () => {
     expect(Object.keys(hit!)).not.toContain('_federation');
     const plain = await executeSearch(single, uid, query('элеватор'));
     expect(shapeHit(plain.hits.find((h) => h.id === hit!.id)!)).toEqual(shaped);
+  });
+
+  it('connectClusterSearch is the one-call wiring for the server (idempotent start-up)', async () => {
+    const search = await connectClusterSearch(clusterOf(shards), uid, 5000);
+    // Limit above the number of matches, so ties at the cut cannot make the sets differ.
+    const q = { ...query('метро'), limit: 50 };
+    const [one, three] = [await executeSearch(single, uid, q), await search(q)];
+    expect(three.partial).toBe(false);
+    expect(one.hits.length).toBeLessThan(50);
+    expect(new Set(three.hits.map((h) => h.id))).toEqual(new Set(one.hits.map((h) => h.id)));
   });
 
   it('counts totals and merges facets across shards', async () => {
