@@ -3,6 +3,7 @@ import { DIFF_FIELDS } from '../core/document.js';
 import type { Engine } from '../core/engine/client.js';
 import { toEngineError } from '../core/engine/client.js';
 import { EngineError } from '../core/errors.js';
+import type { Plan } from './plan.js';
 
 /**
  * Bounded batches keep each payload far below the engine's 100 MB limit; a bounded number of
@@ -165,4 +166,12 @@ export function checkTask(task: TaskLike, what: string): void {
       task.error?.code,
     );
   }
+}
+
+/** Carry out a whole-run Plan: upserts first (waited for), then deletions. */
+export async function applyPlan(engine: Engine, indexUid: string, plan: Plan): Promise<void> {
+  const writer = new ChunkWriter(engine, indexUid);
+  await writer.add(plan.upsert);
+  await writer.flush();
+  await deleteChunks(engine, indexUid, plan.delete);
 }

@@ -15,6 +15,8 @@ import { rebuildIndex } from './rebuild.js';
 import { formatSummary } from './report.js';
 import { collectChunks, runIndexer, type IndexOptions, type IndexSummary } from './run.js';
 import { watchInputs } from './watch.js';
+import { parseClusterConfig } from '../core/engine/cluster.js'; // cluster
+import { formatShardedSummary, runClusterIndexer } from './shards.js'; // cluster
 
 const USAGE = `Usage: npm run index -- [options] <file|folder|-> …
 
@@ -24,6 +26,7 @@ into Meilisearch (MEILI_URL, or the embedded engine under DATA_DIR), index INDEX
   --prune     remove articles whose source is not among the inputs
   --rebuild   build a fresh index and swap it in atomically
   --watch     keep running and re-index when input files change
+  --reshard   with MEILI_SHARDS: move articles to the shard their id maps to now
   --json      print the summary as JSON
   --batch-size <n>  chunks per request to the engine (default 10000; smaller uses less engine memory)
   -h, --help  show this help
@@ -48,6 +51,14 @@ async function main(argv: string[]): Promise<number> {
     for (const chunk of chunks) process.stdout.write(`${JSON.stringify(chunk)}\n`);
     for (const f of failures) process.stderr.write(`error: ${f.source}: ${f.reason}\n`);
     return failures.length > 0 ? 1 : 0;
+  }
+
+  // cluster: MEILI_SHARDS spreads articles over several engines (indexer/shards.ts)
+  const cluster = parseClusterConfig(process.env);
+  if (cluster || values.reshard) {
+    const summary = await runClusterIndexer(cluster, config.indexUid, { ...options, reshard: values.reshard ?? false });
+    process.stdout.write(values.json ? `${JSON.stringify(summary)}\n` : `${formatShardedSummary(summary)}\n`);
+    return summary.failed > 0 ? 1 : 0;
   }
 
   const log = createLogger(values.json ? 'silent' : 'warn');
@@ -109,6 +120,7 @@ function parseCliArgs(argv: string[]) {
         prune: { type: 'boolean' },
         rebuild: { type: 'boolean' },
         watch: { type: 'boolean' },
+        reshard: { type: 'boolean' }, // cluster
         json: { type: 'boolean' },
         'batch-size': { type: 'string' },
         help: { type: 'boolean', short: 'h' },

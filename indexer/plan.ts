@@ -64,3 +64,44 @@ export function unseenArticles(existing: Fingerprints, seen: ReadonlySet<string>
   }
   return { articleIds, chunkIds };
 }
+
+/** A whole run's changes for one engine, for callers that diff everything at once (shards). */
+export interface Plan {
+  upsert: ChunkDocument[];
+  delete: string[];
+  changes: Map<string, ArticleChange>;
+  pruned: string[];
+}
+
+/** diffArticle over every article of a run; with `prune`, articles no input produced are deleted. */
+export function planChanges(
+  existing: Iterable<ChunkFingerprint>,
+  wanted: readonly ChunkDocument[],
+  options: { prune: boolean } = { prune: false },
+): Plan {
+  const { byArticle } = engineState(existing);
+  const plan: Plan = { upsert: [], delete: [], changes: new Map(), pruned: [] };
+  for (const [articleId, chunks] of groupBy(wanted, (d) => d.articleId)) {
+    const diff = diffArticle(byArticle.get(articleId), chunks);
+    plan.upsert.push(...diff.upsert);
+    plan.delete.push(...diff.stale);
+    plan.changes.set(articleId, diff.change);
+  }
+  if (options.prune) {
+    const unseen = unseenArticles(byArticle, new Set(plan.changes.keys()));
+    plan.pruned.push(...unseen.articleIds);
+    plan.delete.push(...unseen.chunkIds);
+  }
+  return plan;
+}
+
+export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
