@@ -30,6 +30,8 @@ export interface SearchParams {
   to?: string;
   sort?: SortOrder;
   group?: GroupBy;
+  /** `true`: search exactly what was typed (no keyboard-layout/transliteration correction). */
+  exact?: boolean;
 }
 
 /** One matching section of an article (in `SearchHit.sections` when grouping by article). */
@@ -70,6 +72,12 @@ export interface SearchResponse {
   processingTimeMs: number;
   hits: SearchHit[];
   facets: SearchFacets;
+  /**
+   * Present only when the typed query found (almost) nothing and a keyboard-layout or
+   * transliteration conversion of it found more: the hits are for this query (`ghbdtn` → «привет»).
+   * Repeat the request with `exact=true` to search what was typed.
+   */
+  correctedQuery?: string;
 }
 
 export interface ArticleResponse {

@@ -22,6 +22,11 @@ const searchFields = {
     default: 'section',
     description: '`article`: one hit per article, listing its best sections in `sections`.',
   },
+  exact: {
+    type: 'boolean',
+    default: false,
+    description: 'Search exactly what was typed; otherwise a query typed in the wrong keyboard layout or in Latin transliteration that finds (almost) nothing is searched converted, and `correctedQuery` says so.',
+  },
 } as const;
 
 const searchResponses = {
@@ -81,6 +86,18 @@ export function openApiDocument(): Record<string, unknown> {
           summary: 'A readable HTML page of the article, one anchor per section',
           parameters: [{ name: 'id', in: 'path', required: true, schema: searchFields.article }],
           responses: { '200': { description: 'HTML', content: { 'text/html': { schema: { type: 'string' } } } }, '404': error('No such article.') },
+        },
+      },
+      '/search': {
+        get: {
+          operationId: 'resultsPage',
+          summary: 'Server-rendered results page (the widget form\'s target without JavaScript)',
+          parameters: [
+            { name: 'q', in: 'query', schema: searchFields.q },
+            { name: 'offset', in: 'query', schema: searchFields.offset },
+            { name: 'exact', in: 'query', schema: searchFields.exact },
+          ],
+          responses: { '200': { description: 'HTML', content: { 'text/html': { schema: { type: 'string' } } } }, '400': { description: 'HTML page naming the bad parameter' } },
         },
       },
       '/healthz': { get: { operationId: 'health', summary: 'The process is alive', responses: { '200': { description: 'OK' } } } },
@@ -149,6 +166,7 @@ export function openApiDocument(): Record<string, unknown> {
             limit: { type: 'integer' },
             offset: { type: 'integer' },
             processingTimeMs: { type: 'integer' },
+            correctedQuery: { type: 'string', description: 'Present when the hits are for this conversion of `query` (e.g. `ghbdtn` → «привет»); repeat with `exact=true` for the typed query.' },
             hits: { type: 'array', items: { $ref: '#/components/schemas/Hit' } },
             facets: {
               type: 'object',

@@ -1,15 +1,22 @@
 import type { ArticleView } from '../routes/articles.js';
-import { escapeHtml } from './html.js';
+import { escapeHtml, segmentsHtml } from './html.js';
 
-/** A readable article page with one anchor per section; every piece of article text is escaped. */
-export function articlePage(article: ArticleView): string {
+/** Turns a piece of article text into safe HTML, optionally marking the reader's query words. */
+export type TextRenderer = (text: string) => string;
+
+/**
+ * A readable article page with one anchor per section; every piece of article text is escaped.
+ * Opened from a search result (`?highlight=…`), it marks the query's words — inflected forms too —
+ * since text fragments (`#:~:text=`) are not supported everywhere.
+ */
+export function articlePage(article: ArticleView, render: TextRenderer = escapeHtml): string {
   const sections = article.sections
     .map((section) => {
       const paragraphs = section.text
         .split('\n')
-        .map((p) => `<p>${escapeHtml(p)}</p>`)
+        .map((p) => `<p>${render(p)}</p>`)
         .join('\n');
-      const heading = section.index === 0 ? '' : `<h2>${escapeHtml(section.title)}</h2>\n`;
+      const heading = section.index === 0 ? '' : `<h2>${render(section.title)}</h2>\n`;
       return `<section id="${escapeHtml(section.anchor)}">\n${heading}${paragraphs}\n</section>`;
     })
     .join('\n');
@@ -23,6 +30,7 @@ export function articlePage(article: ArticleView): string {
   body { font: 17px/1.6 Georgia, serif; max-width: 42rem; margin: 2rem auto; padding: 0 1rem; color: #1a1a1a; }
   section:target { background: #fffbe0; }
   .meta { color: #5b5b5b; font: 14px system-ui, sans-serif; }
+  mark { background: #fff1a8; color: inherit; }
 </style>
 </head>
 <body>

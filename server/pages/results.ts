@@ -1,18 +1,19 @@
-import type { SearchResponse, Segment } from '../../core/api.js';
+import type { SearchResponse } from '../../core/api.js';
 import { pluralRu } from '../../core/text/plural.js';
-import { escapeHtml } from './html.js';
+import { escapeHtml, segmentsHtml } from './html.js';
 
-/** Segments → escaped HTML with <mark>; the only place search text becomes markup on the server. */
-function segmentsHtml(segments: readonly Segment[]): string {
-  return segments.map((s) => (s.highlight ? `<mark>${escapeHtml(s.text)}</mark>` : escapeHtml(s.text))).join('');
+
+/** Result links: http(s) or same-origin paths only; our own article pages also get the words to mark. */
+function safeLink(url: string, query: string): string {
+  if (/^\/(?!\/)/.test(url) && url.startsWith('/articles/')) {
+    const [path, fragment] = url.split('#');
+    return `${path}?${new URLSearchParams({ highlight: query })}${fragment ? `#${fragment}` : ''}`;
+  }
+  return /^https?:\/\//i.test(url) ? url : '#';
 }
 
-function safeLink(url: string): string {
-  return /^(https?:\/\/|\/(?!\/))/i.test(url) ? url : '#';
-}
-
-function pageLink(q: string, offset: number, limit: number): string {
-  const params = new URLSearchParams({ q, limit: String(limit) });
+function pageLink(q: string, offset: number): string {
+  const params = new URLSearchParams({ q });
   if (offset > 0) params.set('offset', String(offset));
   return `/search?${params}`;
 }
@@ -21,12 +22,12 @@ function pageLink(q: string, offset: number, limit: number): string {
  * The results page for readers without JavaScript (the widget's <form> submits here): the same
  * hits as the API, escaped, with highlights and pagination.
  */
-export function resultsPage(response: SearchResponse & { correctedQuery?: string | undefined }): string {
+export function resultsPage(response: SearchResponse, error?: string): string {
   const { query, total, limit, offset } = response;
   const items = response.hits
     .map(
       (hit) => `<li>
-  <a href="${escapeHtml(safeLink(hit.url))}">
+  <a href="${escapeHtml(safeLink(hit.url, response.correctedQuery ?? query))}">
     <span class="article">${escapeHtml(hit.article.title)}${hit.article.date ? ` · <time datetime="${escapeHtml(hit.article.date)}">${escapeHtml(hit.article.date)}</time>` : ''}</span>
     <span class="section">${segmentsHtml(hit.titleHighlight)}</span>
   </a>
@@ -34,7 +35,9 @@ export function resultsPage(response: SearchResponse & { correctedQuery?: string
 </li>`,
     )
     .join('\n');
-  const summary = query
+  const summary = error
+    ? `Запрос не выполнен: ${escapeHtml(error)}`
+    : query
     ? total > 0
       ? `${pluralRu(total, ['Найден', 'Найдено', 'Найдено'])} ${total} ${pluralRu(total, ['результат', 'результата', 'результатов'])} по запросу «${escapeHtml(query)}»`
       : `Ничего не найдено по запросу «${escapeHtml(query)}». Попробуйте другие слова или более общий запрос.`
@@ -42,8 +45,8 @@ export function resultsPage(response: SearchResponse & { correctedQuery?: string
   const corrected = response.correctedQuery
     ? `<p class="corrected">Показаны результаты по запросу «${escapeHtml(response.correctedQuery)}». <a href="${escapeHtml(`/search?${new URLSearchParams({ q: query, exact: '1' })}`)}">Искать «${escapeHtml(query)}»</a></p>`
     : '';
-  const prev = offset > 0 ? `<a rel="prev" href="${escapeHtml(pageLink(query, Math.max(0, offset - limit), limit))}">← Назад</a>` : '';
-  const next = offset + limit < total && offset + limit <= 1000 ? `<a rel="next" href="${escapeHtml(pageLink(query, offset + limit, limit))}">Дальше →</a>` : '';
+  const prev = offset > 0 ? `<a rel="prev" href="${escapeHtml(pageLink(query, Math.max(0, offset - limit)))}">← Назад</a>` : '';
+  const next = offset + limit < total && offset + limit <= 1000 ? `<a rel="next" href="${escapeHtml(pageLink(query, offset + limit))}">Дальше →</a>` : '';
   return `<!doctype html>
 <html lang="ru">
 <head>

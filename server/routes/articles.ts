@@ -5,7 +5,12 @@ import type { Engine } from '../../core/engine/client.js';
 import { toEngineError } from '../../core/engine/client.js';
 import { NotFoundError, ParameterError } from '../../core/errors.js';
 import { sendCacheable, sendPage } from '../http/security.js';
-import { articlePage } from '../pages/article.js';
+import { articlePage, type TextRenderer } from '../pages/article.js';
+import { segmentsHtml } from '../pages/html.js';
+import { analyzeQuery } from '../search/analyze.js';
+import { markAll, wordMatcher } from '../search/mark.js';
+import { MAX_QUERY_CHARS } from '../search/request.js';
+import { toSegments } from '../search/shape.js';
 import { equals } from '../search/filters.js';
 
 const ARTICLE_ID = /^[A-Za-z0-9_-]{1,128}$/;
@@ -47,7 +52,15 @@ export function articleRoutes(engine: Engine, indexUid: string): Router {
     sendCacheable(req, res, JSON.stringify(article), 'json', ARTICLE_CACHE_CONTROL);
   });
   router.get('/articles/:id', async (req, res) => {
-    sendPage(req, res, articlePage(await loadArticle(engine, indexUid, req.params.id)), ARTICLE_CACHE_CONTROL);
+    const article = await loadArticle(engine, indexUid, req.params.id);
+    const highlight = typeof req.query['highlight'] === 'string' ? req.query['highlight'].slice(0, MAX_QUERY_CHARS) : '';
+    sendPage(req, res, articlePage(article, highlight ? queryMarker(highlight) : undefined), ARTICLE_CACHE_CONTROL);
   });
   return router;
+}
+
+/** Marks the words of `q` (stems, exact forms, a prefix) wherever they occur in the article. */
+function queryMarker(q: string): TextRenderer {
+  const matcher = wordMatcher(analyzeQuery(q));
+  return (text) => segmentsHtml(toSegments(markAll(text, matcher)));
 }

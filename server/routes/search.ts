@@ -1,5 +1,13 @@
 import express, { Router, type Request, type Response } from 'express';
+import type { SearchResponse } from '../../core/api.js';
+import { ParameterError } from '../../core/errors.js';
+import { sendPage } from '../http/security.js';
+import { resultsPage } from '../pages/results.js';
 import type { SearchService } from '../search/service.js';
+
+/** Parameters the no-JavaScript results page passes on; anything else in its URL (utm_…) is ignored. */
+const PAGE_PARAMETERS = ['q', 'offset', 'exact', 'tag', 'from', 'to', 'sort'];
+const PAGE_SIZE = 10;
 
 /** GET takes the parameters from the query string, POST from a JSON body; the same rules apply. */
 export function searchRoutes(search: SearchService, maxBodyBytes: number): Router {
@@ -13,5 +21,22 @@ export function searchRoutes(search: SearchService, maxBodyBytes: number): Route
     // No JSON body (wrong or missing Content-Type) leaves req.body undefined: refuse, don't search everything.
     send(res, req.body ?? null),
   );
+  // Where the widget's <form> goes when JavaScript is off: the same search, rendered on the server.
+  router.get('/search', async (req: Request, res) => {
+    const raw = Object.fromEntries(Object.entries(req.query).filter(([k, v]) => PAGE_PARAMETERS.includes(k) && typeof v === 'string'));
+    const q = typeof raw['q'] === 'string' ? raw['q'] : '';
+    try {
+      const response = q.trim() === '' ? undefined : (JSON.parse((await search({ ...raw, limit: String(PAGE_SIZE) })).body) as SearchResponse);
+      sendPage(req, res, resultsPage(response ?? emptyResponse(q)), 'no-store');
+    } catch (error) {
+      if (!(error instanceof ParameterError)) throw error;
+      res.status(400);
+      sendPage(req, res, resultsPage(emptyResponse(q), error.message), 'no-store');
+    }
+  });
   return router;
+}
+
+function emptyResponse(q: string): SearchResponse {
+  return { query: q, total: 0, limit: PAGE_SIZE, offset: 0, processingTimeMs: 0, hits: [], facets: { tags: {}, years: {} } };
 }

@@ -19,6 +19,8 @@ export interface SearchRequest {
   to?: string | undefined;
   sort: SortOrder;
   group: GroupBy;
+  /** Search exactly what was typed: no keyboard-layout or transliteration correction. */
+  exact: boolean;
 }
 
 /** Integers arrive as strings in a query string and as numbers in JSON; `1e1`, `0x10`, ` 5` are refused. */
@@ -52,6 +54,10 @@ const schema = z.object({
   to: isoDate,
   sort: z.enum(['relevance', 'date'], { error: 'must be `relevance` or `date`' }).default('relevance'),
   group: z.enum(['section', 'article'], { error: 'must be `section` or `article`' }).default('section'),
+  exact: z
+    .union([z.boolean(), z.enum(['1', '0', 'true', 'false'])], { error: 'must be `1`, `0`, `true` or `false`' })
+    .transform((v) => v === true || v === '1' || v === 'true')
+    .default(false),
 });
 
 export const SEARCH_PARAMETERS: readonly string[] = Object.keys(schema.shape);
@@ -69,7 +75,7 @@ export function parseSearchRequest(raw: unknown): SearchRequest {
   }
   for (const [name, value] of Object.entries(raw)) {
     if (!KNOWN.has(name)) throw new ParameterError(printable(name), `unknown parameter; expected one of ${SEARCH_PARAMETERS.join(', ')}`);
-    if (typeof value !== 'string' && typeof value !== 'number') {
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
       throw new ParameterError(name, 'must be given once, as a plain value');
     }
   }

@@ -6,6 +6,9 @@ import { executeSearch } from './execute.js';
 import { oneOf } from './filters.js';
 import { buildEngineQuery, type EngineQuery } from './query.js';
 import { parseSearchRequest, type SearchRequest } from './request.js';
+import { searchWithCorrection } from './correct.js';
+import { normalizeQuery } from '../../core/text/normalize.js';
+import type { EngineResult } from './execute.js';
 import { SECTIONS_PER_ARTICLE, groupByArticle, shapeResponse } from './shape.js';
 
 export interface SearchOutcome {
@@ -23,7 +26,7 @@ export function createSearchService(engine: Engine, indexUid: string, cache: Res
     const query = buildEngineQuery(request);
     if (!cache) return { body: JSON.stringify(await runSearch(engine, indexUid, request, query)), cached: false };
     // The engine query holds everything the response depends on, already normalized.
-    const key = JSON.stringify([query, request.group]);
+    const key = JSON.stringify([query, request.group, request.exact]);
     const hit = cache.get(key);
     metrics.cache.inc({ result: hit === undefined ? 'miss' : 'hit' });
     if (hit !== undefined) return { body: hit, cached: true };
@@ -34,9 +37,10 @@ export function createSearchService(engine: Engine, indexUid: string, cache: Res
   };
 }
 
-async function runSearch(engine: Engine, indexUid: string, request: SearchRequest, query: EngineQuery): Promise<SearchResponse> {
-  const result = await executeSearch(engine, indexUid, query);
-  const response = shapeResponse(query.q, query.limit, query.offset, result);
+async function runSearch(engine: Engine, indexUid: string, request: SearchRequest, typed: EngineQuery): Promise<SearchResponse> {
+  const { result, query, correctedQuery } = await searchCorrected(engine, indexUid, request, typed);
+  const response = shapeResponse(typed.q, query.limit, query.offset, result);
+  if (correctedQuery !== undefined) response.correctedQuery = correctedQuery;
   if (request.group === 'article' && response.hits.length > 0) {
     const articleIds = [...new Set(response.hits.map((h) => h.article.id))];
     const sections = await executeSearch(engine, indexUid, {
@@ -50,4 +54,22 @@ async function runSearch(engine: Engine, indexUid: string, request: SearchReques
     response.hits = groupByArticle(response.hits, sections.hits);
   }
   return response;
+}
+
+/** The typed query, or its keyboard-layout/transliteration conversion when that finds far more. */
+async function searchCorrected(
+  engine: Engine,
+  indexUid: string,
+  request: SearchRequest,
+  typed: EngineQuery,
+): Promise<{ result: EngineResult; query: EngineQuery; correctedQuery: string | undefined }> {
+  if (request.exact || typed.q === '') return { result: await executeSearch(engine, indexUid, typed), query: typed, correctedQuery: undefined };
+  const queries = new Map<string, EngineQuery>();
+  const outcome = await searchWithCorrection(typed.q, (q) => {
+    const query = q === typed.q ? typed : { ...typed, q: normalizeQuery(q) };
+    queries.set(q, query);
+    return executeSearch(engine, indexUid, query);
+  });
+  const used = outcome.correctedQuery ?? typed.q;
+  return { result: outcome.result, query: queries.get(used)!, correctedQuery: outcome.correctedQuery };
 }

@@ -17,7 +17,10 @@ function rejection(raw: unknown): string {
 
 describe('parseSearchRequest', () => {
   it('applies defaults', () => {
-    expect(parseSearchRequest({})).toEqual({ q: '', limit: 10, offset: 0, sort: 'relevance', group: 'section' });
+    expect(parseSearchRequest({})).toEqual({ q: '', limit: 10, offset: 0, sort: 'relevance', group: 'section', exact: false });
+    expect(parseSearchRequest({ exact: '1' }).exact).toBe(true);
+    expect(parseSearchRequest({ exact: true }).exact).toBe(true);
+    expect(() => parseSearchRequest({ exact: 'yes please' })).toThrow(/exact/);
     expect(parseSearchRequest(undefined)).toMatchObject({ limit: 10 });
   });
 
