@@ -21,6 +21,16 @@ const SECTION_HEADINGS = new Set(['h2', 'h3']);
  * sections from <h2>/<h3>. The text comes from <article> or <main> when the page has one.
  */
 export function parseHtml(html: string, origin: string): ParsedArticle {
+  try {
+    return parseHtmlDocument(html, origin);
+  } catch (error) {
+    // The tree walks recurse; a hostile page nested thousands deep overflows the stack.
+    if (error instanceof RangeError) throw new InputError(origin, 'HTML nested too deeply to read (an HTML bomb?)');
+    throw error;
+  }
+}
+
+function parseHtmlDocument(html: string, origin: string): ParsedArticle {
   const document = parse(cleanText(html));
   const meta = metaTags(document);
   const root = findFirst(document, (el) => el.tagName === 'article') ?? findFirst(document, (el) => el.tagName === 'main') ?? findFirst(document, (el) => el.tagName === 'body') ?? document;

@@ -2,6 +2,7 @@ import type { MultiSearchQuery, SearchParams, SearchResponse } from 'meilisearch
 import type { ChunkDocument } from '../../core/document.js';
 import type { Engine } from '../../core/engine/client.js';
 import { toEngineError } from '../../core/engine/client.js';
+import { EngineError } from '../../core/errors.js';
 import { words } from '../../core/text/stem.js';
 import { HIGHLIGHT_END, HIGHLIGHT_START } from '../../core/text/normalize.js';
 import { analyzeQuery, termKey, type AnalyzedQuery, type QueryTerm } from './analyze.js';
@@ -70,7 +71,12 @@ export async function executeSearch(engine: Engine, indexUid: string, query: Eng
     if (analyzed.terms.length === 0 || query.sort) return await engineOnly(engine, indexUid, query);
     return await morphological(engine, indexUid, query, analyzed);
   } catch (error) {
-    throw toEngineError(error, 'search');
+    const engineError = toEngineError(error, 'search');
+    // An index with no documents yet has no searchable fields, and the engine refuses to search `stems`.
+    if (engineError instanceof EngineError && engineError.engineCode === 'invalid_search_attributes_to_search_on') {
+      return { hits: [], total: 0, processingTimeMs: 0, facetDistribution: {} };
+    }
+    throw engineError;
   }
 }
 
