@@ -28,7 +28,8 @@ async function docs(index = uid): Promise<ChunkDocument[]> {
 }
 const run = (prune = false) => runIndexer(engine, uid, { paths: [dir], prune });
 
-describe('incremental runs over every format against the real engine', () => {
+// The shared engine runs every test file's tasks in one queue; on a loaded machine a wait can be long.
+describe('incremental runs over every format against the real engine', { timeout: 180_000 }, () => {
   it('indexes all formats', async () => {
     const summary = await run();
     expect(summary).toMatchObject({ articles: 8, added: 8, failed: 0, chunks: 19, chunksSent: 19, chunksDeleted: 0 });
