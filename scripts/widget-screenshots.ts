@@ -20,9 +20,9 @@ try {
       { selector, query },
     );
 
-  await page.locator('#inline-search input').pressSequentially('паром', { delay: 40 });
+  await page.locator('#inline-search [role="combobox"]').pressSequentially('паром', { delay: 40 });
   await settle('#inline-search', 'паром');
-  await page.locator('#inline-search input').press('ArrowDown');
+  await page.locator('#inline-search [role="combobox"]').press('ArrowDown');
   await page.screenshot({ path: 'docs/widget-inline.png' });
 
   await page.reload();

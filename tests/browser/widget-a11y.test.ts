@@ -198,7 +198,7 @@ describe('theming', () => {
                 #inline-search::part(input) { border-color: rgb(200, 0, 0); }
                 #inline-search::part(item) { padding-left: 33px; }`);
     expect(await background(page, '#inline-search')).toBe('rgb(10, 20, 30)');
-    expect(await page.locator('#inline-search input').evaluate((el) => getComputedStyle(el).borderTopColor)).toBe('rgb(200, 0, 0)');
+    expect(await page.locator('#inline-search [role="combobox"]').evaluate((el) => getComputedStyle(el).borderTopColor)).toBe('rgb(200, 0, 0)');
     const widget = new NewsSearchHarness(page, '#inline-search');
     await widget.type('паром');
     await widget.settled('паром');

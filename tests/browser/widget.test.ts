@@ -26,7 +26,7 @@ describe('<news-search> on the demo page, in real Chromium', () => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${server.baseUrl}/`);
-    const input = page.locator('news-search#inline-search input');
+    const input = page.locator('news-search#inline-search [role="combobox"]');
     await input.pressSequentially('соглашение', { delay: 20 });
     const items = page.locator('news-search#inline-search [role="option"]');
     await items.first().waitFor();
