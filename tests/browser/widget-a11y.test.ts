@@ -104,7 +104,7 @@ describe('<news-search mode="modal">', () => {
       seen.add(await deepFocus(page));
     }
     // The scrollable result panel is a focus stop of its own (Chromium makes scrollers focusable).
-    for (const place of seen) expect(place).toMatch(/^modal-search (input|button|div\.panel)/);
+    for (const place of seen) expect(place).toMatch(/^modal-search (input|button|summary|select|div\.panel)/);
     expect(seen).toContain('modal-search button.close');
 
     await modal.input.focus();
@@ -185,7 +185,7 @@ describe('axe-core finds no violations', () => {
 });
 
 describe('theming', () => {
-  const background = (page: Page, selector: string) => page.locator(`${selector} input`).evaluate((el) => getComputedStyle(el).backgroundColor);
+  const background = (page: Page, selector: string) => page.locator(`${selector} [role="combobox"]`).evaluate((el) => getComputedStyle(el).backgroundColor);
 
   it('follows --news-search-* custom properties and ::part() rules set by the page', async () => {
     const { page } = await openDemo(env.browser, env.server.baseUrl);

@@ -36,7 +36,7 @@ describe('<news-search> on the demo page, in real Chromium', () => {
     expect(marks.every((m) => m.toLowerCase().startsWith('соглашен'))).toBe(true);
     expect(await input.getAttribute('aria-expanded')).toBe('true');
     const href = await items.first().getAttribute('href');
-    expect(href).toMatch(/\/articles\/000_239304c8c15dffd8#/);
+    expect(href).toMatch(/\/articles\/000_239304c8c15dffd8\?highlight=[^#]+#/);
     expect(errors).toEqual([]);
     await page.close();
   });
