@@ -3,6 +3,7 @@
  * way back, filters and sort, announcements in the UI language, `?highlight=` on article links, and the
  * no-JavaScript form that submits to the server's results page.
  */
+import { AxeBuilder } from '@axe-core/playwright';
 import type { Page, Request } from 'playwright-core';
 import type { SearchResponse } from '../../core/api.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -45,6 +46,7 @@ describe('corrected query (wrong keyboard layout)', () => {
     const notice = widget.host.locator('.corrected');
     expect((await notice.textContent())?.replace(/\s+/g, ' ').trim()).toBe('Показаны результаты по запросу «соглашение» Искать «cjukfitybt»');
     expect(await widget.liveRegion.textContent()).toContain('Показаны результаты по запросу «соглашение»');
+    expect((await new AxeBuilder({ page }).include('#layout').analyze()).violations.map((v) => v.id)).toEqual([]);
     expect(await widget.options.count()).toBeGreaterThan(0);
     const href = new URL((await widget.options.first().getAttribute('href'))!);
     expect(href.pathname).toBe(`/articles/${SEED}`);
@@ -97,6 +99,8 @@ describe('filters and sort', () => {
     expect(after).toBeLessThan(before);
     // The other tags stay choosable while one is chosen.
     expect(await tagSelect.locator('option').count()).toBe(labels.length);
+    const violations = (await new AxeBuilder({ page }).include('#tags').analyze()).violations;
+    expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
     await expect.poll(async () => (await widget.liveRegion.textContent())?.trim()).toBe(`${after} ${after === 1 ? 'результат' : 'результата'}`);
     await page.close();
   });
