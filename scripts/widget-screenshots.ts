@@ -6,7 +6,7 @@ import { launchBrowser } from '../tests/support/browser.js';
 import { startStage } from './widget-stage.js';
 
 await import('./build.js');
-const stage = await startStage(['articles', 'tests/fixtures/widget/harbor.txt', 'tests/fixtures/widget/river.txt']);
+const stage = await startStage(['articles', 'tests/fixtures/widget/harbor.txt', 'tests/fixtures/widget/river.txt', 'tests/fixtures/widget-filters']);
 const browser = await launchBrowser();
 try {
   const page = await browser.newPage({ viewport: { width: 960, height: 900 }, deviceScaleFactor: 1 });
@@ -20,9 +20,9 @@ try {
       { selector, query },
     );
 
-  await page.locator('#inline-search input').pressSequentially('паром', { delay: 40 });
+  await page.locator('#inline-search [role="combobox"]').pressSequentially('паром', { delay: 40 });
   await settle('#inline-search', 'паром');
-  await page.locator('#inline-search input').press('ArrowDown');
+  await page.locator('#inline-search [role="combobox"]').press('ArrowDown');
   await page.screenshot({ path: 'docs/widget-inline.png' });
 
   await page.reload();
@@ -32,7 +32,14 @@ try {
   await page.locator('#modal-search input').press('ArrowDown');
   await page.waitForTimeout(300);
   await page.screenshot({ path: 'docs/widget-modal.png' });
-  console.log('wrote docs/widget-inline.png and docs/widget-modal.png');
+
+  // A query typed with the Latin layout on: the corrected-query notice, and the filters opened.
+  await page.reload();
+  await page.locator('#inline-search [role="combobox"]').pressSequentially('cjukfitybt', { delay: 40 });
+  await settle('#inline-search', 'cjukfitybt');
+  await page.locator('#inline-search summary').click();
+  await page.screenshot({ path: 'docs/widget-conveniences.png' });
+  console.log('wrote docs/widget-inline.png, docs/widget-modal.png and docs/widget-conveniences.png');
 } finally {
   await browser.close();
   await stage.stop();

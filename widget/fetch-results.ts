@@ -1,4 +1,4 @@
-import type { ErrorBody, SearchResponse } from '../core/api.js';
+import type { ErrorBody, SearchResponse, SortOrder } from '../core/api.js';
 
 /** The API answered with an error, or could not be reached. `status` is 0 for network failures. */
 export class SearchFailed extends Error {
@@ -12,19 +12,34 @@ export class SearchFailed extends Error {
   }
 }
 
+/** The reader's narrowing of a search; only what is set is sent, so older servers keep answering. */
+export interface SearchFilters {
+  /** Search what was typed: no keyboard-layout/transliteration correction. */
+  exact?: boolean;
+  tag?: string;
+  /** Inclusive `YYYY-MM-DD` bounds. */
+  from?: string;
+  to?: string;
+  sort?: SortOrder;
+}
+
 export interface SearchParams {
   q: string;
   limit: number;
   /** Sent only when > 0, so servers that predate paging by offset keep answering the first page. */
   offset: number;
+  filters: SearchFilters;
 }
 
-/** The widget's one HTTP call: `GET endpoint?q&limit[&offset]` → SearchResponse (the core/api.ts contract). */
+/** The widget's one HTTP call: `GET endpoint?q&limit[&offset][&filters]` → SearchResponse (the core/api.ts contract). */
 export async function fetchResults(endpoint: string, params: SearchParams, signal: AbortSignal): Promise<SearchResponse> {
   const url = new URL(endpoint, document.baseURI);
   url.searchParams.set('q', params.q);
   url.searchParams.set('limit', String(params.limit));
   if (params.offset > 0) url.searchParams.set('offset', String(params.offset));
+  const { exact, ...narrowing } = params.filters;
+  if (exact) url.searchParams.set('exact', '1');
+  for (const [name, value] of Object.entries(narrowing)) if (value) url.searchParams.set(name, value);
   let res: Response;
   try {
     res = await fetch(url, { signal, headers: { accept: 'application/json' } });

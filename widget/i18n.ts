@@ -23,6 +23,25 @@ export interface Strings {
   /** `{count}` is replaced by the number of matching sections. */
   results: PluralForms;
   tooShort: string;
+  /** `{query}` is the corrected query the results are for. */
+  corrected: string;
+  /** `{query}` is what the reader typed: the way back to searching exactly that. */
+  searchExact: string;
+  filters: string;
+  period: string;
+  anyTime: string;
+  lastDay: string;
+  lastWeek: string;
+  lastMonth: string;
+  lastYear: string;
+  customDates: string;
+  dateFrom: string;
+  dateTo: string;
+  tag: string;
+  anyTag: string;
+  sort: string;
+  byRelevance: string;
+  byDate: string;
 }
 
 export type Language = 'ru' | 'en';
@@ -42,6 +61,23 @@ const ru: Strings = {
   showMore: 'Показать ещё',
   results: { one: '{count} результат', few: '{count} результата', many: '{count} результатов', other: '{count} результата' },
   tooShort: '',
+  corrected: 'Показаны результаты по запросу «{query}»',
+  searchExact: 'Искать «{query}»',
+  filters: 'Фильтры',
+  period: 'Период',
+  anyTime: 'За всё время',
+  lastDay: 'За сутки',
+  lastWeek: 'За неделю',
+  lastMonth: 'За месяц',
+  lastYear: 'За год',
+  customDates: 'Свои даты',
+  dateFrom: 'С',
+  dateTo: 'По',
+  tag: 'Рубрика',
+  anyTag: 'Все рубрики',
+  sort: 'Порядок',
+  byRelevance: 'По релевантности',
+  byDate: 'Сначала новые',
 };
 
 const en: Strings = {
@@ -59,6 +95,23 @@ const en: Strings = {
   showMore: 'Show more',
   results: { one: '{count} result', other: '{count} results' },
   tooShort: '',
+  corrected: 'Showing results for “{query}”',
+  searchExact: 'Search for “{query}”',
+  filters: 'Filters',
+  period: 'Date',
+  anyTime: 'Any time',
+  lastDay: 'Past day',
+  lastWeek: 'Past week',
+  lastMonth: 'Past month',
+  lastYear: 'Past year',
+  customDates: 'Custom dates',
+  dateFrom: 'From',
+  dateTo: 'To',
+  tag: 'Topic',
+  anyTag: 'All topics',
+  sort: 'Order',
+  byRelevance: 'Most relevant',
+  byDate: 'Newest first',
 };
 
 const BUILT_IN: Record<Language, Strings> = { ru, en };

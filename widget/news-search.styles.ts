@@ -73,6 +73,8 @@ export const styles = css`
     color: inherit;
   }
   input:focus-visible,
+  select:focus-visible,
+  summary:focus-visible,
   button:focus-visible {
     outline: 2px solid var(--news-search-accent);
     outline-offset: 2px;
@@ -154,6 +156,31 @@ export const styles = css`
     font: inherit;
     color: inherit;
     cursor: pointer;
+  }
+  .filters {
+    padding: 0.4rem 0.8rem 0;
+    font-size: 0.85rem;
+  }
+  .filters label {
+    display: inline-block;
+    margin: 0.3rem 0.8rem 0 0;
+  }
+  .filters select,
+  .filters input,
+  .exact {
+    font: inherit;
+    color: inherit;
+    background: var(--news-search-bg);
+    border: 1px solid var(--news-search-border);
+    border-radius: var(--news-search-radius);
+  }
+  .corrected {
+    margin: 0;
+    padding: 0.4rem 0.8rem 0;
+  }
+  .exact {
+    border-color: var(--news-search-accent);
+    color: var(--news-search-accent);
   }
   .retry,
   .more {

@@ -1,13 +1,14 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import type { SearchHit, SearchResponse } from '../core/api.js';
+import { NO_FILTERS, PERIODS, toSearchFilters, type FilterState } from './filters.js';
 import { groupByArticle, type ArticleGroup } from './group-hits.js';
 import type { Strings } from './i18n.js';
 import { LocalizeController } from './localize-controller.js';
 import { styles } from './news-search.styles.js';
 import { loadQuery, saveQuery } from './persist.js';
 import { renderSegments } from './render/highlight.js';
-import { matchedPhrase, safeHref, withTextFragment } from './render/links.js';
+import { matchedPhrase, safeHref, withHighlight, withTextFragment } from './render/links.js';
 import { SearchController } from './search-controller.js';
 
 /** `detail` of `news-search:results`. */
@@ -51,6 +52,9 @@ export interface ResultsDetail {
  * @csspart button - the modal mode's open button
  * @csspart dialog - the modal dialog
  * @csspart more - the "show more" button
+ * @csspart corrected - the «results for the corrected query» notice
+ * @csspart exact - its button that searches exactly what was typed
+ * @csspart filters - the filters disclosure (date range, tag, order)
  *
  * @cssprop --news-search-font - font family
  * @cssprop --news-search-text - text colour
@@ -83,6 +87,11 @@ export class NewsSearch extends LitElement {
   @state() private active = -1;
   @state() private collapsed = false;
   @state() private dialogOpen = false;
+  /** The reader asked for exactly what they typed (no layout/transliteration correction). */
+  @state() private exact = false;
+  @state() private filter: FilterState = NO_FILTERS;
+  /** Tag counts from the last answer not narrowed by a tag, so the other tags stay choosable. */
+  private tagCounts: Record<string, number> = {};
 
   @query('input') private input!: HTMLInputElement;
   @query('dialog') private dialog: HTMLDialogElement | null | undefined;
@@ -90,7 +99,13 @@ export class NewsSearch extends LitElement {
   private readonly localize = new LocalizeController(this);
   private readonly searcher = new SearchController(
     this,
-    () => ({ endpoint: this.endpoint, debounceMs: this.debounce, minLength: this.minLength, pageSize: this.pageSize }),
+    () => ({
+      endpoint: this.endpoint,
+      debounceMs: this.debounce,
+      minLength: this.minLength,
+      pageSize: this.pageSize,
+      filters: toSearchFilters(this.filter, this.exact),
+    }),
     (response) => this.handleResults(response),
   );
   /** Derived in willUpdate: the groups on screen, and the options in keyboard order. */
@@ -129,6 +144,7 @@ export class NewsSearch extends LitElement {
   /** Set the query and search now (no debounce). */
   search(q: string): Promise<void> {
     this.value = q;
+    this.exact = false;
     this.active = -1;
     this.collapsed = false;
     this.remember(q);
@@ -219,7 +235,9 @@ export class NewsSearch extends LitElement {
           @keydown=${this.handleKeyDown}
         />
         <div class="panel" ?hidden=${this.collapsed || status === 'idle'}>
+          ${this.renderFilters()}
           <p class="status" part="status" aria-hidden="true">${this.statusText()}</p>
+          ${this.renderCorrection()}
           ${status === 'loading' && this.searcher.slow ? html`<div class="loading" aria-hidden="true">${t.term('loading')}</div>` : nothing}
           ${status === 'done' && !this.options.length ? html`<p class="hint">${t.term('emptyHint')}</p>` : nothing}
           ${status === 'error' ? html`<button class="retry" type="button" @click=${this.handleRetry}>${t.term('retry')}</button>` : nothing}
@@ -228,13 +246,59 @@ export class NewsSearch extends LitElement {
           </div>
           ${this.searcher.canShowMore ? html`<button class="more" part="more" type="button" @click=${this.handleShowMore}>${t.term('showMore')}</button>` : nothing}
         </div>
-        <div id="status" class="visually-hidden" role="status" aria-live="polite">${this.statusText()}</div>
+        <div id="status" class="visually-hidden" role="status" aria-live="polite">${this.statusText()} ${this.correctionText()}</div>
       </div>
     `;
   }
 
+  /** «Показаны результаты по запросу «соглашение»» and the one-click way back to what was typed. */
+  private renderCorrection() {
+    const text = this.correctionText();
+    if (!text) return nothing;
+    return html`<p class="corrected" part="corrected">
+      ${text}
+      <button class="exact" part="exact" type="button" @click=${this.handleSearchExact}>${this.localize.term('searchExact', { query: this.searcher.query })}</button>
+    </p>`;
+  }
+
+  private correctionText(): string {
+    const corrected = this.searcher.status === 'done' ? this.searcher.response?.correctedQuery : undefined;
+    return corrected ? this.localize.term('corrected', { query: corrected }) : '';
+  }
+
+  /** Native controls in a disclosure: keyboard and screen readers work as everywhere else. */
+  private renderFilters() {
+    const t = this.localize;
+    const f = this.filter;
+    const tags = Object.entries(this.tagCounts);
+    if (f.tag && !(f.tag in this.tagCounts)) tags.unshift([f.tag, 0]);
+    return html`<details class="filters" part="filters" @change=${this.handleFilterChange}>
+      <summary>${t.term('filters')}</summary>
+      <label>${t.term('period')}
+        <select name="period">${PERIODS.map(([value, key]) => html`<option value=${value} ?selected=${f.period === value}>${t.term(key)}</option>`)}</select>
+      </label>
+      ${f.period === 'custom'
+        ? html`<label>${t.term('dateFrom')} <input type="date" name="from" .value=${f.from} /></label>
+            <label>${t.term('dateTo')} <input type="date" name="to" .value=${f.to} /></label>`
+        : nothing}
+      <label>${t.term('tag')}
+        <select name="tag">
+          <option value="">${t.term('anyTag')}</option>
+          ${tags.map(([tag, count]) => html`<option value=${tag} ?selected=${f.tag === tag}>${count ? `${tag} (${count.toLocaleString(t.language)})` : tag}</option>`)}
+        </select>
+      </label>
+      <label>${t.term('sort')}
+        <select name="sort">
+          <option value="">${t.term('byRelevance')}</option>
+          <option value="date" ?selected=${f.sort === 'date'}>${t.term('byDate')}</option>
+        </select>
+      </label>
+    </details>`;
+  }
+
   private renderGroups() {
     const base = new URL(this.endpoint, document.baseURI).href;
+    const words = this.searcher.response?.correctedQuery ?? this.searcher.query;
     let index = 0;
     return this.groups.map((group, g) => {
       const headingId = `article-${g}`;
@@ -243,14 +307,14 @@ export class NewsSearch extends LitElement {
           <span class="title">${group.article.title}</span>
           ${group.article.date ? html`<time datetime=${group.article.date}>${this.formatDate(group.article.date)}</time>` : nothing}
         </div>
-        ${group.hits.map((hit) => this.renderOption(hit, index++, base))}
+        ${group.hits.map((hit) => this.renderOption(hit, index++, base, words))}
       </div>`;
     });
   }
 
-  private renderOption(hit: SearchHit, i: number, base: string) {
+  private renderOption(hit: SearchHit, i: number, base: string, words: string) {
     const href = safeHref(hit.url, base);
-    const target = href ? withTextFragment(href, matchedPhrase(hit.snippet)) : undefined;
+    const target = href ? withTextFragment(withHighlight(href, base, words), matchedPhrase(hit.snippet)) : undefined;
     return html`<a
       id="option-${i}"
       role="option"
@@ -294,6 +358,7 @@ export class NewsSearch extends LitElement {
 
   private handleInput(event: Event): void {
     this.value = (event.target as HTMLInputElement).value;
+    this.exact = false;
     this.active = -1;
     this.collapsed = false;
     this.remember(this.value);
@@ -354,6 +419,19 @@ export class NewsSearch extends LitElement {
     this.input.focus();
   }
 
+  private handleSearchExact(): void {
+    this.exact = true;
+    void this.searcher.search(this.value);
+    this.input.focus();
+  }
+
+  /** A filter changed: search again with it; the new count reaches the live region. */
+  private handleFilterChange(event: Event): void {
+    const { name, value } = event.target as HTMLSelectElement | HTMLInputElement;
+    this.filter = { ...this.filter, [name]: value };
+    if (this.searcher.status !== 'idle') void this.searcher.search(this.value);
+  }
+
   private async handleShowMore(): Promise<void> {
     await this.searcher.showMore();
     await this.updateComplete;
@@ -362,6 +440,7 @@ export class NewsSearch extends LitElement {
   }
 
   private handleResults(response: SearchResponse): void {
+    if (!this.filter.tag) this.tagCounts = response.facets?.tags ?? {};
     const detail: ResultsDetail = { query: this.searcher.query, total: response.total, hits: response.hits };
     this.dispatchEvent(new CustomEvent('news-search:results', { detail, bubbles: true, composed: true }));
   }
@@ -392,7 +471,7 @@ export class NewsSearch extends LitElement {
   /** Keep Tab and Shift+Tab inside the dialog while it is open. */
   private handleDialogKeyDown(event: KeyboardEvent): void {
     if (event.key !== 'Tab' || !this.dialog) return;
-    const focusable = [...this.dialog.querySelectorAll<HTMLElement>('input, button')].filter((el) => el.offsetParent !== null);
+    const focusable = [...this.dialog.querySelectorAll<HTMLElement>('input, button, select, summary')].filter((el) => el.offsetParent !== null);
     const first = focusable[0];
     const last = focusable[focusable.length - 1];
     if (!first || !last) return;

@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { SearchResponse } from '../core/api.js';
-import { fetchResults, SearchFailed } from './fetch-results.js';
+import { fetchResults, SearchFailed, type SearchFilters } from './fetch-results.js';
 
 export type SearchStatus = 'idle' | 'loading' | 'done' | 'error';
 
@@ -9,6 +9,8 @@ export interface SearchOptions {
   debounceMs: number;
   minLength: number;
   pageSize: number;
+  /** Read when a search starts; "show more" and "retry" keep the filters of the results they extend. */
+  filters: SearchFilters;
 }
 
 /** The API's largest `limit` and `offset` (the documented contract). */
@@ -21,6 +23,7 @@ interface Attempt {
   q: string;
   limit: number;
   offset: number;
+  filters: SearchFilters;
   /** The results shown so far, which the answer extends ("show more"). */
   previous: SearchResponse | undefined;
 }
@@ -70,7 +73,8 @@ export class SearchController implements ReactiveController {
 
   /** Search now, from the first page. */
   search(q: string): Promise<void> {
-    return this.execute({ q: q.trim(), limit: this.options().pageSize, offset: 0, previous: undefined });
+    const { pageSize, filters } = this.options();
+    return this.execute({ q: q.trim(), limit: pageSize, offset: 0, filters, previous: undefined });
   }
 
   /** Ask again exactly as last time (after an error). */
@@ -87,11 +91,12 @@ export class SearchController implements ReactiveController {
   /** The next page of the same query, added under the results already shown. */
   showMore(): Promise<void> {
     const previous = this.response;
-    if (!previous || this.status !== 'done') return Promise.resolve();
+    const filters = this.attempt?.filters;
+    if (!previous || !filters || this.status !== 'done') return Promise.resolve();
     const { pageSize } = this.options();
     return this.offsetPaging
-      ? this.execute({ q: this.query, limit: pageSize, offset: previous.hits.length, previous })
-      : this.execute({ q: this.query, limit: Math.min(MAX_LIMIT, previous.hits.length + pageSize), offset: 0, previous: undefined });
+      ? this.execute({ q: this.query, limit: pageSize, offset: previous.hits.length, filters, previous })
+      : this.execute({ q: this.query, limit: Math.min(MAX_LIMIT, previous.hits.length + pageSize), offset: 0, filters, previous: undefined });
   }
 
   /** Forget the query and the results. */
@@ -163,7 +168,7 @@ export class SearchController implements ReactiveController {
 
   private showMoreByLimit(attempt: Attempt): Promise<void> {
     const limit = Math.min(MAX_LIMIT, attempt.offset + attempt.limit);
-    return this.execute({ q: attempt.q, limit, offset: 0, previous: undefined });
+    return this.execute({ ...attempt, limit, offset: 0, previous: undefined });
   }
 }
 

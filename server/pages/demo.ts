@@ -1,8 +1,17 @@
 import { escapeHtml } from './html.js';
 
-/** The demo page: the widget in both modes, embedded with the same two lines a site owner pastes. */
+/**
+ * The search form readers without JavaScript (or with the bundle blocked) use: it submits to the
+ * server-rendered results page. With JavaScript the widget's shadow root has no <slot>, so the form
+ * is neither shown nor focusable.
+ */
+function fallbackForm(origin: string): string {
+  return `<form action="${origin}/search" method="get" role="search"><input name="q" type="search" aria-label="Поиск по новостям"><button>Найти</button></form>`;
+}
+
+/** The demo page: the widget in both modes, embedded with the same markup a site owner pastes. */
 export function demoPage(origin: string): string {
-  const snippet = `<script type="module" src="${origin}/widget.js"></script>\n<news-search endpoint="${origin}/api/search"></news-search>`;
+  const snippet = `<script type="module" src="${origin}/widget.js"></script>\n<news-search endpoint="${origin}/api/search">${fallbackForm(origin)}</news-search>`;
   const modalSnippet = `<news-search mode="modal" endpoint="${origin}/api/search"></news-search>`;
   return `<!doctype html>
 <html lang="ru">
@@ -28,7 +37,8 @@ export function demoPage(origin: string): string {
 <main>
 <p>Введите запрос — например, «соглашение» или «Гродноинвест». Результаты ведут прямо к нужному разделу статьи.</p>
 <h2>Встроенный режим</h2>
-<news-search id="inline-search" endpoint="/api/search"></news-search>
+<news-search id="inline-search" endpoint="/api/search">${fallbackForm('')}</news-search>
+<p>Без JavaScript (или если скрипт заблокирован) форма внутри <code>&lt;news-search&gt;</code> ведёт на страницу результатов сервера.</p>
 <h2>Модальный режим</h2>
 <p>Кнопка «Поиск» вверху страницы, клавиша <kbd>/</kbd> или <kbd>Ctrl</kbd>+<kbd>K</kbd> (<kbd>⌘</kbd>+<kbd>K</kbd>) открывают окно поиска.</p>
 <h2>Как встроить на свою страницу</h2>

@@ -31,7 +31,7 @@ describe('the strict CSP in real Chromium', () => {
     const page = await browser.newPage();
     const seen = await violations(page, async () => {
       await page.goto(`${fixture.server.baseUrl}/`);
-      await page.locator('news-search input').pressSequentially('соглашение', { delay: 20 });
+      await page.locator('news-search [role="combobox"]').pressSequentially('соглашение', { delay: 20 });
       await page.locator('news-search [role="option"]').first().waitFor();
     });
     expect(seen).toEqual([]);

@@ -89,7 +89,7 @@ export class NewsSearchHarness {
     return this.page.locator(this.selector);
   }
   get input(): Locator {
-    return this.host.locator('input');
+    return this.host.locator('[role="combobox"]');
   }
   get options(): Locator {
     return this.host.locator('[role="option"]');

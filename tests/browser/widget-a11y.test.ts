@@ -104,7 +104,7 @@ describe('<news-search mode="modal">', () => {
       seen.add(await deepFocus(page));
     }
     // The scrollable result panel is a focus stop of its own (Chromium makes scrollers focusable).
-    for (const place of seen) expect(place).toMatch(/^modal-search (input|button|div\.panel)/);
+    for (const place of seen) expect(place).toMatch(/^modal-search (input|button|summary|select|div\.panel)/);
     expect(seen).toContain('modal-search button.close');
 
     await modal.input.focus();
@@ -185,7 +185,7 @@ describe('axe-core finds no violations', () => {
 });
 
 describe('theming', () => {
-  const background = (page: Page, selector: string) => page.locator(`${selector} input`).evaluate((el) => getComputedStyle(el).backgroundColor);
+  const background = (page: Page, selector: string) => page.locator(`${selector} [role="combobox"]`).evaluate((el) => getComputedStyle(el).backgroundColor);
 
   it('follows --news-search-* custom properties and ::part() rules set by the page', async () => {
     const { page } = await openDemo(env.browser, env.server.baseUrl);
@@ -198,7 +198,7 @@ describe('theming', () => {
                 #inline-search::part(input) { border-color: rgb(200, 0, 0); }
                 #inline-search::part(item) { padding-left: 33px; }`);
     expect(await background(page, '#inline-search')).toBe('rgb(10, 20, 30)');
-    expect(await page.locator('#inline-search input').evaluate((el) => getComputedStyle(el).borderTopColor)).toBe('rgb(200, 0, 0)');
+    expect(await page.locator('#inline-search [role="combobox"]').evaluate((el) => getComputedStyle(el).borderTopColor)).toBe('rgb(200, 0, 0)');
     const widget = new NewsSearchHarness(page, '#inline-search');
     await widget.type('паром');
     await widget.settled('паром');

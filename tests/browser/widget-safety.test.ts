@@ -62,7 +62,7 @@ describe('<news-search> on hostile content', () => {
 
     // Every link goes to the article page on the API's origin.
     const hrefs = await widget.options.evaluateAll((els) => els.map((el) => el.getAttribute('href') ?? ''));
-    for (const href of hrefs) expect(href.startsWith(`${env.server.baseUrl}/articles/payloads#`)).toBe(true);
+    for (const href of hrefs) expect(href.startsWith(`${env.server.baseUrl}/articles/payloads?highlight=`)).toBe(true);
 
     // Layout: nothing spills out of the widget, and right-to-left overrides stay inside their element.
     const overflow = await widget.host.evaluate((el) => {

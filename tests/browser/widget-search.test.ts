@@ -51,7 +51,7 @@ describe('<news-search> searching as you type, in real Chromium', () => {
     await widget.type('паром');
     await widget.settled('паром');
     const hrefs = await widget.options.evaluateAll((els) => els.map((el) => el.getAttribute('href')));
-    for (const href of hrefs) expect(href).toMatch(new RegExp(`^${env.server.baseUrl}/articles/(harbor|river)#[^:]+:~:text=.+`));
+    for (const href of hrefs) expect(href).toMatch(new RegExp(`^${env.server.baseUrl}/articles/(harbor|river)\\?highlight=[^#]+#[^:]+:~:text=.+`));
     expect(hrefs.some((h) => decodeURIComponent(h!.split(':~:text=')[1]!).toLowerCase().startsWith('паром'))).toBe(true);
 
     await widget.input.press('ArrowDown');

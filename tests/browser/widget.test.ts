@@ -26,7 +26,7 @@ describe('<news-search> on the demo page, in real Chromium', () => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${server.baseUrl}/`);
-    const input = page.locator('news-search#inline-search input');
+    const input = page.locator('news-search#inline-search [role="combobox"]');
     await input.pressSequentially('соглашение', { delay: 20 });
     const items = page.locator('news-search#inline-search [role="option"]');
     await items.first().waitFor();
@@ -36,7 +36,7 @@ describe('<news-search> on the demo page, in real Chromium', () => {
     expect(marks.every((m) => m.toLowerCase().startsWith('соглашен'))).toBe(true);
     expect(await input.getAttribute('aria-expanded')).toBe('true');
     const href = await items.first().getAttribute('href');
-    expect(href).toMatch(/\/articles\/000_239304c8c15dffd8#/);
+    expect(href).toMatch(/\/articles\/000_239304c8c15dffd8\?highlight=[^#]+#/);
     expect(errors).toEqual([]);
     await page.close();
   });

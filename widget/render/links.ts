@@ -28,3 +28,14 @@ export function withTextFragment(href: string, phrase: string | undefined): stri
   const encoded = encodeURIComponent(phrase).replace(/-/g, '%2D');
   return `${href}${href.includes('#') ? '' : '#'}:~:text=${encoded}`;
 }
+
+/**
+ * Links to the server's own article pages (`/articles/<id>` on the API's origin) carry the query as
+ * `?highlight=`, so the page marks the words even in browsers without text fragments.
+ */
+export function withHighlight(href: string, base: string, query: string): string {
+  const url = new URL(href);
+  if (!query || url.origin !== new URL(base).origin || !/^\/articles\/[^/]+$/.test(url.pathname)) return href;
+  url.searchParams.set('highlight', query);
+  return url.href;
+}
