@@ -95,7 +95,7 @@ describe('security', () => {
     check((await page.locator('img, svg, iframe').count()) === 0, 'payload markup became elements on the article page');
 
     await page.goto(`${server.url}/`);
-    await page.locator('news-search input').first().pressSequentially('соглашение', { delay: 10 });
+    await page.locator('news-search [role="combobox"]').first().pressSequentially('соглашение', { delay: 10 });
     await page.locator('news-search [role="option"]').first().waitFor();
     check((await page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss)) === undefined, 'script ran in the widget');
     const listbox = 'news-search [role="listbox"]';
