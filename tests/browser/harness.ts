@@ -45,7 +45,8 @@ export async function openDemo(browser: Browser, baseUrl: string, options: { vie
   // axe-core's Playwright runner needs a page from an explicit context.
   const context = await browser.newContext(options.viewport ? { viewport: options.viewport } : {});
   const page = await context.newPage();
-  page.on('close', () => void context.close());
+  // The browser may already be closing (afterAll right after the last page.close()): nothing left to close then.
+  page.on('close', () => void context.close().catch(() => undefined));
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.addInitScript(() => {

@@ -140,8 +140,9 @@ describe('<news-search> searching as you type, in real Chromium', () => {
     expect((await widget.liveRegion.textContent())?.trim()).toBe('Поиск временно недоступен.');
     await page.unroute('**/api/search?*');
     await widget.host.locator('button.retry').click();
+    // settled() also accepts the retry button, which stays until the retried answer arrives.
+    await expect.poll(() => widget.options.count()).toBeGreaterThan(0);
     await widget.settled('паром');
-    expect(await widget.options.count()).toBeGreaterThan(0);
     expect(await widget.host.locator('button.retry').count()).toBe(0);
     await page.close();
   });
