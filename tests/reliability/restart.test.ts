@@ -12,6 +12,12 @@ afterAll(() => deleteIndex(uid));
 
 type Outcome = 'ok' | 'refused' | 'reset' | 'other';
 
+/** Wait at least `minMs`, then until `done()` holds (bounded by the test's own timeout). */
+async function waitUntil(done: () => boolean, minMs: number): Promise<void> {
+  await new Promise((r) => setTimeout(r, minMs));
+  while (!done()) await new Promise((r) => setTimeout(r, 100));
+}
+
 /** pino-http lines for searches: one per request the server accepted, with how it ended. */
 function requestLog(output: string): { status: number; aborted: boolean }[] {
   return output
@@ -50,13 +56,14 @@ describe('server restarted (SIGTERM) under load', () => {
       }
     }
     const loops = Array.from({ length: CONCURRENCY }, loop);
-    await new Promise((r) => setTimeout(r, LOAD_BEFORE_MS));
+    // Load for a while, and at least until requests complete (a loaded CI machine can be slow to start).
+    await waitUntil(() => counts.ok >= 20, LOAD_BEFORE_MS);
     const okBeforeStop = counts.ok;
     const exitCode = await first.stop('SIGTERM');
     // The replacement binds the same port; the load continues against it.
     const second = await startServerProcess({ ...env, extra: { ...env.extra, PORT: port } });
     const okBeforeRestart = counts.ok;
-    await new Promise((r) => setTimeout(r, LOAD_BEFORE_MS / 2));
+    await waitUntil(() => counts.ok >= okBeforeRestart + 20, LOAD_BEFORE_MS / 2);
     stop = true;
     await Promise.all(loops);
     await second.stop('SIGTERM');
