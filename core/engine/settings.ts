@@ -14,6 +14,9 @@ export const INDEX_SETTINGS = {
   displayedAttributes: ['*'],
   filterableAttributes: ['id', 'articleId', 'date', 'dateTs', 'year', 'tags'],
   sortableAttributes: ['dateTs'],
+  // `sort` first: a reader who asks for the newest gets the newest matching sections, not relevance
+  // buckets ordered by date inside. Without a sort parameter the rule does nothing.
+  rankingRules: ['sort', 'words', 'typo', 'proximity', 'attribute', 'exactness'],
   localizedAttributes: [{ attributePatterns: ['*'], locales: ['rus'] }],
   typoTolerance: { enabled: true },
   synonyms: engineSynonyms(),

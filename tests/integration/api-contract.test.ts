@@ -67,6 +67,13 @@ describe('search response', () => {
     expect(dates[0]).toBe('2026-01-15');
   });
 
+  it('sort=date with words orders the matches by date, not by relevance', async () => {
+    const body = (await search({ q: 'подписать', sort: 'date', limit: '50' })).body as SearchResponse;
+    const dates = body.hits.map((h) => h.article.date).filter((d): d is string => d !== null);
+    expect(new Set(dates).size).toBeGreaterThan(1);
+    expect(dates).toEqual([...dates].sort().reverse());
+  });
+
   it('group=article gives one hit per article, each listing its best sections', async () => {
     const body = (await search({ q: 'соглашение', group: 'article' })).body as SearchResponse;
     const ids = body.hits.map((h) => h.article.id);
