@@ -13,7 +13,10 @@ export interface ScenarioRow {
   notes?: string;
 }
 
-export const ROWS_FILE = process.env['RELIABILITY_ROWS'] ?? path.join(os.tmpdir(), 'news-search-reliability-rows.jsonl');
+/** Short runs (inside `npm test`) and full runs keep separate rows, so the table never mixes them. */
+export const ROWS_FILE =
+  process.env['RELIABILITY_ROWS'] ??
+  path.join(os.tmpdir(), `news-search-reliability-${process.env['RELIABILITY'] === 'full' ? 'full' : 'short'}-rows.jsonl`);
 
 /** Each scenario records what it did; the reliability run's teardown turns the rows into a table. */
 export function recordScenario(row: ScenarioRow): void {
