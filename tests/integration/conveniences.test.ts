@@ -1,23 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SearchResponse } from '../../core/api.js';
-import { runIndexer } from '../../indexer/run.js';
-import { adminEngine, deleteIndex, uniqueIndexUid } from '../support/engine.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { useSeedServer } from '../support/server.js';
 
-const uid = uniqueIndexUid('conveniences');
-let server: TestServer;
-
-beforeAll(async () => {
-  await runIndexer(adminEngine(), uid, { paths: ['articles'], prune: false });
-  server = await startTestServer(uid);
-});
-afterAll(async () => {
-  await server?.close();
-  await deleteIndex(uid);
-});
+const seed = useSeedServer('conveniences');
 
 async function search(params: Record<string, string>): Promise<SearchResponse> {
-  const res = await fetch(`${server.baseUrl}/api/search?${new URLSearchParams(params)}`);
+  const res = await fetch(`${seed.server.baseUrl}/api/search?${new URLSearchParams(params)}`);
   expect(res.status).toBe(200);
   return (await res.json()) as SearchResponse;
 }
@@ -55,7 +43,7 @@ describe('wrong keyboard layout and transliteration, decided against the engine'
 
 describe('GET /search (no JavaScript)', () => {
   it('renders the hits with escaped highlights under a strict CSP', async () => {
-    const res = await fetch(`${server.baseUrl}/search?q=${encodeURIComponent('соглашение')}`);
+    const res = await fetch(`${seed.server.baseUrl}/search?q=${encodeURIComponent('соглашение')}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
     const html = await res.text();
@@ -66,21 +54,21 @@ describe('GET /search (no JavaScript)', () => {
   });
 
   it('escapes the query and says when nothing was found', async () => {
-    const html = await (await fetch(`${server.baseUrl}/search?q=${encodeURIComponent('<img src=x onerror=alert(1)>')}`)).text();
+    const html = await (await fetch(`${seed.server.baseUrl}/search?q=${encodeURIComponent('<img src=x onerror=alert(1)>')}`)).text();
     expect(html).not.toContain('<img');
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
-    const none = await (await fetch(`${server.baseUrl}/search?q=${encodeURIComponent('<b>жщжщжщ</b>')}`)).text();
+    const none = await (await fetch(`${seed.server.baseUrl}/search?q=${encodeURIComponent('<b>жщжщжщ</b>')}`)).text();
     expect(none).toContain('Ничего не найдено по запросу «&lt;b&gt;жщжщжщ&lt;/b&gt;»');
   });
 
   it('shows the correction with a way back to the typed query', async () => {
-    const html = await (await fetch(`${server.baseUrl}/search?q=cjukfitybt`)).text();
+    const html = await (await fetch(`${seed.server.baseUrl}/search?q=cjukfitybt`)).text();
     expect(html).toContain('Показаны результаты по запросу «соглашение»');
     expect(html).toContain('exact=1');
   });
 
   it('answers a bad parameter with a readable page naming it', async () => {
-    const res = await fetch(`${server.baseUrl}/search?q=x&offset=-4`);
+    const res = await fetch(`${seed.server.baseUrl}/search?q=x&offset=-4`);
     expect(res.status).toBe(400);
     expect(await res.text()).toContain('offset');
   });
@@ -88,7 +76,7 @@ describe('GET /search (no JavaScript)', () => {
 
 describe('GET /articles/:id?highlight=…', () => {
   it('marks the query words, inflected forms included', async () => {
-    const html = await (await fetch(`${server.baseUrl}/articles/000_239304c8c15dffd8?highlight=${encodeURIComponent('соглашение')}`)).text();
+    const html = await (await fetch(`${seed.server.baseUrl}/articles/000_239304c8c15dffd8?highlight=${encodeURIComponent('соглашение')}`)).text();
     const marked = [...html.matchAll(/<mark>([^<]+)<\/mark>/g)].map((m) => m[1]!.toLowerCase());
     expect(marked).toEqual(expect.arrayContaining(['соглашения', 'соглашение', 'соглашений']));
     expect(html).toContain('<section id="россия-ключевой-партнер">');

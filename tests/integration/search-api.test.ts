@@ -1,24 +1,13 @@
 import net from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SearchResponse } from '../../core/api.js';
-import { runIndexer } from '../../indexer/run.js';
-import { adminEngine, deleteIndex, testEngine, uniqueIndexUid } from '../support/engine.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { testEngine } from '../support/engine.js';
+import { startTestServer, useSeedServer } from '../support/server.js';
 
-const uid = uniqueIndexUid('api');
-let server: TestServer;
-
-beforeAll(async () => {
-  await runIndexer(adminEngine(), uid, { paths: ['articles'], prune: false });
-  server = await startTestServer(uid);
-});
-afterAll(async () => {
-  await server?.close();
-  await deleteIndex(uid);
-});
+const seed = useSeedServer('api');
 
 async function search(params: Record<string, string>): Promise<{ status: number; body: any; text: string }> {
-  const res = await fetch(`${server.baseUrl}/api/search?${new URLSearchParams(params)}`);
+  const res = await fetch(`${seed.server.baseUrl}/api/search?${new URLSearchParams(params)}`);
   const text = await res.text();
   return { status: res.status, body: JSON.parse(text), text };
 }
@@ -54,7 +43,7 @@ describe('GET /api/search', () => {
   });
 
   it('a repeated or unknown parameter gives 400 naming it', async () => {
-    const res = await fetch(`${server.baseUrl}/api/search?q=a&q=b`);
+    const res = await fetch(`${seed.server.baseUrl}/api/search?q=a&q=b`);
     expect(res.status).toBe(400);
     expect((await res.json()).error.message).toContain('`q`');
     const { status, body } = await search({ qq: 'x' });
@@ -65,18 +54,18 @@ describe('GET /api/search', () => {
   it('never returns the master key or the search key', async () => {
     const { text } = await search({ q: 'соглашение' });
     expect(text).not.toContain(testEngine().masterKey);
-    expect(text).not.toContain(server.searchKey);
+    expect(text).not.toContain(seed.server.searchKey);
   });
 });
 
 describe('GET /articles/:id', () => {
   it('renders the article with section anchors', async () => {
-    const res = await fetch(`${server.baseUrl}/articles/000_239304c8c15dffd8`);
+    const res = await fetch(`${seed.server.baseUrl}/articles/000_239304c8c15dffd8`);
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain('<section id="россия-ключевой-партнер">');
     expect(html).toContain('<h2>Масштаб инвестиционных проектов</h2>');
-    expect((await fetch(`${server.baseUrl}/articles/nope`)).status).toBe(404);
+    expect((await fetch(`${seed.server.baseUrl}/articles/nope`)).status).toBe(404);
   });
 });
 
@@ -88,7 +77,7 @@ describe('when the engine is unreachable', () => {
         s.close(() => resolve(p));
       });
     });
-    const down = await startTestServer(uid, { engineUrl: `http://127.0.0.1:${port}`, engineTimeoutMs: 500 });
+    const down = await startTestServer(seed.uid, { engineUrl: `http://127.0.0.1:${port}`, engineTimeoutMs: 500 });
     try {
       const res = await fetch(`${down.baseUrl}/api/search?q=партнер`);
       expect(res.status).toBe(503);

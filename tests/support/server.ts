@@ -6,7 +6,9 @@ import { createLogger } from '../../core/logger.js';
 import { createApp, type AppDeps } from '../../server/app.js';
 import { answerClientErrors } from '../../server/http/errors.js';
 import { WIDGET_BUNDLE } from '../../server/system.js';
-import { adminEngine, testEngine } from './engine.js';
+import * as vitestHooks from 'vitest';
+import { runIndexer } from '../../indexer/run.js';
+import { adminEngine, deleteIndex, testEngine, uniqueIndexUid } from './engine.js';
 
 export interface TestServer {
   baseUrl: string;
@@ -31,4 +33,22 @@ export async function startTestServer(indexUid: string, options: { engineUrl?: s
     searchKey,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+/**
+ * Registers beforeAll/afterAll hooks that index `articles/` (the seed) into a fresh index and serve
+ * it; the returned object is filled in once the hooks ran.
+ */
+export function useSeedServer(prefix: string): { uid: string; server: TestServer } {
+  const { beforeAll, afterAll } = vitestHooks;
+  const handle = { uid: uniqueIndexUid(prefix), server: undefined as unknown as TestServer };
+  beforeAll(async () => {
+    await runIndexer(adminEngine(), handle.uid, { paths: ['articles'], prune: false });
+    handle.server = await startTestServer(handle.uid);
+  });
+  afterAll(async () => {
+    await handle.server?.close();
+    await deleteIndex(handle.uid);
+  });
+  return handle;
 }
