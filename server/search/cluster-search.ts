@@ -3,8 +3,7 @@ import type { Engine } from '../../core/engine/client.js';
 import { createEngine, toEngineError } from '../../core/engine/client.js';
 import { prepareCluster, type ClusterConfig, type SearchShard } from '../../core/engine/cluster.js';
 import { EngineUnavailableError } from '../../core/errors.js';
-import { HIGHLIGHT_END, HIGHLIGHT_START } from '../../core/text/normalize.js';
-import { RETRIEVED_FIELDS, SNIPPET_WORDS, type EngineHit, type EngineResult } from './execute.js';
+import { RETRIEVED_FIELDS, engineHighlight, type EngineHit, type EngineResult } from './execute.js';
 import type { EngineQuery } from './query.js';
 
 /** An EngineResult that says honestly which shards did not answer. */
@@ -61,12 +60,7 @@ export function shardQuery(
     filter: query.filter.length > 0 ? query.filter : undefined,
     sort: query.sort,
     attributesToRetrieve: [...RETRIEVED_FIELDS],
-    attributesToHighlight: ['text', 'sectionTitle', 'articleTitle'],
-    attributesToCrop: ['text'],
-    cropLength: SNIPPET_WORDS,
-    cropMarker: '…',
-    highlightPreTag: HIGHLIGHT_START,
-    highlightPostTag: HIGHLIGHT_END,
+    ...engineHighlight(),
     matchingStrategy,
   };
 }

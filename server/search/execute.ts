@@ -173,7 +173,8 @@ function common(query: EngineQuery): Pick<SearchParams, 'filter' | 'matchingStra
   return { filter: query.filter.length > 0 ? query.filter : undefined, matchingStrategy: 'frequency' };
 }
 
-function engineHighlight(): SearchParams {
+/** The engine-side highlight/crop options (markers, not HTML); the cluster path uses the same. */
+export function engineHighlight(): SearchParams {
   return {
     attributesToHighlight: ['text', 'sectionTitle', 'articleTitle'],
     attributesToCrop: ['text'],
