@@ -5,6 +5,19 @@ import { css } from 'lit';
  * wins over them (outer styles beat :host rules). Dark values apply when the page forces
  * `theme="dark"`, or when the reader prefers dark and the page hasn't forced `theme="light"`.
  */
+/** One dark palette, used both when forced (`theme="dark"`) and when the reader's system asks for it. */
+const darkPalette = css`
+  --news-search-text: #ececec;
+  --news-search-muted: #b4b4b4;
+  --news-search-bg: #1e1f22;
+  --news-search-border: #55585e;
+  --news-search-accent: #8ab4f8;
+  --news-search-active-bg: #2d3a50;
+  --news-search-mark-bg: #6b5a00;
+  --news-search-backdrop: rgb(0 0 0 / 0.65);
+  color-scheme: dark;
+`;
+
 export const styles = css`
   :host {
     --news-search-font: system-ui, sans-serif;
@@ -25,27 +38,11 @@ export const styles = css`
     line-height: 1.4;
   }
   :host([theme='dark']) {
-    --news-search-text: #ececec;
-    --news-search-muted: #b4b4b4;
-    --news-search-bg: #1e1f22;
-    --news-search-border: #55585e;
-    --news-search-accent: #8ab4f8;
-    --news-search-active-bg: #2d3a50;
-    --news-search-mark-bg: #6b5a00;
-    --news-search-backdrop: rgb(0 0 0 / 0.65);
-    color-scheme: dark;
+    ${darkPalette}
   }
   @media (prefers-color-scheme: dark) {
     :host(:not([theme='light'])) {
-      --news-search-text: #ececec;
-      --news-search-muted: #b4b4b4;
-      --news-search-bg: #1e1f22;
-      --news-search-border: #55585e;
-      --news-search-accent: #8ab4f8;
-      --news-search-active-bg: #2d3a50;
-      --news-search-mark-bg: #6b5a00;
-      --news-search-backdrop: rgb(0 0 0 / 0.65);
-      color-scheme: dark;
+      ${darkPalette}
     }
   }
   [hidden] {
