@@ -7,46 +7,26 @@
  * per query type and latency p50/p95. Titles are replaced by the url so only bodies can match
  * (shared/corpus/README.md); scoring is at article level (first hit of each article, cut at 10).
  */
-import { sourceHash } from '../indexer/read.js';
-import { createReadStream } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createGunzip } from 'node:zlib';
-import readline from 'node:readline';
 import type { SearchResponse } from '../core/api.js';
 import type { ChunkDocument } from '../core/document.js';
 import { createEngine, type Engine } from '../core/engine/client.js';
 import { startEmbeddedEngine } from '../core/engine/embedded.js';
-import { ensureSearchKey } from '../core/engine/keys.js';
+import { ensureMonitorKey, ensureSearchKey } from '../core/engine/keys.js';
 import { ensureIndex } from '../core/engine/settings.js';
 import { createLogger } from '../core/logger.js';
-import { articleToChunks } from '../indexer/chunks.js';
-import { toArticle } from '../indexer/parse/index.js';
-import type { ParsedArticle } from '../indexer/parse/types.js';
 import { createApp } from '../server/app.js';
+import { watchIndex, type IndexWatcher } from '../server/search/index-watch.js';
+import { RankingIndex } from '../server/search/rank-index-loader.js';
 import { WIDGET_BUNDLE } from '../server/system.js';
+import { evaluate, everyNth, positiveInt, printTable, readCorpus, readQueries, recordToChunks, type Searcher } from './relevance-eval.js';
 
-const CUTOFF = 10;
 const BATCH = 5000;
 const TASK_TIMEOUT_MS = 30 * 60_000;
-
-interface CorpusRecord {
-  url: string;
-  content: string;
-}
-interface Query {
-  type: string;
-  q: string;
-  relevant: string[];
-}
-interface Ranked {
-  urls: string[];
-  ms: number;
-}
-type Searcher = (q: string) => Promise<Ranked>;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -77,6 +57,7 @@ async function main(): Promise<void> {
   const dataDir = values['data-dir'] ?? (await mkdtemp(path.join(os.tmpdir(), 'bench-relevance-')));
   const embedded = await startEmbeddedEngine({ dataDir });
   let server: Server | undefined;
+  let watcher: IndexWatcher | undefined;
   try {
     const admin = createEngine({ url: embedded.url, apiKey: embedded.masterKey, timeoutMs: 120_000 });
     const baselineUid = 'bench_baseline';
@@ -87,8 +68,18 @@ async function main(): Promise<void> {
     const searchKey = await ensureSearchKey(admin, projectUid);
     const engine = createEngine({ url: embedded.url, apiKey: searchKey, timeoutMs: 5000 });
     const widgetJs = await readFile(WIDGET_BUNDLE, 'utf8').catch(() => '');
+    // The ranking index and its index watcher, as server/system.ts sets them up.
+    const ranking = new RankingIndex(engine, projectUid, { maxChunks: 2_000_000 }, createLogger('silent'));
+    const monitor = createEngine({ url: embedded.url, apiKey: await ensureMonitorKey(admin, projectUid), timeoutMs: 5000 });
+    const buildStarted = performance.now();
+    watcher = watchIndex(monitor, projectUid, 1000, (version) => ranking.setVersion(version), createLogger('silent'));
+    await watcher.ready;
+    await ranking.settled();
+    const rankingBuiltMs = performance.now() - buildStarted;
+    if (!ranking.current()) throw new Error('the ranking index was not built');
+    console.log(`ranking index built from the engine in ${(rankingBuiltMs / 1000).toFixed(1)} s`);
     // One client sends every query: the per-IP rate limit is for the public, not for the benchmark.
-    const app = createApp({ engine, indexUid: projectUid, log: createLogger('silent'), widgetJs, http: { rateLimit: 0 } });
+    const app = createApp({ engine, indexUid: projectUid, log: createLogger('silent'), widgetJs, ranking, http: { rateLimit: 0 } });
     server = await new Promise<Server>((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
     });
@@ -115,59 +106,11 @@ async function main(): Promise<void> {
     ];
     printTable(rows, [...new Set(queries.map((q) => q.type))]);
   } finally {
+    watcher?.stop();
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     await embedded.stop();
     if (!values['data-dir']) await rm(dataDir, { recursive: true, force: true });
   }
-}
-
-async function readCorpus(file: string, limit: number | undefined): Promise<CorpusRecord[]> {
-  const records: CorpusRecord[] = [];
-  const lines = readline.createInterface({ input: createReadStream(file).pipe(createGunzip()), crlfDelay: Infinity });
-  let lineNo = 0;
-  for await (const line of lines) {
-    lineNo++;
-    if (!line.trim()) continue;
-    const record = JSON.parse(line) as Partial<CorpusRecord>;
-    if (typeof record.url !== 'string' || typeof record.content !== 'string') {
-      throw new Error(`${file}:${lineNo}: a record needs string "url" and "content"`);
-    }
-    records.push({ url: record.url, content: record.content });
-    if (limit && records.length >= limit) break;
-  }
-  lines.close();
-  return records;
-}
-
-async function readQueries(file: string): Promise<Query[]> {
-  const text = await readFile(file, 'utf8');
-  return text
-    .split('\n')
-    .map((line, i) => [line, i + 1] as const)
-    .filter(([line]) => line.trim())
-    .map(([line, lineNo]) => {
-      const q = JSON.parse(line) as Partial<Query>;
-      if (typeof q.q !== 'string' || typeof q.type !== 'string' || !Array.isArray(q.relevant)) {
-        throw new Error(`${file}:${lineNo}: a query needs "type", "q" and "relevant"`);
-      }
-      return q as Query;
-    });
-}
-
-/** The corpus rule: the title is replaced by the url, so only the body can match. */
-function recordToChunks(record: CorpusRecord, i: number): ChunkDocument[] {
-  const parsed: ParsedArticle = {
-    title: record.url,
-    url: record.url,
-    slug: undefined,
-    date: undefined,
-    tags: [],
-    place: undefined,
-    agency: undefined,
-    source: undefined,
-    paragraphs: record.content.split('\n').map((p) => p.trim()).filter(Boolean),
-  };
-  return articleToChunks(toArticle(parsed, `corpus:${i + 1}`, undefined, sourceHash(record.url, record.content)));
 }
 
 function withoutDerivedFields(chunk: ChunkDocument): Omit<ChunkDocument, 'stems'> {
@@ -191,67 +134,6 @@ async function loadIndex(admin: Engine, uid: string, docs: object[], projectSett
     if (task.status !== 'succeeded') throw new Error(`${uid}: indexing task ${task.uid} ${task.status}: ${task.error?.message ?? ''}`);
   }
   console.log(`${uid}: indexed ${docs.length} documents in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-}
-
-interface Scores {
-  byType: Map<string, { mrr: number; recall: number; ndcg: number; n: number }>;
-  p50: number;
-  p95: number;
-}
-
-async function evaluate(search: Searcher, queries: Query[]): Promise<Scores> {
-  const byType = new Map<string, { mrr: number; recall: number; ndcg: number; n: number }>();
-  const times: number[] = [];
-  for (const query of queries) {
-    const { urls, ms } = await search(query.q);
-    times.push(ms);
-    const top = [...new Set(urls)].slice(0, CUTOFF);
-    const relevant = new Set(query.relevant);
-    const firstHit = top.findIndex((u) => relevant.has(u));
-    const found = top.filter((u) => relevant.has(u)).length;
-    const dcg = top.reduce((sum, u, i) => sum + (relevant.has(u) ? 1 / Math.log2(i + 2) : 0), 0);
-    let idcg = 0;
-    for (let i = 0; i < Math.min(relevant.size, CUTOFF); i++) idcg += 1 / Math.log2(i + 2);
-    const s = byType.get(query.type) ?? { mrr: 0, recall: 0, ndcg: 0, n: 0 };
-    s.mrr += firstHit >= 0 ? 1 / (firstHit + 1) : 0;
-    s.recall += found / relevant.size;
-    s.ndcg += idcg > 0 ? dcg / idcg : 0;
-    s.n++;
-    byType.set(query.type, s);
-  }
-  times.sort((a, b) => a - b);
-  return { byType, p50: percentile(times, 0.5), p95: percentile(times, 0.95) };
-}
-
-function printTable(rows: ({ name: string } & Scores)[], types: string[]): void {
-  const header = ['configuration', ...types.flatMap((t) => [`${t} MRR@10`, `${t} R@10`, `${t} nDCG@10`]), 'p50 ms', 'p95 ms'];
-  console.log(`| ${header.join(' | ')} |`);
-  console.log(`|${header.map(() => '---').join('|')}|`);
-  for (const row of rows) {
-    const cells = types.flatMap((t) => {
-      const s = row.byType.get(t);
-      return s ? [s.mrr / s.n, s.recall / s.n, s.ndcg / s.n].map((v) => v.toFixed(3)) : ['-', '-', '-'];
-    });
-    console.log(`| ${[row.name, ...cells, row.p50.toFixed(1), row.p95.toFixed(1)].join(' | ')} |`);
-  }
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! : 0;
-}
-
-function everyNth<T>(items: T[], count: number): T[] {
-  const step = Math.max(1, items.length / count);
-  const out: T[] = [];
-  for (let i = 0; i < items.length && out.length < count; i += step) out.push(items[Math.floor(i)]!);
-  return out;
-}
-
-function positiveInt(value: string | undefined, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(value)}`);
-  return n;
 }
 
 main().catch((error: unknown) => {

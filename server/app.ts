@@ -4,7 +4,7 @@ import type { Engine } from '../core/engine/client.js';
 import type { Logger } from '../core/logger.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
 import { requestLogging } from './http/logging.js';
-import { countEngineErrors, createMetrics, recordRequests, type Metrics } from './http/metrics.js';
+import { countEngineErrors, createMetrics, recordRequests, watchRankingIndex, type Metrics } from './http/metrics.js';
 import { openApiDocument } from './http/openapi.js';
 import { corsPolicy, limitUrlLength, rateLimitPolicy, securityHeaders } from './http/security.js';
 import { articleRoutes } from './routes/articles.js';
@@ -12,6 +12,7 @@ import { healthRoutes } from './routes/health.js';
 import { searchRoutes } from './routes/search.js';
 import { staticRoutes } from './routes/static.js';
 import type { ResponseCache } from './search/cache.js';
+import type { RankingIndex } from './search/rank-index-loader.js';
 import { createSearchService } from './search/service.js';
 
 /** HTTP behaviour taken from Config (see core/config.ts for meanings and defaults). */
@@ -45,12 +46,15 @@ export interface AppDeps {
   /** Search response cache, kept current by an index watcher; absent = no caching. */
   cache?: ResponseCache | undefined;
   metrics?: Metrics;
+  /** In-process ranking index, kept current by the index watcher; absent = engine candidates only. */
+  ranking?: RankingIndex | undefined;
 }
 
 /** Middleware order, routes, 404 and the error handler; no environment, no listen. */
 export function createApp(deps: AppDeps): Express {
   const http = { ...DEFAULT_HTTP_OPTIONS, ...deps.http };
   const metrics = deps.metrics ?? createMetrics();
+  watchRankingIndex(metrics, () => deps.ranking?.current()?.index.chunkCount ?? 0);
   const app = express();
   app.disable('x-powered-by');
   // ETags are set on purpose where they help (widget, articles); hashing every search reply costs throughput.
@@ -72,7 +76,7 @@ export function createApp(deps: AppDeps): Express {
   app.get('/api/openapi.json', (_req, res) => {
     res.type('json').set('cache-control', 'public, max-age=300').send(openapi);
   });
-  app.use(searchRoutes(createSearchService(deps.engine, deps.indexUid, deps.cache, metrics), http.maxBodyBytes));
+  app.use(searchRoutes(createSearchService(deps.engine, deps.indexUid, deps.cache, metrics, deps.ranking), http.maxBodyBytes));
   app.use(articleRoutes(deps.engine, deps.indexUid));
   app.use(staticRoutes(deps.widgetJs));
   app.use(notFoundHandler);

@@ -16,6 +16,7 @@ import { answerClientErrors } from './http/errors.js';
 import { createMetrics } from './http/metrics.js';
 import { ResponseCache } from './search/cache.js';
 import { watchIndex, type IndexWatcher } from './search/index-watch.js';
+import { RankingIndex } from './search/rank-index-loader.js';
 
 export const WIDGET_BUNDLE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/widget.js');
 
@@ -44,17 +45,17 @@ export async function startSystem(config: Config, log: Logger): Promise<RunningS
     const searchKey = await ensureSearchKey(admin, config.indexUid);
     const engine = createEngine({ url: connection.url, apiKey: searchKey, timeoutMs: config.engineTimeoutMs });
     const metrics = createMetrics({ processMetrics: true });
-    let cache: ResponseCache | undefined;
+    const cache = config.cacheEntries > 0 ? new ResponseCache(config.cacheEntries) : undefined;
+    const ranking = config.rankingMaxChunks > 0 ? new RankingIndex(engine, config.indexUid, { maxChunks: config.rankingMaxChunks }, log) : undefined;
     let watcher: IndexWatcher | undefined;
-    if (config.cacheEntries > 0) {
+    if (cache || ranking) {
       const monitorKey = await ensureMonitorKey(admin, config.indexUid);
       const monitor = createEngine({ url: connection.url, apiKey: monitorKey, timeoutMs: config.engineTimeoutMs });
-      const responseCache = new ResponseCache(config.cacheEntries);
       watcher = watchIndex(monitor, config.indexUid, config.indexPollMs, (version) => {
-        if (responseCache.setVersion(version)) log.debug({ version }, 'index version changed; search cache cleared');
+        if (cache?.setVersion(version)) log.debug({ version }, 'index version changed; search cache cleared');
+        ranking?.setVersion(version);
       }, log);
       await watcher.ready;
-      cache = responseCache;
     }
     const app = createApp({
       engine,
@@ -63,6 +64,7 @@ export async function startSystem(config: Config, log: Logger): Promise<RunningS
       widgetJs,
       cache,
       metrics,
+      ranking,
       http: {
         corsOrigins: config.corsOrigins,
         rateLimit: config.rateLimit,

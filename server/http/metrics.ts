@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { AppError } from '../../core/errors.js';
 
 /** One registry per app, so several apps (tests) never share or double-register metrics. */
@@ -27,6 +27,21 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
     cache: new Counter({ name: 'search_cache_requests_total', help: 'Search response cache lookups', labelNames: ['result'], registers: [registry] }),
     engineErrors: new Counter({ name: 'engine_errors_total', help: 'Engine calls that failed, by error code', labelNames: ['code'], registers: [registry] }),
   };
+}
+
+/**
+ * `ranking_index_chunks`: chunks in the ranking index searches use now (0 while it is being built
+ * or stale, and when it is off) — operators see at once whether queries take the fast path.
+ */
+export function watchRankingIndex(metrics: Metrics, currentChunks: () => number): void {
+  new Gauge({
+    name: 'ranking_index_chunks',
+    help: 'Chunks in the current in-process ranking index (0 = engine candidates are ranked instead)',
+    registers: [metrics.registry],
+    collect() {
+      this.set(currentChunks());
+    },
+  });
 }
 
 /** Counts and times every request; the route label is the matched pattern, never the raw path. */

@@ -7,7 +7,9 @@ import { words } from '../../core/text/stem.js';
 import { HIGHLIGHT_END, HIGHLIGHT_START } from '../../core/text/normalize.js';
 import { analyzeQuery, termKey, type AnalyzedQuery, type QueryTerm } from './analyze.js';
 import { markAll, markSnippet, plainSnippet, wordMatcher, type WordMatcher } from './mark.js';
+import type { IndexRanker } from './index-rank.js';
 import type { EngineQuery } from './query.js';
+import type { RankingIndex } from './rank-index-loader.js';
 import { rankCandidates, type Candidate } from './rank.js';
 import { TermStatsReader, type TermStats } from './term-stats.js';
 
@@ -60,15 +62,19 @@ const SHORT_QUERY_TERMS = 4;
 const statsReaders = new WeakMap<Engine, Map<string, TermStatsReader>>();
 
 /**
- * Run an EngineQuery. Relevance-ordered queries with words go through morphology: candidates from
- * the stemmed field (rarest words first) and from the original text, re-ranked by BM25 with
- * corpus statistics (rank.ts), highlighted on the original text (mark.ts). Sorted and empty
- * queries are the engine's alone. Highlights use private-use markers, so no HTML ever travels.
+ * Run an EngineQuery. Relevance-ordered queries with words go through morphology: ranked over the
+ * whole index by the in-process ranking index when it is current (index-rank.ts), otherwise from
+ * engine candidates — the stemmed field (rarest words first) and the original text — re-ranked by
+ * BM25 with corpus statistics (rank.ts); either way highlighted on the original text (mark.ts).
+ * Sorted and empty queries are the engine's alone. Highlights use private-use markers, so no HTML
+ * ever travels.
  */
-export async function executeSearch(engine: Engine, indexUid: string, query: EngineQuery): Promise<EngineResult> {
+export async function executeSearch(engine: Engine, indexUid: string, query: EngineQuery, ranking?: RankingIndex): Promise<EngineResult> {
   const analyzed = analyzeQuery(query.q);
   try {
     if (analyzed.terms.length === 0 || query.sort) return await engineOnly(engine, indexUid, query);
+    const ranker = ranking?.current();
+    if (ranker && (query.filter.length === 0 || query.scope)) return await rankedByIndex(engine, indexUid, query, analyzed, ranker);
     return await morphological(engine, indexUid, query, analyzed);
   } catch (error) {
     const engineError = toEngineError(error, 'search');
@@ -152,6 +158,41 @@ async function morphological(engine: Engine, indexUid: string, query: EngineQuer
   };
 }
 
+/**
+ * Ranking over the whole index in process; the engine is asked only for the page's stored fields
+ * and, when some word is unknown to the index (probably mistyped), for its typo-tolerant matches
+ * on the original text, which follow the real matches.
+ */
+async function rankedByIndex(engine: Engine, indexUid: string, query: EngineQuery, analyzed: AnalyzedQuery, ranker: IndexRanker): Promise<EngineResult> {
+  const started = performance.now();
+  const wanted = query.offset + query.limit;
+  const ranking = ranker.rank(analyzed, query.scope ?? {}, wanted, query.facets);
+  const { index } = ranker;
+  const ordered: Pick<ChunkDocument, 'id' | 'articleId'>[] = ranking.chunks.map((c) => ({
+    id: index.chunkIds[c]!,
+    articleId: index.articles[index.chunkArticle[c]!]!.id,
+  }));
+  let total = ranking.total;
+  if (ranking.unmatched.length > 0 || ordered.length < wanted) {
+    const typos = await engine.index(indexUid).search<Pick<ChunkDocument, 'id' | 'articleId'>>(query.q, {
+      ...common(query),
+      attributesToSearchOn: ['articleTitle', 'sectionTitle', 'text'],
+      limit: Math.max(TEXT_CANDIDATES, wanted),
+      attributesToRetrieve: ['id', 'articleId'],
+    });
+    const known = new Set(ordered.map((o) => o.id));
+    const added = typos.hits.filter((hit) => !known.has(hit.id));
+    ordered.push(...added);
+    total += added.length;
+  }
+  const pageIds = collapse(ordered, query)
+    .slice(query.offset, wanted)
+    .map((c) => c.id);
+  const matcher = wordMatcher(analyzed);
+  const hits = (await fetchHits(engine, indexUid, pageIds)).map((hit) => formatHit(hit, matcher));
+  return { hits, total, processingTimeMs: Math.round(performance.now() - started), facetDistribution: ranking.facets };
+}
+
 /** The stored fields of the page's chunks, in the given order. */
 async function fetchHits(engine: Engine, indexUid: string, ids: string[]): Promise<EngineHit[]> {
   if (ids.length === 0) return [];
@@ -224,7 +265,7 @@ function candidates(lists: CandidateFields[][]): Candidate[] {
 }
 
 /** Honour an optional `distinct` attribute (one hit per value), which a federated list cannot do itself. */
-function collapse<H extends EngineHit>(hits: H[], query: EngineQuery): H[] {
+function collapse<H extends Partial<ChunkDocument>>(hits: H[], query: EngineQuery): H[] {
   const attribute = (query as EngineQuery & { distinct?: string }).distinct;
   if (!attribute) return hits;
   const seen = new Set<unknown>();

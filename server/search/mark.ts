@@ -17,15 +17,22 @@ export function wordMatcher(query: AnalyzedQuery): WordMatcher {
   const exact = new Set<string>();
   const stems = new Set<string>();
   const prefixes: string[] = [];
+  const stemPrefixes: string[] = [];
   for (const term of query.terms) {
     for (const w of term.surface.split(' ')) exact.add(w);
     for (const alternative of term.alternatives) for (const stem of alternative) stems.add(stem);
     if (term.prefix && term.surface.length >= 2) prefixes.push(term.surface);
+    // As ranking does: the word being typed also matches words whose stem starts with its stem
+    // (Snowball cuts «караваны» to «карава», which «каравану» (stem «караван») starts with).
+    const stem = term.alternatives[0]![0]!;
+    if (term.prefix && stem.length >= 4) stemPrefixes.push(stem);
   }
   return {
     matches(word: string): boolean {
       const folded = foldWord(word);
-      return exact.has(folded) || stems.has(stemWord(folded)) || prefixes.some((p) => folded.startsWith(p));
+      if (exact.has(folded) || prefixes.some((p) => folded.startsWith(p))) return true;
+      const stem = stemWord(folded);
+      return stems.has(stem) || stemPrefixes.some((p) => stem.startsWith(p));
     },
   };
 }

@@ -1,5 +1,6 @@
 import { normalizeQuery } from '../../core/text/normalize.js';
 import { compare, equals } from './filters.js';
+import type { RankScope } from './index-rank.js';
 import type { SearchRequest } from './request.js';
 
 /**
@@ -10,6 +11,11 @@ import type { SearchRequest } from './request.js';
 export interface EngineQuery {
   q: string;
   filter: string[];
+  /**
+   * The same filters as values, for the in-process ranking index; absent → queries with filters go
+   * to the engine alone.
+   */
+  scope?: RankScope | undefined;
   /** Meilisearch sort expressions, e.g. `dateTs:desc`; undefined = relevance. */
   sort: string[] | undefined;
   limit: number;
@@ -26,6 +32,7 @@ export function buildEngineQuery(request: SearchRequest): EngineQuery {
   return {
     q: normalizeQuery(request.q),
     filter: requestFilters(request),
+    scope: requestScope(request),
     sort: request.sort === 'date' ? ['dateTs:desc'] : undefined,
     limit: request.limit,
     offset: request.offset,
@@ -41,6 +48,15 @@ function requestFilters(request: SearchRequest): string[] {
   if (request.from) filter.push(compare('dateTs', '>=', dayStart(request.from)));
   if (request.to) filter.push(compare('dateTs', '<=', dayStart(request.to)));
   return filter;
+}
+
+function requestScope(request: SearchRequest): RankScope {
+  return {
+    articleIds: request.article ? [request.article] : undefined,
+    tag: request.tag,
+    fromTs: request.from ? dayStart(request.from) : undefined,
+    toTs: request.to ? dayStart(request.to) : undefined,
+  };
 }
 
 /** Unix seconds of a validated `YYYY-MM-DD`, the same rule the indexer uses for `dateTs`. */

@@ -2,6 +2,7 @@ import type { SearchResponse } from '../../core/api.js';
 import type { Engine } from '../../core/engine/client.js';
 import type { Metrics } from '../http/metrics.js';
 import type { ResponseCache } from './cache.js';
+import type { RankingIndex } from './rank-index-loader.js';
 import { executeSearch } from './execute.js';
 import { oneOf } from './filters.js';
 import { buildEngineQuery, type EngineQuery } from './query.js';
@@ -20,32 +21,43 @@ export interface SearchOutcome {
 export type SearchService = (raw: unknown) => Promise<SearchOutcome>;
 
 /** validate → engine query → (cache) → execute → shape → JSON text. */
-export function createSearchService(engine: Engine, indexUid: string, cache: ResponseCache | undefined, metrics: Metrics): SearchService {
+export function createSearchService(
+  engine: Engine,
+  indexUid: string,
+  cache: ResponseCache | undefined,
+  metrics: Metrics,
+  ranking?: RankingIndex,
+): SearchService {
+  const search: Search = (query) => executeSearch(engine, indexUid, query, ranking);
   return async (raw) => {
     const request = parseSearchRequest(raw);
     const query = buildEngineQuery(request);
-    if (!cache) return { body: JSON.stringify(await runSearch(engine, indexUid, request, query)), cached: false };
+    if (!cache) return { body: JSON.stringify(await runSearch(search, request, query)), cached: false };
     // The engine query holds everything the response depends on, already normalized.
     const key = JSON.stringify([query, request.group, request.exact]);
     const hit = cache.get(key);
     metrics.cache.inc({ result: hit === undefined ? 'miss' : 'hit' });
     if (hit !== undefined) return { body: hit, cached: true };
     const generation = cache.generation;
-    const body = JSON.stringify(await runSearch(engine, indexUid, request, query));
+    const body = JSON.stringify(await runSearch(search, request, query));
     cache.set(key, body, generation);
     return { body, cached: false };
   };
 }
 
-async function runSearch(engine: Engine, indexUid: string, request: SearchRequest, typed: EngineQuery): Promise<SearchResponse> {
-  const { result, query, correctedQuery } = await searchCorrected(engine, indexUid, request, typed);
+/** One EngineQuery through the engine (and the ranking index, when there is one). */
+type Search = (query: EngineQuery) => Promise<EngineResult>;
+
+async function runSearch(search: Search, request: SearchRequest, typed: EngineQuery): Promise<SearchResponse> {
+  const { result, query, correctedQuery } = await searchCorrected(search, request, typed);
   const response = shapeResponse(typed.q, query.limit, query.offset, result);
   if (correctedQuery !== undefined) response.correctedQuery = correctedQuery;
   if (request.group === 'article' && response.hits.length > 0) {
     const articleIds = [...new Set(response.hits.map((h) => h.article.id))];
-    const sections = await executeSearch(engine, indexUid, {
+    const sections = await search({
       q: query.q,
       filter: [...query.filter, oneOf('articleId', articleIds)],
+      scope: query.scope && { ...query.scope, articleIds },
       sort: undefined,
       limit: Math.min(articleIds.length * SECTIONS_PER_ARTICLE * 2, 300),
       offset: 0,
@@ -58,17 +70,16 @@ async function runSearch(engine: Engine, indexUid: string, request: SearchReques
 
 /** The typed query, or its keyboard-layout/transliteration conversion when that finds far more. */
 async function searchCorrected(
-  engine: Engine,
-  indexUid: string,
+  search: Search,
   request: SearchRequest,
   typed: EngineQuery,
 ): Promise<{ result: EngineResult; query: EngineQuery; correctedQuery: string | undefined }> {
-  if (request.exact || typed.q === '') return { result: await executeSearch(engine, indexUid, typed), query: typed, correctedQuery: undefined };
+  if (request.exact || typed.q === '') return { result: await search(typed), query: typed, correctedQuery: undefined };
   const queries = new Map<string, EngineQuery>();
   const outcome = await searchWithCorrection(typed.q, (q) => {
     const query = q === typed.q ? typed : { ...typed, q: normalizeQuery(q) };
     queries.set(q, query);
-    return executeSearch(engine, indexUid, query);
+    return search(query);
   });
   const used = outcome.correctedQuery ?? typed.q;
   return { result: outcome.result, query: queries.get(used)!, correctedQuery: outcome.correctedQuery };

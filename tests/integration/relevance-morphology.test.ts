@@ -6,22 +6,20 @@ import { adminEngine, deleteIndex, uniqueIndexUid } from '../support/engine.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const uid = uniqueIndexUid('relevance');
-let server: TestServer;
+/** Both ranking paths: the in-process ranking index (the default) and engine candidates (no index). */
+const servers: Record<'index' | 'engine', TestServer> = {} as never;
 
 beforeAll(async () => {
   await runIndexer(adminEngine(), uid, { paths: ['articles', 'tests/fixtures/relevance'], prune: false });
-  server = await startTestServer(uid);
+  servers.index = await startTestServer(uid);
+  servers.engine = await startTestServer(uid, { ranking: false });
+  expect(servers.index.ranking?.current()).toBeDefined();
 });
 afterAll(async () => {
-  await server?.close();
+  await servers.index?.close();
+  await servers.engine?.close();
   await deleteIndex(uid);
 });
-
-async function search(q: string, limit = 10): Promise<SearchResponse> {
-  const res = await fetch(`${server.baseUrl}/api/search?${new URLSearchParams({ q, limit: String(limit) })}`);
-  expect(res.status).toBe(200);
-  return (await res.json()) as SearchResponse;
-}
 
 function marked(hit: SearchResponse['hits'][number]): string[] {
   return hit.snippet.filter((s) => s.highlight).map((s) => s.text);
@@ -29,7 +27,13 @@ function marked(hit: SearchResponse['hits'][number]): string[] {
 
 const SEED = '000_239304c8c15dffd8';
 
-describe('morphology through the API', () => {
+describe.each(['index', 'engine'] as const)('morphology through the API (%s ranking)', (path) => {
+  async function search(q: string, limit = 10): Promise<SearchResponse> {
+    const res = await fetch(`${servers[path].baseUrl}/api/search?${new URLSearchParams({ q, limit: String(limit) })}`);
+    expect(res.status).toBe(200);
+    return (await res.json()) as SearchResponse;
+  }
+
   it('«соглашение» finds the seed sections and highlights «соглашения» and «Соглашений»', async () => {
     const result = await search('соглашение');
     const seedHits = result.hits.filter((h) => h.article.id === SEED);

@@ -1,10 +1,12 @@
 import type { Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { createEngine } from '../../core/engine/client.js';
-import { ensureSearchKey } from '../../core/engine/keys.js';
+import { ensureMonitorKey, ensureSearchKey } from '../../core/engine/keys.js';
 import { createLogger } from '../../core/logger.js';
 import { createApp, type AppDeps } from '../../server/app.js';
 import { answerClientErrors } from '../../server/http/errors.js';
+import { watchIndex, type IndexWatcher } from '../../server/search/index-watch.js';
+import { RankingIndex } from '../../server/search/rank-index-loader.js';
 import { WIDGET_BUNDLE } from '../../server/system.js';
 import * as vitestHooks from 'vitest';
 import { runIndexer } from '../../indexer/run.js';
@@ -13,15 +15,31 @@ import { adminEngine, deleteIndex, testEngine, uniqueIndexUid } from './engine.j
 export interface TestServer {
   baseUrl: string;
   searchKey: string;
+  /** The server's ranking index (absent with `ranking: false`): tests wait on `settled()` after indexing. */
+  ranking: RankingIndex | undefined;
   close(): Promise<void>;
 }
 
 /** The real app on a free port, holding a real search-only key for `indexUid`. */
-export async function startTestServer(indexUid: string, options: { engineUrl?: string; engineTimeoutMs?: number; app?: Partial<AppDeps> } = {}): Promise<TestServer> {
+export async function startTestServer(
+  indexUid: string,
+  options: { engineUrl?: string; engineTimeoutMs?: number; app?: Partial<AppDeps>; ranking?: boolean } = {},
+): Promise<TestServer> {
   const searchKey = await ensureSearchKey(adminEngine(), indexUid);
-  const engine = createEngine({ url: options.engineUrl ?? testEngine().url, apiKey: searchKey, timeoutMs: options.engineTimeoutMs ?? 2000 });
+  const engineUrl = options.engineUrl ?? testEngine().url;
+  const engine = createEngine({ url: engineUrl, apiKey: searchKey, timeoutMs: options.engineTimeoutMs ?? 2000 });
   const widgetJs = await readFile(WIDGET_BUNDLE, 'utf8');
-  const app = createApp({ engine, indexUid, log: createLogger('silent'), widgetJs, ...options.app });
+  // As in production (server/system.ts): the ranking index, kept current by an index watcher.
+  let watcher: IndexWatcher | undefined;
+  let ranking: RankingIndex | undefined;
+  if (options.ranking !== false) {
+    ranking = new RankingIndex(engine, indexUid, { maxChunks: 1_000_000 }, createLogger('silent'));
+    const monitor = createEngine({ url: engineUrl, apiKey: await ensureMonitorKey(adminEngine(), indexUid), timeoutMs: 2000 });
+    watcher = watchIndex(monitor, indexUid, 100, (version) => ranking!.setVersion(version), createLogger('silent'));
+    await watcher.ready;
+    await ranking.settled();
+  }
+  const app = createApp({ engine, indexUid, log: createLogger('silent'), widgetJs, ranking, ...options.app });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
     answerClientErrors(s);
@@ -31,7 +49,11 @@ export async function startTestServer(indexUid: string, options: { engineUrl?: s
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     searchKey,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    ranking,
+    close: () => {
+      watcher?.stop();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
   };
 }
 

@@ -1,0 +1,65 @@
+/**
+ * `npm run bench:ranking -- --corpus ../shared/corpus/rt.jsonl.gz --queries ../shared/corpus/dev-queries.jsonl`
+ *
+ * The ranking index alone, in process, no engine: builds it from the corpus's chunks (same chunking
+ * and corpus rule as bench:relevance), prints its build time and size, and scores every query with
+ * the same query analysis and ranking the API uses (article level, cut at 10). For quick work on
+ * ranking; bench:relevance is the end-to-end figure through the HTTP API.
+ */
+import { parseArgs } from 'node:util';
+import { analyzeQuery } from '../server/search/analyze.js';
+import { INDEX_RANK_PARAMS, IndexRanker } from '../server/search/index-rank.js';
+import { RankIndexBuilder } from '../server/search/rank-index.js';
+import { evaluate, everyNth, positiveInt, printTable, readCorpus, readQueries, recordToChunks, type Searcher } from './relevance-eval.js';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      corpus: { type: 'string' },
+      queries: { type: 'string' },
+      'limit-articles': { type: 'string' },
+      sample: { type: 'string' },
+      // Parameter variants to compare in the same run, e.g. --try '{"article":2}' (INDEX_RANK_PARAMS).
+      try: { type: 'string', multiple: true },
+    },
+  });
+  if (!values.corpus || !values.queries) {
+    throw new Error('usage: bench:ranking -- --corpus FILE.jsonl.gz --queries FILE.jsonl [--limit-articles N] [--sample N]');
+  }
+  const records = await readCorpus(values.corpus, positiveInt(values['limit-articles'], '--limit-articles'));
+  const chunks = records.flatMap(recordToChunks);
+  const indexed = new Set(records.map((r) => r.url));
+  let queries = (await readQueries(values.queries)).filter((q) => q.relevant.some((u) => indexed.has(u)));
+  const sample = positiveInt(values.sample, '--sample');
+  if (sample) queries = everyNth(queries, sample);
+
+  const started = performance.now();
+  const builder = new RankIndexBuilder();
+  for (const chunk of chunks) builder.add(chunk);
+  const index = builder.build();
+  const buildMs = performance.now() - started;
+  console.log(
+    `${records.length} articles → ${chunks.length} chunks; ${index.terms.length} stems; ${index.tokens.length} tokens; ` +
+      `built in ${(buildMs / 1000).toFixed(2)} s; typed arrays ${(index.byteSize / 1e6).toFixed(1)} MB; ${queries.length} queries`,
+  );
+  const ranker = new IndexRanker(index);
+  const urlOf = new Map(chunks.map((c) => [c.id, c.articleUrl]));
+  const search: Searcher = async (q) => {
+    const t = performance.now();
+    const ranking = ranker.rank(analyzeQuery(q), {}, 30);
+    const urls = ranking.chunks.slice(0, 300).map((c) => urlOf.get(index.chunkIds[c]!)!);
+    return { urls, ms: performance.now() - t };
+  };
+  const defaults = { ...INDEX_RANK_PARAMS };
+  const rows = [];
+  for (const variant of [undefined, ...(values.try ?? [])]) {
+    Object.assign(INDEX_RANK_PARAMS, defaults, variant ? (JSON.parse(variant) as Partial<typeof INDEX_RANK_PARAMS>) : {});
+    rows.push({ name: variant ?? 'ranking index (in process)', ...(await evaluate(search, queries)) });
+  }
+  printTable(rows, [...new Set(queries.map((q) => q.type))]);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});

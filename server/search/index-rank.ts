@@ -1,0 +1,340 @@
+import type { AnalyzedQuery, QueryTerm } from './analyze.js';
+import type { RankIndex } from './rank-index.js';
+
+/**
+ * Scoring over the whole ranking index (rank-index.ts): BM25 of each chunk, plus BM25 of its whole
+ * article (news queries such as headlines spread their words over several sections; the lead
+ * passage counts extra, as news leads restate the headline), plus — for the best chunks — words
+ * found exactly as typed and query words found next to each other.
+ */
+export const INDEX_RANK_PARAMS = {
+  k1: 2,
+  b: 0.75,
+  articleK1: 3,
+  articleB: 0.5,
+  /** Weight of the article's BM25 next to the chunk's own: the article decides the order. */
+  article: 10,
+  /** Extra weight of a match in the lead passage, in article term counts. */
+  lead: 2,
+  /** Bonus per query term found exactly as typed, in idf units. */
+  exact: 0.15,
+  /** Bonus per pair of query words next to each other somewhere in the article, in idf units of the rarer. */
+  proximity: 0,
+  /** Bonus per pair of words that follow each other in the query and in the article, in the same order. */
+  phrase: 0,
+  /** Bonus per query word in the first `leadWords` words of the article (its first paragraph or so). */
+  leadWindow: 0,
+  leadWords: 40,
+  /** The lead-window bonus is for summary-like queries (headlines): at least this many words. */
+  leadMinTerms: 0,
+  /**
+   * The article's BM25 is multiplied by (share of the query's idf it matches) to this power: an
+   * article with every word of a long query beats one repeating a few of them.
+   */
+  coverage: 0,
+  /** A prefix (as-you-type) match counts this much of a full match. */
+  prefixMatch: 0.9,
+  /** Prefix expansions stop after this many postings (a 2-letter prefix matches most of the index). */
+  prefixPostings: 300_000,
+  /** Chunks that get the exact/proximity refinement. */
+  refine: 200,
+};
+
+/** Which chunks a query may return (the API's filters, as values, not filter strings). */
+export interface RankScope {
+  articleIds?: readonly string[] | undefined;
+  tag?: string | undefined;
+  fromTs?: number | undefined;
+  toTs?: number | undefined;
+}
+
+export interface IndexRanking {
+  /** Chunk numbers, best first (complete for the first `wanted` at least). */
+  chunks: number[];
+  /** Chunks that match at least one query word in scope. */
+  total: number;
+  /** Terms with no match at all in the index (probably mistyped). */
+  unmatched: QueryTerm[];
+  facets: Record<string, Record<string, number>>;
+}
+
+interface TermMatch {
+  term: QueryTerm;
+  /** Distinct term ids whose occurrences count for this query term, with their weight. */
+  ids: Map<number, number>;
+}
+
+/** Reusable per-index buffers: scoring is synchronous, so one set per index is enough. */
+export class IndexRanker {
+  private readonly chunkTf: Float32Array;
+  private readonly chunkScore: Float64Array;
+  private readonly chunkSeen: Uint8Array;
+  private readonly articleTf: Float32Array;
+  private readonly articleScore: Float64Array;
+  private readonly articleSeen: Uint8Array;
+  private readonly articleMatchedIdf: Float64Array;
+
+  constructor(readonly index: RankIndex) {
+    this.chunkTf = new Float32Array(index.chunkCount);
+    this.chunkScore = new Float64Array(index.chunkCount);
+    this.chunkSeen = new Uint8Array(index.chunkCount);
+    this.articleTf = new Float32Array(index.articles.length);
+    this.articleScore = new Float64Array(index.articles.length);
+    this.articleSeen = new Uint8Array(index.articles.length);
+    this.articleMatchedIdf = new Float64Array(index.articles.length);
+  }
+
+  rank(query: AnalyzedQuery, scope: RankScope, wanted: number, facets: readonly string[] = []): IndexRanking {
+    const index = this.index;
+    const allowed = allowedArticles(index, scope);
+    const matches = query.terms.map((term) => this.termMatch(term));
+    const touchedChunks: number[] = [];
+    const touchedArticles: number[] = [];
+    const idfs: number[] = [];
+    let queryIdf = 0;
+    const P = INDEX_RANK_PARAMS;
+    const n = index.chunkCount;
+    const na = index.articles.length;
+
+    for (const match of matches) {
+      const termChunks: number[] = [];
+      const termArticles: number[] = [];
+      for (const [id, weight] of match.ids) {
+        const { chunks, tfs } = index.posting(id);
+        for (let i = 0; i < chunks.length; i++) {
+          const c = chunks[i]!;
+          const a = index.chunkArticle[c]!;
+          if (allowed && !allowed[a]) continue;
+          if (this.chunkTf[c] === 0) termChunks.push(c);
+          const tf = tfs[i]! * weight;
+          this.chunkTf[c]! += tf;
+          if (this.articleTf[a] === 0) termArticles.push(a);
+          this.articleTf[a]! += tf * (1 + P.lead * index.chunkLead[c]!);
+        }
+      }
+      // Document frequencies of the whole match (synonyms and prefix completions together);
+      // corpus-wide when unfiltered, which is what idf means.
+      const idf = Math.log(1 + (n - termChunks.length + 0.5) / (termChunks.length + 0.5));
+      const articleIdf = Math.log(1 + (na - termArticles.length + 0.5) / (termArticles.length + 0.5));
+      idfs.push(idf);
+      queryIdf += articleIdf;
+      for (const c of termChunks) {
+        const tf = this.chunkTf[c]!;
+        const norm = P.k1 * (1 - P.b + (P.b * index.chunkLength(c)) / index.averageChunkLength);
+        if (!this.chunkSeen[c]) {
+          this.chunkSeen[c] = 1;
+          touchedChunks.push(c);
+        }
+        this.chunkScore[c]! += (idf * tf * (P.k1 + 1)) / (tf + norm);
+        this.chunkTf[c] = 0;
+      }
+      for (const a of termArticles) {
+        const tf = this.articleTf[a]!;
+        const norm = P.articleK1 * (1 - P.articleB + (P.articleB * index.articleLength[a]!) / index.averageArticleLength);
+        if (!this.articleSeen[a]) {
+          this.articleSeen[a] = 1;
+          touchedArticles.push(a);
+        }
+        this.articleScore[a]! += (articleIdf * tf * (P.articleK1 + 1)) / (tf + norm);
+        this.articleMatchedIdf[a]! += articleIdf;
+        this.articleTf[a] = 0;
+      }
+    }
+
+    for (const a of touchedArticles) {
+      this.articleScore[a]! *= (this.articleMatchedIdf[a]! / Math.max(queryIdf, 1e-9)) ** P.coverage;
+    }
+    const base = new Float64Array(touchedChunks.length);
+    for (let i = 0; i < touchedChunks.length; i++) {
+      const c = touchedChunks[i]!;
+      base[i] = this.chunkScore[c]! + P.article * this.articleScore[index.chunkArticle[c]!]!;
+    }
+    const keep = Math.max(P.refine, wanted * 10);
+    const order = topOrder(base, keep);
+    const termOf = new Map<number, number>();
+    matches.forEach((m, i) => m.ids.forEach((_, id) => termOf.has(id) || termOf.set(id, i)));
+    const proximity = new Map<number, number>();
+    const refined = order.slice(0, P.refine).map((i) => {
+      const c = touchedChunks[i]!;
+      const a = index.chunkArticle[c]!;
+      let near = proximity.get(a);
+      if (near === undefined) proximity.set(a, (near = this.articleFeatures(a, termOf, idfs)));
+      return { c, score: base[i]! + P.article * near + this.exactBonus(c, matches, idfs) };
+    });
+    refined.sort((x, y) => y.score - x.score);
+    const chunks = [...refined.map((r) => r.c), ...order.slice(P.refine).map((i) => touchedChunks[i]!)];
+    const facetCounts = countFacets(index, touchedChunks, facets);
+
+    for (const c of touchedChunks) {
+      this.chunkScore[c] = 0;
+      this.chunkSeen[c] = 0;
+    }
+    for (const a of touchedArticles) {
+      this.articleScore[a] = 0;
+      this.articleSeen[a] = 0;
+      this.articleMatchedIdf[a] = 0;
+    }
+    return { chunks, total: touchedChunks.length, unmatched: matches.filter((m) => m.ids.size === 0).map((m) => m.term), facets: facetCounts };
+  }
+
+  /** Query words found exactly as typed in the chunk, in idf units. */
+  private exactBonus(chunk: number, matches: readonly TermMatch[], idfs: readonly number[]): number {
+    const index = this.index;
+    let bonus = 0;
+    matches.forEach((match, term) => {
+      const surface = index.surfaceIds.get(match.term.surface);
+      if (surface === undefined) return;
+      for (let p = index.chunkStart[chunk]!; p < index.chunkStart[chunk + 1]!; p++) {
+        if (index.surface[p] === surface) {
+          bonus += INDEX_RANK_PARAMS.exact * idfs[term]!;
+          return;
+        }
+      }
+    });
+    return bonus;
+  }
+
+  /**
+   * Article-level closeness to the query, from its token sequence: pairs of query words within two
+   * words of each other (any order), pairs in the query's own order (phrases), and query words in
+   * the article's first words (news leads restate the headline). In idf units, weighted.
+   */
+  private articleFeatures(article: number, termOf: ReadonlyMap<number, number>, idfs: readonly number[]): number {
+    const index = this.index;
+    const P = INDEX_RANK_PARAMS;
+    const pairs = new Set<number>();
+    const inLead = new Set<number>();
+    let near = 0;
+    let phrase = 0;
+    let lead = 0;
+    for (let k = index.articleChunkStart[article]!; k < index.articleChunkStart[article + 1]!; k++) {
+      const chunk = index.articleChunks[k]!;
+      const isLead = index.chunkLead[chunk] === 1;
+      const from = index.chunkStart[chunk]!;
+      let previousTerm = -1;
+      let previousAt = -10;
+      for (let p = from; p < index.chunkStart[chunk + 1]!; p++) {
+        const term = termOf.get(index.tokens[p]!);
+        if (term === undefined) continue;
+        if (isLead && p - from < P.leadWords && !inLead.has(term)) {
+          inLead.add(term);
+          lead += idfs[term]!;
+        }
+        if (previousTerm >= 0 && previousTerm !== term && p - previousAt <= 2) {
+          const pair = Math.min(term, previousTerm) * 1024 + Math.max(term, previousTerm);
+          const weight = Math.min(idfs[term]!, idfs[previousTerm]!);
+          if (!pairs.has(pair)) {
+            pairs.add(pair);
+            near += weight;
+          }
+          const ordered = -1 - (previousTerm * 1024 + term);
+          if (term === previousTerm + 1 && !pairs.has(ordered)) {
+            pairs.add(ordered);
+            phrase += weight;
+          }
+        }
+        previousTerm = term;
+        previousAt = p;
+      }
+    }
+    const leadWeight = termOf.size > 0 && idfs.length >= P.leadMinTerms ? P.leadWindow : 0;
+    return P.proximity * near + P.phrase * phrase + leadWeight * lead;
+  }
+
+  private termMatch(term: QueryTerm): TermMatch {
+    const index = this.index;
+    const ids = new Map<number, number>();
+    for (const alternative of term.alternatives) {
+      // Multi-word synonyms count through their rarest word: cheap, and close enough for ranking.
+      const known = alternative.map((stem) => index.termIds.get(stem));
+      if (known.some((id) => id === undefined)) continue;
+      const rarest = (known as number[]).reduce((best, id) => (postingLength(index, id) < postingLength(index, best) ? id : best));
+      ids.set(rarest, 1);
+    }
+    if (term.prefix && term.surface.length >= 2) addPrefixCompletions(index, term, ids);
+    return { term, ids };
+  }
+}
+
+function addPrefixCompletions(index: RankIndex, term: QueryTerm, ids: Map<number, number>): void {
+  const stem = term.alternatives[0]![0]!;
+  const completions = new Set<number>(index.termsWithPrefix(term.surface));
+  if (stem.length >= 4) for (const id of index.termsWithPrefix(stem)) completions.add(id);
+  // The most frequent completions first: as-you-type, the common word is the likely one.
+  const byFrequency = [...completions].filter((id) => !ids.has(id)).sort((a, b) => postingLength(index, b) - postingLength(index, a));
+  let budget = INDEX_RANK_PARAMS.prefixPostings;
+  for (const id of byFrequency) {
+    budget -= postingLength(index, id);
+    if (budget < 0) break;
+    ids.set(id, INDEX_RANK_PARAMS.prefixMatch);
+  }
+}
+
+function postingLength(index: RankIndex, term: number): number {
+  return index.postings.postStart[term + 1]! - index.postings.postStart[term]!;
+}
+
+function allowedArticles(index: RankIndex, scope: RankScope): Uint8Array | undefined {
+  if (!scope.articleIds && scope.tag === undefined && scope.fromTs === undefined && scope.toTs === undefined) return undefined;
+  const allowed = new Uint8Array(index.articles.length);
+  const articleIds = scope.articleIds ? new Set(scope.articleIds) : undefined;
+  index.articles.forEach((article, a) => {
+    if (articleIds && !articleIds.has(article.id)) return;
+    if (scope.tag !== undefined && !article.tags.includes(scope.tag)) return;
+    if (scope.fromTs !== undefined && (article.dateTs === null || article.dateTs < scope.fromTs)) return;
+    if (scope.toTs !== undefined && (article.dateTs === null || article.dateTs > scope.toTs)) return;
+    allowed[a] = 1;
+  });
+  return allowed;
+}
+
+/** Positions in `scores` of the best `keep`, best first: a bounded min-heap, O(n log keep). */
+function topOrder(scores: Float64Array, keep: number): number[] {
+  const heap: number[] = [];
+  const less = (a: number, b: number): boolean => scores[a]! < scores[b]! || (scores[a] === scores[b] && a > b);
+  const siftDown = (from: number): void => {
+    for (let i = from; ; ) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < heap.length && less(heap[l]!, heap[m]!)) m = l;
+      if (r < heap.length && less(heap[r]!, heap[m]!)) m = r;
+      if (m === i) return;
+      [heap[i], heap[m]] = [heap[m]!, heap[i]!];
+      i = m;
+    }
+  };
+  for (let i = 0; i < scores.length; i++) {
+    if (heap.length < keep) {
+      heap.push(i);
+      for (let j = heap.length - 1; j > 0; ) {
+        const parent = (j - 1) >> 1;
+        if (!less(heap[j]!, heap[parent]!)) break;
+        [heap[j], heap[parent]] = [heap[parent]!, heap[j]!];
+        j = parent;
+      }
+    } else if (less(heap[0]!, i)) {
+      heap[0] = i;
+      siftDown(0);
+    }
+  }
+  return heap.sort((x, y) => scores[y]! - scores[x]! || x - y);
+}
+
+/** Chunk counts per tag and per year over the matching chunks, as the engine's facetDistribution. */
+function countFacets(index: RankIndex, chunks: readonly number[], facets: readonly string[]): Record<string, Record<string, number>> {
+  if (facets.length === 0) return {};
+  const perArticle = new Map<number, number>();
+  for (const c of chunks) {
+    const a = index.chunkArticle[c]!;
+    perArticle.set(a, (perArticle.get(a) ?? 0) + 1);
+  }
+  const out: Record<string, Record<string, number>> = {};
+  for (const facet of facets) out[facet] = {};
+  for (const [a, count] of perArticle) {
+    const article = index.articles[a]!;
+    if (out['tags']) for (const tag of article.tags) out['tags'][tag] = (out['tags'][tag] ?? 0) + count;
+    if (out['year'] && article.year !== null) out['year'][String(article.year)] = (out['year'][String(article.year)] ?? 0) + count;
+  }
+  return out;
+}

@@ -1,0 +1,95 @@
+import type { Engine } from '../../core/engine/client.js';
+import type { Logger } from '../../core/logger.js';
+import { IndexRanker } from './index-rank.js';
+import { RankIndexBuilder, type RankSource } from './rank-index.js';
+
+/** Chunks per engine request while loading (about 4 MB of JSON). */
+const PAGE = 2000;
+const SOURCE_FIELDS = ['id', 'articleId', 'stems', 'sectionTitle', 'text', 'tags', 'dateTs', 'year', 'sectionIndex', 'passage'] as const;
+
+export interface RankingOptions {
+  /** Above this many chunks the proxy keeps no ranking index (memory) and ranks engine candidates. */
+  maxChunks: number;
+}
+
+/**
+ * Keeps the ranking index (rank-index.ts) in step with the engine's index. It is built in the
+ * background from the engine's documents with the search-only key, and used only while it matches
+ * the index version the index watcher last saw: when the index changes, searches go back to the
+ * engine-candidate path until the rebuild is done, so readers never get results from an old index
+ * for longer than one watch interval.
+ */
+export class RankingIndex {
+  private ranker: IndexRanker | undefined;
+  private builtVersion: string | undefined;
+  private wantedVersion: string | undefined;
+  private building: Promise<void> | undefined;
+  private tooLarge = false;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly indexUid: string,
+    private readonly options: RankingOptions,
+    private readonly log: Logger,
+  ) {}
+
+  /** The ranker, when it reflects the current index version. */
+  current(): IndexRanker | undefined {
+    return this.wantedVersion !== undefined && this.builtVersion === this.wantedVersion ? this.ranker : undefined;
+  }
+
+  /** From the index watcher: a new version starts a rebuild; undefined (unknown) disables the ranker. */
+  setVersion(version: string | undefined): void {
+    this.wantedVersion = version;
+    if (version !== undefined && version !== this.builtVersion) void this.rebuild();
+  }
+
+  /** Resolves when no rebuild is running (tests and start-up wait for the first one). */
+  async settled(): Promise<void> {
+    while (this.building) await this.building;
+  }
+
+  private rebuild(): Promise<void> {
+    this.building ??= this.buildLoop().finally(() => (this.building = undefined));
+    return this.building;
+  }
+
+  private async buildLoop(): Promise<void> {
+    // Versions may move while a build runs: build again until the last one built is the wanted one.
+    while (this.wantedVersion !== undefined && this.wantedVersion !== this.builtVersion && !this.tooLarge) {
+      const version = this.wantedVersion;
+      const started = performance.now();
+      try {
+        const built = await this.load();
+        if (!built) return;
+        this.ranker = new IndexRanker(built);
+        this.builtVersion = version;
+        this.log.info(
+          { indexUid: this.indexUid, chunks: built.chunkCount, stems: built.terms.length, megabytes: Math.round(built.byteSize / 1e6), ms: Math.round(performance.now() - started) },
+          'ranking index built',
+        );
+      } catch (error) {
+        this.log.warn({ indexUid: this.indexUid, err: error instanceof Error ? error.message : String(error) }, 'ranking index build failed; ranking engine candidates');
+        return;
+      }
+    }
+  }
+
+  private async load(): Promise<import('./rank-index.js').RankIndex | undefined> {
+    const index = this.engine.index(this.indexUid);
+    const builder = new RankIndexBuilder();
+    for (let offset = 0; ; offset += PAGE) {
+      const page = await index.search<RankSource>('', { offset, limit: PAGE, attributesToRetrieve: [...SOURCE_FIELDS] });
+      const total = page.estimatedTotalHits ?? 0;
+      if (total > this.options.maxChunks) {
+        this.tooLarge = true;
+        this.ranker = undefined;
+        this.log.warn({ indexUid: this.indexUid, chunks: total, maxChunks: this.options.maxChunks }, 'index larger than RANKING_MAX_CHUNKS; ranking engine candidates');
+        return undefined;
+      }
+      for (const hit of page.hits) builder.add(hit);
+      if (page.hits.length < PAGE || offset + PAGE >= total) break;
+    }
+    return builder.build();
+  }
+}

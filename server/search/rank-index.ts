@@ -1,0 +1,275 @@
+import { foldYo } from '../../core/text/normalize.js';
+import { isStopWord } from '../../core/text/stopwords.js';
+
+/**
+ * The ranking index: a compact in-memory inverted index of every chunk's stems, held by each proxy
+ * and built from the engine's own documents (search-only key). It lets the API score the whole
+ * index with BM25 at chunk and article level in a few milliseconds, instead of re-ranking the
+ * few hundred candidates the engine can afford to send per query. It stores term ids and counts
+ * only (typed arrays), never text: the text shown to readers is always fetched from the engine.
+ * Filters, sorting, typo tolerance and empty queries stay the engine's (execute.ts decides).
+ */
+
+/** The stored fields of a chunk the ranking index is built from. */
+export interface RankSource {
+  id: string;
+  articleId: string;
+  /** The indexer's stems (core/text/stem.ts searchFields): section title, then text, no stop words. */
+  stems: string;
+  sectionTitle: string;
+  text: string;
+  tags: string[] | null;
+  dateTs: number | null;
+  year: number | null;
+  sectionIndex: number;
+  passage: number;
+}
+
+/** Rows of an index under construction; `build()` turns them into typed arrays. */
+export class RankIndexBuilder {
+  private readonly termIds = new Map<string, number>();
+  private readonly terms: string[] = [];
+  private readonly surfaceIds = new Map<string, number>();
+  private readonly chunkIds: string[] = [];
+  private readonly chunkArticle: number[] = [];
+  private readonly chunkLead: number[] = [];
+  private readonly chunkStart: number[] = [0];
+  private readonly tokens: number[] = [];
+  private readonly surface: number[] = [];
+  private readonly articleIndex = new Map<string, number>();
+  private readonly articles: ArticleFacts[] = [];
+
+  add(source: RankSource): void {
+    let article = this.articleIndex.get(source.articleId);
+    if (article === undefined) {
+      article = this.articles.length;
+      this.articleIndex.set(source.articleId, article);
+      this.articles.push({ id: source.articleId, tags: source.tags ?? [], dateTs: source.dateTs, year: source.year });
+    }
+    this.chunkIds.push(source.id);
+    this.chunkArticle.push(article);
+    this.chunkLead.push(source.sectionIndex === 0 && source.passage === 0 ? 1 : 0);
+    const stems = source.stems ? source.stems.split(' ') : [];
+    const surface = surfaceWords(source.sectionTitle ?? '', source.text ?? '');
+    // The surface words line up with the stems unless the stored stems came from other rules
+    // (an older parser); then the chunk simply gets no exact-form bonus.
+    const aligned = surface.length === stems.length;
+    stems.forEach((stem, i) => {
+      this.tokens.push(this.stemId(stem));
+      this.surface.push(aligned ? this.surfaceId(surface[i]!) : -1);
+    });
+    this.chunkStart.push(this.tokens.length);
+  }
+
+  get size(): number {
+    return this.chunkIds.length;
+  }
+
+  build(): RankIndex {
+    return new RankIndex({
+      terms: this.terms,
+      termIds: this.termIds,
+      surfaceIds: this.surfaceIds,
+      chunkIds: this.chunkIds,
+      chunkArticle: Int32Array.from(this.chunkArticle),
+      chunkLead: Uint8Array.from(this.chunkLead),
+      chunkStart: Uint32Array.from(this.chunkStart),
+      tokens: Int32Array.from(this.tokens),
+      surface: Int32Array.from(this.surface),
+      articles: this.articles,
+    });
+  }
+
+  private stemId(stem: string): number {
+    let id = this.termIds.get(stem);
+    if (id === undefined) {
+      id = this.terms.length;
+      this.terms.push(stem);
+      this.termIds.set(stem, id);
+    }
+    return id;
+  }
+
+  private surfaceId(word: string): number {
+    let id = this.surfaceIds.get(word);
+    if (id === undefined) this.surfaceIds.set(word, (id = this.surfaceIds.size));
+    return id;
+  }
+}
+
+const WORD = /[\p{L}\p{N}]+/gu;
+
+/**
+ * Folded words without stop words, as core/text/stem.ts's words() gives them, but folding the text
+ * once instead of word by word (several times faster on a whole archive).
+ */
+function surfaceWords(sectionTitle: string, text: string): string[] {
+  const folded = foldYo(`${sectionTitle}\n${text}`.normalize('NFC').toLowerCase());
+  return (folded.match(WORD) ?? []).filter((word) => !isStopWord(word));
+}
+
+export interface ArticleFacts {
+  id: string;
+  tags: string[];
+  dateTs: number | null;
+  year: number | null;
+}
+
+interface RankIndexParts {
+  terms: string[];
+  termIds: Map<string, number>;
+  surfaceIds: Map<string, number>;
+  chunkIds: string[];
+  chunkArticle: Int32Array;
+  /** 1 for an article's lead passage (first section, first passage). */
+  chunkLead: Uint8Array;
+  chunkStart: Uint32Array;
+  tokens: Int32Array;
+  surface: Int32Array;
+  articles: ArticleFacts[];
+}
+
+/** Posting lists: for term t, chunks `postChunk[postStart[t]..postStart[t+1])` with their counts. */
+interface Postings {
+  postStart: Uint32Array;
+  postChunk: Int32Array;
+  postTf: Uint16Array;
+  /** Number of articles containing each term. */
+  articleDf: Uint32Array;
+}
+
+export class RankIndex {
+  readonly terms: string[];
+  readonly termIds: Map<string, number>;
+  readonly surfaceIds: Map<string, number>;
+  readonly chunkIds: string[];
+  readonly chunkArticle: Int32Array;
+  readonly chunkLead: Uint8Array;
+  readonly chunkStart: Uint32Array;
+  readonly tokens: Int32Array;
+  readonly surface: Int32Array;
+  readonly articles: ArticleFacts[];
+  readonly postings: Postings;
+  /** Terms in code-unit order with their ids, for prefix ranges. */
+  readonly sortedTerms: string[];
+  readonly sortedTermIds: Int32Array;
+  readonly articleLength: Float64Array;
+  /** Chunks of article a: `articleChunks[articleChunkStart[a]..articleChunkStart[a+1])`, in load order. */
+  readonly articleChunkStart: Uint32Array;
+  readonly articleChunks: Int32Array;
+  readonly averageChunkLength: number;
+  readonly averageArticleLength: number;
+
+  constructor(parts: RankIndexParts) {
+    this.terms = parts.terms;
+    this.termIds = parts.termIds;
+    this.surfaceIds = parts.surfaceIds;
+    this.chunkIds = parts.chunkIds;
+    this.chunkArticle = parts.chunkArticle;
+    this.chunkLead = parts.chunkLead;
+    this.chunkStart = parts.chunkStart;
+    this.tokens = parts.tokens;
+    this.surface = parts.surface;
+    this.articles = parts.articles;
+    this.postings = buildPostings(parts.terms.length, parts.chunkStart, parts.tokens, parts.chunkArticle);
+    const order = parts.terms.map((_, i) => i).sort((a, b) => (parts.terms[a]! < parts.terms[b]! ? -1 : 1));
+    this.sortedTerms = order.map((i) => parts.terms[i]!);
+    this.sortedTermIds = Int32Array.from(order);
+    this.articleLength = new Float64Array(parts.articles.length);
+    for (let c = 0; c < this.chunkCount; c++) this.articleLength[parts.chunkArticle[c]!]! += this.chunkLength(c);
+    this.articleChunkStart = new Uint32Array(parts.articles.length + 1);
+    for (let c = 0; c < this.chunkCount; c++) this.articleChunkStart[parts.chunkArticle[c]! + 1]!++;
+    for (let a = 0; a < parts.articles.length; a++) this.articleChunkStart[a + 1]! += this.articleChunkStart[a]!;
+    this.articleChunks = new Int32Array(this.chunkCount);
+    const fill = this.articleChunkStart.slice(0, parts.articles.length);
+    for (let c = 0; c < this.chunkCount; c++) this.articleChunks[fill[parts.chunkArticle[c]!]!++] = c;
+    this.averageChunkLength = Math.max(1, parts.tokens.length / Math.max(1, this.chunkCount));
+    this.averageArticleLength = Math.max(1, parts.tokens.length / Math.max(1, parts.articles.length));
+  }
+
+  get chunkCount(): number {
+    return this.chunkIds.length;
+  }
+
+  chunkLength(chunk: number): number {
+    return this.chunkStart[chunk + 1]! - this.chunkStart[chunk]!;
+  }
+
+  /** Ids of the terms starting with `prefix` (code-unit order makes them one range). */
+  termsWithPrefix(prefix: string): Int32Array {
+    const from = lowerBound(this.sortedTerms, prefix);
+    const to = lowerBound(this.sortedTerms, `${prefix}\uffff`);
+    return this.sortedTermIds.subarray(from, to);
+  }
+
+  /** Chunks containing the term, and how often. */
+  posting(term: number): { chunks: Int32Array; tfs: Uint16Array } {
+    const { postStart, postChunk, postTf } = this.postings;
+    const from = postStart[term]!;
+    const to = postStart[term + 1]!;
+    return { chunks: postChunk.subarray(from, to), tfs: postTf.subarray(from, to) };
+  }
+
+  /** Bytes held by the typed arrays (the vocabulary's strings come on top). */
+  get byteSize(): number {
+    const { postStart, postChunk, postTf, articleDf } = this.postings;
+    return [this.chunkArticle, this.chunkLead, this.articleChunkStart, this.articleChunks, this.chunkStart, this.tokens, this.surface, this.sortedTermIds, this.articleLength, postStart, postChunk, postTf, articleDf].reduce(
+      (sum, a) => sum + a.byteLength,
+      0,
+    );
+  }
+}
+
+function buildPostings(termCount: number, chunkStart: Uint32Array, tokens: Int32Array, chunkArticle: Int32Array): Postings {
+  // Pass 1: distinct (term, chunk) pairs per term. Pass 2: fill. A chunk's tokens are visited
+  // with a per-term "last chunk seen" mark, so no per-chunk map is needed.
+  const lastChunk = new Int32Array(termCount).fill(-1);
+  const lastArticle = new Int32Array(termCount).fill(-1);
+  const df = new Uint32Array(termCount);
+  const articleDf = new Uint32Array(termCount);
+  const chunkCount = chunkStart.length - 1;
+  for (let c = 0; c < chunkCount; c++) {
+    const article = chunkArticle[c]!;
+    for (let p = chunkStart[c]!; p < chunkStart[c + 1]!; p++) {
+      const t = tokens[p]!;
+      if (lastChunk[t] !== c) {
+        lastChunk[t] = c;
+        df[t]!++;
+      }
+      if (lastArticle[t] !== article) {
+        lastArticle[t] = article;
+        articleDf[t]!++;
+      }
+    }
+  }
+  const postStart = new Uint32Array(termCount + 1);
+  for (let t = 0; t < termCount; t++) postStart[t + 1] = postStart[t]! + df[t]!;
+  const postChunk = new Int32Array(postStart[termCount]!);
+  const postTf = new Uint16Array(postStart[termCount]!);
+  const fill = Uint32Array.from(postStart.subarray(0, termCount));
+  lastChunk.fill(-1);
+  for (let c = 0; c < chunkCount; c++) {
+    for (let p = chunkStart[c]!; p < chunkStart[c + 1]!; p++) {
+      const t = tokens[p]!;
+      if (lastChunk[t] !== c) {
+        lastChunk[t] = c;
+        postChunk[fill[t]!] = c;
+        fill[t]!++;
+      }
+      const at = fill[t]! - 1;
+      if (postTf[at]! < 0xffff) postTf[at]!++;
+    }
+  }
+  return { postStart, postChunk, postTf, articleDf };
+}
+
+function lowerBound(sorted: readonly string[], value: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

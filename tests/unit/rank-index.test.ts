@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { searchFields } from '../../core/text/stem.js';
+import { analyzeQuery } from '../../server/search/analyze.js';
+import { IndexRanker } from '../../server/search/index-rank.js';
+import { RankIndexBuilder, type RankSource } from '../../server/search/rank-index.js';
+
+interface FixtureChunk {
+  article: string;
+  section?: number;
+  title?: string;
+  text: string;
+  tags?: string[];
+  date?: string;
+}
+
+function source(chunk: FixtureChunk, i: number): RankSource {
+  const title = chunk.title ?? '';
+  const dateTs = chunk.date ? Date.parse(`${chunk.date}T00:00:00Z`) / 1000 : null;
+  return {
+    id: `${chunk.article}-${chunk.section ?? 0}-${i}`,
+    articleId: chunk.article,
+    stems: searchFields(title, chunk.text).stems,
+    sectionTitle: title,
+    text: chunk.text,
+    tags: chunk.tags ?? [],
+    dateTs,
+    year: chunk.date ? Number(chunk.date.slice(0, 4)) : null,
+    sectionIndex: chunk.section ?? 0,
+    passage: 0,
+  };
+}
+
+function ranker(chunks: FixtureChunk[]): IndexRanker {
+  const builder = new RankIndexBuilder();
+  chunks.forEach((chunk, i) => builder.add(source(chunk, i)));
+  return new IndexRanker(builder.build());
+}
+
+function articlesFor(r: IndexRanker, q: string, scope = {}): string[] {
+  const ranking = r.rank(analyzeQuery(q), scope, 10);
+  return [...new Set(ranking.chunks.map((c) => r.index.articles[r.index.chunkArticle[c]!]!.id))];
+}
+
+const NEWS: FixtureChunk[] = [
+  { article: 'minsk', text: 'Соглашение о поставках зерна подписали в Минске.', tags: ['экономика'], date: '2024-03-01' },
+  { article: 'minsk', section: 1, title: 'Партнёры', text: 'Стороны обсудили новые соглашения и инвестиции.', tags: ['экономика'], date: '2024-03-01' },
+  { article: 'kazan', text: 'В Казани открыли завод. Завод выпускает тракторы, завод растёт.', tags: ['промышленность'], date: '2023-05-10' },
+  { article: 'port', text: 'Порт Усть-Луга принял рекордный объём грузов; соглашений о расширении порта пока нет.', tags: ['экономика'], date: '2022-01-20' },
+  { article: 'sport', text: 'Сборная выиграла чемпионат по хоккею.', tags: ['спорт'], date: '2024-02-02' },
+];
+
+describe('ranking index', () => {
+  it('lines the stored stems up with the surface words and counts postings per chunk', () => {
+    const r = ranker(NEWS);
+    const { index } = r;
+    expect(index.chunkCount).toBe(5);
+    expect(index.articles.map((a) => a.id)).toEqual(['minsk', 'kazan', 'port', 'sport']);
+    const zavod = index.termIds.get('завод')!;
+    const { chunks, tfs } = index.posting(zavod);
+    expect([...chunks]).toEqual([2]);
+    expect([...tfs]).toEqual([3]);
+    expect(index.surface.every((s) => s >= 0)).toBe(true);
+    expect([...index.termsWithPrefix('соглаш')].map((t) => index.terms[t])).toEqual(['соглашен']);
+  });
+
+  it('finds inflected forms through stems and ranks the article with more of the query first', () => {
+    const r = ranker(NEWS);
+    // «соглашения»/«соглашений»/«Соглашение» all stem to one word; Минск only in one article.
+    expect(articlesFor(r, 'соглашением в Минске')).toEqual(['minsk', 'port']);
+  });
+
+  it('completes the last word as a prefix (as-you-type) and reports words the index never saw', () => {
+    const r = ranker(NEWS);
+    expect(articlesFor(r, 'хокк')).toEqual(['sport']);
+    const ranking = r.rank(analyzeQuery('заводд тракторы'), {}, 10);
+    expect(ranking.unmatched.map((t) => t.surface)).toEqual(['заводд']);
+    expect(ranking.total).toBe(1);
+  });
+
+  it('applies tag, date and article scopes and counts facets over the matching chunks', () => {
+    const r = ranker(NEWS);
+    expect(articlesFor(r, 'соглашение', { tag: 'экономика', fromTs: Date.parse('2023-01-01T00:00:00Z') / 1000 })).toEqual(['minsk']);
+    expect(articlesFor(r, 'соглашение', { articleIds: ['port'] })).toEqual(['port']);
+    expect(articlesFor(r, 'соглашение', { tag: 'спорт' })).toEqual([]);
+    const ranking = r.rank(analyzeQuery('соглашение'), {}, 10, ['tags', 'year']);
+    expect(ranking.facets).toEqual({ tags: { экономика: 3 }, year: { '2024': 2, '2022': 1 } });
+  });
+
+  it('leaves scoring buffers clean between queries (the same query ranks the same twice)', () => {
+    const r = ranker(NEWS);
+    const first = r.rank(analyzeQuery('завод соглашение порт'), {}, 10);
+    r.rank(analyzeQuery('чемпионат хоккей'), {}, 10);
+    expect(r.rank(analyzeQuery('завод соглашение порт'), {}, 10)).toEqual(first);
+  });
+
+  it('gives no exact-form bonus when stored stems do not line up with the text (older parser rules)', () => {
+    const builder = new RankIndexBuilder();
+    builder.add({ ...source(NEWS[0]!, 0), stems: 'соглашен' });
+    const index = builder.build();
+    expect([...index.surface]).toEqual([-1]);
+    expect(new IndexRanker(index).rank(analyzeQuery('соглашение'), {}, 10).total).toBe(1);
+  });
+});
