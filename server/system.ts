@@ -220,7 +220,9 @@ function versionPublisher(cache: SharedResponseCache): (version: string | undefi
 
 async function closeRedis(redis: Redis | undefined): Promise<void> {
   if (!redis) return;
-  await redis.quit().catch(() => redis.disconnect());
+  // quit() waits for a reply, which never comes while Redis is down.
+  if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
+  else redis.disconnect();
 }
 
 async function readWidgetBundle(): Promise<string> {

@@ -44,3 +44,4 @@ export function clusterEngine(coordinators: readonly Coordinator[]): Engine {
   // executeSearch() is typed against the full client; it only ever calls the two methods above.
   return surface as unknown as Engine;
 }
+
