@@ -135,8 +135,8 @@ return {version, redis.call('GET', ARGV[1] .. version .. ':' .. ARGV[2])}
 
 /**
  * A response cache shared by all proxies. Entries are keyed by the index version, which the
- * indexer bumps after every successful run (invalidate()): every proxy then misses at once, and
- * old entries simply expire. A result computed while the version moved is stored under the
+ * proxies' index watchers publish (setVersion) when they see the index change: every proxy then
+ * misses at once, and old entries simply expire. A result computed while the version moved is stored under the
  * version it was looked up with, so it can never be served as fresh.
  */
 export class SharedResponseCache {
@@ -203,7 +203,11 @@ export class SharedResponseCache {
   }
 }
 
-/** Called by the indexer after a successful run: every proxy's cache misses from now on. */
+/**
+ * A manual invalidation (every proxy misses from now on) for a deployment without index watchers;
+ * the server publishes the engine's own version instead (setVersion), so this only counts up a
+ * version that is numeric or unset.
+ */
 export async function bumpIndexVersion(redis: Redis, namespace: string): Promise<number> {
   return redis.incr(`${namespace}:version`);
 }
