@@ -33,8 +33,8 @@ export function coordinatorsFor(shards: readonly SearchShard[], timeoutMs: numbe
 export const CLUSTER_MATCHING_STRATEGY: MatchingStrategies = 'last';
 
 /**
- * What the server wires at start-up (system.ts) when MEILI_SHARDS names more than one shard:
- * network and keys prepared, then a search function with the same input as executeSearch().
+ * Network and keys prepared, then the engine-ranking search with the same input as
+ * executeSearch(). The server itself runs executeSearch() over clusterEngine() (system.ts).
  */
 export async function connectClusterSearch(
   cluster: ClusterConfig,
