@@ -78,6 +78,13 @@ export interface SearchResponse {
    * Repeat the request with `exact=true` to search what was typed.
    */
   correctedQuery?: string;
+  /**
+   * Present (true) only when the archive is spread over several engines and some did not answer:
+   * the hits, total and facets cover the other shards only. Absent on complete answers.
+   */
+  partial?: true;
+  /** With `partial`: the names of the shards that did not answer. */
+  failedShards?: string[];
 }
 
 export interface ArticleResponse {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parseClusterConfig, type ClusterConfig } from './engine/cluster.js';
 import { ConfigError } from './errors.js';
 
 /**
@@ -39,6 +40,12 @@ export interface Config {
   maxUrlBytes: number;
   /** How long shutdown waits for in-flight requests before closing their connections. */
   shutdownGraceMs: number;
+  /** MEILI_SHARDS: several engines joined by the engine's network feature (core/engine/cluster.ts). */
+  cluster: ClusterConfig | undefined;
+  /** Shared rate-limit counters and response cache for several proxies; unset = in-process. */
+  redisUrl: string | undefined;
+  /** How long a shared (Redis) cache entry lives; index changes invalidate it sooner. */
+  redisCacheTtlSeconds: number;
 }
 
 const boolish = z
@@ -77,7 +84,14 @@ const envSchema = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().min(256).max(1_048_576).default(4096),
   MAX_URL_BYTES: z.coerce.number().int().min(256).max(65_536).default(4096),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  // Parsed by parseClusterConfig(); declared here so that every variable read has one list.
+  MEILI_SHARDS: z.string().optional(),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  REDIS_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
 });
+
+/** Every environment variable the server and the indexer read (compose files are checked against it). */
+export const CONFIG_ENV_NAMES: readonly string[] = Object.keys(envSchema.shape);
 
 export type Env = Record<string, string | undefined>;
 
@@ -91,9 +105,12 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
   if (e.MEILI_URL && !e.MEILI_MASTER_KEY) {
     throw new ConfigError('MEILI_URL is set but MEILI_MASTER_KEY is not: the indexer needs the master key of that server.');
   }
+  const cluster = parseClusterConfig(env);
+  // One shard is one external engine: the single-engine paths serve it.
+  const soleShard = cluster?.shards.length === 1 && !e.MEILI_URL ? cluster.shards[0] : undefined;
   return {
-    meiliUrl: e.MEILI_URL,
-    meiliMasterKey: e.MEILI_MASTER_KEY,
+    meiliUrl: soleShard?.url ?? e.MEILI_URL,
+    meiliMasterKey: soleShard?.masterKey ?? e.MEILI_MASTER_KEY,
     dataDir: path.resolve(cwd, e.DATA_DIR),
     indexUid: e.INDEX_UID,
     host: e.HOST,
@@ -113,6 +130,9 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     maxBodyBytes: e.MAX_BODY_BYTES,
     maxUrlBytes: e.MAX_URL_BYTES,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    cluster,
+    redisUrl: e.REDIS_URL,
+    redisCacheTtlSeconds: e.REDIS_CACHE_TTL_SECONDS,
   };
 }
 

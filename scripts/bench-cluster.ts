@@ -1,7 +1,9 @@
 /**
  * `npm run bench:cluster`: one engine vs three shards on the engine's network, side by side in one
  * run, same articles and queries. On a 2-core machine all engines share the CPU, so the point is
- * the cost of fan-out (federated merge, remote HTTP hops), not a speed-up.
+ * the cost of fan-out (federated merge, remote HTTP hops), not a speed-up. Two paths: the engine's
+ * own ranking (one federated search per query), and the server's pipeline (executeSearch: term
+ * counts, candidate lists, re-ranking, hit fetch), which the server runs over clusterEngine().
  *
  * BENCH_ARTICLES (default 2000), BENCH_QUERIES (200), BENCH_CONCURRENCY (8), BENCH_ROUNDS (3).
  */
@@ -21,7 +23,9 @@ import { applyPlan } from '../indexer/apply.js';
 import { articleToChunks } from '../indexer/chunks.js';
 import { toArticle } from '../indexer/parse/index.js';
 import { planChanges } from '../indexer/plan.js';
-import { clusterSearch, coordinatorsFor, shardQuery, type Coordinator } from '../server/search/cluster-search.js';
+import { clusterEngine } from '../server/search/cluster-engine.js';
+import { clusterSearch, collectFailedShards, coordinatorsFor, shardQuery, type Coordinator } from '../server/search/cluster-search.js';
+import { executeSearch } from '../server/search/execute.js';
 import type { EngineQuery } from '../server/search/query.js';
 
 const CORPUS = path.resolve('../shared/corpus');
@@ -122,14 +126,20 @@ async function main(): Promise<void> {
       return false;
     };
     const runCluster = async (q: EngineQuery) => (await clusterSearch(coordinators, INDEX, q)).partial;
+    const facade = clusterEngine(coordinators);
+    const runSinglePipeline = async (q: EngineQuery) => (await executeSearch(singleSearch, INDEX, q), false);
+    const runClusterPipeline = async (q: EngineQuery) => (await collectFailedShards(() => executeSearch(facade, INDEX, q))).failedShards.length > 0;
 
-    await measure(runSingle, queries.slice(0, 20));
-    await measure(runCluster, queries.slice(0, 20));
+    for (const run of [runSingle, runCluster, runSinglePipeline, runClusterPipeline]) await measure(run, queries.slice(0, 20));
     const single: Round[] = [];
     const sharded: Round[] = [];
+    const singlePipeline: Round[] = [];
+    const shardedPipeline: Round[] = [];
     for (let r = 0; r < ROUNDS; r++) {
       single.push(await measure(runSingle, queries));
       sharded.push(await measure(runCluster, queries));
+      singlePipeline.push(await measure(runSinglePipeline, queries));
+      shardedPipeline.push(await measure(runClusterPipeline, queries));
     }
     const summary = (rounds: Round[]) => ({
       rps: median(rounds.map((r) => r.rps)),
@@ -137,7 +147,7 @@ async function main(): Promise<void> {
       p95: median(rounds.map((r) => r.p95)),
       partial: rounds.reduce((n, r) => n + r.partial, 0),
     });
-    const [s, c] = [summary(single), summary(sharded)];
+    const [s, c, sp, cp] = [summary(single), summary(sharded), summary(singlePipeline), summary(shardedPipeline)];
     const f = (x: number) => x.toFixed(1);
     process.stdout.write(
       [
@@ -146,6 +156,9 @@ async function main(): Promise<void> {
         `1 engine:  ${f(s.rps)} req/s, p50 ${f(s.p50)} ms, p95 ${f(s.p95)} ms`,
         `3 shards:  ${f(c.rps)} req/s, p50 ${f(c.p50)} ms, p95 ${f(c.p95)} ms, partial answers ${c.partial}`,
         `fan-out:   throughput ×${(c.rps / s.rps).toFixed(2)}, p95 ×${(c.p95 / s.p95).toFixed(2)} (+${f(c.p95 - s.p95)} ms)`,
+        `server pipeline (executeSearch), 1 engine:  ${f(sp.rps)} req/s, p50 ${f(sp.p50)} ms, p95 ${f(sp.p95)} ms`,
+        `server pipeline (executeSearch), 3 shards:  ${f(cp.rps)} req/s, p50 ${f(cp.p50)} ms, p95 ${f(cp.p95)} ms, partial answers ${cp.partial}`,
+        `pipeline fan-out: throughput ×${(cp.rps / sp.rps).toFixed(2)}, p95 ×${(cp.p95 / sp.p95).toFixed(2)} (+${f(cp.p95 - sp.p95)} ms)`,
       ].join('\n') + '\n',
     );
   } finally {

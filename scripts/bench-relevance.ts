@@ -69,7 +69,7 @@ async function main(): Promise<void> {
     const engine = createEngine({ url: embedded.url, apiKey: searchKey, timeoutMs: 5000 });
     const widgetJs = await readFile(WIDGET_BUNDLE, 'utf8').catch(() => '');
     // The ranking index and its index watcher, as server/system.ts sets them up.
-    const ranking = new RankingIndex(engine, projectUid, { maxChunks: 2_000_000 }, createLogger('silent'));
+    const ranking = new RankingIndex([engine], projectUid, { maxChunks: 2_000_000 }, createLogger('silent'));
     const monitor = createEngine({ url: embedded.url, apiKey: await ensureMonitorKey(admin, projectUid), timeoutMs: 5000 });
     const buildStarted = performance.now();
     watcher = watchIndex(monitor, projectUid, 1000, (version) => ranking.setVersion(version), createLogger('silent'));

@@ -1,5 +1,6 @@
 import express, { type Express } from 'express';
 import compression from 'compression';
+import type { Store } from 'express-rate-limit';
 import type { Engine } from '../core/engine/client.js';
 import type { Logger } from '../core/logger.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
@@ -7,13 +8,13 @@ import { requestLogging } from './http/logging.js';
 import { countEngineErrors, createMetrics, recordRequests, watchRankingIndex, type Metrics } from './http/metrics.js';
 import { openApiDocument } from './http/openapi.js';
 import { corsPolicy, limitUrlLength, rateLimitPolicy, securityHeaders } from './http/security.js';
-import { articleRoutes } from './routes/articles.js';
-import { healthRoutes } from './routes/health.js';
+import { articleRoutes, type ArticleEngines } from './routes/articles.js';
+import { healthRoutes, type ClusterReadiness } from './routes/health.js';
 import { searchRoutes } from './routes/search.js';
 import { staticRoutes } from './routes/static.js';
-import type { ResponseCache } from './search/cache.js';
+import { ResponseCache } from './search/cache.js';
 import type { RankingIndex } from './search/rank-index-loader.js';
-import { createSearchService } from './search/service.js';
+import { createSearchService, inProcessCache, type SearchCache } from './search/service.js';
 
 /** HTTP behaviour taken from Config (see core/config.ts for meanings and defaults). */
 export interface HttpOptions {
@@ -44,10 +45,14 @@ export interface AppDeps {
   widgetJs: string;
   http?: Partial<HttpOptions>;
   /** Search response cache, kept current by an index watcher; absent = no caching. */
-  cache?: ResponseCache | undefined;
+  cache?: ResponseCache | SearchCache | undefined;
   metrics?: Metrics;
   /** In-process ranking index, kept current by the index watcher; absent = engine candidates only. */
   ranking?: RankingIndex | undefined;
+  /** Several engines (system.ts, MEILI_SHARDS): where articles live and per-shard readiness. */
+  cluster?: { articleEngines: ArticleEngines; readiness: ClusterReadiness };
+  /** Shared rate-limit counters (Redis) when several proxies run; absent = this process's memory. */
+  rateLimitStore?: Store;
 }
 
 /** Middleware order, routes, 404 and the error handler; no environment, no listen. */
@@ -66,18 +71,19 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestLogging(deps.log, http.logQueries));
   app.use(securityHeaders());
   app.use(corsPolicy(http.corsOrigins));
-  app.use(healthRoutes(deps.engine, deps.indexUid));
+  app.use(healthRoutes(deps.engine, deps.indexUid, deps.cluster?.readiness));
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
-  app.use(rateLimitPolicy(http.rateLimit, http.rateLimitWindowMs));
+  app.use(rateLimitPolicy(http.rateLimit, http.rateLimitWindowMs, deps.rateLimitStore));
   app.use(compression());
   const openapi = JSON.stringify(openApiDocument());
   app.get('/api/openapi.json', (_req, res) => {
     res.type('json').set('cache-control', 'public, max-age=300').send(openapi);
   });
-  app.use(searchRoutes(createSearchService(deps.engine, deps.indexUid, deps.cache, metrics, deps.ranking), http.maxBodyBytes));
-  app.use(articleRoutes(deps.engine, deps.indexUid));
+  const cache = deps.cache instanceof ResponseCache ? inProcessCache(deps.cache) : deps.cache;
+  app.use(searchRoutes(createSearchService(deps.engine, deps.indexUid, cache, metrics, deps.ranking), http.maxBodyBytes));
+  app.use(articleRoutes(deps.cluster?.articleEngines ?? (() => [deps.engine]), deps.indexUid));
   app.use(staticRoutes(deps.widgetJs));
   app.use(notFoundHandler);
   app.use(countEngineErrors(metrics));

@@ -2,8 +2,10 @@ import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Redis } from 'ioredis';
 import type { Config } from '../core/config.js';
-import { createEngine } from '../core/engine/client.js';
+import { createEngine, type Engine } from '../core/engine/client.js';
+import { adminEngineFor, isDistributed, prepareCluster, shardFor, type ClusterConfig } from '../core/engine/cluster.js';
 import { connectEngine } from '../core/engine/connect.js';
 import { ensureMonitorKey, ensureSearchKey } from '../core/engine/keys.js';
 import { ensureIndex } from '../core/engine/settings.js';
@@ -11,12 +13,18 @@ import { AppError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { formatSummary } from '../indexer/report.js';
 import { runIndexer } from '../indexer/run.js';
-import { createApp } from './app.js';
+import { formatShardedSummary, runShardedIndexer } from '../indexer/shards.js';
+import { createApp, type AppDeps } from './app.js';
 import { answerClientErrors } from './http/errors.js';
 import { createMetrics } from './http/metrics.js';
+import { connectRedis, FallbackRateLimitStore, SharedResponseCache, watchRedisHealth } from './http/redis-stores.js';
+import { engineState } from './routes/health.js';
 import { ResponseCache } from './search/cache.js';
+import { clusterEngine } from './search/cluster-engine.js';
+import { coordinatorsFor } from './search/cluster-search.js';
 import { watchIndex, type IndexWatcher } from './search/index-watch.js';
 import { RankingIndex } from './search/rank-index-loader.js';
+import { sharedCache, type SearchCache } from './search/service.js';
 
 export const WIDGET_BUNDLE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/widget.js');
 
@@ -26,45 +34,66 @@ export interface RunningSystem {
   stop(): Promise<void>;
 }
 
+/** The engine side the app searches, whatever its shape (one engine or shards). */
+interface SearchSide {
+  /** Search-only client, or the cluster facade over per-shard search-only clients. */
+  engine: Engine;
+  /** Search-only clients of each engine on its own: the ranking index reads every document once. */
+  shards: Engine[];
+  cluster?: AppDeps['cluster'];
+  /** Read-only clients that see index changes (one per engine); master keys used only here. */
+  monitors(): Promise<Monitor[]>;
+  stop(): Promise<void>;
+}
+
+interface Monitor {
+  name: string;
+  engine: Engine;
+}
+
 /**
- * `npm start`: engine (embedded unless configured) → index the articles folder → a search-only
- * key → HTTP. The master key is used only in here, before the app exists.
+ * `npm start`: engine(s) (embedded unless configured; several with MEILI_SHARDS) → index the
+ * articles folder → search-only keys → caches and rate limit (shared through Redis with
+ * REDIS_URL) → HTTP. Master keys are used only in here, before the app exists.
  */
 export async function startSystem(config: Config, log: Logger): Promise<RunningSystem> {
   const widgetJs = await readWidgetBundle();
-  const connection = await connectEngine(config, log);
+  const side = isDistributed(config.cluster) ? await clusterSide(config, config.cluster, log) : await singleSide(config, log);
+  let redis: Redis | undefined;
+  let watcher: IndexWatcher | undefined;
   try {
-    const admin = createEngine({ url: connection.url, apiKey: connection.masterKey, timeoutMs: 60_000 });
-    if (config.skipIndexOnStart) {
-      await ensureIndex(admin, config.indexUid);
-    } else {
-      const summary = await runIndexer(admin, config.indexUid, { paths: [config.articlesDir], prune: false });
-      log.info({ summary: { ...summary, failures: undefined } }, 'indexed articles');
-      for (const line of formatSummary(summary).split('\n')) log.info(line);
-    }
-    const searchKey = await ensureSearchKey(admin, config.indexUid);
-    const engine = createEngine({ url: connection.url, apiKey: searchKey, timeoutMs: config.engineTimeoutMs });
     const metrics = createMetrics({ processMetrics: true });
-    const cache = config.cacheEntries > 0 ? new ResponseCache(config.cacheEntries) : undefined;
-    const ranking = config.rankingMaxChunks > 0 ? new RankingIndex(engine, config.indexUid, { maxChunks: config.rankingMaxChunks }, log) : undefined;
-    let watcher: IndexWatcher | undefined;
-    if (cache || ranking) {
-      const monitorKey = await ensureMonitorKey(admin, config.indexUid);
-      const monitor = createEngine({ url: connection.url, apiKey: monitorKey, timeoutMs: config.engineTimeoutMs });
-      watcher = watchIndex(monitor, config.indexUid, config.indexPollMs, (version) => {
-        if (cache?.setVersion(version)) log.debug({ version }, 'index version changed; search cache cleared');
+    let shared: SharedResponseCache | undefined;
+    if (config.redisUrl) {
+      redis = connectRedis(config.redisUrl);
+      watchRedisHealth(redis, log, () => void shared?.republishVersion());
+    }
+    let cache: ResponseCache | SearchCache | undefined;
+    const ranking = config.rankingMaxChunks > 0 ? new RankingIndex(side.shards, config.indexUid, { maxChunks: config.rankingMaxChunks }, log) : undefined;
+    if (config.cacheEntries > 0 || ranking) {
+      const setVersion =
+        redis && config.cacheEntries > 0
+          ? versionPublisher((shared = new SharedResponseCache(redis, { namespace: `news-search:${config.indexUid}`, ttlSeconds: config.redisCacheTtlSeconds })))
+          : undefined;
+      const local = shared || config.cacheEntries === 0 ? undefined : new ResponseCache(config.cacheEntries);
+      watcher = watchEngines(await side.monitors(), config, log, (version) => {
+        if (setVersion) setVersion(version);
+        else if (local?.setVersion(version)) log.debug({ version }, 'index version changed; search cache cleared');
         ranking?.setVersion(version);
-      }, log);
+      });
       await watcher.ready;
+      cache = shared ? sharedCache(shared) : local;
     }
     const app = createApp({
-      engine,
+      engine: side.engine,
       indexUid: config.indexUid,
       log,
       widgetJs,
       cache,
       metrics,
       ranking,
+      cluster: side.cluster,
+      rateLimitStore: redis && config.rateLimit > 0 ? new FallbackRateLimitStore(redis) : undefined,
       http: {
         corsOrigins: config.corsOrigins,
         rateLimit: config.rateLimit,
@@ -87,15 +116,123 @@ export async function startSystem(config: Config, log: Logger): Promise<RunningS
         stopping ??= (async () => {
           watcher?.stop();
           await drain(server, config.shutdownGraceMs, log);
-          await connection.stop();
+          await closeRedis(redis);
+          await side.stop();
         })();
         return stopping;
       },
     };
   } catch (error) {
+    watcher?.stop();
+    await closeRedis(redis);
+    await side.stop();
+    throw error;
+  }
+}
+
+/** One engine: embedded unless MEILI_URL is set. */
+async function singleSide(config: Config, log: Logger): Promise<SearchSide> {
+  const connection = await connectEngine(config, log);
+  try {
+    const admin = createEngine({ url: connection.url, apiKey: connection.masterKey, timeoutMs: 60_000 });
+    if (config.skipIndexOnStart) {
+      await ensureIndex(admin, config.indexUid);
+    } else {
+      const summary = await runIndexer(admin, config.indexUid, { paths: [config.articlesDir], prune: false });
+      log.info({ summary: { ...summary, failures: undefined } }, 'indexed articles');
+      for (const line of formatSummary(summary).split('\n')) log.info(line);
+    }
+    const searchKey = await ensureSearchKey(admin, config.indexUid);
+    const engine = createEngine({ url: connection.url, apiKey: searchKey, timeoutMs: config.engineTimeoutMs });
+    return {
+      engine,
+      shards: [engine],
+      async monitors() {
+        const monitorKey = await ensureMonitorKey(admin, config.indexUid);
+        return [{ name: 'engine', engine: createEngine({ url: connection.url, apiKey: monitorKey, timeoutMs: config.engineTimeoutMs }) }];
+      },
+      stop: () => connection.stop(),
+    };
+  } catch (error) {
     await connection.stop();
     throw error;
   }
+}
+
+/**
+ * MEILI_SHARDS with several engines: every shard must answer at start-up (index, settings,
+ * network and keys are ensured there, idempotently, as the indexer does). Searches then go
+ * through clusterEngine(), articles to their shard, readiness is per shard.
+ */
+async function clusterSide(config: Config, cluster: ClusterConfig, log: Logger): Promise<SearchSide> {
+  const searchShards = await prepareCluster(cluster, config.indexUid);
+  log.info({ shards: cluster.shards.map((s) => ({ name: s.name, url: s.url })) }, 'using a cluster of Meilisearch shards');
+  if (!config.skipIndexOnStart) {
+    const targets = cluster.shards.map((shard) => ({ name: shard.name, engine: adminEngineFor(shard, 60_000) }));
+    const summary = await runShardedIndexer(targets, config.indexUid, { paths: [config.articlesDir], prune: false, reshard: false });
+    log.info({ summary: { ...summary, failures: undefined } }, 'indexed articles');
+    for (const line of formatShardedSummary(summary).split('\n')) log.info(line);
+  }
+  const coordinators = coordinatorsFor(searchShards, config.engineTimeoutMs);
+  const engine = clusterEngine(coordinators);
+  const names = coordinators.map((c) => c.name);
+  const byName = new Map(coordinators.map((c) => [c.name, c.engine]));
+  return {
+    engine,
+    shards: coordinators.map((c) => c.engine),
+    cluster: {
+      articleEngines: (id) => [byName.get(shardFor(id, names))!, engine],
+      readiness: async () =>
+        Object.fromEntries(await Promise.all(coordinators.map(async (c) => [c.name, await engineState(c.engine, config.indexUid)] as const))),
+    },
+    monitors: () =>
+      Promise.all(
+        cluster.shards.map(async (shard) => {
+          const monitorKey = await ensureMonitorKey(adminEngineFor(shard, 60_000), config.indexUid);
+          return { name: shard.name, engine: createEngine({ url: shard.url, apiKey: monitorKey, timeoutMs: config.engineTimeoutMs }) };
+        }),
+      ),
+    stop: async () => {},
+  };
+}
+
+/**
+ * One index watcher per engine, combined: the version is known only while every engine's is (a
+ * shard that cannot be asked may have changed unseen), and moves when any of them moves.
+ */
+function watchEngines(monitors: readonly Monitor[], config: Config, log: Logger, onVersion: (version: string | undefined) => void): IndexWatcher {
+  const versions = new Map<string, string | undefined>();
+  const report = () => {
+    const all = monitors.map((m) => versions.get(m.name));
+    onVersion(all.every((v) => v !== undefined) ? all.join('|') : undefined);
+  };
+  const watchers = monitors.map((m) =>
+    watchIndex(m.engine, config.indexUid, config.indexPollMs, (version) => {
+      versions.set(m.name, version);
+      if (versions.size === monitors.length) report();
+    }, log),
+  );
+  return {
+    ready: Promise.all(watchers.map((w) => w.ready)).then(() => undefined),
+    stop: () => watchers.forEach((w) => w.stop()),
+  };
+}
+
+/** Publishes only changes, so a steady index costs Redis nothing per poll. */
+function versionPublisher(cache: SharedResponseCache): (version: string | undefined) => void {
+  let last: string | undefined | null = null;
+  return (version) => {
+    if (version === last) return;
+    last = version;
+    void cache.setVersion(version);
+  };
+}
+
+async function closeRedis(redis: Redis | undefined): Promise<void> {
+  if (!redis) return;
+  // quit() waits for a reply, which never comes while Redis is down.
+  if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
+  else redis.disconnect();
 }
 
 async function readWidgetBundle(): Promise<string> {

@@ -167,6 +167,8 @@ export function openApiDocument(): Record<string, unknown> {
             offset: { type: 'integer' },
             processingTimeMs: { type: 'integer' },
             correctedQuery: { type: 'string', description: 'Present when the hits are for this conversion of `query` (e.g. `ghbdtn` → «привет»); repeat with `exact=true` for the typed query.' },
+            partial: { type: 'boolean', enum: [true], description: 'Present only when the archive is spread over several engines and some did not answer: hits, total and facets cover the others only.' },
+            failedShards: { type: 'array', items: { type: 'string' }, description: 'With `partial`: names of the shards that did not answer.' },
             hits: { type: 'array', items: { $ref: '#/components/schemas/Hit' } },
             facets: {
               type: 'object',

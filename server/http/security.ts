@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import cors from 'cors';
 import type { Request, RequestHandler, Response } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { rateLimit, type Store } from 'express-rate-limit';
 import helmet from 'helmet';
 import { errorBody } from './errors.js';
 
@@ -69,11 +69,15 @@ export function corsPolicy(origins: readonly string[]): RequestHandler {
   });
 }
 
-/** Per-IP limit over a fixed window (0 = off); 429 carries Retry-After and our error body. */
-export function rateLimitPolicy(limit: number, windowMs: number): RequestHandler {
+/**
+ * Per-IP limit over a fixed window (0 = off); 429 carries Retry-After and our error body. The
+ * counters live in this process unless a shared `store` (Redis, several proxies) is given.
+ */
+export function rateLimitPolicy(limit: number, windowMs: number, store?: Store): RequestHandler {
   if (limit === 0) return (_req, _res, next) => next();
   return rateLimit({
     windowMs,
+    ...(store ? { store } : {}),
     limit,
     standardHeaders: 'draft-8',
     legacyHeaders: false,

@@ -45,14 +45,31 @@ export async function loadArticle(engine: Engine, indexUid: string, id: string):
   return { id, title: first.articleTitle, url: first.articleUrl, date: first.date, tags: first.tags, sections };
 }
 
-export function articleRoutes(engine: Engine, indexUid: string): Router {
+/**
+ * The engines that may hold an article, in the order to ask them: one engine, or over a cluster
+ * the shard its id maps to and then all shards (an article not yet moved by `--reshard`).
+ */
+export type ArticleEngines = (id: string) => readonly Engine[];
+
+/** The article from the first engine that has it; not found only when none has. */
+async function findArticle(engines: ArticleEngines, indexUid: string, id: string): Promise<ArticleView> {
+  const [first, ...rest] = engines(id);
+  try {
+    return await loadArticle(first!, indexUid, id);
+  } catch (error) {
+    if (!(error instanceof NotFoundError) || rest.length === 0) throw error;
+    return findArticle(() => rest, indexUid, id);
+  }
+}
+
+export function articleRoutes(engines: ArticleEngines, indexUid: string): Router {
   const router = Router();
   router.get('/api/articles/:id', async (req, res) => {
-    const article = await loadArticle(engine, indexUid, req.params.id);
+    const article = await findArticle(engines, indexUid, req.params.id);
     sendCacheable(req, res, JSON.stringify(article), 'json', ARTICLE_CACHE_CONTROL);
   });
   router.get('/articles/:id', async (req, res) => {
-    const article = await loadArticle(engine, indexUid, req.params.id);
+    const article = await findArticle(engines, indexUid, req.params.id);
     const highlight = typeof req.query['highlight'] === 'string' ? req.query['highlight'].slice(0, MAX_QUERY_CHARS) : '';
     sendPage(req, res, articlePage(article, highlight ? queryMarker(highlight) : undefined), ARTICLE_CACHE_CONTROL);
   });

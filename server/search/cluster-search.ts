@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { FederatedMultiSearchParams, MatchingStrategies, MultiSearchQueryWithFederation, SearchResponse } from 'meilisearch';
 import type { Engine } from '../../core/engine/client.js';
 import { createEngine, toEngineError } from '../../core/engine/client.js';
@@ -32,8 +33,8 @@ export function coordinatorsFor(shards: readonly SearchShard[], timeoutMs: numbe
 export const CLUSTER_MATCHING_STRATEGY: MatchingStrategies = 'last';
 
 /**
- * What the server wires at start-up (system.ts) when MEILI_SHARDS names more than one shard:
- * network and keys prepared, then a search function with the same input as executeSearch().
+ * Network and keys prepared, then the engine-ranking search with the same input as
+ * executeSearch(). The server itself runs executeSearch() over clusterEngine() (system.ts).
  */
 export async function connectClusterSearch(
   cluster: ClusterConfig,
@@ -88,23 +89,24 @@ export function federatedRequest(
   };
 }
 
-type FederatedAnswer = SearchResponse<EngineHit> & {
+export type FederatedAnswer = SearchResponse<EngineHit> & {
   estimatedTotalHits?: number;
   remoteErrors?: Record<string, { code?: string; message?: string }>;
 };
 
+/** The merged answer of one federated request and the shards that did not contribute to it. */
+export interface FederatedOutcome {
+  answer: FederatedAnswer;
+  failedShards: string[];
+}
+
 /**
- * One remote federated multi-search over all shards. The first reachable coordinator answers;
- * the engine reports unreachable remotes in `remoteErrors`, and a coordinator we could not reach
- * at all counts as failed too. Only when no shard answers does the search fail.
+ * Sends one federated request through the first reachable coordinator; the engine reports
+ * unreachable remotes in `remoteErrors`, and a coordinator we could not reach at all counts as
+ * failed too. Only when no shard answers does it fail. Failed shards are also added to the
+ * collector of the current request (collectFailedShards), however deep the call.
  */
-export async function clusterSearch(
-  coordinators: readonly Coordinator[],
-  indexUid: string,
-  query: EngineQuery,
-  baseQueries: readonly MultiSearchQueryWithFederation[] = [shardQuery(query, indexUid)],
-): Promise<ClusterResult> {
-  const request = federatedRequest(baseQueries, query, indexUid, coordinators.map((c) => c.name));
+export async function federatedSearch(coordinators: readonly Coordinator[], request: FederatedMultiSearchParams): Promise<FederatedOutcome> {
   const unreachable: string[] = [];
   let lastError: unknown;
   for (const coordinator of coordinators) {
@@ -119,20 +121,47 @@ export async function clusterSearch(
       continue;
     }
     const failedShards = [...new Set([...unreachable, ...Object.keys(answer.remoteErrors ?? {})])].sort();
-    return {
-      hits: answer.hits.map(withoutFederation),
-      total: answer.estimatedTotalHits ?? answer.hits.length,
-      processingTimeMs: answer.processingTimeMs,
-      facetDistribution: answer.facetDistribution ?? {},
-      partial: failedShards.length > 0,
-      failedShards,
-    };
+    const collector = failedShardCollector.getStore();
+    for (const name of failedShards) collector?.add(name);
+    return { answer, failedShards };
   }
+  for (const name of unreachable) failedShardCollector.getStore()?.add(name);
   throw lastError ?? new EngineUnavailableError('cluster search: no shards configured');
 }
 
+/** One remote federated multi-search over all shards, with the engine's own ranking. */
+export async function clusterSearch(
+  coordinators: readonly Coordinator[],
+  indexUid: string,
+  query: EngineQuery,
+  baseQueries: readonly MultiSearchQueryWithFederation[] = [shardQuery(query, indexUid)],
+): Promise<ClusterResult> {
+  const request = federatedRequest(baseQueries, query, indexUid, coordinators.map((c) => c.name));
+  const { answer, failedShards } = await federatedSearch(coordinators, request);
+  return {
+    hits: answer.hits.map(withoutFederation),
+    total: answer.estimatedTotalHits ?? answer.hits.length,
+    processingTimeMs: answer.processingTimeMs,
+    facetDistribution: answer.facetDistribution ?? {},
+    partial: failedShards.length > 0,
+    failedShards,
+  };
+}
+
+const failedShardCollector = new AsyncLocalStorage<Set<string>>();
+
+/**
+ * Runs `work` (one HTTP request's searches, however many engine calls they make) and returns the
+ * shards that failed in any of its federated calls: a response built from them is partial.
+ */
+export async function collectFailedShards<T>(work: () => Promise<T>): Promise<{ value: T; failedShards: string[] }> {
+  const failed = new Set<string>();
+  const value = await failedShardCollector.run(failed, work);
+  return { value, failedShards: [...failed].sort() };
+}
+
 /** `_federation` is engine bookkeeping; shape.ts never reads it and responses must not leak it. */
-function withoutFederation(hit: EngineHit & { _federation?: unknown }): EngineHit {
+export function withoutFederation(hit: EngineHit & { _federation?: unknown }): EngineHit {
   const { _federation: _ignored, ...rest } = hit;
   return rest;
 }

@@ -1,7 +1,7 @@
 import type { Engine } from '../../core/engine/client.js';
 import type { Logger } from '../../core/logger.js';
 import { IndexRanker } from './index-rank.js';
-import { RankIndexBuilder, type RankSource } from './rank-index.js';
+import { RankIndexBuilder, type RankIndex, type RankSource } from './rank-index.js';
 
 /** Chunks per engine request while loading (about 4 MB of JSON). */
 const PAGE = 2000;
@@ -26,8 +26,13 @@ export class RankingIndex {
   private building: Promise<void> | undefined;
   private tooLarge = false;
 
+  /**
+   * `shards`: search-only clients of every engine holding part of the index (one without a
+   * cluster); each is read on its own, so the ranking index holds the union, and ranks a cluster
+   * exactly as one engine.
+   */
   constructor(
-    private readonly engine: Engine,
+    private readonly shards: readonly Engine[],
     private readonly indexUid: string,
     private readonly options: RankingOptions,
     private readonly log: Logger,
@@ -75,20 +80,22 @@ export class RankingIndex {
     }
   }
 
-  private async load(): Promise<import('./rank-index.js').RankIndex | undefined> {
-    const index = this.engine.index(this.indexUid);
+  private async load(): Promise<RankIndex | undefined> {
     const builder = new RankIndexBuilder();
-    for (let offset = 0; ; offset += PAGE) {
-      const page = await index.search<RankSource>('', { offset, limit: PAGE, attributesToRetrieve: [...SOURCE_FIELDS] });
-      const total = page.estimatedTotalHits ?? 0;
-      if (total > this.options.maxChunks) {
-        this.tooLarge = true;
-        this.ranker = undefined;
-        this.log.warn({ indexUid: this.indexUid, chunks: total, maxChunks: this.options.maxChunks }, 'index larger than RANKING_MAX_CHUNKS; ranking engine candidates');
-        return undefined;
+    for (const shard of this.shards) {
+      const index = shard.index(this.indexUid);
+      for (let offset = 0; ; offset += PAGE) {
+        const page = await index.search<RankSource>('', { offset, limit: PAGE, attributesToRetrieve: [...SOURCE_FIELDS] });
+        const total = page.estimatedTotalHits ?? 0;
+        if (builder.size + total - offset > this.options.maxChunks) {
+          this.tooLarge = true;
+          this.ranker = undefined;
+          this.log.warn({ indexUid: this.indexUid, maxChunks: this.options.maxChunks }, 'index larger than RANKING_MAX_CHUNKS; ranking engine candidates');
+          return undefined;
+        }
+        for (const hit of page.hits) builder.add(hit);
+        if (page.hits.length < PAGE || offset + PAGE >= total) break;
       }
-      for (const hit of page.hits) builder.add(hit);
-      if (page.hits.length < PAGE || offset + PAGE >= total) break;
     }
     return builder.build();
   }

@@ -1,7 +1,9 @@
 import type { SearchResponse } from '../../core/api.js';
 import type { Engine } from '../../core/engine/client.js';
 import type { Metrics } from '../http/metrics.js';
+import type { SharedResponseCache } from '../http/redis-stores.js';
 import type { ResponseCache } from './cache.js';
+import { collectFailedShards } from './cluster-search.js';
 import type { RankingIndex } from './rank-index-loader.js';
 import { executeSearch } from './execute.js';
 import { oneOf } from './filters.js';
@@ -20,27 +22,63 @@ export interface SearchOutcome {
 
 export type SearchService = (raw: unknown) => Promise<SearchOutcome>;
 
-/** validate → engine query → (cache) → execute → shape → JSON text. */
+/** A cache read and the way to fill that entry, bound to the index version it was read under. */
+export interface CacheSlot {
+  body: string | undefined;
+  store(body: string): Promise<void> | void;
+}
+
+/** Where serialized responses are cached: this process's LRU, or Redis shared by all proxies. */
+export interface SearchCache {
+  lookup(key: string): Promise<CacheSlot> | CacheSlot;
+}
+
+export function inProcessCache(cache: ResponseCache): SearchCache {
+  return {
+    lookup(key) {
+      const generation = cache.generation;
+      return { body: cache.get(key), store: (body) => cache.set(key, body, generation) };
+    },
+  };
+}
+
+export function sharedCache(cache: SharedResponseCache): SearchCache {
+  return {
+    async lookup(key) {
+      const lookedUp = await cache.lookup<string>(key);
+      return { body: lookedUp.value, store: (body) => cache.store(key, lookedUp, body) };
+    },
+  };
+}
+
+/**
+ * validate → engine query → (cache) → execute → shape → JSON text. Over a cluster (the engine is
+ * clusterEngine()), shards that failed during any of the request's engine calls make the response
+ * `partial`; a partial response is never cached.
+ */
 export function createSearchService(
   engine: Engine,
   indexUid: string,
-  cache: ResponseCache | undefined,
+  cache: SearchCache | undefined,
   metrics: Metrics,
   ranking?: RankingIndex,
 ): SearchService {
   const search: Search = (query) => executeSearch(engine, indexUid, query, ranking);
+  const answer = async (request: SearchRequest, query: EngineQuery): Promise<{ body: string; complete: boolean }> => {
+    const { value: response, failedShards } = await collectFailedShards(() => runSearch(search, request, query));
+    if (failedShards.length > 0) Object.assign(response, { partial: true, failedShards });
+    return { body: JSON.stringify(response), complete: failedShards.length === 0 };
+  };
   return async (raw) => {
     const request = parseSearchRequest(raw);
     const query = buildEngineQuery(request);
-    if (!cache) return { body: JSON.stringify(await runSearch(search, request, query)), cached: false };
+    if (!cache) return { body: (await answer(request, query)).body, cached: false };
     // The engine query holds everything the response depends on, already normalized.
-    const key = JSON.stringify([query, request.group, request.exact]);
-    const hit = cache.get(key);
-    metrics.cache.inc({ result: hit === undefined ? 'miss' : 'hit' });
-    if (hit !== undefined) return { body: hit, cached: true };
-    const generation = cache.generation;
-    const body = JSON.stringify(await runSearch(search, request, query));
-    cache.set(key, body, generation);
+    const slot = await cache.lookup(JSON.stringify([query, request.group, request.exact]));
+    metrics.cache.inc({ result: slot.body === undefined ? 'miss' : 'hit' });
+    if (slot.body !== undefined) return { body: slot.body, cached: true };
+    const { body, complete } = await answer(request, query);
+    if (complete) await slot.store(body);
     return { body, cached: false };
   };
 }

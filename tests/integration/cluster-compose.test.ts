@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { CONFIG_ENV_NAMES, loadConfig } from '../../core/config.js';
 import { parseClusterConfig } from '../../core/engine/cluster.js';
 
 const compose = parse(readFileSync('docker-compose.yml', 'utf8')) as { services: Record<string, Record<string, any>> };
@@ -35,5 +36,24 @@ describe('the `cluster` compose profile', () => {
     expect(compose.services['lb']!.volumes[0]).toMatch(/^\.\/deploy\/nginx\.conf:/);
     expect(conf).toMatch(/server proxy-1:3000/);
     expect(conf).toMatch(/server proxy-2:3000/);
+  });
+
+  it('sets only environment variables our server and indexer read, with values they accept', () => {
+    for (const name of ['server', 'indexer', 'indexer-cluster', 'proxy-1', 'proxy-2']) {
+      const env = compose.services[name]!.environment as Record<string, string>;
+      for (const key of Object.keys(env)) expect(CONFIG_ENV_NAMES, `${name}: ${key}`).toContain(key);
+      const config = loadConfig({ ...env, MEILI_MASTER_KEY: 'k'.repeat(32) });
+      if (name.startsWith('proxy')) {
+        expect(config.cluster?.shards).toHaveLength(3);
+        expect(config.redisUrl).toBe('redis://redis:6379');
+        // nginx is one hop in front; without this every client would share nginx's rate limit.
+        expect(config.trustProxy).toBe(1);
+      }
+    }
+  });
+
+  it('configures the three cluster engines like the single one (same variables)', () => {
+    const keys = (name: string) => Object.keys(compose.services[name]!.environment).sort();
+    for (const name of ['meili-1', 'meili-2', 'meili-3']) expect(keys(name)).toEqual(keys('meilisearch'));
   });
 });

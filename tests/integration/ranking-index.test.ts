@@ -71,7 +71,7 @@ describe('ranking index follows the engine index', () => {
 
   it('is not built for an index above its size limit; searches rank engine candidates instead', async () => {
     const engine = createEngine({ url: testEngine().url, apiKey: server.searchKey, timeoutMs: 2000 });
-    const ranking = new RankingIndex(engine, uid, { maxChunks: 1 }, createLogger('silent'));
+    const ranking = new RankingIndex([engine], uid, { maxChunks: 1 }, createLogger('silent'));
     ranking.setVersion('v1');
     await ranking.settled();
     expect(ranking.current()).toBeUndefined();
@@ -79,7 +79,7 @@ describe('ranking index follows the engine index', () => {
 
   it('is not used while the index version is unknown (watch failing)', async () => {
     const engine = createEngine({ url: testEngine().url, apiKey: server.searchKey, timeoutMs: 2000 });
-    const ranking = new RankingIndex(engine, uid, { maxChunks: 1000 }, createLogger('silent'));
+    const ranking = new RankingIndex([engine], uid, { maxChunks: 1000 }, createLogger('silent'));
     ranking.setVersion('v1');
     await ranking.settled();
     expect(ranking.current()).toBeDefined();

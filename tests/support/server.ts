@@ -33,7 +33,7 @@ export async function startTestServer(
   let watcher: IndexWatcher | undefined;
   let ranking: RankingIndex | undefined;
   if (options.ranking !== false) {
-    ranking = new RankingIndex(engine, indexUid, { maxChunks: 1_000_000 }, createLogger('silent'));
+    ranking = new RankingIndex([engine], indexUid, { maxChunks: 1_000_000 }, createLogger('silent'));
     const monitor = createEngine({ url: engineUrl, apiKey: await ensureMonitorKey(adminEngine(), indexUid), timeoutMs: 2000 });
     watcher = watchIndex(monitor, indexUid, 100, (version) => ranking!.setVersion(version), createLogger('silent'));
     await watcher.ready;
