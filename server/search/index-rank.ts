@@ -5,7 +5,8 @@ import type { RankIndex } from './rank-index.js';
  * Scoring over the whole ranking index (rank-index.ts): BM25 of each chunk, plus BM25 of its whole
  * article (news queries such as headlines spread their words over several sections; the lead
  * passage counts extra, as news leads restate the headline), plus — for the best chunks — words
- * found exactly as typed and query words found next to each other.
+ * found exactly as typed. Parameters were chosen on the dev query set with `npm run bench:ranking`
+ * (docs/relevance.md lists what was tried, including features that did not help).
  */
 export const INDEX_RANK_PARAMS = {
   k1: 2,
@@ -18,25 +19,11 @@ export const INDEX_RANK_PARAMS = {
   lead: 2,
   /** Bonus per query term found exactly as typed, in idf units. */
   exact: 0.15,
-  /** Bonus per pair of query words next to each other somewhere in the article, in idf units of the rarer. */
-  proximity: 0,
-  /** Bonus per pair of words that follow each other in the query and in the article, in the same order. */
-  phrase: 0,
-  /** Bonus per query word in the first `leadWords` words of the article (its first paragraph or so). */
-  leadWindow: 0,
-  leadWords: 40,
-  /** The lead-window bonus is for summary-like queries (headlines): at least this many words. */
-  leadMinTerms: 0,
-  /**
-   * The article's BM25 is multiplied by (share of the query's idf it matches) to this power: an
-   * article with every word of a long query beats one repeating a few of them.
-   */
-  coverage: 0,
   /** A prefix (as-you-type) match counts this much of a full match. */
   prefixMatch: 0.9,
   /** Prefix expansions stop after this many postings (a 2-letter prefix matches most of the index). */
   prefixPostings: 300_000,
-  /** Chunks that get the exact/proximity refinement. */
+  /** Chunks that get the exact-form refinement. */
   refine: 200,
 };
 
@@ -72,7 +59,6 @@ export class IndexRanker {
   private readonly articleTf: Float32Array;
   private readonly articleScore: Float64Array;
   private readonly articleSeen: Uint8Array;
-  private readonly articleMatchedIdf: Float64Array;
 
   constructor(readonly index: RankIndex) {
     this.chunkTf = new Float32Array(index.chunkCount);
@@ -81,7 +67,6 @@ export class IndexRanker {
     this.articleTf = new Float32Array(index.articles.length);
     this.articleScore = new Float64Array(index.articles.length);
     this.articleSeen = new Uint8Array(index.articles.length);
-    this.articleMatchedIdf = new Float64Array(index.articles.length);
   }
 
   rank(query: AnalyzedQuery, scope: RankScope, wanted: number, facets: readonly string[] = []): IndexRanking {
@@ -91,7 +76,6 @@ export class IndexRanker {
     const touchedChunks: number[] = [];
     const touchedArticles: number[] = [];
     const idfs: number[] = [];
-    let queryIdf = 0;
     const P = INDEX_RANK_PARAMS;
     const n = index.chunkCount;
     const na = index.articles.length;
@@ -117,7 +101,6 @@ export class IndexRanker {
       const idf = Math.log(1 + (n - termChunks.length + 0.5) / (termChunks.length + 0.5));
       const articleIdf = Math.log(1 + (na - termArticles.length + 0.5) / (termArticles.length + 0.5));
       idfs.push(idf);
-      queryIdf += articleIdf;
       for (const c of termChunks) {
         const tf = this.chunkTf[c]!;
         const norm = P.k1 * (1 - P.b + (P.b * index.chunkLength(c)) / index.averageChunkLength);
@@ -136,32 +119,26 @@ export class IndexRanker {
           touchedArticles.push(a);
         }
         this.articleScore[a]! += (articleIdf * tf * (P.articleK1 + 1)) / (tf + norm);
-        this.articleMatchedIdf[a]! += articleIdf;
         this.articleTf[a] = 0;
       }
     }
 
-    for (const a of touchedArticles) {
-      this.articleScore[a]! *= (this.articleMatchedIdf[a]! / Math.max(queryIdf, 1e-9)) ** P.coverage;
-    }
     const base = new Float64Array(touchedChunks.length);
     for (let i = 0; i < touchedChunks.length; i++) {
       const c = touchedChunks[i]!;
-      base[i] = this.chunkScore[c]! + P.article * this.articleScore[index.chunkArticle[c]!]!;
+      // Rounded so that sums taken in another order (chunks loaded from several shards) tie exactly.
+      base[i] = Math.round((this.chunkScore[c]! + P.article * this.articleScore[index.chunkArticle[c]!]!) * 1e9) / 1e9;
     }
     const keep = Math.max(P.refine, wanted * 10);
-    const order = topOrder(base, keep);
-    const termOf = new Map<number, number>();
-    matches.forEach((m, i) => m.ids.forEach((_, id) => termOf.has(id) || termOf.set(id, i)));
-    const proximity = new Map<number, number>();
+    // Ties are broken by chunk id, so the order never depends on the order chunks were loaded in
+    // (one engine or several shards rank alike).
+    const ids = index.chunkIds;
+    const order = topOrder(base, keep, (x, y) => compareIds(ids[touchedChunks[x]!]!, ids[touchedChunks[y]!]!));
     const refined = order.slice(0, P.refine).map((i) => {
       const c = touchedChunks[i]!;
-      const a = index.chunkArticle[c]!;
-      let near = proximity.get(a);
-      if (near === undefined) proximity.set(a, (near = this.articleFeatures(a, termOf, idfs)));
-      return { c, score: base[i]! + P.article * near + this.exactBonus(c, matches, idfs) };
+      return { c, score: base[i]! + this.exactBonus(c, matches, idfs) };
     });
-    refined.sort((x, y) => y.score - x.score);
+    refined.sort((x, y) => y.score - x.score || compareIds(ids[x.c]!, ids[y.c]!));
     const chunks = [...refined.map((r) => r.c), ...order.slice(P.refine).map((i) => touchedChunks[i]!)];
     const facetCounts = countFacets(index, touchedChunks, facets);
 
@@ -172,7 +149,6 @@ export class IndexRanker {
     for (const a of touchedArticles) {
       this.articleScore[a] = 0;
       this.articleSeen[a] = 0;
-      this.articleMatchedIdf[a] = 0;
     }
     return { chunks, total: touchedChunks.length, unmatched: matches.filter((m) => m.ids.size === 0).map((m) => m.term), facets: facetCounts };
   }
@@ -192,53 +168,6 @@ export class IndexRanker {
       }
     });
     return bonus;
-  }
-
-  /**
-   * Article-level closeness to the query, from its token sequence: pairs of query words within two
-   * words of each other (any order), pairs in the query's own order (phrases), and query words in
-   * the article's first words (news leads restate the headline). In idf units, weighted.
-   */
-  private articleFeatures(article: number, termOf: ReadonlyMap<number, number>, idfs: readonly number[]): number {
-    const index = this.index;
-    const P = INDEX_RANK_PARAMS;
-    const pairs = new Set<number>();
-    const inLead = new Set<number>();
-    let near = 0;
-    let phrase = 0;
-    let lead = 0;
-    for (let k = index.articleChunkStart[article]!; k < index.articleChunkStart[article + 1]!; k++) {
-      const chunk = index.articleChunks[k]!;
-      const isLead = index.chunkLead[chunk] === 1;
-      const from = index.chunkStart[chunk]!;
-      let previousTerm = -1;
-      let previousAt = -10;
-      for (let p = from; p < index.chunkStart[chunk + 1]!; p++) {
-        const term = termOf.get(index.tokens[p]!);
-        if (term === undefined) continue;
-        if (isLead && p - from < P.leadWords && !inLead.has(term)) {
-          inLead.add(term);
-          lead += idfs[term]!;
-        }
-        if (previousTerm >= 0 && previousTerm !== term && p - previousAt <= 2) {
-          const pair = Math.min(term, previousTerm) * 1024 + Math.max(term, previousTerm);
-          const weight = Math.min(idfs[term]!, idfs[previousTerm]!);
-          if (!pairs.has(pair)) {
-            pairs.add(pair);
-            near += weight;
-          }
-          const ordered = -1 - (previousTerm * 1024 + term);
-          if (term === previousTerm + 1 && !pairs.has(ordered)) {
-            pairs.add(ordered);
-            phrase += weight;
-          }
-        }
-        previousTerm = term;
-        previousAt = p;
-      }
-    }
-    const leadWeight = termOf.size > 0 && idfs.length >= P.leadMinTerms ? P.leadWindow : 0;
-    return P.proximity * near + P.phrase * phrase + leadWeight * lead;
   }
 
   private termMatch(term: QueryTerm): TermMatch {
@@ -288,10 +217,18 @@ function allowedArticles(index: RankIndex, scope: RankScope): Uint8Array | undef
   return allowed;
 }
 
-/** Positions in `scores` of the best `keep`, best first: a bounded min-heap, O(n log keep). */
-function topOrder(scores: Float64Array, keep: number): number[] {
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Positions in `scores` of the best `keep`, best first (equal scores in `tieBreak` order): a
+ * bounded min-heap, O(n log keep).
+ */
+function topOrder(scores: Float64Array, keep: number, tieBreak: (x: number, y: number) => number): number[] {
   const heap: number[] = [];
-  const less = (a: number, b: number): boolean => scores[a]! < scores[b]! || (scores[a] === scores[b] && a > b);
+  // "a ranks below b"
+  const less = (a: number, b: number): boolean => scores[a]! < scores[b]! || (scores[a] === scores[b] && tieBreak(a, b) > 0);
   const siftDown = (from: number): void => {
     for (let i = from; ; ) {
       const l = 2 * i + 1;
@@ -318,7 +255,7 @@ function topOrder(scores: Float64Array, keep: number): number[] {
       siftDown(0);
     }
   }
-  return heap.sort((x, y) => scores[y]! - scores[x]! || x - y);
+  return heap.sort((x, y) => scores[y]! - scores[x]! || tieBreak(x, y));
 }
 
 /** Chunk counts per tag and per year over the matching chunks, as the engine's facetDistribution. */

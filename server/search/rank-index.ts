@@ -154,9 +154,6 @@ export class RankIndex {
   readonly sortedTerms: string[];
   readonly sortedTermIds: Int32Array;
   readonly articleLength: Float64Array;
-  /** Chunks of article a: `articleChunks[articleChunkStart[a]..articleChunkStart[a+1])`, in load order. */
-  readonly articleChunkStart: Uint32Array;
-  readonly articleChunks: Int32Array;
   readonly averageChunkLength: number;
   readonly averageArticleLength: number;
 
@@ -177,12 +174,6 @@ export class RankIndex {
     this.sortedTermIds = Int32Array.from(order);
     this.articleLength = new Float64Array(parts.articles.length);
     for (let c = 0; c < this.chunkCount; c++) this.articleLength[parts.chunkArticle[c]!]! += this.chunkLength(c);
-    this.articleChunkStart = new Uint32Array(parts.articles.length + 1);
-    for (let c = 0; c < this.chunkCount; c++) this.articleChunkStart[parts.chunkArticle[c]! + 1]!++;
-    for (let a = 0; a < parts.articles.length; a++) this.articleChunkStart[a + 1]! += this.articleChunkStart[a]!;
-    this.articleChunks = new Int32Array(this.chunkCount);
-    const fill = this.articleChunkStart.slice(0, parts.articles.length);
-    for (let c = 0; c < this.chunkCount; c++) this.articleChunks[fill[parts.chunkArticle[c]!]!++] = c;
     this.averageChunkLength = Math.max(1, parts.tokens.length / Math.max(1, this.chunkCount));
     this.averageArticleLength = Math.max(1, parts.tokens.length / Math.max(1, parts.articles.length));
   }
@@ -213,7 +204,7 @@ export class RankIndex {
   /** Bytes held by the typed arrays (the vocabulary's strings come on top). */
   get byteSize(): number {
     const { postStart, postChunk, postTf, articleDf } = this.postings;
-    return [this.chunkArticle, this.chunkLead, this.articleChunkStart, this.articleChunks, this.chunkStart, this.tokens, this.surface, this.sortedTermIds, this.articleLength, postStart, postChunk, postTf, articleDf].reduce(
+    return [this.chunkArticle, this.chunkLead, this.chunkStart, this.tokens, this.surface, this.sortedTermIds, this.articleLength, postStart, postChunk, postTf, articleDf].reduce(
       (sum, a) => sum + a.byteLength,
       0,
     );
