@@ -92,7 +92,9 @@ async function main(): Promise<void> {
     };
     const project: Searcher = async (q) => {
       const started = performance.now();
-      const res = await fetch(`http://127.0.0.1:${port}/api/search?${new URLSearchParams({ q, limit: String(hitLimit) })}`);
+      // Article-level results are what the API's group=article gives: the best section of each of
+      // the 10 best articles (the baseline gets `--limit` chunk hits to find its 10 articles).
+      const res = await fetch(`http://127.0.0.1:${port}/api/search?${new URLSearchParams({ q, limit: '10', group: 'article' })}`);
       const body = (await res.json()) as SearchResponse;
       const ms = performance.now() - started;
       if (!res.ok) throw new Error(`API ${res.status} for ${JSON.stringify(q)}: ${JSON.stringify(body)}`);

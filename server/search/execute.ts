@@ -160,8 +160,8 @@ async function morphological(engine: Engine, indexUid: string, query: EngineQuer
 
 /**
  * Ranking over the whole index in process; the engine is asked only for the page's stored fields
- * and, when some word is unknown to the index (probably mistyped), for its typo-tolerant matches
- * on the original text, which follow the real matches.
+ * and, when a word of a short query is unknown to the index (probably mistyped) or nothing
+ * matched, for its typo-tolerant matches on the original text, which follow the real matches.
  */
 async function rankedByIndex(engine: Engine, indexUid: string, query: EngineQuery, analyzed: AnalyzedQuery, ranker: IndexRanker): Promise<EngineResult> {
   const started = performance.now();
@@ -173,7 +173,10 @@ async function rankedByIndex(engine: Engine, indexUid: string, query: EngineQuer
     articleId: index.articles[index.chunkArticle[c]!]!.id,
   }));
   let total = ranking.total;
-  if (ranking.unmatched.length > 0 || ordered.length < wanted) {
+  // Long queries keep their meaning without one unknown word (and the engine is slow on long
+  // queries over the text), so only short ones, or ones with too few matches, ask it for typos.
+  const mistyped = ranking.unmatched.length > 0 && analyzed.terms.length <= SHORT_QUERY_TERMS;
+  if (mistyped || ordered.length === 0) {
     const typos = await engine.index(indexUid).search<Pick<ChunkDocument, 'id' | 'articleId'>>(query.q, {
       ...common(query),
       attributesToSearchOn: ['articleTitle', 'sectionTitle', 'text'],
