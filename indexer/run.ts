@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Article, ChunkDocument } from '../core/document.js';
 import type { Engine } from '../core/engine/client.js';
 import { ensureIndex } from '../core/engine/settings.js';
-import { ChunkWriter, deleteChunks, readFingerprints, waitForPendingTasks } from './apply.js';
+import { ChunkWriter, coveredMs, deleteChunks, readFingerprints, waitForPendingTasks } from './apply.js';
 import { articleToChunks } from './chunks.js';
 import { discoverFiles } from './discover.js';
 import { diffArticle, engineState, unseenArticles, type ArticleChange, type EngineState } from './plan.js';
@@ -41,10 +41,20 @@ export interface IndexSummary {
   /** Set when `--prune` was asked for but skipped, and why. */
   pruneSkipped?: string;
   elapsedMs: number;
-  /** Reading, parsing, chunking and diffing: the indexer's own work. */
+  /**
+   * Wall time not spent waiting for the engine: reading, parsing, chunking, diffing, serialising.
+   * Work done while the engine indexes an earlier batch counts here too.
+   */
   ownMs: number;
   /** Waiting for the engine: settings, fingerprints, sending, task waits, deletions. */
   engineMs: number;
+  /** CPU time of this process during the run (user + system, all threads: zlib, hashing, HTTP). */
+  cpuMs?: number;
+  /**
+   * How long the engine was processing our document additions (union of the tasks' startedAt →
+   * finishedAt). Wall time minus this is when the engine had none of our documents to index.
+   */
+  engineBusyMs?: number;
 }
 
 /** Every article the inputs produce, in order, with failures; duplicates of an id are failures. */
@@ -93,6 +103,7 @@ export async function collectChunks(options: Pick<IndexOptions, 'paths' | 'stdin
  */
 export async function runIndexer(engine: Engine, indexUid: string, options: IndexOptions): Promise<IndexSummary> {
   const started = performance.now();
+  const cpuStart = process.cpuUsage();
   const clock = new Stopwatch();
   const stored: EngineState = await clock.engine(async () => {
     await ensureIndex(engine, indexUid);
@@ -128,17 +139,9 @@ export async function runIndexer(engine: Engine, indexUid: string, options: Inde
     },
     stored.completeSources,
   );
-  for (;;) {
-    const t0 = performance.now();
-    const next = await items.next();
-    if (next.done) {
-      clock.ownMs += performance.now() - t0;
-      break;
-    }
-    const item = next.value;
+  for await (const item of items) {
     if ('failure' in item) {
       failures.push(item.failure);
-      clock.ownMs += performance.now() - t0;
       continue;
     }
     if ('unchanged' in item) {
@@ -146,12 +149,10 @@ export async function runIndexer(engine: Engine, indexUid: string, options: Inde
       counts.unchanged++;
       chunkCount += existing.get(item.unchanged.articleId)?.size ?? 0;
       progress.articles++;
-      clock.ownMs += performance.now() - t0;
       continue;
     }
     const chunks = articleToChunks(item.article);
     const diff = diffArticle(existing.get(item.article.id), chunks);
-    clock.ownMs += performance.now() - t0;
     seen.add(item.article.id);
     counts[diff.change]++;
     chunkCount += chunks.length;
@@ -175,6 +176,8 @@ export async function runIndexer(engine: Engine, indexUid: string, options: Inde
   await clock.engine(() => deleteChunks(engine, indexUid, stale));
 
   const elapsedMs = performance.now() - started;
+  const engineMs = clock.engineMs + writer.waitMs;
+  const cpu = process.cpuUsage(cpuStart);
   return {
     articles: seen.size,
     ...counts,
@@ -186,14 +189,15 @@ export async function runIndexer(engine: Engine, indexUid: string, options: Inde
     failures,
     ...(pruneSkipped ? { pruneSkipped } : {}),
     elapsedMs: Math.round(elapsedMs),
-    ownMs: Math.round(clock.ownMs),
-    engineMs: Math.round(clock.engineMs + writer.waitMs),
+    ownMs: Math.round(elapsedMs - engineMs),
+    engineMs: Math.round(engineMs),
+    cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+    engineBusyMs: Math.round(coveredMs(writer.engineBusy)),
   };
 }
 
-/** Splits wall time into the indexer's own work and waiting for the engine. */
+/** Times the waits for the engine; the rest of the wall time is the indexer's own. */
 class Stopwatch {
-  ownMs = 0;
   engineMs = 0;
   async engine<T>(work: () => Promise<T>): Promise<T> {
     const t0 = performance.now();
