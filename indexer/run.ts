@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Article, ChunkDocument } from '../core/document.js';
 import type { Engine } from '../core/engine/client.js';
 import { ensureIndex } from '../core/engine/settings.js';
-import { ChunkWriter, coveredMs, deleteChunks, readFingerprints, waitForPendingTasks } from './apply.js';
+import { ChunkWriter, coveredMs, EngineClock, deleteChunks, readFingerprints, waitForPendingTasks } from './apply.js';
 import { articleToChunks } from './chunks.js';
 import { discoverFiles } from './discover.js';
 import { diffArticle, engineState, unseenArticles, type ArticleChange, type EngineState } from './plan.js';
@@ -50,6 +50,8 @@ export interface IndexSummary {
   engineMs: number;
   /** CPU time of this process during the run (user + system, all threads: zlib, hashing, HTTP). */
   cpuMs?: number;
+  /** The part of cpuMs spent outside the waits for the engine: the CPU cost of the indexer's own work. */
+  ownCpuMs?: number;
   /**
    * How long the engine was processing our document additions (union of the tasks' startedAt →
    * finishedAt). Wall time minus this is when the engine had none of our documents to index.
@@ -104,8 +106,8 @@ export async function collectChunks(options: Pick<IndexOptions, 'paths' | 'stdin
 export async function runIndexer(engine: Engine, indexUid: string, options: IndexOptions): Promise<IndexSummary> {
   const started = performance.now();
   const cpuStart = process.cpuUsage();
-  const clock = new Stopwatch();
-  const stored: EngineState = await clock.engine(async () => {
+  const clock = new EngineClock();
+  const stored: EngineState = await clock.wait(async () => {
     await ensureIndex(engine, indexUid);
     await waitForPendingTasks(engine, indexUid);
     return engineState(await readFingerprints(engine, indexUid));
@@ -123,6 +125,7 @@ export async function runIndexer(engine: Engine, indexUid: string, options: Inde
       report();
     },
     options.batchDocs,
+    clock,
   );
   const counts: Record<ArticleChange, number> = { added: 0, updated: 0, unchanged: 0 };
   const failures: Failure[] = [];
@@ -173,11 +176,11 @@ export async function runIndexer(engine: Engine, indexUid: string, options: Inde
     pruned = unseen.articleIds;
     stale.push(...unseen.chunkIds);
   }
-  await clock.engine(() => deleteChunks(engine, indexUid, stale));
+  await clock.wait(() => deleteChunks(engine, indexUid, stale));
 
   const elapsedMs = performance.now() - started;
-  const engineMs = clock.engineMs + writer.waitMs;
   const cpu = process.cpuUsage(cpuStart);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
   return {
     articles: seen.size,
     ...counts,
@@ -189,22 +192,10 @@ export async function runIndexer(engine: Engine, indexUid: string, options: Inde
     failures,
     ...(pruneSkipped ? { pruneSkipped } : {}),
     elapsedMs: Math.round(elapsedMs),
-    ownMs: Math.round(elapsedMs - engineMs),
-    engineMs: Math.round(engineMs),
-    cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+    ownMs: Math.round(elapsedMs - clock.ms),
+    engineMs: Math.round(clock.ms),
+    cpuMs: Math.round(cpuMs),
+    ownCpuMs: Math.round(cpuMs - clock.cpuMs),
     engineBusyMs: Math.round(coveredMs(writer.engineBusy)),
   };
-}
-
-/** Times the waits for the engine; the rest of the wall time is the indexer's own. */
-class Stopwatch {
-  engineMs = 0;
-  async engine<T>(work: () => Promise<T>): Promise<T> {
-    const t0 = performance.now();
-    try {
-      return await work();
-    } finally {
-      this.engineMs += performance.now() - t0;
-    }
-  }
 }

@@ -58,7 +58,8 @@ function print(label: string, s: Measured): void {
     `${label}: ${s.articles} articles (${s.added} added, ${s.updated} updated, ${s.unchanged} unchanged, ${s.failed} failed), ` +
       `${s.chunks} chunks, ${s.chunksSent} sent; wall ${sec(s.elapsedMs)} s, own ${sec(s.ownMs)} s ` +
       `(${pct(s.ownMs, s.elapsedMs)}), engine ${sec(s.engineMs)} s (${pct(s.engineMs, s.elapsedMs)})\n` +
-      `  cpu: indexer ${sec(cpu)} s, engine ${sec(s.engineCpuMs)} s (indexer ${pct(cpu, cpu + s.engineCpuMs)} of both)` +
+      `  cpu: indexer ${sec(cpu)} s (own work ${sec(s.ownCpuMs ?? 0)} s = ${pct(s.ownCpuMs ?? 0, s.elapsedMs)} of wall), ` +
+      `engine ${sec(s.engineCpuMs)} s (indexer ${pct(cpu, cpu + s.engineCpuMs)} of both)` +
       (s.chunksSent > 0
         ? `; engine busy indexing our batches ${sec(s.engineBusyMs ?? 0)} s, idle waiting for the indexer ${sec(idle)} s (${pct(idle, s.elapsedMs)} of wall)`
         : '') +
