@@ -33,8 +33,23 @@ function chunkDocument(article: Article, section: Section, passage: number, text
     text,
     ...searchFields(section.title, text),
   };
-  const hash = createHash('sha256').update(JSON.stringify(withoutHash)).digest('hex').slice(0, 32);
-  return { ...withoutHash, hash, sourceHash: article.sourceHash, articleChunks };
+  const json = JSON.stringify(withoutHash);
+  const hash = createHash('sha256').update(json).digest('hex').slice(0, 32);
+  const doc: ChunkDocument = { ...withoutHash, hash, sourceHash: article.sourceHash, articleChunks };
+  // The three keys follow withoutHash's in `doc`, so this is exactly JSON.stringify(doc).
+  serialized.set(doc, `${json.slice(0, -1)},"hash":"${hash}","sourceHash":${JSON.stringify(doc.sourceHash)},"articleChunks":${articleChunks}}`);
+  return doc;
+}
+
+/**
+ * The JSON of each chunk built here, kept from hashing so that the payload sent to the engine is
+ * not serialised a second time (a chunk is ~5 KB of text and stems; the corpus has 49k of them).
+ */
+const serialized = new WeakMap<ChunkDocument, string>();
+
+/** A chunk as JSON, the same text as JSON.stringify(doc). */
+export function chunkJson(doc: ChunkDocument): string {
+  return serialized.get(doc) ?? JSON.stringify(doc);
 }
 
 /** Pack paragraphs into passages of at most MAX_PASSAGE_CHARS, breaking long paragraphs at sentences. */

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Article, ChunkDocument } from '../core/document.js';
 import type { Engine } from '../core/engine/client.js';
 import { ensureIndex } from '../core/engine/settings.js';
-import { ChunkWriter, deleteChunks, readFingerprints, waitForPendingTasks } from './apply.js';
+import { ChunkWriter, coveredMs, EngineClock, deleteChunks, readFingerprints, waitForPendingTasks } from './apply.js';
 import { articleToChunks } from './chunks.js';
 import { discoverFiles } from './discover.js';
 import { diffArticle, engineState, unseenArticles, type ArticleChange, type EngineState } from './plan.js';
@@ -41,10 +41,22 @@ export interface IndexSummary {
   /** Set when `--prune` was asked for but skipped, and why. */
   pruneSkipped?: string;
   elapsedMs: number;
-  /** Reading, parsing, chunking and diffing: the indexer's own work. */
+  /**
+   * Wall time not spent waiting for the engine: reading, parsing, chunking, diffing, serialising.
+   * Work done while the engine indexes an earlier batch counts here too.
+   */
   ownMs: number;
   /** Waiting for the engine: settings, fingerprints, sending, task waits, deletions. */
   engineMs: number;
+  /** CPU time of this process during the run (user + system, all threads: zlib, hashing, HTTP). */
+  cpuMs?: number;
+  /** The part of cpuMs spent outside the waits for the engine: the CPU cost of the indexer's own work. */
+  ownCpuMs?: number;
+  /**
+   * How long the engine was processing our document additions (union of the tasks' startedAt →
+   * finishedAt). Wall time minus this is when the engine had none of our documents to index.
+   */
+  engineBusyMs?: number;
 }
 
 /** Every article the inputs produce, in order, with failures; duplicates of an id are failures. */
@@ -93,8 +105,9 @@ export async function collectChunks(options: Pick<IndexOptions, 'paths' | 'stdin
  */
 export async function runIndexer(engine: Engine, indexUid: string, options: IndexOptions): Promise<IndexSummary> {
   const started = performance.now();
-  const clock = new Stopwatch();
-  const stored: EngineState = await clock.engine(async () => {
+  const cpuStart = process.cpuUsage();
+  const clock = new EngineClock();
+  const stored: EngineState = await clock.wait(async () => {
     await ensureIndex(engine, indexUid);
     await waitForPendingTasks(engine, indexUid);
     return engineState(await readFingerprints(engine, indexUid));
@@ -112,6 +125,7 @@ export async function runIndexer(engine: Engine, indexUid: string, options: Inde
       report();
     },
     options.batchDocs,
+    clock,
   );
   const counts: Record<ArticleChange, number> = { added: 0, updated: 0, unchanged: 0 };
   const failures: Failure[] = [];
@@ -128,17 +142,9 @@ export async function runIndexer(engine: Engine, indexUid: string, options: Inde
     },
     stored.completeSources,
   );
-  for (;;) {
-    const t0 = performance.now();
-    const next = await items.next();
-    if (next.done) {
-      clock.ownMs += performance.now() - t0;
-      break;
-    }
-    const item = next.value;
+  for await (const item of items) {
     if ('failure' in item) {
       failures.push(item.failure);
-      clock.ownMs += performance.now() - t0;
       continue;
     }
     if ('unchanged' in item) {
@@ -146,12 +152,10 @@ export async function runIndexer(engine: Engine, indexUid: string, options: Inde
       counts.unchanged++;
       chunkCount += existing.get(item.unchanged.articleId)?.size ?? 0;
       progress.articles++;
-      clock.ownMs += performance.now() - t0;
       continue;
     }
     const chunks = articleToChunks(item.article);
     const diff = diffArticle(existing.get(item.article.id), chunks);
-    clock.ownMs += performance.now() - t0;
     seen.add(item.article.id);
     counts[diff.change]++;
     chunkCount += chunks.length;
@@ -172,9 +176,11 @@ export async function runIndexer(engine: Engine, indexUid: string, options: Inde
     pruned = unseen.articleIds;
     stale.push(...unseen.chunkIds);
   }
-  await clock.engine(() => deleteChunks(engine, indexUid, stale));
+  await clock.wait(() => deleteChunks(engine, indexUid, stale));
 
   const elapsedMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
   return {
     articles: seen.size,
     ...counts,
@@ -186,21 +192,10 @@ export async function runIndexer(engine: Engine, indexUid: string, options: Inde
     failures,
     ...(pruneSkipped ? { pruneSkipped } : {}),
     elapsedMs: Math.round(elapsedMs),
-    ownMs: Math.round(clock.ownMs),
-    engineMs: Math.round(clock.engineMs + writer.waitMs),
+    ownMs: Math.round(elapsedMs - clock.ms),
+    engineMs: Math.round(clock.ms),
+    cpuMs: Math.round(cpuMs),
+    ownCpuMs: Math.round(cpuMs - clock.cpuMs),
+    engineBusyMs: Math.round(coveredMs(writer.engineBusy)),
   };
-}
-
-/** Splits wall time into the indexer's own work and waiting for the engine. */
-class Stopwatch {
-  ownMs = 0;
-  engineMs = 0;
-  async engine<T>(work: () => Promise<T>): Promise<T> {
-    const t0 = performance.now();
-    try {
-      return await work();
-    } finally {
-      this.engineMs += performance.now() - t0;
-    }
-  }
 }
