@@ -11,6 +11,7 @@ import type { IndexRanker } from './index-rank.js';
 import type { EngineQuery } from './query.js';
 import type { RankingIndex } from './rank-index-loader.js';
 import { rankCandidates, type Candidate } from './rank.js';
+import { SECTIONS_PER_ARTICLE } from './shape.js';
 import { TermStatsReader, type TermStats } from './term-stats.js';
 
 /** Words around the match in a snippet. */
@@ -51,6 +52,11 @@ export interface EngineResult {
   total: number;
   processingTimeMs: number;
   facetDistribution: Record<string, Record<string, number>>;
+  /**
+   * With `distinct: articleId` from the ranking index: the best chunks of the page's articles, in
+   * rank order, so group=article needs no second search for them.
+   */
+  sectionHits?: EngineHit[];
 }
 
 /** What re-ranking needs of a candidate: small, so many candidates cost little. */
@@ -168,32 +174,52 @@ async function rankedByIndex(engine: Engine, indexUid: string, query: EngineQuer
   const wanted = query.offset + query.limit;
   const ranking = ranker.rank(analyzed, query.scope ?? {}, wanted, query.facets);
   const { index } = ranker;
-  const ordered: Pick<ChunkDocument, 'id' | 'articleId'>[] = ranking.chunks.map((c) => ({
+  const ordered: RankedChunk[] = ranking.chunks.map((c) => ({
     id: index.chunkIds[c]!,
     articleId: index.articles[index.chunkArticle[c]!]!.id,
+    sectionIndex: index.chunkSection[c]!,
   }));
   let total = ranking.total;
   // Long queries keep their meaning without one unknown word (and the engine is slow on long
   // queries over the text), so only short ones, or ones with too few matches, ask it for typos.
   const mistyped = ranking.unmatched.length > 0 && analyzed.terms.length <= SHORT_QUERY_TERMS;
   if (mistyped || ordered.length === 0) {
-    const typos = await engine.index(indexUid).search<Pick<ChunkDocument, 'id' | 'articleId'>>(query.q, {
+    const typos = await engine.index(indexUid).search<RankedChunk>(query.q, {
       ...common(query),
       attributesToSearchOn: ['articleTitle', 'sectionTitle', 'text'],
       limit: Math.max(TEXT_CANDIDATES, wanted),
-      attributesToRetrieve: ['id', 'articleId'],
+      attributesToRetrieve: ['id', 'articleId', 'sectionIndex'],
     });
     const known = new Set(ordered.map((o) => o.id));
     const added = typos.hits.filter((hit) => !known.has(hit.id));
     ordered.push(...added);
     total += added.length;
   }
-  const pageIds = collapse(ordered, query)
-    .slice(query.offset, wanted)
-    .map((c) => c.id);
+  const page = collapse(ordered, query).slice(query.offset, wanted);
+  const pageIds = page.map((c) => c.id);
+  const sectionIds = query.distinct === 'articleId' ? bestChunksOf(new Set(page.map((c) => c.articleId)), ordered) : [];
   const matcher = wordMatcher(analyzed);
-  const hits = (await fetchHits(engine, indexUid, pageIds)).map((hit) => formatHit(hit, matcher));
-  return { hits, total, processingTimeMs: Math.round(performance.now() - started), facetDistribution: ranking.facets };
+  const fetched = new Map((await fetchHits(engine, indexUid, [...new Set([...pageIds, ...sectionIds])])).map((hit) => [hit.id, formatHit(hit, matcher)]));
+  const hits = pageIds.flatMap((id) => fetched.get(id) ?? []);
+  const sectionHits = query.distinct === 'articleId' ? sectionIds.flatMap((id) => fetched.get(id) ?? []) : undefined;
+  return { hits, total, processingTimeMs: Math.round(performance.now() - started), facetDistribution: ranking.facets, ...(sectionHits && { sectionHits }) };
+}
+
+type RankedChunk = Pick<ChunkDocument, 'id' | 'articleId' | 'sectionIndex'>;
+
+/** The best chunk of each of the first SECTIONS_PER_ARTICLE sections of these articles, in ranked order. */
+function bestChunksOf(articles: ReadonlySet<string>, ordered: readonly RankedChunk[]): string[] {
+  const sections = new Map<string, Set<number>>();
+  const ids: string[] = [];
+  for (const chunk of ordered) {
+    if (!articles.has(chunk.articleId)) continue;
+    let seen = sections.get(chunk.articleId);
+    if (!seen) sections.set(chunk.articleId, (seen = new Set()));
+    if (seen.size >= SECTIONS_PER_ARTICLE || seen.has(chunk.sectionIndex)) continue;
+    seen.add(chunk.sectionIndex);
+    ids.push(chunk.id);
+  }
+  return ids;
 }
 
 /** The stored fields of the page's chunks, in the given order. */

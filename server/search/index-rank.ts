@@ -206,14 +206,16 @@ function postingLength(index: RankIndex, term: number): number {
 function allowedArticles(index: RankIndex, scope: RankScope): Uint8Array | undefined {
   if (!scope.articleIds && scope.tag === undefined && scope.fromTs === undefined && scope.toTs === undefined) return undefined;
   const allowed = new Uint8Array(index.articles.length);
-  const articleIds = scope.articleIds ? new Set(scope.articleIds) : undefined;
-  index.articles.forEach((article, a) => {
-    if (articleIds && !articleIds.has(article.id)) return;
-    if (scope.tag !== undefined && !article.tags.includes(scope.tag)) return;
-    if (scope.fromTs !== undefined && (article.dateTs === null || article.dateTs < scope.fromTs)) return;
-    if (scope.toTs !== undefined && (article.dateTs === null || article.dateTs > scope.toTs)) return;
+  const candidates = scope.articleIds
+    ? scope.articleIds.flatMap((id) => index.articleNumber.get(id) ?? [])
+    : index.articles.map((_, a) => a);
+  for (const a of candidates) {
+    const article = index.articles[a]!;
+    if (scope.tag !== undefined && !article.tags.includes(scope.tag)) continue;
+    if (scope.fromTs !== undefined && (article.dateTs === null || article.dateTs < scope.fromTs)) continue;
+    if (scope.toTs !== undefined && (article.dateTs === null || article.dateTs > scope.toTs)) continue;
     allowed[a] = 1;
-  });
+  }
   return allowed;
 }
 
@@ -261,17 +263,21 @@ function topOrder(scores: Float64Array, keep: number, tieBreak: (x: number, y: n
 /** Chunk counts per tag and per year over the matching chunks, as the engine's facetDistribution. */
 function countFacets(index: RankIndex, chunks: readonly number[], facets: readonly string[]): Record<string, Record<string, number>> {
   if (facets.length === 0) return {};
-  const perArticle = new Map<number, number>();
+  const perArticle = new Uint32Array(index.articles.length);
+  const articles: number[] = [];
   for (const c of chunks) {
     const a = index.chunkArticle[c]!;
-    perArticle.set(a, (perArticle.get(a) ?? 0) + 1);
+    if (perArticle[a]!++ === 0) articles.push(a);
   }
   const out: Record<string, Record<string, number>> = {};
   for (const facet of facets) out[facet] = {};
-  for (const [a, count] of perArticle) {
+  const tags = out['tags'];
+  const years = out['year'];
+  for (const a of articles) {
+    const count = perArticle[a]!;
     const article = index.articles[a]!;
-    if (out['tags']) for (const tag of article.tags) out['tags'][tag] = (out['tags'][tag] ?? 0) + count;
-    if (out['year'] && article.year !== null) out['year'][String(article.year)] = (out['year'][String(article.year)] ?? 0) + count;
+    if (tags) for (const tag of article.tags) tags[tag] = (tags[tag] ?? 0) + count;
+    if (years && article.year !== null) years[article.year] = (years[article.year] ?? 0) + count;
   }
   return out;
 }

@@ -27,12 +27,19 @@ export function wordMatcher(query: AnalyzedQuery): WordMatcher {
     const stem = term.alternatives[0]![0]!;
     if (term.prefix && stem.length >= 4) stemPrefixes.push(stem);
   }
+  const decide = (word: string): boolean => {
+    const folded = foldWord(word);
+    if (exact.has(folded) || prefixes.some((p) => folded.startsWith(p))) return true;
+    const stem = stemWord(folded);
+    return stems.has(stem) || stemPrefixes.some((p) => stem.startsWith(p));
+  };
+  // One matcher marks every hit of a response: words repeat, so each distinct word is decided once.
+  const decided = new Map<string, boolean>();
   return {
     matches(word: string): boolean {
-      const folded = foldWord(word);
-      if (exact.has(folded) || prefixes.some((p) => folded.startsWith(p))) return true;
-      const stem = stemWord(folded);
-      return stems.has(stem) || stemPrefixes.some((p) => stem.startsWith(p));
+      let hit = decided.get(word);
+      if (hit === undefined) decided.set(word, (hit = decide(word)));
+      return hit;
     },
   };
 }

@@ -43,6 +43,19 @@ export class RankingIndex {
     return this.wantedVersion !== undefined && this.builtVersion === this.wantedVersion ? this.ranker : undefined;
   }
 
+  /** The index version the current ranker was built from (undefined when there is none). */
+  currentVersion(): string | undefined {
+    return this.current() ? this.builtVersion : undefined;
+  }
+
+  /**
+   * True while the index has changed and the rebuild is not done: searches take the engine path,
+   * whose answers should not be cached (they would outlive the rebuild under the new version).
+   */
+  pending(): boolean {
+    return !this.tooLarge && this.wantedVersion !== undefined && this.wantedVersion !== this.builtVersion;
+  }
+
   /** From the index watcher: a new version starts a rebuild; undefined (unknown) disables the ranker. */
   setVersion(version: string | undefined): void {
     this.wantedVersion = version;

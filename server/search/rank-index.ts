@@ -33,6 +33,7 @@ export class RankIndexBuilder {
   private readonly chunkIds: string[] = [];
   private readonly chunkArticle: number[] = [];
   private readonly chunkLead: number[] = [];
+  private readonly chunkSection: number[] = [];
   private readonly chunkStart: number[] = [0];
   private readonly tokens: number[] = [];
   private readonly surface: number[] = [];
@@ -49,6 +50,7 @@ export class RankIndexBuilder {
     this.chunkIds.push(source.id);
     this.chunkArticle.push(article);
     this.chunkLead.push(source.sectionIndex === 0 && source.passage === 0 ? 1 : 0);
+    this.chunkSection.push(source.sectionIndex);
     const stems = source.stems ? source.stems.split(' ') : [];
     const surface = surfaceWords(source.sectionTitle ?? '', source.text ?? '');
     // The surface words line up with the stems unless the stored stems came from other rules
@@ -73,10 +75,12 @@ export class RankIndexBuilder {
       chunkIds: this.chunkIds,
       chunkArticle: Int32Array.from(this.chunkArticle),
       chunkLead: Uint8Array.from(this.chunkLead),
+      chunkSection: Int32Array.from(this.chunkSection),
       chunkStart: Uint32Array.from(this.chunkStart),
       tokens: Int32Array.from(this.tokens),
       surface: Int32Array.from(this.surface),
       articles: this.articles,
+      articleNumber: this.articleIndex,
     });
   }
 
@@ -123,10 +127,13 @@ interface RankIndexParts {
   chunkArticle: Int32Array;
   /** 1 for an article's lead passage (first section, first passage). */
   chunkLead: Uint8Array;
+  /** The chunk's section number in its article. */
+  chunkSection: Int32Array;
   chunkStart: Uint32Array;
   tokens: Int32Array;
   surface: Int32Array;
   articles: ArticleFacts[];
+  articleNumber: Map<string, number>;
 }
 
 /** Posting lists: for term t, chunks `postChunk[postStart[t]..postStart[t+1])` with their counts. */
@@ -145,10 +152,13 @@ export class RankIndex {
   readonly chunkIds: string[];
   readonly chunkArticle: Int32Array;
   readonly chunkLead: Uint8Array;
+  readonly chunkSection: Int32Array;
   readonly chunkStart: Uint32Array;
   readonly tokens: Int32Array;
   readonly surface: Int32Array;
   readonly articles: ArticleFacts[];
+  /** Article id → its number in `articles`. */
+  readonly articleNumber: Map<string, number>;
   readonly postings: Postings;
   /** Terms in code-unit order with their ids, for prefix ranges. */
   readonly sortedTerms: string[];
@@ -164,10 +174,12 @@ export class RankIndex {
     this.chunkIds = parts.chunkIds;
     this.chunkArticle = parts.chunkArticle;
     this.chunkLead = parts.chunkLead;
+    this.chunkSection = parts.chunkSection;
     this.chunkStart = parts.chunkStart;
     this.tokens = parts.tokens;
     this.surface = parts.surface;
     this.articles = parts.articles;
+    this.articleNumber = parts.articleNumber;
     this.postings = buildPostings(parts.terms.length, parts.chunkStart, parts.tokens, parts.chunkArticle);
     const order = parts.terms.map((_, i) => i).sort((a, b) => (parts.terms[a]! < parts.terms[b]! ? -1 : 1));
     this.sortedTerms = order.map((i) => parts.terms[i]!);
@@ -204,7 +216,7 @@ export class RankIndex {
   /** Bytes held by the typed arrays (the vocabulary's strings come on top). */
   get byteSize(): number {
     const { postStart, postChunk, postTf, articleDf } = this.postings;
-    return [this.chunkArticle, this.chunkLead, this.chunkStart, this.tokens, this.surface, this.sortedTermIds, this.articleLength, postStart, postChunk, postTf, articleDf].reduce(
+    return [this.chunkArticle, this.chunkLead, this.chunkSection, this.chunkStart, this.tokens, this.surface, this.sortedTermIds, this.articleLength, postStart, postChunk, postTf, articleDf].reduce(
       (sum, a) => sum + a.byteLength,
       0,
     );

@@ -73,12 +73,16 @@ export function createSearchService(
     const request = parseSearchRequest(raw);
     const query = buildEngineQuery(request);
     if (!cache) return { body: (await answer(request, query)).body, cached: false };
-    // The engine query holds everything the response depends on, already normalized.
-    const slot = await cache.lookup(JSON.stringify([query, request.group, request.exact]));
+    // The engine query holds everything the response depends on, already normalized; and the
+    // ranking index version it was ranked with, so proxies whose indexes differ for a moment (one
+    // has seen an index change, the other not yet) never share answers through Redis.
+    const slot = await cache.lookup(JSON.stringify([query, request.group, request.exact, ranking?.currentVersion() ?? null]));
     metrics.cache.inc({ result: slot.body === undefined ? 'miss' : 'hit' });
     if (slot.body !== undefined) return { body: slot.body, cached: true };
+    const pendingRanking = ranking?.pending() ?? false;
     const { body, complete } = await answer(request, query);
-    if (complete) await slot.store(body);
+    // Engine-path answers while the ranking index is rebuilt are not kept: they would outlive it.
+    if (complete && !pendingRanking && !ranking?.pending()) await slot.store(body);
     return { body, cached: false };
   };
 }
@@ -90,7 +94,9 @@ async function runSearch(search: Search, request: SearchRequest, typed: EngineQu
   const { result, query, correctedQuery } = await searchCorrected(search, request, typed);
   const response = shapeResponse(typed.q, query.limit, query.offset, result);
   if (correctedQuery !== undefined) response.correctedQuery = correctedQuery;
-  if (request.group === 'article' && response.hits.length > 0) {
+  if (request.group === 'article' && response.hits.length > 0 && result.sectionHits) {
+    response.hits = groupByArticle(response.hits, result.sectionHits);
+  } else if (request.group === 'article' && response.hits.length > 0) {
     const articleIds = [...new Set(response.hits.map((h) => h.article.id))];
     const sections = await search({
       q: query.q,

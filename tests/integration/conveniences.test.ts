@@ -48,7 +48,7 @@ describe('GET /search (no JavaScript)', () => {
     expect(res.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
     const html = await res.text();
     expect(html).toMatch(/<mark>[Сс]оглашени/);
-    expect(html).toMatch(/Найдено \d+ результат/);
+    expect(html).toMatch(/Найден[о]? \d+ результат/);
     expect(html).toContain('href="/articles/000_239304c8c15dffd8?highlight=');
     expect(html).not.toContain('<script');
   });
