@@ -31,9 +31,12 @@ describe('<news-search> on the demo page, in real Chromium', () => {
     const items = page.locator('news-search#inline-search [role="option"]');
     await items.first().waitFor();
     expect(await items.count()).toBeGreaterThan(0);
-    const marks = await page.locator('news-search#inline-search [role="option"] mark').allTextContents();
-    expect(marks.length).toBeGreaterThan(0);
-    expect(marks.every((m) => m.toLowerCase().startsWith('соглашен'))).toBe(true);
+    // Results of an earlier keystroke («соглаш…») may still be on screen: wait for the last query's.
+    const marksOfLastQuery = async () => {
+      const marks = await page.locator('news-search#inline-search [role="option"] mark').allTextContents();
+      return marks.length > 0 && marks.every((m) => m.toLowerCase().startsWith('соглашен'));
+    };
+    await expect.poll(marksOfLastQuery, { timeout: 5000 }).toBe(true);
     expect(await input.getAttribute('aria-expanded')).toBe('true');
     const href = await items.first().getAttribute('href');
     expect(href).toMatch(/\/articles\/000_239304c8c15dffd8\?highlight=[^#]+#/);
