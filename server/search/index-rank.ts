@@ -22,9 +22,9 @@ export const INDEX_RANK_PARAMS = {
   /** A prefix (as-you-type) match counts this much of a full match. */
   prefixMatch: 0.9,
   /** Prefix expansions stop after this many postings (a 2-letter prefix matches most of the index). */
-  prefixPostings: 300_000,
+  prefixPostings: 100_000,
   /** Chunks that get the exact-form refinement. */
-  refine: 200,
+  refine: 100,
 };
 
 /** Which chunks a query may return (the API's filters, as values, not filter strings). */
