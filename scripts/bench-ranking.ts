@@ -8,7 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import { analyzeQuery } from '../server/search/analyze.js';
-import { INDEX_RANK_PARAMS, IndexRanker } from '../server/search/index-rank.js';
+import { INDEX_RANK_PARAMS, IndexRanker, SHORT_QUERY_PARAMS } from '../server/search/index-rank.js';
 import { RankIndexBuilder } from '../server/search/rank-index.js';
 import { evaluate, everyNth, positiveInt, printTable, readCorpus, readQueries, recordToChunks, type Searcher } from './relevance-eval.js';
 
@@ -19,7 +19,8 @@ async function main(): Promise<void> {
       queries: { type: 'string' },
       'limit-articles': { type: 'string' },
       sample: { type: 'string' },
-      // Parameter variants to compare in the same run, e.g. --try '{"article":2}' (INDEX_RANK_PARAMS).
+      // Parameter variants to compare in the same run, e.g. --try '{"article":2}' (INDEX_RANK_PARAMS;
+      // a "short" member sets SHORT_QUERY_PARAMS).
       try: { type: 'string', multiple: true },
     },
   });
@@ -51,9 +52,13 @@ async function main(): Promise<void> {
     return { urls, ms: performance.now() - t };
   };
   const defaults = { ...INDEX_RANK_PARAMS };
+  const shortDefaults = { ...SHORT_QUERY_PARAMS };
   const rows = [];
   for (const variant of [undefined, ...(values.try ?? [])]) {
-    Object.assign(INDEX_RANK_PARAMS, defaults, variant ? (JSON.parse(variant) as Partial<typeof INDEX_RANK_PARAMS>) : {});
+    const { short, ...params } = variant ? (JSON.parse(variant) as Partial<typeof INDEX_RANK_PARAMS> & { short?: Partial<typeof INDEX_RANK_PARAMS> }) : {};
+    Object.assign(INDEX_RANK_PARAMS, defaults, params);
+    for (const key of Object.keys(SHORT_QUERY_PARAMS)) delete (SHORT_QUERY_PARAMS as Record<string, unknown>)[key];
+    Object.assign(SHORT_QUERY_PARAMS, shortDefaults, short ?? {});
     rows.push({ name: variant ?? 'ranking index (in process)', ...(await evaluate(search, queries)) });
   }
   printTable(rows, [...new Set(queries.map((q) => q.type))]);

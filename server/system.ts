@@ -26,6 +26,9 @@ import { watchIndex, type IndexWatcher } from './search/index-watch.js';
 import { RankingIndex } from './search/rank-index-loader.js';
 import { sharedCache, type SearchCache } from './search/service.js';
 
+/** How long start-up waits for the first ranking index before it listens anyway. */
+const RANKING_START_WAIT_MS = 15_000;
+
 export const WIDGET_BUNDLE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/widget.js');
 
 export interface RunningSystem {
@@ -83,6 +86,9 @@ export async function startSystem(config: Config, log: Logger): Promise<RunningS
       });
       await watcher.ready;
       cache = shared ? sharedCache(shared) : local;
+      // Serve from the first request on with the ranking index when it builds quickly (the seed: a
+      // few ms); a large index keeps building in the background while the engine path answers.
+      if (ranking) await Promise.race([ranking.settled(), new Promise((resolve) => setTimeout(resolve, RANKING_START_WAIT_MS).unref())]);
     }
     const app = createApp({
       engine: side.engine,
