@@ -15,6 +15,8 @@ export const INDEX_RANK_PARAMS = {
   articleB: 0.5,
   /** Weight of the article's BM25 next to the chunk's own: the article decides the order. */
   article: 10,
+  /** Extra weight of an occurrence in a section title (BM25F-style), in term counts. */
+  title: 1,
   /** Extra weight of a match in the lead passage, in article term counts. */
   lead: 2,
   /** Bonus per query term found exactly as typed, in idf units. */
@@ -34,7 +36,7 @@ export const INDEX_RANK_PARAMS = {
  * less by the article than a headline-like query (dev set: keyword nDCG 0.502 → 0.523, the other
  * query types unchanged).
  */
-export const SHORT_QUERY_PARAMS: Partial<typeof INDEX_RANK_PARAMS> = { article: 3, k1: 1.2, articleK1: 1.2, articleB: 0.3, lead: 1 };
+export const SHORT_QUERY_PARAMS: Partial<typeof INDEX_RANK_PARAMS> = { article: 3, k1: 1.2, articleK1: 1.2, articleB: 0.3, lead: 1, title: 0 };
 
 /** Which chunks a query may return (the API's filters, as values, not filter strings). */
 export interface RankScope {
@@ -93,13 +95,13 @@ export class IndexRanker {
       const termChunks: number[] = [];
       const termArticles: number[] = [];
       for (const [id, weight] of match.ids) {
-        const { chunks, tfs } = index.posting(id);
+        const { chunks, tfs, titleTfs } = index.posting(id);
         for (let i = 0; i < chunks.length; i++) {
           const c = chunks[i]!;
           const a = index.chunkArticle[c]!;
           if (allowed && !allowed[a]) continue;
           if (this.chunkTf[c] === 0) termChunks.push(c);
-          const tf = tfs[i]! * weight;
+          const tf = (tfs[i]! + P.title * titleTfs[i]!) * weight;
           this.chunkTf[c]! += tf;
           if (this.articleTf[a] === 0) termArticles.push(a);
           this.articleTf[a]! += tf * (1 + P.lead * index.chunkLead[c]!);

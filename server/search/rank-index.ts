@@ -34,6 +34,7 @@ export class RankIndexBuilder {
   private readonly chunkArticle: number[] = [];
   private readonly chunkLead: number[] = [];
   private readonly chunkSection: number[] = [];
+  private readonly chunkTitleLength: number[] = [];
   private readonly chunkStart: number[] = [0];
   private readonly tokens: number[] = [];
   private readonly surface: number[] = [];
@@ -56,6 +57,8 @@ export class RankIndexBuilder {
     // The surface words line up with the stems unless the stored stems came from other rules
     // (an older parser); then the chunk simply gets no exact-form bonus.
     const aligned = surface.length === stems.length;
+    // The section title's words come first (core/text/stem.ts searchFields).
+    this.chunkTitleLength.push(aligned ? Math.min(0xffff, surfaceWords(source.sectionTitle ?? '', '').length) : 0);
     stems.forEach((stem, i) => {
       this.tokens.push(this.stemId(stem));
       this.surface.push(aligned ? this.surfaceId(surface[i]!) : -1);
@@ -76,6 +79,7 @@ export class RankIndexBuilder {
       chunkArticle: Int32Array.from(this.chunkArticle),
       chunkLead: Uint8Array.from(this.chunkLead),
       chunkSection: Int32Array.from(this.chunkSection),
+      chunkTitleLength: Uint16Array.from(this.chunkTitleLength),
       chunkStart: Uint32Array.from(this.chunkStart),
       tokens: Int32Array.from(this.tokens),
       surface: Int32Array.from(this.surface),
@@ -129,6 +133,8 @@ interface RankIndexParts {
   chunkLead: Uint8Array;
   /** The chunk's section number in its article. */
   chunkSection: Int32Array;
+  /** How many of the chunk's first tokens are its section title. */
+  chunkTitleLength: Uint16Array;
   chunkStart: Uint32Array;
   tokens: Int32Array;
   surface: Int32Array;
@@ -141,6 +147,8 @@ interface Postings {
   postStart: Uint32Array;
   postChunk: Int32Array;
   postTf: Uint16Array;
+  /** Of those, occurrences in the section title. */
+  postTitleTf: Uint8Array;
   /** Number of articles containing each term. */
   articleDf: Uint32Array;
 }
@@ -153,6 +161,7 @@ export class RankIndex {
   readonly chunkArticle: Int32Array;
   readonly chunkLead: Uint8Array;
   readonly chunkSection: Int32Array;
+  readonly chunkTitleLength: Uint16Array;
   readonly chunkStart: Uint32Array;
   readonly tokens: Int32Array;
   readonly surface: Int32Array;
@@ -175,12 +184,13 @@ export class RankIndex {
     this.chunkArticle = parts.chunkArticle;
     this.chunkLead = parts.chunkLead;
     this.chunkSection = parts.chunkSection;
+    this.chunkTitleLength = parts.chunkTitleLength;
     this.chunkStart = parts.chunkStart;
     this.tokens = parts.tokens;
     this.surface = parts.surface;
     this.articles = parts.articles;
     this.articleNumber = parts.articleNumber;
-    this.postings = buildPostings(parts.terms.length, parts.chunkStart, parts.tokens, parts.chunkArticle);
+    this.postings = buildPostings(parts.terms.length, parts.chunkStart, parts.tokens, parts.chunkArticle, parts.chunkTitleLength);
     const order = parts.terms.map((_, i) => i).sort((a, b) => (parts.terms[a]! < parts.terms[b]! ? -1 : 1));
     this.sortedTerms = order.map((i) => parts.terms[i]!);
     this.sortedTermIds = Int32Array.from(order);
@@ -206,24 +216,24 @@ export class RankIndex {
   }
 
   /** Chunks containing the term, and how often. */
-  posting(term: number): { chunks: Int32Array; tfs: Uint16Array } {
-    const { postStart, postChunk, postTf } = this.postings;
+  posting(term: number): { chunks: Int32Array; tfs: Uint16Array; titleTfs: Uint8Array } {
+    const { postStart, postChunk, postTf, postTitleTf } = this.postings;
     const from = postStart[term]!;
     const to = postStart[term + 1]!;
-    return { chunks: postChunk.subarray(from, to), tfs: postTf.subarray(from, to) };
+    return { chunks: postChunk.subarray(from, to), tfs: postTf.subarray(from, to), titleTfs: postTitleTf.subarray(from, to) };
   }
 
   /** Bytes held by the typed arrays (the vocabulary's strings come on top). */
   get byteSize(): number {
-    const { postStart, postChunk, postTf, articleDf } = this.postings;
-    return [this.chunkArticle, this.chunkLead, this.chunkSection, this.chunkStart, this.tokens, this.surface, this.sortedTermIds, this.articleLength, postStart, postChunk, postTf, articleDf].reduce(
+    const { postStart, postChunk, postTf, postTitleTf, articleDf } = this.postings;
+    return [postTitleTf, this.chunkTitleLength, this.chunkArticle, this.chunkLead, this.chunkSection, this.chunkStart, this.tokens, this.surface, this.sortedTermIds, this.articleLength, postStart, postChunk, postTf, articleDf].reduce(
       (sum, a) => sum + a.byteLength,
       0,
     );
   }
 }
 
-function buildPostings(termCount: number, chunkStart: Uint32Array, tokens: Int32Array, chunkArticle: Int32Array): Postings {
+function buildPostings(termCount: number, chunkStart: Uint32Array, tokens: Int32Array, chunkArticle: Int32Array, titleLength: Uint16Array): Postings {
   // Pass 1: distinct (term, chunk) pairs per term. Pass 2: fill. A chunk's tokens are visited
   // with a per-term "last chunk seen" mark, so no per-chunk map is needed.
   const lastChunk = new Int32Array(termCount).fill(-1);
@@ -249,6 +259,7 @@ function buildPostings(termCount: number, chunkStart: Uint32Array, tokens: Int32
   for (let t = 0; t < termCount; t++) postStart[t + 1] = postStart[t]! + df[t]!;
   const postChunk = new Int32Array(postStart[termCount]!);
   const postTf = new Uint16Array(postStart[termCount]!);
+  const postTitleTf = new Uint8Array(postStart[termCount]!);
   const fill = Uint32Array.from(postStart.subarray(0, termCount));
   lastChunk.fill(-1);
   for (let c = 0; c < chunkCount; c++) {
@@ -261,9 +272,10 @@ function buildPostings(termCount: number, chunkStart: Uint32Array, tokens: Int32
       }
       const at = fill[t]! - 1;
       if (postTf[at]! < 0xffff) postTf[at]!++;
+      if (p - chunkStart[c]! < titleLength[c]! && postTitleTf[at]! < 0xff) postTitleTf[at]!++;
     }
   }
-  return { postStart, postChunk, postTf, articleDf };
+  return { postStart, postChunk, postTf, postTitleTf, articleDf };
 }
 
 function lowerBound(sorted: readonly string[], value: string): number {

@@ -61,6 +61,11 @@ describe('ranking index', () => {
     expect([...tfs]).toEqual([3]);
     expect(index.surface.every((s) => s >= 0)).toBe(true);
     expect([...index.termsWithPrefix('соглаш')].map((t) => index.terms[t])).toEqual(['соглашен']);
+    // «Партнёры» is the title of the Minsk article's second section: counted apart for title weight.
+    const partner = index.posting(index.termIds.get('партнер')!);
+    expect([...partner.chunks]).toEqual([1]);
+    expect([...partner.titleTfs]).toEqual([1]);
+    expect(index.chunkTitleLength[1]).toBe(1);
   });
 
   it('finds inflected forms through stems and ranks the article with more of the query first', () => {
