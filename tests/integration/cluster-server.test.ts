@@ -137,7 +137,21 @@ describe('two proxies over 3 shards and Redis', { timeout: SLOW_MACHINE_MS }, ()
     expect(comparable(a.body)).toEqual(comparable(one.body));
   });
 
+  /** Chunks in a proxy's current ranking index (0 while it is rebuilt after an index change). */
+  async function rankingChunks(url: string): Promise<number> {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    return Number(/^ranking_index_chunks (\d+)/m.exec(text)?.[1] ?? 0);
+  }
+
   it('serve a cached answer to the other proxy, and both miss after an index change', async () => {
+    // Answers are shared between proxies that rank with the same index version.
+    let chunks = 0;
+    await eventually(async () => {
+      const counts = await Promise.all(proxies.map((p) => rankingChunks(p.url)));
+      expect(counts[0]).toBeGreaterThan(0);
+      expect(counts[1]).toBe(counts[0]);
+      chunks = counts[0]!;
+    });
     const first = await search(proxies[0]!.url, 'элеватор');
     expect(first.cache).toBe('miss');
     const other = await search(proxies[1]!.url, 'элеватор');
@@ -147,13 +161,21 @@ describe('two proxies over 3 shards and Redis', { timeout: SLOW_MACHINE_MS }, ()
     await writeFile(path.join(extra, 'elevator-new.txt'), ' date 2025-11-01 Омск\nНовый элеватор открыт\n\nОМСК, 1 ноя — Тест. Элеватор на двести тысяч тонн зерна открыли под Омском.\n');
     const indexed = await runShardedIndexer(shardTargets(shards), uid, { paths: [corpus, extra], prune: false, reshard: false });
     expect(indexed.failed).toBe(0);
+    // No proxy serves the old answer once it has seen the change (each rebuilds its ranking index).
+    for (const proxy of proxies) {
+      await eventually(async () => {
+        const after = await search(proxy.url, 'элеватор');
+        expect(after.body.total).toBe(first.body.total + 1);
+      });
+    }
     await eventually(async () => {
-      const after = await search(proxies[1]!.url, 'элеватор');
-      expect(after.body.total).toBe(first.body.total + 1);
+      for (const proxy of proxies) expect(await rankingChunks(proxy.url)).toBe(chunks + 1);
     });
-    const fromOther = await search(proxies[0]!.url, 'элеватор');
+    const fresh = await search(proxies[0]!.url, 'элеватор зерна');
+    const fromOther = await search(proxies[1]!.url, 'элеватор зерна');
+    expect(fresh.cache).toBe('miss');
     expect(fromOther.cache).toBe('hit');
-    expect(fromOther.body.total).toBe(first.body.total + 1);
+    expect(fromOther.body).toEqual(fresh.body);
   });
 
   it('find every article on its shard, and report every shard ready', async () => {
