@@ -38,15 +38,38 @@ export function wordMatcher(query: AnalyzedQuery): WordMatcher {
     const stem = stemWord(folded);
     return stems.has(stem) || stemPrefixes.some((p) => stem.startsWith(p));
   };
+  const firstLetters = possibleFirstLetters(starts);
   // One matcher marks every hit of a response: words repeat, so each distinct word is decided once.
   const decided = new Map<string, boolean>();
   return {
     matches(word: string): boolean {
+      if (firstLetters && simplyFolded(word.charCodeAt(0)) && !firstLetters.has(word[0]!)) return false;
       let hit = decided.get(word);
       if (hit === undefined) decided.set(word, (hit = decide(word)));
       return hit;
     },
   };
+}
+
+/**
+ * ASCII and Cyrillic letters fold alone (lower case, ё→е) to one character, and a word (letters and
+ * digits only, no combining marks) cannot compose them with what follows: the folded word starts
+ * with the folded first letter. Others (Kelvin sign, İ, Hangul…) take the full path.
+ */
+function simplyFolded(code: number): boolean {
+  return code < 0x80 || (code >= 0x400 && code < 0x500);
+}
+
+/** Unfolded first letters of words that can start with one of `starts`; undefined = any may. */
+function possibleFirstLetters(starts: readonly string[]): Set<string> | undefined {
+  if (starts.some((s) => s === '')) return undefined;
+  const letters = new Set<string>();
+  for (const s of starts) {
+    const first = s[0]!;
+    letters.add(first).add(first.toUpperCase());
+    if (first === 'е') letters.add('ё').add('Ё');
+  }
+  return letters;
 }
 
 interface WordSpan {
