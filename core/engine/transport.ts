@@ -67,6 +67,8 @@ function exchange(url: URL, options: http.RequestOptions, body: Buffer | undefin
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('error', fail);
+      // A connection cut mid-reply (engine stopped, timeout) ends here without 'end'.
+      response.on('close', () => response.complete || fail(new Error('the engine closed the connection mid-reply')));
       response.on('end', () => {
         done();
         try {
