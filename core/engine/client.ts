@@ -6,6 +6,7 @@ import {
   MeilisearchTaskTimeOutError,
 } from 'meilisearch';
 import { AppError, EngineError, EngineUnavailableError } from '../errors.js';
+import { keepAliveHttpClient } from './transport.js';
 
 export type Engine = Meilisearch;
 
@@ -16,22 +17,19 @@ export interface EngineOptions {
 }
 
 /**
- * The one place a Meilisearch client is made. Node's fetch asks for gzip by default, and the
- * engine's chunked gzip replies stall ~40 ms per request on loopback (meilisearch-facts §7), so
- * every request asks for identity encoding.
+ * The one place a Meilisearch client is made. Requests go through transport.ts (node:http,
+ * keep-alive, no compression asked for: the engine's chunked gzip replies stall ~40 ms per request
+ * on loopback, meilisearch-facts §7), which also enforces the timeout.
  */
 export function createEngine({ url, apiKey, timeoutMs }: EngineOptions): Engine {
-  return new Meilisearch({
-    host: url,
-    apiKey,
-    timeout: timeoutMs,
-    requestInit: { headers: { 'accept-encoding': 'identity' } },
-  });
+  return new Meilisearch({ host: url, apiKey, httpClient: keepAliveHttpClient(timeoutMs) });
 }
 
 /** Translate whatever the client threw into our typed errors; engine messages are kept for logs only. */
 export function toEngineError(error: unknown, what: string): AppError {
   if (error instanceof AppError) return error;
+  // With a custom httpClient the client wraps everything it throws, engine answers included.
+  if (error instanceof MeilisearchRequestError && error.cause instanceof MeilisearchApiError) return toEngineError(error.cause, what);
   if (error instanceof MeilisearchApiError) {
     const status = error.response?.status;
     const code = error.cause?.code;

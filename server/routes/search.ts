@@ -1,6 +1,7 @@
 import express, { Router, type Request, type Response } from 'express';
 import type { SearchResponse } from '../../core/api.js';
 import { ParameterError } from '../../core/errors.js';
+import { EncodedBodies } from '../http/encoded.js';
 import { sendPage } from '../http/security.js';
 import { resultsPage } from '../pages/results.js';
 import type { SearchService } from '../search/service.js';
@@ -8,25 +9,29 @@ import type { SearchService } from '../search/service.js';
 /** Parameters the no-JavaScript results page passes on; anything else in its URL (utm_…) is ignored. */
 const PAGE_PARAMETERS = ['q', 'offset', 'exact', 'tag', 'from', 'to', 'sort'];
 const PAGE_SIZE = 10;
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** GET takes the parameters from the query string, POST from a JSON body; the same rules apply. */
 export function searchRoutes(search: SearchService, maxBodyBytes: number): Router {
   const router = Router();
-  const send = async (res: Response, raw: unknown) => {
+  const encoded = new EncodedBodies();
+  const send = async (req: Request, res: Response, raw: unknown) => {
     const { body, cached } = await search(raw);
-    res.set('x-cache', cached ? 'hit' : 'miss').set('cache-control', 'no-store').type('json').send(body);
+    // The content type res.type('json') + res.send(string) would give, set for the bytes we send.
+    res.set('x-cache', cached ? 'hit' : 'miss').set('cache-control', 'no-store').set('content-type', JSON_TYPE);
+    res.send(cached ? encoded.choose(req, res, body) : body);
   };
-  router.get('/api/search', (req: Request, res) => send(res, req.query));
+  router.get('/api/search', (req: Request, res) => send(req, res, req.query));
   router.post('/api/search', express.json({ limit: maxBodyBytes, strict: true, type: ['application/json', 'application/*+json'] }), (req: Request, res) =>
     // No JSON body (wrong or missing Content-Type) leaves req.body undefined: refuse, don't search everything.
-    send(res, req.body ?? null),
+    send(req, res, req.body ?? null),
   );
   // Where the widget's <form> goes when JavaScript is off: the same search, rendered on the server.
   router.get('/search', async (req: Request, res) => {
     const raw = Object.fromEntries(Object.entries(req.query).filter(([k, v]) => PAGE_PARAMETERS.includes(k) && typeof v === 'string'));
     const q = typeof raw['q'] === 'string' ? raw['q'] : '';
     try {
-      const response = q.trim() === '' ? undefined : (JSON.parse((await search({ ...raw, limit: String(PAGE_SIZE) })).body) as SearchResponse);
+      const response = q.trim() === '' ? undefined : (JSON.parse((await search({ ...raw, limit: String(PAGE_SIZE) })).body.toString()) as SearchResponse);
       sendPage(req, res, resultsPage(response ?? emptyResponse(q)), 'no-store');
     } catch (error) {
       if (!(error instanceof ParameterError)) throw error;

@@ -1,13 +1,13 @@
 import { LRUCache } from 'lru-cache';
 
 /**
- * Serialized search responses keyed by the normalized request. An entry is only trusted while the
+ * Serialized search responses (UTF-8 bytes, sent as they are) keyed by the normalized request. An entry is only trusted while the
  * index version is known (see index-watch.ts): a change or an unknown version empties the cache,
  * and a response computed before that moment is not stored (the generation check), so the cache
  * never serves results older than one poll of the index.
  */
 export class ResponseCache {
-  private readonly entries: LRUCache<string, string>;
+  private readonly entries: LRUCache<string, Buffer>;
   private version: string | undefined;
   private generationCounter = 0;
 
@@ -23,12 +23,12 @@ export class ResponseCache {
     return this.entries.size;
   }
 
-  get(key: string): string | undefined {
+  get(key: string): Buffer | undefined {
     return this.version === undefined ? undefined : this.entries.get(key);
   }
 
   /** Stores `body` unless the index changed since `generation` was read. */
-  set(key: string, body: string, generation: number): void {
+  set(key: string, body: Buffer, generation: number): void {
     if (this.version !== undefined && generation === this.generationCounter) this.entries.set(key, body);
   }
 

@@ -27,21 +27,49 @@ export function wordMatcher(query: AnalyzedQuery): WordMatcher {
     const stem = term.alternatives[0]![0]!;
     if (term.prefix && stem.length >= 4) stemPrefixes.push(stem);
   }
+  // Snowball only cuts endings, so a stem is a prefix of its word (checked on the corpus's 232k
+  // distinct words): a word can match only if it starts with one of these. Most words of a text
+  // are rejected by that test alone, without stemming (a lookup in a 400k-entry memo).
+  const starts = [...new Set([...exact, ...stems, ...prefixes, ...stemPrefixes])];
   const decide = (word: string): boolean => {
     const folded = foldWord(word);
+    if (!starts.some((s) => folded.startsWith(s))) return false;
     if (exact.has(folded) || prefixes.some((p) => folded.startsWith(p))) return true;
     const stem = stemWord(folded);
     return stems.has(stem) || stemPrefixes.some((p) => stem.startsWith(p));
   };
+  const firstLetters = possibleFirstLetters(starts);
   // One matcher marks every hit of a response: words repeat, so each distinct word is decided once.
   const decided = new Map<string, boolean>();
   return {
     matches(word: string): boolean {
+      if (firstLetters && simplyFolded(word.charCodeAt(0)) && !firstLetters.has(word[0]!)) return false;
       let hit = decided.get(word);
       if (hit === undefined) decided.set(word, (hit = decide(word)));
       return hit;
     },
   };
+}
+
+/**
+ * ASCII and Cyrillic letters fold alone (lower case, ё→е) to one character, and a word (letters and
+ * digits only, no combining marks) cannot compose them with what follows: the folded word starts
+ * with the folded first letter. Others (Kelvin sign, İ, Hangul…) take the full path.
+ */
+function simplyFolded(code: number): boolean {
+  return code < 0x80 || (code >= 0x400 && code < 0x500);
+}
+
+/** Unfolded first letters of words that can start with one of `starts`; undefined = any may. */
+function possibleFirstLetters(starts: readonly string[]): Set<string> | undefined {
+  if (starts.some((s) => s === '')) return undefined;
+  const letters = new Set<string>();
+  for (const s of starts) {
+    const first = s[0]!;
+    letters.add(first).add(first.toUpperCase());
+    if (first === 'е') letters.add('ё').add('Ё');
+  }
+  return letters;
 }
 
 interface WordSpan {

@@ -15,8 +15,8 @@ import type { EngineResult } from './execute.js';
 import { SECTIONS_PER_ARTICLE, groupByArticle, shapeResponse } from './shape.js';
 
 export interface SearchOutcome {
-  /** The JSON response body, serialized once (cache hits send it as is). */
-  body: string;
+  /** The JSON response body as UTF-8, serialized and encoded once (cache hits send it as is). */
+  body: Buffer;
   cached: boolean;
 }
 
@@ -24,8 +24,8 @@ export type SearchService = (raw: unknown) => Promise<SearchOutcome>;
 
 /** A cache read and the way to fill that entry, bound to the index version it was read under. */
 export interface CacheSlot {
-  body: string | undefined;
-  store(body: string): Promise<void> | void;
+  body: Buffer | undefined;
+  store(body: Buffer): Promise<void> | void;
 }
 
 /** Where serialized responses are cached: this process's LRU, or Redis shared by all proxies. */
@@ -46,7 +46,8 @@ export function sharedCache(cache: SharedResponseCache): SearchCache {
   return {
     async lookup(key) {
       const lookedUp = await cache.lookup<string>(key);
-      return { body: lookedUp.value, store: (body) => cache.store(key, lookedUp, body) };
+      const body = lookedUp.value === undefined ? undefined : Buffer.from(lookedUp.value);
+      return { body, store: (bytes) => cache.store(key, lookedUp, bytes.toString()) };
     },
   };
 }
@@ -64,10 +65,10 @@ export function createSearchService(
   ranking?: RankingIndex,
 ): SearchService {
   const search: Search = (query) => executeSearch(engine, indexUid, query, ranking);
-  const answer = async (request: SearchRequest, query: EngineQuery): Promise<{ body: string; complete: boolean }> => {
+  const answer = async (request: SearchRequest, query: EngineQuery): Promise<{ body: Buffer; complete: boolean }> => {
     const { value: response, failedShards } = await collectFailedShards(() => runSearch(search, request, query));
     if (failedShards.length > 0) Object.assign(response, { partial: true, failedShards });
-    return { body: JSON.stringify(response), complete: failedShards.length === 0 };
+    return { body: Buffer.from(JSON.stringify(response)), complete: failedShards.length === 0 };
   };
   return async (raw) => {
     const request = parseSearchRequest(raw);

@@ -57,15 +57,15 @@ describe('buildEngineQuery', () => {
 describe('ResponseCache', () => {
   it('serves nothing while the index version is unknown and forgets everything when it changes', () => {
     const cache = new ResponseCache(10);
-    cache.set('k', 'v', cache.generation);
+    cache.set('k', Buffer.from('v'), cache.generation);
     expect(cache.get('k')).toBeUndefined();
     cache.setVersion('1');
-    cache.set('k', 'v', cache.generation);
-    expect(cache.get('k')).toBe('v');
+    cache.set('k', Buffer.from('v'), cache.generation);
+    expect(cache.get('k')?.toString()).toBe('v');
     const started = cache.generation;
     cache.setVersion('2');
     expect(cache.get('k')).toBeUndefined();
-    cache.set('k', 'stale', started);
+    cache.set('k', Buffer.from('stale'), started);
     expect(cache.get('k')).toBeUndefined();
     cache.setVersion(undefined);
     expect(cache.get('k')).toBeUndefined();

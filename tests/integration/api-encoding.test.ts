@@ -1,0 +1,84 @@
+import http from 'node:http';
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEngine } from '../../core/engine/client.js';
+import { ensureMonitorKey } from '../../core/engine/keys.js';
+import { createLogger } from '../../core/logger.js';
+import { ResponseCache } from '../../server/search/cache.js';
+import { watchIndex, type IndexWatcher } from '../../server/search/index-watch.js';
+import { indexApiArticles } from '../fixtures/api-articles.js';
+import { adminEngine, deleteIndex, testEngine, uniqueIndexUid } from '../support/engine.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+interface Reply {
+  headers: http.IncomingHttpHeaders;
+  bytes: Buffer;
+}
+
+/** A raw GET (fetch would decode the body and hide Content-Encoding). */
+function get(url: string, acceptEncoding: string | undefined): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const headers = acceptEncoding === undefined ? {} : { 'accept-encoding': acceptEncoding };
+    http
+      .get(url, { headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ headers: res.headers, bytes: Buffer.concat(chunks) }));
+      })
+      .on('error', reject);
+  });
+}
+
+function decoded(reply: Reply): string {
+  const encoding = reply.headers['content-encoding'];
+  if (encoding === 'br') return brotliDecompressSync(reply.bytes).toString();
+  if (encoding === 'gzip') return gunzipSync(reply.bytes).toString();
+  if (encoding === 'deflate') return inflateSync(reply.bytes).toString();
+  return reply.bytes.toString();
+}
+
+describe('cached search responses keep their compressed forms', () => {
+  const uid = uniqueIndexUid('apienc');
+  let server: TestServer;
+  let watcher: IndexWatcher;
+
+  beforeAll(async () => {
+    await indexApiArticles(uid);
+    const monitor = createEngine({ url: testEngine().url, apiKey: await ensureMonitorKey(adminEngine(), uid), timeoutMs: 2000 });
+    const cache = new ResponseCache(100);
+    watcher = watchIndex(monitor, uid, 100, (v) => void cache.setVersion(v), createLogger('silent'));
+    await watcher.ready;
+    server = await startTestServer(uid, { app: { cache, http: { rateLimit: 0 } } });
+  });
+  afterAll(async () => {
+    watcher?.stop();
+    await server?.close();
+    await deleteIndex(uid);
+  });
+
+  it('answers hits in the accepted encoding with the same JSON as a plain reply', async () => {
+    const url = `${server.baseUrl}/api/search?q=&limit=20`;
+    const first = await get(url, 'gzip, br');
+    expect(first.headers['x-cache']).toBe('miss');
+    const plain = await get(url, undefined);
+    expect(plain.headers['x-cache']).toBe('hit');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.bytes.length).toBeGreaterThan(1024);
+    const text = plain.bytes.toString();
+    for (const [accept, expected] of [['gzip, deflate, br', 'br'], ['gzip', 'gzip'], ['br;q=0, gzip', 'gzip'], ['identity', undefined], ['deflate', 'deflate']] as const) {
+      // Twice: the second reply uses the compressed form kept for the cached body.
+      for (let round = 0; round < 2; round++) {
+        const reply = await get(url, accept);
+        expect(reply.headers['x-cache'], accept).toBe('hit');
+        expect(reply.headers['content-encoding'], accept).toBe(expected);
+        expect(reply.headers['vary'], accept).toContain('Accept-Encoding');
+        expect(reply.headers['content-type']).toBe('application/json; charset=utf-8');
+        expect(reply.bytes.length < text.length || expected === undefined).toBe(true);
+        expect(decoded(reply)).toBe(text);
+        // Bytes made once and kept go out with their length; the middleware streams (chunked).
+        if (expected === 'br' || expected === 'gzip') expect(reply.headers['content-length'], accept).toBe(String(reply.bytes.length));
+      }
+    }
+    expect(decoded(first)).toBe(text);
+  });
+});

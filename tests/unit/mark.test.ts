@@ -1,0 +1,38 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { foldWord, stemWord } from '../../core/text/stem.js';
+import { analyzeQuery, type AnalyzedQuery } from '../../server/search/analyze.js';
+import { wordMatcher } from '../../server/search/mark.js';
+
+/** The matching rule stated plainly (no shortcuts): what the fast matcher must agree with. */
+function reference(query: AnalyzedQuery, word: string): boolean {
+  const folded = foldWord(word);
+  const stem = stemWord(folded);
+  return query.terms.some((term) => {
+    const typed = term.alternatives[0]![0]!;
+    return (
+      term.surface.split(' ').includes(folded) ||
+      term.alternatives.some((alternative) => alternative.includes(stem)) ||
+      (term.prefix && term.surface.length >= 2 && folded.startsWith(term.surface)) ||
+      (term.prefix && typed.length >= 4 && stem.startsWith(typed))
+    );
+  });
+}
+
+const WORDS = ['Соглашение', 'соглашения', 'СОГЛАШЕНИЙ', 'партнёр', 'Партнеры', 'Ёлка', 'елки', 'ёж', 'NATO', 'nato', 'İstanbul', 'istanbul', 'K', 'k', '2025', 'мир', 'Мира', 'мирный', 'ﬁnal', 'ǅemal', 'Ωmega', 'ωmega', 'караваны', 'каравану', 'ß', 'SS'];
+
+describe('highlight matcher', () => {
+  it('marks exactly the words the plain rule marks, whatever the case, ё or alphabet', () => {
+    const word = fc.oneof(fc.constantFrom(...WORDS), fc.string({ unit: fc.constantFrom(...'аАеЕёЁкКиİıKkßΩω0'), minLength: 1, maxLength: 6 }));
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 3 }), fc.boolean(), fc.array(word, { maxLength: 30 }), (queryWords, typing, text) => {
+        const query = analyzeQuery(queryWords.join(' ') + (typing ? '' : ' '));
+        const matcher = wordMatcher(query);
+        for (const w of text) {
+          for (const token of w.match(/[\p{L}\p{N}]+/gu) ?? []) expect(matcher.matches(token), `${queryWords.join(' ')} / ${token}`).toBe(reference(query, token));
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
