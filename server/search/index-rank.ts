@@ -64,20 +64,17 @@ interface TermMatch {
 
 /** Reusable per-index buffers: scoring is synchronous, so one set per index is enough. */
 export class IndexRanker {
+  // Every match adds a positive tf and a positive BM25 term, so 0 means "not touched yet".
   private readonly chunkTf: Float32Array;
   private readonly chunkScore: Float64Array;
-  private readonly chunkSeen: Uint8Array;
   private readonly articleTf: Float32Array;
   private readonly articleScore: Float64Array;
-  private readonly articleSeen: Uint8Array;
 
   constructor(readonly index: RankIndex) {
     this.chunkTf = new Float32Array(index.chunkCount);
     this.chunkScore = new Float64Array(index.chunkCount);
-    this.chunkSeen = new Uint8Array(index.chunkCount);
     this.articleTf = new Float32Array(index.articles.length);
     this.articleScore = new Float64Array(index.articles.length);
-    this.articleSeen = new Uint8Array(index.articles.length);
   }
 
   rank(query: AnalyzedQuery, scope: RankScope, wanted: number, facets: readonly string[] = []): IndexRanking {
@@ -109,27 +106,17 @@ export class IndexRanker {
       }
       // Document frequencies of the whole match (synonyms and prefix completions together);
       // corpus-wide when unfiltered, which is what idf means.
-      const idf = Math.log(1 + (n - termChunks.length + 0.5) / (termChunks.length + 0.5));
-      const articleIdf = Math.log(1 + (na - termArticles.length + 0.5) / (termArticles.length + 0.5));
+      const idf = bm25Idf(n, termChunks.length);
+      const articleIdf = bm25Idf(na, termArticles.length);
       idfs.push(idf);
       for (const c of termChunks) {
-        const tf = this.chunkTf[c]!;
-        const norm = P.k1 * (1 - P.b + (P.b * index.chunkLength(c)) / index.averageChunkLength);
-        if (!this.chunkSeen[c]) {
-          this.chunkSeen[c] = 1;
-          touchedChunks.push(c);
-        }
-        this.chunkScore[c]! += (idf * tf * (P.k1 + 1)) / (tf + norm);
+        if (this.chunkScore[c] === 0) touchedChunks.push(c);
+        this.chunkScore[c]! += bm25(idf, this.chunkTf[c]!, P.k1, P.b, index.chunkLength(c) / index.averageChunkLength);
         this.chunkTf[c] = 0;
       }
       for (const a of termArticles) {
-        const tf = this.articleTf[a]!;
-        const norm = P.articleK1 * (1 - P.articleB + (P.articleB * index.articleLength[a]!) / index.averageArticleLength);
-        if (!this.articleSeen[a]) {
-          this.articleSeen[a] = 1;
-          touchedArticles.push(a);
-        }
-        this.articleScore[a]! += (articleIdf * tf * (P.articleK1 + 1)) / (tf + norm);
+        if (this.articleScore[a] === 0) touchedArticles.push(a);
+        this.articleScore[a]! += bm25(articleIdf, this.articleTf[a]!, P.articleK1, P.articleB, index.articleLength[a]! / index.averageArticleLength);
         this.articleTf[a] = 0;
       }
     }
@@ -147,38 +134,32 @@ export class IndexRanker {
     const order = topOrder(base, keep, (x, y) => compareIds(ids[touchedChunks[x]!]!, ids[touchedChunks[y]!]!));
     const refined = order.slice(0, P.refine).map((i) => {
       const c = touchedChunks[i]!;
-      return { c, score: base[i]! + this.exactBonus(c, matches, idfs) };
+      return { c, score: base[i]! + P.exact * this.exactIdf(c, matches, idfs) };
     });
     refined.sort((x, y) => y.score - x.score || compareIds(ids[x.c]!, ids[y.c]!));
     const chunks = [...refined.map((r) => r.c), ...order.slice(P.refine).map((i) => touchedChunks[i]!)];
     const facetCounts = countFacets(index, touchedChunks, facets);
 
-    for (const c of touchedChunks) {
-      this.chunkScore[c] = 0;
-      this.chunkSeen[c] = 0;
-    }
-    for (const a of touchedArticles) {
-      this.articleScore[a] = 0;
-      this.articleSeen[a] = 0;
-    }
+    for (const c of touchedChunks) this.chunkScore[c] = 0;
+    for (const a of touchedArticles) this.articleScore[a] = 0;
     return { chunks, total: touchedChunks.length, unmatched: matches.filter((m) => m.ids.size === 0).map((m) => m.term), facets: facetCounts };
   }
 
-  /** Query words found exactly as typed in the chunk, in idf units. */
-  private exactBonus(chunk: number, matches: readonly TermMatch[], idfs: readonly number[]): number {
+  /** Σ idf of the query words found exactly as typed in the chunk. */
+  private exactIdf(chunk: number, matches: readonly TermMatch[], idfs: readonly number[]): number {
     const index = this.index;
-    let bonus = 0;
+    let sum = 0;
     matches.forEach((match, term) => {
       const surface = index.surfaceIds.get(match.term.surface);
       if (surface === undefined) return;
       for (let p = index.chunkStart[chunk]!; p < index.chunkStart[chunk + 1]!; p++) {
         if (index.surface[p] === surface) {
-          bonus += INDEX_RANK_PARAMS.exact * idfs[term]!;
+          sum += idfs[term]!;
           return;
         }
       }
     });
-    return bonus;
+    return sum;
   }
 
   private termMatch(term: QueryTerm): TermMatch {
@@ -194,6 +175,15 @@ export class IndexRanker {
     if (term.prefix && term.surface.length >= 2) addPrefixCompletions(index, term, ids);
     return { term, ids };
   }
+}
+
+function bm25Idf(documents: number, df: number): number {
+  return Math.log(1 + (documents - df + 0.5) / (df + 0.5));
+}
+
+/** One term's BM25 contribution; `relativeLength` = document length / average length. */
+function bm25(idf: number, tf: number, k1: number, b: number, relativeLength: number): number {
+  return (idf * tf * (k1 + 1)) / (tf + k1 * (1 - b + b * relativeLength));
 }
 
 function addPrefixCompletions(index: RankIndex, term: QueryTerm, ids: Map<number, number>): void {
