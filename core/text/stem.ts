@@ -62,6 +62,22 @@ const indexTerm = memoised<string | null>((token) => {
   return isStopWord(folded) ? null : stemWord(folded);
 });
 
+/** A word as it occurs in (NFC) text → its folded form, or null for a stop word. */
+const indexWord = memoised<string | null>((token) => {
+  const folded = foldWord(token);
+  return isStopWord(folded) ? null : folded;
+});
+
+/** Folded words of a text without stop words, in order: the words `stems()` stems, one for one. */
+export function indexWords(text: string): string[] {
+  const out: string[] = [];
+  for (const token of text.normalize('NFC').match(WORD) ?? []) {
+    const word = indexWord(token);
+    if (word !== null) out.push(word);
+  }
+  return out;
+}
+
 /** Stems of a text without stop words, in order. */
 export function stems(text: string): string[] {
   const out: string[] = [];

@@ -1,5 +1,4 @@
-import { foldYo } from '../../core/text/normalize.js';
-import { isStopWord } from '../../core/text/stopwords.js';
+import { indexWords } from '../../core/text/stem.js';
 
 /**
  * The ranking index: a compact in-memory inverted index of every chunk's stems, held by each proxy
@@ -53,12 +52,13 @@ export class RankIndexBuilder {
     this.chunkLead.push(source.sectionIndex === 0 && source.passage === 0 ? 1 : 0);
     this.chunkSection.push(source.sectionIndex);
     const stems = source.stems ? source.stems.split(' ') : [];
-    const surface = surfaceWords(source.sectionTitle ?? '', source.text ?? '');
+    // The section title's words come first, then the text's (core/text/stem.ts searchFields).
+    const titleWords = indexWords(source.sectionTitle ?? '');
+    const surface = [...titleWords, ...indexWords(source.text ?? '')];
     // The surface words line up with the stems unless the stored stems came from other rules
-    // (an older parser); then the chunk simply gets no exact-form bonus.
+    // (an older parser); then the chunk simply gets no exact-form bonus and no title weight.
     const aligned = surface.length === stems.length;
-    // The section title's words come first (core/text/stem.ts searchFields).
-    this.chunkTitleLength.push(aligned ? Math.min(0xffff, surfaceWords(source.sectionTitle ?? '', '').length) : 0);
+    this.chunkTitleLength.push(aligned ? Math.min(0xffff, titleWords.length) : 0);
     stems.forEach((stem, i) => {
       this.tokens.push(this.stemId(stem));
       this.surface.push(aligned ? this.surfaceId(surface[i]!) : -1);
@@ -105,17 +105,6 @@ export class RankIndexBuilder {
   }
 }
 
-const WORD = /[\p{L}\p{N}]+/gu;
-
-/**
- * Folded words without stop words, as core/text/stem.ts's words() gives them, but folding the text
- * once instead of word by word (several times faster on a whole archive).
- */
-function surfaceWords(sectionTitle: string, text: string): string[] {
-  const folded = foldYo(`${sectionTitle}\n${text}`.normalize('NFC').toLowerCase());
-  return (folded.match(WORD) ?? []).filter((word) => !isStopWord(word));
-}
-
 export interface ArticleFacts {
   id: string;
   tags: string[];
@@ -139,6 +128,7 @@ interface RankIndexParts {
   tokens: Int32Array;
   surface: Int32Array;
   articles: ArticleFacts[];
+  /** Article id → its number in `articles`. */
   articleNumber: Map<string, number>;
 }
 
@@ -153,21 +143,10 @@ interface Postings {
   articleDf: Uint32Array;
 }
 
+// The parts the builder made are the index's own fields (declaration merging with the class).
+export interface RankIndex extends Readonly<RankIndexParts> {}
+
 export class RankIndex {
-  readonly terms: string[];
-  readonly termIds: Map<string, number>;
-  readonly surfaceIds: Map<string, number>;
-  readonly chunkIds: string[];
-  readonly chunkArticle: Int32Array;
-  readonly chunkLead: Uint8Array;
-  readonly chunkSection: Int32Array;
-  readonly chunkTitleLength: Uint16Array;
-  readonly chunkStart: Uint32Array;
-  readonly tokens: Int32Array;
-  readonly surface: Int32Array;
-  readonly articles: ArticleFacts[];
-  /** Article id → its number in `articles`. */
-  readonly articleNumber: Map<string, number>;
   readonly postings: Postings;
   /** Terms in code-unit order with their ids, for prefix ranges. */
   readonly sortedTerms: string[];
@@ -177,19 +156,7 @@ export class RankIndex {
   readonly averageArticleLength: number;
 
   constructor(parts: RankIndexParts) {
-    this.terms = parts.terms;
-    this.termIds = parts.termIds;
-    this.surfaceIds = parts.surfaceIds;
-    this.chunkIds = parts.chunkIds;
-    this.chunkArticle = parts.chunkArticle;
-    this.chunkLead = parts.chunkLead;
-    this.chunkSection = parts.chunkSection;
-    this.chunkTitleLength = parts.chunkTitleLength;
-    this.chunkStart = parts.chunkStart;
-    this.tokens = parts.tokens;
-    this.surface = parts.surface;
-    this.articles = parts.articles;
-    this.articleNumber = parts.articleNumber;
+    Object.assign(this, parts);
     this.postings = buildPostings(parts.terms.length, parts.chunkStart, parts.tokens, parts.chunkArticle, parts.chunkTitleLength);
     const order = parts.terms.map((_, i) => i).sort((a, b) => (parts.terms[a]! < parts.terms[b]! ? -1 : 1));
     this.sortedTerms = order.map((i) => parts.terms[i]!);

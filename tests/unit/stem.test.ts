@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { searchFields, stems, stemWord } from '../../core/text/stem.js';
+import { indexWords, searchFields, stems, stemWord } from '../../core/text/stem.js';
 import { isStopWord } from '../../core/text/stopwords.js';
 import { engineSynonyms, stemmedGroups, synonymIndex } from '../../core/text/synonyms.js';
 import { analyzeQuery } from '../../server/search/analyze.js';
@@ -79,5 +79,13 @@ describe('query analysis and highlighting', () => {
     expect(snippet.endsWith('…')).toBe(true);
     expect(snippet).toContain(`${S}соглашение${E}`);
     expect(markSnippet(text, wordMatcher(analyzeQuery('договор')), 10)).toBeUndefined();
+  });
+});
+
+describe('indexWords', () => {
+  it('gives the folded words that stems() stems, one for one, stop words left out', () => {
+    const text = 'Партнёры и СОГЛАШЕНИЯ: в 2024 году iPhone-15 — «Гродно-Инвест»';
+    expect(indexWords(text)).toEqual(['партнеры', 'соглашения', '2024', 'году', 'iphone', '15', 'гродно', 'инвест']);
+    expect(indexWords(text).map(stemWord)).toEqual(stems(text));
   });
 });
