@@ -33,7 +33,7 @@ import { ensureIndex } from '../core/engine/settings.js';
 import type { Article } from '../core/document.js';
 import { articleToChunks } from '../indexer/chunks.js';
 import { toArticle } from '../indexer/parse/index.js';
-import { RETRIEVED_FIELDS, engineHighlight } from '../server/search/execute.js';
+import { RETRIEVED_FIELDS, TEXT_FIELDS, engineHighlight } from '../server/search/execute.js';
 import { FACETS } from '../server/search/query.js';
 
 const CORPUS = path.resolve('../shared/corpus/rt.jsonl.gz');
@@ -98,7 +98,7 @@ function directRequest(q: string): { path: string; body: string } {
   const body = {
     q,
     limit: 10,
-    attributesToSearchOn: ['articleTitle', 'sectionTitle', 'text'],
+    attributesToSearchOn: [...TEXT_FIELDS],
     attributesToRetrieve: [...RETRIEVED_FIELDS],
     facets: [FACETS.tags, FACETS.years],
     ...engineHighlight(),

@@ -10,29 +10,19 @@ import { parseArgs } from 'node:util';
 import { analyzeQuery } from '../server/search/analyze.js';
 import { INDEX_RANK_PARAMS, IndexRanker, SHORT_QUERY_PARAMS } from '../server/search/index-rank.js';
 import { RankIndexBuilder } from '../server/search/rank-index.js';
-import { evaluate, everyNth, positiveInt, printTable, readCorpus, readQueries, recordToChunks, type Searcher } from './relevance-eval.js';
+import { CORPUS_OPTIONS, evaluate, loadEvaluation, printTable, type Searcher } from './relevance-eval.js';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      corpus: { type: 'string' },
-      queries: { type: 'string' },
-      'limit-articles': { type: 'string' },
-      sample: { type: 'string' },
+      ...CORPUS_OPTIONS,
       // Parameter variants to compare in the same run, e.g. --try '{"article":2}' (INDEX_RANK_PARAMS;
       // a "short" member sets SHORT_QUERY_PARAMS).
       try: { type: 'string', multiple: true },
     },
   });
-  if (!values.corpus || !values.queries) {
-    throw new Error('usage: bench:ranking -- --corpus FILE.jsonl.gz --queries FILE.jsonl [--limit-articles N] [--sample N]');
-  }
-  const records = await readCorpus(values.corpus, positiveInt(values['limit-articles'], '--limit-articles'));
-  const chunks = records.flatMap(recordToChunks);
-  const indexed = new Set(records.map((r) => r.url));
-  let queries = (await readQueries(values.queries)).filter((q) => q.relevant.some((u) => indexed.has(u)));
-  const sample = positiveInt(values.sample, '--sample');
-  if (sample) queries = everyNth(queries, sample);
+  const usage = "usage: bench:ranking -- --corpus FILE.jsonl.gz --queries FILE.jsonl [--limit-articles N] [--sample N] [--try '{...}']";
+  const { records, chunks, queries } = await loadEvaluation(values, usage);
 
   const started = performance.now();
   const builder = new RankIndexBuilder();

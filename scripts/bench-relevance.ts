@@ -20,37 +20,21 @@ import { ensureMonitorKey, ensureSearchKey } from '../core/engine/keys.js';
 import { ensureIndex } from '../core/engine/settings.js';
 import { createLogger } from '../core/logger.js';
 import { createApp } from '../server/app.js';
-import { watchIndex, type IndexWatcher } from '../server/search/index-watch.js';
-import { RankingIndex } from '../server/search/rank-index-loader.js';
+import type { IndexWatcher } from '../server/search/index-watch.js';
+import { watchedRankingIndex } from '../server/search/rank-index-loader.js';
 import { WIDGET_BUNDLE } from '../server/system.js';
-import { evaluate, everyNth, positiveInt, printTable, readCorpus, readQueries, recordToChunks, type Searcher } from './relevance-eval.js';
+import { CORPUS_OPTIONS, evaluate, loadEvaluation, positiveInt, printTable, type Searcher } from './relevance-eval.js';
 
 const BATCH = 5000;
 const TASK_TIMEOUT_MS = 30 * 60_000;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: {
-      corpus: { type: 'string' },
-      queries: { type: 'string' },
-      'limit-articles': { type: 'string' },
-      sample: { type: 'string' },
-      limit: { type: 'string', default: '30' },
-      'data-dir': { type: 'string' },
-    },
+    options: { ...CORPUS_OPTIONS, limit: { type: 'string', default: '30' }, 'data-dir': { type: 'string' } },
   });
-  if (!values.corpus || !values.queries) {
-    throw new Error('usage: bench:relevance -- --corpus FILE.jsonl.gz --queries FILE.jsonl [--limit-articles N] [--sample N] [--limit 30] [--data-dir DIR]');
-  }
-  const limitArticles = positiveInt(values['limit-articles'], '--limit-articles');
-  const sample = positiveInt(values.sample, '--sample');
+  const usage = 'usage: bench:relevance -- --corpus FILE.jsonl.gz --queries FILE.jsonl [--limit-articles N] [--sample N] [--limit 30] [--data-dir DIR]';
+  const { records, chunks, queries } = await loadEvaluation(values, usage);
   const hitLimit = positiveInt(values.limit, '--limit') ?? 30;
-
-  const records = await readCorpus(values.corpus, limitArticles);
-  const chunks = records.flatMap(recordToChunks);
-  const indexed = new Set(records.map((r) => r.url));
-  let queries = (await readQueries(values.queries)).filter((q) => q.relevant.some((u) => indexed.has(u)));
-  if (sample) queries = everyNth(queries, sample);
   console.log(`${records.length} articles → ${chunks.length} chunks; ${queries.length} queries`);
 
   // --data-dir keeps the engine's data between runs (re-indexing only when the chunk count differs).
@@ -69,12 +53,11 @@ async function main(): Promise<void> {
     const engine = createEngine({ url: embedded.url, apiKey: searchKey, timeoutMs: 5000 });
     const widgetJs = await readFile(WIDGET_BUNDLE, 'utf8').catch(() => '');
     // The ranking index and its index watcher, as server/system.ts sets them up.
-    const ranking = new RankingIndex([engine], projectUid, { maxChunks: 2_000_000 }, createLogger('silent'));
     const monitor = createEngine({ url: embedded.url, apiKey: await ensureMonitorKey(admin, projectUid), timeoutMs: 5000 });
     const buildStarted = performance.now();
-    watcher = watchIndex(monitor, projectUid, 1000, (version) => ranking.setVersion(version), createLogger('silent'));
-    await watcher.ready;
-    await ranking.settled();
+    const watched = await watchedRankingIndex(engine, monitor, projectUid, { maxChunks: 2_000_000, pollMs: 1000 }, createLogger('silent'));
+    const { ranking } = watched;
+    watcher = watched.watcher;
     const rankingBuiltMs = performance.now() - buildStarted;
     if (!ranking.current()) throw new Error('the ranking index was not built');
     console.log(`ranking index built from the engine in ${(rankingBuiltMs / 1000).toFixed(1)} s`);

@@ -139,3 +139,29 @@ export function positiveInt(value: string | undefined, name: string): number | u
   if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(value)}`);
   return n;
 }
+
+/** The command-line options both relevance benchmarks take (node:util parseArgs form). */
+export const CORPUS_OPTIONS = {
+  corpus: { type: 'string' },
+  queries: { type: 'string' },
+  'limit-articles': { type: 'string' },
+  sample: { type: 'string' },
+} as const;
+
+/**
+ * The corpus's chunks (corpus rule applied) and the queries whose relevant articles are among
+ * them, every n-th of them with `--sample`.
+ */
+export async function loadEvaluation(
+  values: { corpus?: string | undefined; queries?: string | undefined; 'limit-articles'?: string | undefined; sample?: string | undefined },
+  usage: string,
+): Promise<{ records: CorpusRecord[]; chunks: ChunkDocument[]; queries: Query[] }> {
+  if (!values.corpus || !values.queries) throw new Error(usage);
+  const records = await readCorpus(values.corpus, positiveInt(values['limit-articles'], '--limit-articles'));
+  const chunks = records.flatMap(recordToChunks);
+  const indexed = new Set(records.map((r) => r.url));
+  let queries = (await readQueries(values.queries)).filter((q) => q.relevant.some((u) => indexed.has(u)));
+  const sample = positiveInt(values.sample, '--sample');
+  if (sample) queries = everyNth(queries, sample);
+  return { records, chunks, queries };
+}

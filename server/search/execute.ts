@@ -28,6 +28,8 @@ export const RELAXATIONS = [
 ];
 /** Candidates from the original-text query (exact words, typos, prefixes of surface forms). */
 export const TEXT_CANDIDATES = 30;
+/** The original (unstemmed) searchable fields: exact forms, typos, surface prefixes. */
+export const TEXT_FIELDS = ['articleTitle', 'sectionTitle', 'text'] as const;
 /** Meilisearch reads only the first 10 query words; we send the rarest ones. */
 const ENGINE_QUERY_WORDS = 10;
 
@@ -143,7 +145,7 @@ async function morphological(engine: Engine, indexUid: string, query: EngineQuer
       indexUid,
       ...common(query),
       q: query.q,
-      attributesToSearchOn: ['articleTitle', 'sectionTitle', 'text'],
+      attributesToSearchOn: [...TEXT_FIELDS],
       limit: Math.max(TEXT_CANDIDATES, wanted),
       attributesToRetrieve: [...CANDIDATE_FIELDS, 'sectionTitle', 'text'],
     });
@@ -186,7 +188,7 @@ async function rankedByIndex(engine: Engine, indexUid: string, query: EngineQuer
   if (mistyped || ordered.length === 0) {
     const typos = await engine.index(indexUid).search<RankedChunk>(query.q, {
       ...common(query),
-      attributesToSearchOn: ['articleTitle', 'sectionTitle', 'text'],
+      attributesToSearchOn: [...TEXT_FIELDS],
       limit: Math.max(TEXT_CANDIDATES, wanted),
       attributesToRetrieve: ['id', 'articleId', 'sectionIndex'],
     });
