@@ -1,6 +1,7 @@
 import type { Engine } from '../../core/engine/client.js';
 import type { Logger } from '../../core/logger.js';
 import { IndexRanker } from './index-rank.js';
+import { watchIndex, type IndexWatcher } from './index-watch.js';
 import { RankIndexBuilder, type RankIndex, type RankSource } from './rank-index.js';
 
 /** Chunks per engine request while loading (about 4 MB of JSON). */
@@ -112,4 +113,27 @@ export class RankingIndex {
     }
     return builder.build();
   }
+}
+
+/**
+ * One engine's ranking index with its own index watcher (`monitor`: the read-only monitor key),
+ * resolved once the first build is done; `alsoOnVersion` gets every version too (a response
+ * cache). server/system.ts, which may watch several shards, wires its own; tests and benchmarks
+ * use this.
+ */
+export async function watchedRankingIndex(
+  engine: Engine,
+  monitor: Engine,
+  indexUid: string,
+  options: RankingOptions & { pollMs: number; alsoOnVersion?: (version: string | undefined) => void },
+  log: Logger,
+): Promise<{ ranking: RankingIndex; watcher: IndexWatcher }> {
+  const ranking = new RankingIndex([engine], indexUid, options, log);
+  const watcher = watchIndex(monitor, indexUid, options.pollMs, (version) => {
+    options.alsoOnVersion?.(version);
+    ranking.setVersion(version);
+  }, log);
+  await watcher.ready;
+  await ranking.settled();
+  return { ranking, watcher };
 }

@@ -1,13 +1,8 @@
 import http from 'node:http';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEngine } from '../../core/engine/client.js';
-import { ensureMonitorKey } from '../../core/engine/keys.js';
-import { createLogger } from '../../core/logger.js';
-import { ResponseCache } from '../../server/search/cache.js';
-import { watchIndex, type IndexWatcher } from '../../server/search/index-watch.js';
 import { indexApiArticles } from '../fixtures/api-articles.js';
-import { adminEngine, deleteIndex, testEngine, uniqueIndexUid } from '../support/engine.js';
+import { deleteIndex, uniqueIndexUid } from '../support/engine.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 interface Reply {
@@ -40,18 +35,12 @@ function decoded(reply: Reply): string {
 describe('cached search responses keep their compressed forms', () => {
   const uid = uniqueIndexUid('apienc');
   let server: TestServer;
-  let watcher: IndexWatcher;
 
   beforeAll(async () => {
     await indexApiArticles(uid);
-    const monitor = createEngine({ url: testEngine().url, apiKey: await ensureMonitorKey(adminEngine(), uid), timeoutMs: 2000 });
-    const cache = new ResponseCache(100);
-    watcher = watchIndex(monitor, uid, 100, (v) => void cache.setVersion(v), createLogger('silent'));
-    await watcher.ready;
-    server = await startTestServer(uid, { app: { cache, http: { rateLimit: 0 } } });
+    server = await startTestServer(uid, { cacheEntries: 100, app: { http: { rateLimit: 0 } } });
   });
   afterAll(async () => {
-    watcher?.stop();
     await server?.close();
     await deleteIndex(uid);
   });

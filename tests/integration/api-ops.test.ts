@@ -5,16 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../core/config.js';
 import { createEngine } from '../../core/engine/client.js';
 import { startEmbeddedEngine, type EmbeddedEngine } from '../../core/engine/embedded.js';
-import { ensureMonitorKey, ensureSearchKey } from '../../core/engine/keys.js';
+import { ensureSearchKey } from '../../core/engine/keys.js';
 import { ensureIndex } from '../../core/engine/settings.js';
 import { createLogger } from '../../core/logger.js';
 import { articleToChunks } from '../../indexer/chunks.js';
 import { createMetrics } from '../../server/http/metrics.js';
-import { ResponseCache } from '../../server/search/cache.js';
-import { watchIndex, type IndexWatcher } from '../../server/search/index-watch.js';
 import { startSystem } from '../../server/system.js';
 import { API_ARTICLES, indexApiArticles } from '../fixtures/api-articles.js';
-import { adminEngine, deleteIndex, testEngine, uniqueIndexUid } from '../support/engine.js';
+import { adminEngine, deleteIndex, uniqueIndexUid } from '../support/engine.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -33,19 +31,13 @@ async function eventually<T>(probe: () => Promise<T | undefined>, deadlineMs = 3
 describe('search cache with index-change invalidation', () => {
   const uid = uniqueIndexUid('apicache');
   let server: TestServer;
-  let watcher: IndexWatcher;
   const metrics = createMetrics();
 
   beforeAll(async () => {
     await indexApiArticles(uid);
-    const monitor = createEngine({ url: testEngine().url, apiKey: await ensureMonitorKey(adminEngine(), uid), timeoutMs: 2000 });
-    const cache = new ResponseCache(100);
-    watcher = watchIndex(monitor, uid, 100, (v) => void cache.setVersion(v), createLogger('silent'));
-    await watcher.ready;
-    server = await startTestServer(uid, { app: { cache, metrics, http: { rateLimit: 0 } } });
+    server = await startTestServer(uid, { cacheEntries: 100, app: { metrics, http: { rateLimit: 0 } } });
   });
   afterAll(async () => {
-    watcher?.stop();
     await server?.close();
     await deleteIndex(uid);
   });

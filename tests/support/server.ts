@@ -5,8 +5,9 @@ import { ensureMonitorKey, ensureSearchKey } from '../../core/engine/keys.js';
 import { createLogger } from '../../core/logger.js';
 import { createApp, type AppDeps } from '../../server/app.js';
 import { answerClientErrors } from '../../server/http/errors.js';
-import { watchIndex, type IndexWatcher } from '../../server/search/index-watch.js';
-import { RankingIndex } from '../../server/search/rank-index-loader.js';
+import { ResponseCache } from '../../server/search/cache.js';
+import type { IndexWatcher } from '../../server/search/index-watch.js';
+import { watchedRankingIndex, type RankingIndex } from '../../server/search/rank-index-loader.js';
 import { WIDGET_BUNDLE } from '../../server/system.js';
 import * as vitestHooks from 'vitest';
 import { runIndexer } from '../../indexer/run.js';
@@ -23,23 +24,29 @@ export interface TestServer {
 /** The real app on a free port, holding a real search-only key for `indexUid`. */
 export async function startTestServer(
   indexUid: string,
-  options: { engineUrl?: string; engineTimeoutMs?: number; app?: Partial<AppDeps>; ranking?: boolean } = {},
+  options: {
+    engineUrl?: string;
+    engineTimeoutMs?: number;
+    app?: Partial<AppDeps>;
+    ranking?: boolean;
+    /** A response cache of this many entries, invalidated by the ranking index's watcher (as system.ts does). */
+    cacheEntries?: number;
+  } = {},
 ): Promise<TestServer> {
   const searchKey = await ensureSearchKey(adminEngine(), indexUid);
   const engineUrl = options.engineUrl ?? testEngine().url;
   const engine = createEngine({ url: engineUrl, apiKey: searchKey, timeoutMs: options.engineTimeoutMs ?? 2000 });
   const widgetJs = await readFile(WIDGET_BUNDLE, 'utf8');
-  // As in production (server/system.ts): the ranking index, kept current by an index watcher.
+  // As in production (server/system.ts): the ranking index and the cache, kept current by one index watcher.
   let watcher: IndexWatcher | undefined;
   let ranking: RankingIndex | undefined;
+  const cache = options.cacheEntries ? new ResponseCache(options.cacheEntries) : undefined;
   if (options.ranking !== false) {
-    ranking = new RankingIndex([engine], indexUid, { maxChunks: 1_000_000 }, createLogger('silent'));
     const monitor = createEngine({ url: engineUrl, apiKey: await ensureMonitorKey(adminEngine(), indexUid), timeoutMs: 2000 });
-    watcher = watchIndex(monitor, indexUid, 100, (version) => ranking!.setVersion(version), createLogger('silent'));
-    await watcher.ready;
-    await ranking.settled();
+    const alsoOnVersion = cache && ((version: string | undefined) => void cache.setVersion(version));
+    ({ ranking, watcher } = await watchedRankingIndex(engine, monitor, indexUid, { maxChunks: 1_000_000, pollMs: 100, alsoOnVersion }, createLogger('silent')));
   }
-  const app = createApp({ engine, indexUid, log: createLogger('silent'), widgetJs, ranking, ...options.app });
+  const app = createApp({ engine, indexUid, log: createLogger('silent'), widgetJs, ranking, cache, ...options.app });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
     answerClientErrors(s);
