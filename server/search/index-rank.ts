@@ -177,12 +177,12 @@ export class IndexRanker {
   }
 }
 
-function bm25Idf(documents: number, df: number): number {
+export function bm25Idf(documents: number, df: number): number {
   return Math.log(1 + (documents - df + 0.5) / (df + 0.5));
 }
 
 /** One term's BM25 contribution; `relativeLength` = document length / average length. */
-function bm25(idf: number, tf: number, k1: number, b: number, relativeLength: number): number {
+export function bm25(idf: number, tf: number, k1: number, b: number, relativeLength: number): number {
   return (idf * tf * (k1 + 1)) / (tf + k1 * (1 - b + b * relativeLength));
 }
 

@@ -1,3 +1,4 @@
+import { bm25, bm25Idf } from './index-rank.js';
 import type { AnalyzedQuery, QueryTerm } from './analyze.js';
 import { termKey } from './analyze.js';
 import type { TermStats } from './term-stats.js';
@@ -63,16 +64,16 @@ export function rankCandidates<C extends Candidate>(query: AnalyzedQuery, stats:
   const { k1, b } = RANK_PARAMS;
   return perChunk
     .map(({ candidate, tfs, length }) => {
-      let bm25 = 0;
+      let chunkScore = 0;
       let exact = 0;
       tfs.forEach((tf, i) => {
         const { term, idf } = weights[i]!;
-        if (tf > 0) bm25 += (idf * tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * length) / avgLength));
+        if (tf > 0) chunkScore += bm25(idf, tf, k1, b, length / avgLength);
         if (candidate.exactWords?.has(term.surface)) exact += idf;
       });
       const coverage = articleTf.get(candidate.articleId)!.reduce((sum, tf, i) => sum + (tf > 0 ? weights[i]!.idf * (tf / (tf + k1)) : 0), 0);
       // Candidates with no stem match (typo-only) keep the engine's order, below every real match.
-      const score = bm25 + RANK_PARAMS.article * coverage + RANK_PARAMS.exact * exact + 1e-3 / (1 + candidate.engineRank);
+      const score = chunkScore + RANK_PARAMS.article * coverage + RANK_PARAMS.exact * exact + 1e-3 / (1 + candidate.engineRank);
       return { candidate, score };
     })
     .sort((x, y) => y.score - x.score || x.candidate.engineRank - y.candidate.engineRank);
@@ -85,7 +86,7 @@ function termWeights(query: AnalyzedQuery, stats: TermStats): TermWeight[] {
   const fallbackDf = Math.max(1, Math.round(n / 100));
   return query.terms.map((term, i) => {
     const df = known[i]! > 0 ? known[i]! : term.prefix ? fallbackDf : 1;
-    return { term, idf: Math.log(1 + (n - df + 0.5) / (df + 0.5)) };
+    return { term, idf: bm25Idf(n, df) };
   });
 }
 
