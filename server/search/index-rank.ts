@@ -1,4 +1,5 @@
 import type { AnalyzedQuery, QueryTerm } from './analyze.js';
+import { inflectedForms } from '../../core/text/inflections.js';
 import type { RankIndex } from './rank-index.js';
 
 /**
@@ -21,12 +22,26 @@ export const INDEX_RANK_PARAMS = {
   lead: 2,
   /** Bonus per query term found exactly as typed, in idf units. */
   exact: 0.15,
+  /** Weight of the stems of the typed word's other case forms (0 = off). */
+  inflections: 1,
+  /** Bonus per pair of consecutive query words found side by side, in idf units. */
+  phrase: 0,
   /** A prefix (as-you-type) match counts this much of a full match. */
   prefixMatch: 0.9,
   /** Prefix expansions stop after this many postings (a 2-letter prefix matches most of the index). */
   prefixPostings: 100_000,
   /** Chunks that get the exact-form refinement. */
   refine: 100,
+  /** Pseudo-relevance feedback: words taken from the first ranking's best articles (0 = off)… */
+  feedbackTerms: 0,
+  /** …from this many articles… */
+  feedbackDocs: 10,
+  /** …each scoring up to this fraction of a query word… */
+  feedback: 0.1,
+  /** …weighted by (their score / the best score) to this power… */
+  feedbackSharpness: 2,
+  /** …and found in at most this share of all articles. */
+  feedbackMaxDf: 0.1,
   /** Queries of at most this many terms are "short" (topics, keywords) and use SHORT_QUERY_PARAMS. */
   shortTerms: 2,
 };
@@ -36,7 +51,19 @@ export const INDEX_RANK_PARAMS = {
  * less by the article than a headline-like query (dev set: keyword nDCG 0.502 → 0.523, the other
  * query types unchanged).
  */
-export const SHORT_QUERY_PARAMS: Partial<typeof INDEX_RANK_PARAMS> = { article: 3, k1: 1.2, articleK1: 1.2, articleB: 0.3, lead: 1, title: 0 };
+export const SHORT_QUERY_PARAMS: Partial<typeof INDEX_RANK_PARAMS> = {
+  article: 3,
+  k1: 1.2,
+  articleK1: 1.2,
+  articleB: 0.3,
+  lead: 1,
+  title: 0,
+  // Two words side by side are a name or an expression («южная америка»); a one- or two-word topic
+  // also takes words from its best articles (keyword nDCG 0.529 → 0.545 with both).
+  phrase: 3,
+  feedbackTerms: 20,
+  feedback: 0.1,
+};
 
 /** Which chunks a query may return (the API's filters, as values, not filter strings). */
 export interface RankScope {
@@ -54,6 +81,14 @@ export interface IndexRanking {
   /** Terms with no match at all in the index (probably mistyped). */
   unmatched: QueryTerm[];
   facets: Record<string, Record<string, number>>;
+}
+
+type RankParams = typeof INDEX_RANK_PARAMS;
+
+/** Chunks and articles whose running scores are non-zero (to reset after the query). */
+interface Touched {
+  chunks: number[];
+  articles: number[];
 }
 
 interface TermMatch {
@@ -81,52 +116,17 @@ export class IndexRanker {
     const index = this.index;
     const allowed = allowedArticles(index, scope);
     const matches = query.terms.map((term) => this.termMatch(term));
-    const touchedChunks: number[] = [];
-    const touchedArticles: number[] = [];
-    const idfs: number[] = [];
+    const touched: Touched = { chunks: [], articles: [] };
     const P = query.terms.length <= INDEX_RANK_PARAMS.shortTerms ? { ...INDEX_RANK_PARAMS, ...SHORT_QUERY_PARAMS } : INDEX_RANK_PARAMS;
-    const n = index.chunkCount;
-    const na = index.articles.length;
-
-    for (const match of matches) {
-      const termChunks: number[] = [];
-      const termArticles: number[] = [];
-      for (const [id, weight] of match.ids) {
-        const { chunks, tfs, titleTfs } = index.posting(id);
-        for (let i = 0; i < chunks.length; i++) {
-          const c = chunks[i]!;
-          const a = index.chunkArticle[c]!;
-          if (allowed && !allowed[a]) continue;
-          if (this.chunkTf[c] === 0) termChunks.push(c);
-          const tf = (tfs[i]! + P.title * titleTfs[i]!) * weight;
-          this.chunkTf[c]! += tf;
-          if (this.articleTf[a] === 0) termArticles.push(a);
-          this.articleTf[a]! += tf * (1 + P.lead * index.chunkLead[c]!);
-        }
-      }
-      // Document frequencies of the whole match (synonyms and prefix completions together);
-      // corpus-wide when unfiltered, which is what idf means.
-      const idf = bm25Idf(n, termChunks.length);
-      const articleIdf = bm25Idf(na, termArticles.length);
-      idfs.push(idf);
-      for (const c of termChunks) {
-        if (this.chunkScore[c] === 0) touchedChunks.push(c);
-        this.chunkScore[c]! += bm25(idf, this.chunkTf[c]!, P.k1, P.b, index.chunkLength(c) / index.averageChunkLength);
-        this.chunkTf[c] = 0;
-      }
-      for (const a of termArticles) {
-        if (this.articleScore[a] === 0) touchedArticles.push(a);
-        this.articleScore[a]! += bm25(articleIdf, this.articleTf[a]!, P.articleK1, P.articleB, index.articleLength[a]! / index.averageArticleLength);
-        this.articleTf[a] = 0;
+    const idfs = matches.map((match) => this.accumulate(match.ids, 1, P, allowed, touched));
+    if (P.feedbackTerms > 0 && P.feedback > 0) {
+      const first = this.baseScores(touched.chunks, P);
+      for (const [id, weight] of this.feedbackTerms(touched.chunks, first, matches, P)) {
+        this.accumulate(new Map([[id, 1]]), P.feedback * weight, P, allowed, touched, true);
       }
     }
-
-    const base = new Float64Array(touchedChunks.length);
-    for (let i = 0; i < touchedChunks.length; i++) {
-      const c = touchedChunks[i]!;
-      // Rounded so that sums taken in another order (chunks loaded from several shards) tie exactly.
-      base[i] = Math.round((this.chunkScore[c]! + P.article * this.articleScore[index.chunkArticle[c]!]!) * 1e9) / 1e9;
-    }
+    const touchedChunks = touched.chunks;
+    const base = this.baseScores(touchedChunks, P);
     const keep = Math.max(P.refine, wanted * 10);
     // Ties are broken by chunk id, so the order never depends on the order chunks were loaded in
     // (one engine or several shards rank alike).
@@ -134,15 +134,137 @@ export class IndexRanker {
     const order = topOrder(base, keep, (x, y) => compareIds(ids[touchedChunks[x]!]!, ids[touchedChunks[y]!]!));
     const refined = order.slice(0, P.refine).map((i) => {
       const c = touchedChunks[i]!;
-      return { c, score: base[i]! + P.exact * this.exactIdf(c, matches, idfs) };
+      return { c, score: base[i]! + P.exact * this.exactIdf(c, matches, idfs) + P.phrase * this.phraseIdf(c, matches, idfs) };
     });
     refined.sort((x, y) => y.score - x.score || compareIds(ids[x.c]!, ids[y.c]!));
     const chunks = [...refined.map((r) => r.c), ...order.slice(P.refine).map((i) => touchedChunks[i]!)];
     const facetCounts = countFacets(index, touchedChunks, facets);
 
     for (const c of touchedChunks) this.chunkScore[c] = 0;
-    for (const a of touchedArticles) this.articleScore[a] = 0;
+    for (const a of touched.articles) this.articleScore[a] = 0;
     return { chunks, total: touchedChunks.length, unmatched: matches.filter((m) => m.ids.size === 0).map((m) => m.term), facets: facetCounts };
+  }
+
+  /**
+   * Adds one query term's BM25 (chunk and article level, times `scale`) to the running scores and
+   * returns its chunk idf. `ids` are the term ids that count for it, with their tf weights. A
+   * `rescoreOnly` term (feedback) only changes the scores of chunks and articles the query's own
+   * words matched: it reorders results, never adds one without a query word.
+   */
+  private accumulate(ids: ReadonlyMap<number, number>, scale: number, P: RankParams, allowed: Uint8Array | undefined, touched: Touched, rescoreOnly = false): number {
+    const index = this.index;
+    const termChunks: number[] = [];
+    const termArticles: number[] = [];
+    let df = 0;
+    const articleSeen = rescoreOnly ? new Set<number>() : undefined;
+    for (const [id, weight] of ids) {
+      const { chunks, tfs, titleTfs } = index.posting(id);
+      df += chunks.length;
+      for (let i = 0; i < chunks.length; i++) {
+        const c = chunks[i]!;
+        const a = index.chunkArticle[c]!;
+        if (allowed && !allowed[a]) continue;
+        articleSeen?.add(a);
+        if (rescoreOnly && this.articleScore[a] === 0) continue;
+        const tf = (tfs[i]! + P.title * titleTfs[i]!) * weight;
+        if (!rescoreOnly || this.chunkScore[c] !== 0) {
+          if (this.chunkTf[c] === 0) termChunks.push(c);
+          this.chunkTf[c]! += tf;
+        }
+        if (this.articleTf[a] === 0) termArticles.push(a);
+        this.articleTf[a]! += tf * (1 + P.lead * index.chunkLead[c]!);
+      }
+    }
+    // Document frequencies of the whole match (synonyms and prefix completions together);
+    // corpus-wide when unfiltered, which is what idf means.
+    const idf = bm25Idf(index.chunkCount, rescoreOnly ? df : termChunks.length);
+    const articleIdf = bm25Idf(index.articles.length, articleSeen ? articleSeen.size : termArticles.length);
+    for (const c of termChunks) {
+      if (this.chunkScore[c] === 0) touched.chunks.push(c);
+      this.chunkScore[c]! += scale * bm25(idf, this.chunkTf[c]!, P.k1, P.b, index.chunkLength(c) / index.averageChunkLength);
+      this.chunkTf[c] = 0;
+    }
+    for (const a of termArticles) {
+      if (this.articleScore[a] === 0) touched.articles.push(a);
+      this.articleScore[a]! += scale * bm25(articleIdf, this.articleTf[a]!, P.articleK1, P.articleB, index.articleLength[a]! / index.averageArticleLength);
+      this.articleTf[a] = 0;
+    }
+    return idf;
+  }
+
+  /** Each touched chunk's score so far: its own BM25 plus its article's, weighted. */
+  private baseScores(touchedChunks: readonly number[], P: RankParams): Float64Array {
+    const base = new Float64Array(touchedChunks.length);
+    for (let i = 0; i < touchedChunks.length; i++) {
+      const c = touchedChunks[i]!;
+      // Rounded so that sums taken in another order (chunks loaded from several shards) tie exactly.
+      base[i] = Math.round((this.chunkScore[c]! + P.article * this.articleScore[this.index.chunkArticle[c]!]!) * 1e9) / 1e9;
+    }
+    return base;
+  }
+
+  /**
+   * Pseudo-relevance feedback (RM3-style): the words that characterise the best articles of the
+   * first ranking — frequent in them, rare in the corpus — with weights in (0, 1]. A one- or
+   * two-word topic query («арктика») says little; its best articles say what the topic is about
+   * («шельф», «ледокол»), and articles using those words are likelier to be about it too.
+   */
+  private feedbackTerms(touchedChunks: readonly number[], scores: Float64Array, matches: readonly TermMatch[], P: RankParams): [number, number][] {
+    const index = this.index;
+    const ids = index.chunkIds;
+    const order = topOrder(scores, P.feedbackDocs * 4, (x, y) => compareIds(ids[touchedChunks[x]!]!, ids[touchedChunks[y]!]!));
+    const articles: number[] = [];
+    const docWeights: number[] = [];
+    for (const i of order) {
+      const a = index.chunkArticle[touchedChunks[i]!]!;
+      if (articles.includes(a)) continue;
+      articles.push(a);
+      docWeights.push(Math.pow(scores[i]! / scores[order[0]!]!, P.feedbackSharpness));
+      if (articles.length === P.feedbackDocs) break;
+    }
+    if (articles.length < P.feedbackDocs) return [];
+    const queryIds = new Set(matches.flatMap((m) => [...m.ids.keys()]));
+    const weight = new Map<number, number>();
+    const seenIn = new Map<number, number>();
+    const na = index.articles.length;
+    for (const [k, a] of articles.entries()) {
+      const counts = new Map<number, number>();
+      for (const c of index.articleChunks(a)) {
+        for (let p = index.chunkStart[c]!; p < index.chunkStart[c + 1]!; p++) counts.set(index.tokens[p]!, (counts.get(index.tokens[p]!) ?? 0) + 1);
+      }
+      const length = Math.max(1, index.articleLength[a]!);
+      for (const [t, tf] of counts) {
+        const df = index.postings.articleDf[t]!;
+        if (queryIds.has(t) || df > na * P.feedbackMaxDf) continue;
+        weight.set(t, (weight.get(t) ?? 0) + docWeights[k]! * (tf / length) * Math.log(na / df));
+        seenIn.set(t, (seenIn.get(t) ?? 0) + 1);
+      }
+    }
+    const best = [...weight].filter(([t]) => seenIn.get(t)! >= 2).sort((x, y) => y[1] - x[1] || compareIds(index.terms[x[0]]!, index.terms[y[0]]!)).slice(0, P.feedbackTerms);
+    const top = best[0]?.[1] ?? 1;
+    return best.map(([t, w]) => [t, w / top]);
+  }
+
+  /**
+   * Σ idf of the pairs of consecutive query words that stand side by side in the chunk (stop words
+   * are not in the token stream, so «южная америка» and «Южной Америке» both count): a name or a
+   * fixed expression read as one, not two words somewhere in the passage.
+   */
+  private phraseIdf(chunk: number, matches: readonly TermMatch[], idfs: readonly number[]): number {
+    if (matches.length < 2) return 0;
+    const { tokens, chunkStart } = this.index;
+    let sum = 0;
+    for (let m = 0; m + 1 < matches.length; m++) {
+      const left = matches[m]!.ids;
+      const right = matches[m + 1]!.ids;
+      for (let p = chunkStart[chunk]!; p + 1 < chunkStart[chunk + 1]!; p++) {
+        if (left.has(tokens[p]!) && right.has(tokens[p + 1]!)) {
+          sum += (idfs[m]! + idfs[m + 1]!) / 2;
+          break;
+        }
+      }
+    }
+    return sum;
   }
 
   /** Σ idf of the query words found exactly as typed in the chunk. */
@@ -172,6 +294,7 @@ export class IndexRanker {
       const rarest = (known as number[]).reduce((best, id) => (postingLength(index, id) < postingLength(index, best) ? id : best));
       ids.set(rarest, 1);
     }
+    if (INDEX_RANK_PARAMS.inflections > 0) addInflections(index, term, ids);
     if (term.prefix && term.surface.length >= 2) addPrefixCompletions(index, term, ids);
     return { term, ids };
   }
@@ -184,6 +307,20 @@ export function bm25Idf(documents: number, df: number): number {
 /** One term's BM25 contribution; `relativeLength` = document length / average length. */
 export function bm25(idf: number, tf: number, k1: number, b: number, relativeLength: number): number {
   return (idf * tf * (k1 + 1)) / (tf + k1 * (1 - b + b * relativeLength));
+}
+
+/**
+ * The stems of the typed word's other case forms that occur in the index (core/text/inflections.ts:
+ * Snowball gives some words' forms different stems).
+ */
+function addInflections(index: RankIndex, term: QueryTerm, ids: Map<number, number>): void {
+  if (term.surface.includes(' ')) return;
+  for (const form of inflectedForms(term.surface)) {
+    const surface = index.surfaceIds.get(form);
+    if (surface === undefined) continue;
+    const stem = index.surfaceStem[surface]!;
+    if (stem >= 0 && !ids.has(stem)) ids.set(stem, INDEX_RANK_PARAMS.inflections);
+  }
 }
 
 function addPrefixCompletions(index: RankIndex, term: QueryTerm, ids: Map<number, number>): void {

@@ -152,8 +152,13 @@ export class RankIndex {
   readonly sortedTerms: string[];
   readonly sortedTermIds: Int32Array;
   readonly articleLength: Float64Array;
+  /** Chunks of article a: `articleChunkList[articleChunkStart[a]..articleChunkStart[a+1])`. */
+  readonly articleChunkStart: Uint32Array;
+  readonly articleChunkList: Int32Array;
   readonly averageChunkLength: number;
   readonly averageArticleLength: number;
+  /** Each surface word's stem id (-1 when never seen aligned with a stem). */
+  readonly surfaceStem: Int32Array;
 
   constructor(parts: RankIndexParts) {
     Object.assign(this, parts);
@@ -163,6 +168,11 @@ export class RankIndex {
     this.sortedTermIds = Int32Array.from(order);
     this.articleLength = new Float64Array(parts.articles.length);
     for (let c = 0; c < this.chunkCount; c++) this.articleLength[parts.chunkArticle[c]!]! += this.chunkLength(c);
+    [this.articleChunkStart, this.articleChunkList] = groupChunksByArticle(parts.chunkArticle, parts.articles.length);
+    this.surfaceStem = new Int32Array(parts.surfaceIds.size).fill(-1);
+    parts.surface.forEach((s, p) => {
+      if (s >= 0) this.surfaceStem[s] = parts.tokens[p]!;
+    });
     this.averageChunkLength = Math.max(1, parts.tokens.length / Math.max(1, this.chunkCount));
     this.averageArticleLength = Math.max(1, parts.tokens.length / Math.max(1, parts.articles.length));
   }
@@ -182,6 +192,10 @@ export class RankIndex {
     return this.sortedTermIds.subarray(from, to);
   }
 
+  articleChunks(article: number): Int32Array {
+    return this.articleChunkList.subarray(this.articleChunkStart[article]!, this.articleChunkStart[article + 1]!);
+  }
+
   /** Chunks containing the term, and how often. */
   posting(term: number): { chunks: Int32Array; tfs: Uint16Array; titleTfs: Uint8Array } {
     const { postStart, postChunk, postTf, postTitleTf } = this.postings;
@@ -193,7 +207,7 @@ export class RankIndex {
   /** Bytes held by the typed arrays (the vocabulary's strings come on top). */
   get byteSize(): number {
     const { postStart, postChunk, postTf, postTitleTf, articleDf } = this.postings;
-    return [postTitleTf, this.chunkTitleLength, this.chunkArticle, this.chunkLead, this.chunkSection, this.chunkStart, this.tokens, this.surface, this.sortedTermIds, this.articleLength, postStart, postChunk, postTf, articleDf].reduce(
+    return [postTitleTf, this.chunkTitleLength, this.chunkArticle, this.chunkLead, this.chunkSection, this.chunkStart, this.tokens, this.surface, this.sortedTermIds, this.articleLength, this.articleChunkStart, this.articleChunkList, this.surfaceStem, postStart, postChunk, postTf, articleDf].reduce(
       (sum, a) => sum + a.byteLength,
       0,
     );
@@ -243,6 +257,19 @@ function buildPostings(termCount: number, chunkStart: Uint32Array, tokens: Int32
     }
   }
   return { postStart, postChunk, postTf, postTitleTf, articleDf };
+}
+
+/** Chunks are loaded in any order (pages from several shards), so an article's are not contiguous. */
+function groupChunksByArticle(chunkArticle: Int32Array, articleCount: number): [Uint32Array, Int32Array] {
+  const start = new Uint32Array(articleCount + 1);
+  for (const a of chunkArticle) start[a + 1]!++;
+  for (let a = 0; a < articleCount; a++) start[a + 1]! += start[a]!;
+  const list = new Int32Array(chunkArticle.length);
+  const fill = Uint32Array.from(start.subarray(0, articleCount));
+  chunkArticle.forEach((a, c) => {
+    list[fill[a]!++] = c;
+  });
+  return [start, list];
 }
 
 function lowerBound(sorted: readonly string[], value: string): number {
