@@ -17,16 +17,20 @@ const CYRILLIC_WORD = /^[а-я]+$/;
 /** Shorter bases give unrelated words («мир» → «мира», «миру» are fine; «ил» → «ила» is not). */
 const MIN_BASE = 3;
 
-/** The word's bases (the word, and the word without each ending it has) × every ending. */
-export function inflectedForms(folded: string): string[] {
-  if (!CYRILLIC_WORD.test(folded)) return [];
+/** The word and the word without each ending it has (at least MIN_BASE letters long). */
+export function inflectionBases(folded: string): string[] {
+  if (!CYRILLIC_WORD.test(folded) || folded.length < MIN_BASE) return [];
   const bases = new Set([folded]);
   for (const ending of ENDINGS) {
     if (folded.endsWith(ending) && folded.length - ending.length >= MIN_BASE) bases.add(folded.slice(0, -ending.length));
   }
+  return [...bases];
+}
+
+/** Other forms of a folded word: each base alone and with every ending. */
+export function inflectedForms(folded: string): string[] {
   const forms = new Set<string>();
-  for (const base of bases) {
-    if (base.length < MIN_BASE) continue;
+  for (const base of inflectionBases(folded)) {
     forms.add(base);
     for (const ending of ENDINGS) forms.add(base + ending);
   }

@@ -1,4 +1,5 @@
 import { HIGHLIGHT_END, HIGHLIGHT_START } from '../../core/text/normalize.js';
+import { inflectedForms, inflectionBases } from '../../core/text/inflections.js';
 import { foldWord, stemWord } from '../../core/text/stem.js';
 import type { AnalyzedQuery } from './analyze.js';
 
@@ -18,8 +19,14 @@ export function wordMatcher(query: AnalyzedQuery): WordMatcher {
   const stems = new Set<string>();
   const prefixes: string[] = [];
   const stemPrefixes: string[] = [];
+  const bases: string[] = [];
   for (const term of query.terms) {
     for (const w of term.surface.split(' ')) exact.add(w);
+    // The typed word's other case forms, as ranking counts them (core/text/inflections.ts).
+    if (!term.surface.includes(' ')) {
+      for (const form of inflectedForms(term.surface)) exact.add(form);
+      bases.push(...inflectionBases(term.surface));
+    }
     for (const alternative of term.alternatives) for (const stem of alternative) stems.add(stem);
     if (term.prefix && term.surface.length >= 2) prefixes.push(term.surface);
     // As ranking does: the word being typed also matches words whose stem starts with its stem
@@ -30,7 +37,7 @@ export function wordMatcher(query: AnalyzedQuery): WordMatcher {
   // Snowball only cuts endings, so a stem is a prefix of its word (checked on the corpus's 232k
   // distinct words): a word can match only if it starts with one of these. Most words of a text
   // are rejected by that test alone, without stemming (a lookup in a 400k-entry memo).
-  const starts = [...new Set([...exact, ...stems, ...prefixes, ...stemPrefixes])];
+  const starts = [...new Set([...query.terms.flatMap((t) => t.surface.split(' ')), ...bases, ...stems, ...prefixes, ...stemPrefixes])];
   const decide = (word: string): boolean => {
     const folded = foldWord(word);
     if (!starts.some((s) => folded.startsWith(s))) return false;

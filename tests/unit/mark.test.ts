@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { inflectedForms } from '../../core/text/inflections.js';
 import { foldWord, stemWord } from '../../core/text/stem.js';
 import { analyzeQuery, type AnalyzedQuery } from '../../server/search/analyze.js';
 import { wordMatcher } from '../../server/search/mark.js';
@@ -12,6 +13,7 @@ function reference(query: AnalyzedQuery, word: string): boolean {
     const typed = term.alternatives[0]![0]!;
     return (
       term.surface.split(' ').includes(folded) ||
+      (!term.surface.includes(' ') && inflectedForms(term.surface).includes(folded)) ||
       term.alternatives.some((alternative) => alternative.includes(stem)) ||
       (term.prefix && term.surface.length >= 2 && folded.startsWith(term.surface)) ||
       (term.prefix && typed.length >= 4 && stem.startsWith(typed))
@@ -19,7 +21,7 @@ function reference(query: AnalyzedQuery, word: string): boolean {
   });
 }
 
-const WORDS = ['Соглашение', 'соглашения', 'СОГЛАШЕНИЙ', 'партнёр', 'Партнеры', 'Ёлка', 'елки', 'ёж', 'NATO', 'nato', 'İstanbul', 'istanbul', 'K', 'k', '2025', 'мир', 'Мира', 'мирный', 'ﬁnal', 'ǅemal', 'Ωmega', 'ωmega', 'караваны', 'каравану', 'ß', 'SS'];
+const WORDS = ['Соглашение', 'соглашения', 'СОГЛАШЕНИЙ', 'партнёр', 'Партнеры', 'Ёлка', 'елки', 'ёж', 'NATO', 'nato', 'İstanbul', 'istanbul', 'K', 'k', '2025', 'мир', 'Мира', 'мирный', 'ﬁnal', 'ǅemal', 'Ωmega', 'ωmega', 'караваны', 'каравану', 'ß', 'SS', 'журнал', 'Журнала', 'Татьяна', 'Татьяну', 'герой', 'героя', 'героев'];
 
 describe('highlight matcher', () => {
   it('marks exactly the words the plain rule marks, whatever the case, ё or alphabet', () => {
@@ -34,5 +36,11 @@ describe('highlight matcher', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('marks the case forms of a word Snowball stems apart («Татьяна» → «Татьяну», «журнал» → «журнала»)', () => {
+    // Neither word is the last one typed, so no prefix matching is involved.
+    const matcher = wordMatcher(analyzeQuery('журнал татьяна ларина'));
+    expect(['Татьяну', 'Татьяны', 'журналы', 'Журналом', 'журналист', 'Тать'].map((w) => matcher.matches(w))).toEqual([true, true, true, true, false, false]);
   });
 });

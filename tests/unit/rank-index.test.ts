@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { searchFields } from '../../core/text/stem.js';
 import { analyzeQuery } from '../../server/search/analyze.js';
-import { IndexRanker } from '../../server/search/index-rank.js';
+import { IndexRanker, SHORT_QUERY_PARAMS } from '../../server/search/index-rank.js';
 import { RankIndexBuilder, type RankSource } from '../../server/search/rank-index.js';
 
 interface FixtureChunk {
@@ -104,5 +104,49 @@ describe('ranking index', () => {
     const index = builder.build();
     expect([...index.surface]).toEqual([-1]);
     expect(new IndexRanker(index).rank(analyzeQuery('соглашение'), {}, 10).total).toBe(1);
+  });
+
+  it('counts the case forms of a word Snowball stems apart («журнал» is «журна», «журнала» is «журнал»)', () => {
+    const r = ranker([
+      { article: 'magazine', text: 'Статьи опубликовали журналы, редакции журналов ответили.' },
+      { article: 'other', text: 'Новости дня.' },
+    ]);
+    // Not the word being typed: no prefix completion helps.
+    const typed = { terms: analyzeQuery('журнал').terms.map((t) => ({ ...t, prefix: false })) };
+    expect(r.rank(typed, {}, 10).total).toBe(1);
+  });
+
+  it('ranks two query words standing side by side above the same words apart', () => {
+    const r = ranker([
+      { article: 'apart', text: 'Южная часть региона пострадала. Америка прислала помощь.' },
+      { article: 'together', text: 'Страны Южной Америки прислали помощь региону.' },
+    ]);
+    expect(articlesFor(r, 'южная америка ')).toEqual(['together', 'apart']);
+  });
+
+  it('lets words of the best articles reorder a short query\'s results but never add a result without a query word', () => {
+    // Eight articles about a launch share «ракета», «орбита», «спутник»; of two that mention
+    // «космос» once, the one using that vocabulary should rank first.
+    const launches = Array.from({ length: 8 }, (_, i) => ({ article: `launch${i}`, text: `Космос: ракета вывела спутник на орбиту, запуск номер ${i} прошёл успешно.` }));
+    const fillers = Array.from({ length: 100 }, (_, i) => ({ article: `filler${i}`, text: `Погода: дождь и ветер, сводка ${i}.` }));
+    const r = ranker([
+      ...launches,
+      ...fillers,
+      { article: 'gallery', text: 'Космос на выставке.' },
+      { article: 'launch', text: 'Космос снова в новостях: ракета, орбита, спутник.' },
+      { article: 'no-query-word', text: 'Ракета, орбита и спутник без главного слова.' },
+    ]);
+    const withFeedback = articlesFor(r, 'космос ');
+    expect(r.rank(analyzeQuery('космос '), {}, 10).total).toBe(10);
+    expect(withFeedback).not.toContain('no-query-word');
+    expect(withFeedback.indexOf('launch')).toBeLessThan(withFeedback.indexOf('gallery'));
+    const saved = SHORT_QUERY_PARAMS.feedbackTerms;
+    SHORT_QUERY_PARAMS.feedbackTerms = 0;
+    try {
+      const without = articlesFor(r, 'космос ');
+      expect(without.indexOf('gallery')).toBeLessThan(without.indexOf('launch'));
+    } finally {
+      SHORT_QUERY_PARAMS.feedbackTerms = saved;
+    }
   });
 });
