@@ -29,7 +29,7 @@ export const INDEX_RANK_PARAMS = {
   /** A prefix (as-you-type) match counts this much of a full match. */
   prefixMatch: 0.9,
   /** Prefix expansions stop after this many postings (a 2-letter prefix matches most of the index). */
-  prefixPostings: 100_000,
+  prefixPostings: 20_000,
   /** Chunks that get the exact-form refinement. */
   refine: 100,
   /** Pseudo-relevance feedback: words taken from the first ranking's best articles (0 = off)… */
@@ -104,12 +104,17 @@ export class IndexRanker {
   private readonly chunkScore: Float64Array;
   private readonly articleTf: Float32Array;
   private readonly articleScore: Float64Array;
+  /** The chunks and articles one term touched (reused: a term touches each at most once). */
+  private readonly termChunks: Int32Array;
+  private readonly termArticles: Int32Array;
 
   constructor(readonly index: RankIndex) {
     this.chunkTf = new Float32Array(index.chunkCount);
     this.chunkScore = new Float64Array(index.chunkCount);
     this.articleTf = new Float32Array(index.articles.length);
     this.articleScore = new Float64Array(index.articles.length);
+    this.termChunks = new Int32Array(index.chunkCount);
+    this.termArticles = new Int32Array(index.articles.length);
   }
 
   rank(query: AnalyzedQuery, scope: RankScope, wanted: number, facets: readonly string[] = []): IndexRanking {
@@ -132,9 +137,10 @@ export class IndexRanker {
     // (one engine or several shards rank alike).
     const ids = index.chunkIds;
     const order = topOrder(base, keep, (x, y) => compareIds(ids[touchedChunks[x]!]!, ids[touchedChunks[y]!]!));
+    const surfaces = this.typedSurfaces(matches);
     const refined = order.slice(0, P.refine).map((i) => {
       const c = touchedChunks[i]!;
-      return { c, score: base[i]! + P.exact * this.exactIdf(c, matches, idfs) + P.phrase * this.phraseIdf(c, matches, idfs) };
+      return { c, score: base[i]! + P.exact * this.exactIdf(c, surfaces, idfs) + P.phrase * this.phraseIdf(c, matches, idfs) };
     });
     refined.sort((x, y) => y.score - x.score || compareIds(ids[x.c]!, ids[y.c]!));
     const chunks = [...refined.map((r) => r.c), ...order.slice(P.refine).map((i) => touchedChunks[i]!)];
@@ -153,41 +159,46 @@ export class IndexRanker {
    */
   private accumulate(ids: ReadonlyMap<number, number>, scale: number, P: RankParams, allowed: Uint8Array | undefined, touched: Touched, rescoreOnly = false): number {
     const index = this.index;
-    const termChunks: number[] = [];
-    const termArticles: number[] = [];
+    const { postStart, postChunk, postTf, postTitleTf } = index.postings;
+    const { chunkArticle, chunkLead } = index;
+    const { chunkTf, articleTf, termChunks, termArticles } = this;
+    let chunkCount = 0;
+    let articleCount = 0;
     let df = 0;
     const articleSeen = rescoreOnly ? new Set<number>() : undefined;
     for (const [id, weight] of ids) {
-      const { chunks, tfs, titleTfs } = index.posting(id);
-      df += chunks.length;
-      for (let i = 0; i < chunks.length; i++) {
-        const c = chunks[i]!;
-        const a = index.chunkArticle[c]!;
+      const to = postStart[id + 1]!;
+      df += to - postStart[id]!;
+      for (let i = postStart[id]!; i < to; i++) {
+        const c = postChunk[i]!;
+        const a = chunkArticle[c]!;
         if (allowed && !allowed[a]) continue;
         articleSeen?.add(a);
         if (rescoreOnly && this.articleScore[a] === 0) continue;
-        const tf = (tfs[i]! + P.title * titleTfs[i]!) * weight;
+        const tf = (postTf[i]! + P.title * postTitleTf[i]!) * weight;
         if (!rescoreOnly || this.chunkScore[c] !== 0) {
-          if (this.chunkTf[c] === 0) termChunks.push(c);
-          this.chunkTf[c]! += tf;
+          if (chunkTf[c] === 0) termChunks[chunkCount++] = c;
+          chunkTf[c]! += tf;
         }
-        if (this.articleTf[a] === 0) termArticles.push(a);
-        this.articleTf[a]! += tf * (1 + P.lead * index.chunkLead[c]!);
+        if (articleTf[a] === 0) termArticles[articleCount++] = a;
+        articleTf[a]! += tf * (1 + P.lead * chunkLead[c]!);
       }
     }
     // Document frequencies of the whole match (synonyms and prefix completions together);
     // corpus-wide when unfiltered, which is what idf means.
-    const idf = bm25Idf(index.chunkCount, rescoreOnly ? df : termChunks.length);
-    const articleIdf = bm25Idf(index.articles.length, articleSeen ? articleSeen.size : termArticles.length);
-    for (const c of termChunks) {
+    const idf = bm25Idf(index.chunkCount, rescoreOnly ? df : chunkCount);
+    const articleIdf = bm25Idf(index.articles.length, articleSeen ? articleSeen.size : articleCount);
+    for (let i = 0; i < chunkCount; i++) {
+      const c = termChunks[i]!;
       if (this.chunkScore[c] === 0) touched.chunks.push(c);
-      this.chunkScore[c]! += scale * bm25(idf, this.chunkTf[c]!, P.k1, P.b, index.chunkLength(c) / index.averageChunkLength);
-      this.chunkTf[c] = 0;
+      this.chunkScore[c]! += scale * bm25(idf, chunkTf[c]!, P.k1, P.b, index.chunkLength(c) / index.averageChunkLength);
+      chunkTf[c] = 0;
     }
-    for (const a of termArticles) {
+    for (let i = 0; i < articleCount; i++) {
+      const a = termArticles[i]!;
       if (this.articleScore[a] === 0) touched.articles.push(a);
-      this.articleScore[a]! += scale * bm25(articleIdf, this.articleTf[a]!, P.articleK1, P.articleB, index.articleLength[a]! / index.averageArticleLength);
-      this.articleTf[a] = 0;
+      this.articleScore[a]! += scale * bm25(articleIdf, articleTf[a]!, P.articleK1, P.articleB, index.articleLength[a]! / index.averageArticleLength);
+      articleTf[a] = 0;
     }
     return idf;
   }
@@ -267,21 +278,29 @@ export class IndexRanker {
     return sum;
   }
 
-  /** Σ idf of the query words found exactly as typed in the chunk. */
-  private exactIdf(chunk: number, matches: readonly TermMatch[], idfs: readonly number[]): number {
-    const index = this.index;
+  /** Σ idf of the query words found exactly as typed in the chunk (`surfaces`: surface id → term). */
+  private exactIdf(chunk: number, surfaces: ReadonlyMap<number, number>, idfs: readonly number[]): number {
+    const { surface, chunkStart } = this.index;
+    let found = 0;
     let sum = 0;
-    matches.forEach((match, term) => {
-      const surface = index.surfaceIds.get(match.term.surface);
-      if (surface === undefined) return;
-      for (let p = index.chunkStart[chunk]!; p < index.chunkStart[chunk + 1]!; p++) {
-        if (index.surface[p] === surface) {
-          sum += idfs[term]!;
-          return;
-        }
-      }
-    });
+    for (let p = chunkStart[chunk]!; p < chunkStart[chunk + 1]! && found < surfaces.size; p++) {
+      const term = surfaces.get(surface[p]!);
+      // A bit per query term, so each counts once (queries have far fewer than 32 terms).
+      if (term === undefined || found & (1 << term)) continue;
+      found |= 1 << term;
+      sum += idfs[term]!;
+    }
     return sum;
+  }
+
+  /** Surface ids of the query words as typed → their term's number (the first 31 terms). */
+  private typedSurfaces(matches: readonly TermMatch[]): Map<number, number> {
+    const surfaces = new Map<number, number>();
+    matches.slice(0, 31).forEach((match, term) => {
+      const id = this.index.surfaceIds.get(match.term.surface);
+      if (id !== undefined && !surfaces.has(id)) surfaces.set(id, term);
+    });
+    return surfaces;
   }
 
   private termMatch(term: QueryTerm): TermMatch {
@@ -409,13 +428,30 @@ function countFacets(index: RankIndex, chunks: readonly number[], facets: readon
   }
   const out: Record<string, Record<string, number>> = {};
   for (const facet of facets) out[facet] = {};
-  const tags = out['tags'];
+  if (out['tags']) out['tags'] = countTags(index, articles, perArticle);
   const years = out['year'];
-  for (const a of articles) {
-    const count = perArticle[a]!;
-    const article = index.articles[a]!;
-    if (tags) for (const tag of article.tags) tags[tag] = (tags[tag] ?? 0) + count;
-    if (years && article.year !== null) years[article.year] = (years[article.year] ?? 0) + count;
+  if (years) {
+    for (const a of articles) {
+      const year = index.articles[a]!.year;
+      if (year !== null) years[year] = (years[year] ?? 0) + perArticle[a]!;
+    }
   }
   return out;
+}
+
+function countTags(index: RankIndex, articles: readonly number[], perArticle: Uint32Array): Record<string, number> {
+  const { articleTagStart, articleTagList, tagNames } = index;
+  const perTag = new Uint32Array(tagNames.length);
+  const seen: number[] = [];
+  for (const a of articles) {
+    for (let i = articleTagStart[a]!; i < articleTagStart[a + 1]!; i++) {
+      const tag = articleTagList[i]!;
+      if (perTag[tag] === 0) seen.push(tag);
+      perTag[tag]! += perArticle[a]!;
+    }
+  }
+  // In first-seen order, as the string-keyed count gave (JSON key order is part of the response).
+  const counts: Record<string, number> = {};
+  for (const tag of seen) counts[tagNames[tag]!] = perTag[tag]!;
+  return counts;
 }

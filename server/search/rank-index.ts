@@ -159,6 +159,10 @@ export class RankIndex {
   readonly averageArticleLength: number;
   /** Each surface word's stem id (-1 when never seen aligned with a stem). */
   readonly surfaceStem: Int32Array;
+  /** Distinct tags, and each article's tags as numbers into it (`articleTagList[articleTagStart[a]..]`). */
+  readonly tagNames: string[];
+  readonly articleTagStart: Uint32Array;
+  readonly articleTagList: Int32Array;
 
   constructor(parts: RankIndexParts) {
     Object.assign(this, parts);
@@ -169,6 +173,7 @@ export class RankIndex {
     this.articleLength = new Float64Array(parts.articles.length);
     for (let c = 0; c < this.chunkCount; c++) this.articleLength[parts.chunkArticle[c]!]! += this.chunkLength(c);
     [this.articleChunkStart, this.articleChunkList] = groupChunksByArticle(parts.chunkArticle, parts.articles.length);
+    [this.tagNames, this.articleTagStart, this.articleTagList] = numberTags(parts.articles);
     this.surfaceStem = new Int32Array(parts.surfaceIds.size).fill(-1);
     parts.surface.forEach((s, p) => {
       if (s >= 0) this.surfaceStem[s] = parts.tokens[p]!;
@@ -207,7 +212,7 @@ export class RankIndex {
   /** Bytes held by the typed arrays (the vocabulary's strings come on top). */
   get byteSize(): number {
     const { postStart, postChunk, postTf, postTitleTf, articleDf } = this.postings;
-    return [postTitleTf, this.chunkTitleLength, this.chunkArticle, this.chunkLead, this.chunkSection, this.chunkStart, this.tokens, this.surface, this.sortedTermIds, this.articleLength, this.articleChunkStart, this.articleChunkList, this.surfaceStem, postStart, postChunk, postTf, articleDf].reduce(
+    return [postTitleTf, this.chunkTitleLength, this.chunkArticle, this.chunkLead, this.chunkSection, this.chunkStart, this.tokens, this.surface, this.sortedTermIds, this.articleLength, this.articleChunkStart, this.articleChunkList, this.surfaceStem, this.articleTagStart, this.articleTagList, postStart, postChunk, postTf, articleDf].reduce(
       (sum, a) => sum + a.byteLength,
       0,
     );
@@ -257,6 +262,23 @@ function buildPostings(termCount: number, chunkStart: Uint32Array, tokens: Int32
     }
   }
   return { postStart, postChunk, postTf, postTitleTf, articleDf };
+}
+
+/** Facets are counted per query over thousands of articles: tags as numbers, not strings. */
+function numberTags(articles: readonly ArticleFacts[]): [string[], Uint32Array, Int32Array] {
+  const names: string[] = [];
+  const ids = new Map<string, number>();
+  const start = new Uint32Array(articles.length + 1);
+  const list: number[] = [];
+  articles.forEach((article, a) => {
+    for (const tag of new Set(article.tags)) {
+      let id = ids.get(tag);
+      if (id === undefined) ids.set(tag, (id = names.push(tag) - 1));
+      list.push(id);
+    }
+    start[a + 1] = list.length;
+  });
+  return [names, start, Int32Array.from(list)];
 }
 
 /** Chunks are loaded in any order (pages from several shards), so an article's are not contiguous. */
