@@ -122,6 +122,7 @@ export function createApp(deps: AppDeps): Express {
       encoded,
       hitHeaders: searchHeaders(true),
       metrics,
+      onError: (error) => deps.log.error({ err: error, path: '/api/search' }, 'request failed'),
     });
     // Every server made from the app (app.listen, http.createServer(app)) calls app.handle: the
     // fast path goes in front of it, before Express sets up the request.

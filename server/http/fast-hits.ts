@@ -22,6 +22,7 @@ export interface FastHitSteps {
   /** The search route's headers for a hit, in its order. */
   hitHeaders: readonly (readonly [string, string])[];
   metrics: Metrics;
+  onError(error: unknown): void;
 }
 
 /**
@@ -48,16 +49,30 @@ export function fastHits(steps: FastHitSteps): (req: IncomingMessage, res: Serve
     const encoded = steps.encoded.chosen(req.headers['accept-encoding'], body);
     if (encoded === undefined) return false;
     if (!steps.rateLimit) {
-      send(steps, req, res, [], encoded.bytes, encoded.encoding);
+      sendOrDrop(steps, req, res, [], encoded.bytes, encoded.encoding);
       return true;
     }
     steps.rateLimit.consume(req).then(
-      (limitHeaders) => (limitHeaders ? send(steps, req, res, limitHeaders, encoded.bytes, encoded.encoding) : fallThrough()),
+      (limitHeaders) => (limitHeaders ? sendOrDrop(steps, req, res, limitHeaders, encoded.bytes, encoded.encoding) : fallThrough()),
       // A store that fails is Express's to report, as it would for any request.
       () => fallThrough(),
     );
     return true;
   };
+}
+
+/**
+ * Nothing in send() is expected to throw; if it did, half a response is on its way and Express
+ * cannot take over: the error is reported and the connection dropped, as Node does with a
+ * response that fails mid-way.
+ */
+function sendOrDrop(steps: FastHitSteps, req: IncomingMessage, res: ServerResponse, limitHeaders: readonly [string, string][], bytes: Buffer, encoding: 'br' | 'gzip' | undefined): void {
+  try {
+    send(steps, req, res, limitHeaders, bytes, encoding);
+  } catch (error) {
+    steps.onError(error);
+    res.destroy();
+  }
 }
 
 /** Headers in the order Express's stack sets them, so the two answers cannot be told apart. */
