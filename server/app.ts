@@ -94,7 +94,8 @@ export function createApp(deps: AppDeps): Express {
     res.type('json').set('cache-control', 'public, max-age=300').send(openapi);
   });
   const local = deps.cache instanceof ResponseCache ? deps.cache : undefined;
-  const urlKeys = local && http.fastHits ? new UrlKeys(local.maxEntries) : undefined;
+  // Shared rate-limit counters (Redis) would need a round trip the fast path does not make.
+  const urlKeys = local && http.fastHits && !deps.rateLimitStore ? new UrlKeys(local.maxEntries) : undefined;
   const cache = deps.cache instanceof ResponseCache ? inProcessCache(deps.cache) : deps.cache;
   const encoded = new EncodedBodies();
   app.use(searchRoutes(createSearchService(deps.engine, deps.indexUid, cache, metrics, deps.ranking, urlKeys), http.maxBodyBytes, encoded));
@@ -103,26 +104,13 @@ export function createApp(deps: AppDeps): Express {
   app.use(notFoundHandler);
   app.use(countEngineErrors(metrics));
   app.use(errorHandler(deps.log));
-  // Shared rate-limit counters (Redis) would need a round trip the fast path does not make.
-  if (local && urlKeys && !deps.rateLimitStore) {
-    const logRequest = requestLogger(deps.log, http.logQueries);
-    const setSecurityHeaders = securityHeaderSetter();
+  if (urlKeys && local) {
     const answer = fastHits({
       maxUrlBytes: http.maxUrlBytes,
-      observe(req, res, route) {
-        timeRequest(metrics, req, res, route);
-        logRequest(req, res);
-      },
-      headers(req, res) {
-        setSecurityHeaders(res);
-        cors(req, res, () => {});
-      },
+      ...fastHitSteps(deps, http, metrics, cors),
       rateLimit: http.rateLimit === 0 ? undefined : new RateLimitCounter(rateLimitStore, http.rateLimit, http.rateLimitWindowMs, app.get('trust proxy fn') as TrustProxy),
       cachedByUrl: cachedByUrl(local, urlKeys, deps.ranking),
       encoded,
-      hitHeaders: searchHeaders(true),
-      metrics,
-      onError: (error) => deps.log.error({ err: error, path: '/api/search' }, 'request failed'),
     });
     // Every server made from the app (app.listen, http.createServer(app)) calls app.handle: the
     // fast path goes in front of it, before Express sets up the request.
@@ -133,4 +121,23 @@ export function createApp(deps: AppDeps): Express {
     };
   }
   return app;
+}
+
+/** The fast path's versions of the stack's per-request steps (see FastHitSteps). */
+function fastHitSteps(deps: AppDeps, http: HttpOptions, metrics: Metrics, cors: ReturnType<typeof corsPolicy>) {
+  const logRequest = requestLogger(deps.log, http.logQueries);
+  const setSecurityHeaders = securityHeaderSetter();
+  return {
+    observe(req: IncomingMessage, res: ServerResponse, route: () => string) {
+      timeRequest(metrics, req, res, route);
+      logRequest(req, res);
+    },
+    headers(req: IncomingMessage, res: ServerResponse) {
+      setSecurityHeaders(res);
+      cors(req, res, () => {});
+    },
+    hitHeaders: searchHeaders(true),
+    metrics,
+    onError: (error: unknown) => deps.log.error({ err: error, path: '/api/search' }, 'request failed'),
+  };
 }
