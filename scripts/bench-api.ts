@@ -3,7 +3,8 @@
  * one run on one index, printing both and their ratio.
  *
  *   1. throughput at concurrency 32, proxy cache off      (target: proxy ≥ 0.8 × direct)
- *   2. throughput at concurrency 32, proxy cache hits     (target: proxy ≥ 10 × direct)
+ *   2. throughput at concurrency 32, proxy cache hits     (target: proxy ≥ 10 × direct; repeats
+ *      of a URL are answered before Express, see server/http/fast-hits.ts — the share is printed)
  *   3. p50 latency at concurrency 1, requests interleaved (target: proxy − direct ≤ 1 ms)
  *   4. throughput at concurrency 32, proxy cache hits asked for as a browser does
  *      (`accept-encoding: gzip, deflate, br`; no target: direct stays uncompressed, see §7 of
@@ -287,6 +288,11 @@ async function main(): Promise<void> {
         `cache off — engine ${us(p32.cpuPerRequest[0]!)} + proxy ${us(p32.cpuPerRequest[1]!)}; ` +
         `cache hits — proxy ${us(c32.cpuPerRequest[1]!)}; compressed cache hits — proxy ${us(z32.cpuPerRequest[1]!)}`,
     );
+    const exposed = await (await fetch(`${cached.url}/metrics`)).text();
+    const metric = (pattern: RegExp) => Number(pattern.exec(exposed)?.[1] ?? 0);
+    const hits = metric(/^search_cache_requests_total\{result="hit"\} (\d+)/m);
+    const fast = metric(/^search_cache_fast_hits_total (\d+)/m);
+    console.log(`cache hits answered before Express (server/http/fast-hits.ts): ${fast} of ${hits} (${fmt((100 * fast) / Math.max(1, hits), 1)}%)`);
     const errors = d32.errors + p32.errors + c32.errors + z32.errors;
     if (errors > 0) console.log(`errors or non-2xx responses during the runs: ${errors}`);
   } finally {

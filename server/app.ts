@@ -1,20 +1,24 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Express } from 'express';
 import compression from 'compression';
-import type { Store } from 'express-rate-limit';
+import { MemoryStore, type Store } from 'express-rate-limit';
 import type { Engine } from '../core/engine/client.js';
 import type { Logger } from '../core/logger.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
-import { requestLogging } from './http/logging.js';
-import { countEngineErrors, createMetrics, recordRequests, watchRankingIndex, type Metrics } from './http/metrics.js';
+import { EncodedBodies } from './http/encoded.js';
+import { fastHits } from './http/fast-hits.js';
+import { requestLogger, requestLogging } from './http/logging.js';
+import { countEngineErrors, createMetrics, recordRequests, timeRequest, watchRankingIndex, type Metrics } from './http/metrics.js';
 import { openApiDocument } from './http/openapi.js';
-import { corsPolicy, limitUrlLength, rateLimitPolicy, securityHeaders } from './http/security.js';
+import { RateLimitCounter, type TrustProxy } from './http/rate-limit-counter.js';
+import { corsPolicy, limitUrlLength, rateLimitPolicy, securityHeaderSetter, securityHeaders } from './http/security.js';
 import { articleRoutes, type ArticleEngines } from './routes/articles.js';
 import { healthRoutes, type ClusterReadiness } from './routes/health.js';
-import { searchRoutes } from './routes/search.js';
 import { staticRoutes } from './routes/static.js';
-import { ResponseCache } from './search/cache.js';
+import { ResponseCache, UrlKeys } from './search/cache.js';
 import type { RankingIndex } from './search/rank-index-loader.js';
-import { createSearchService, inProcessCache, type SearchCache } from './search/service.js';
+import { cachedByUrl, createSearchService, inProcessCache, type SearchCache } from './search/service.js';
+import { searchHeaders, searchRoutes } from './routes/search.js';
 
 /** HTTP behaviour taken from Config (see core/config.ts for meanings and defaults). */
 export interface HttpOptions {
@@ -25,6 +29,8 @@ export interface HttpOptions {
   maxBodyBytes: number;
   maxUrlBytes: number;
   logQueries: boolean;
+  /** Answer repeated cached GET searches before Express (server/http/fast-hits.ts); off = every request takes the full path. */
+  fastHits: boolean;
 }
 
 export const DEFAULT_HTTP_OPTIONS: HttpOptions = {
@@ -35,6 +41,7 @@ export const DEFAULT_HTTP_OPTIONS: HttpOptions = {
   maxBodyBytes: 4096,
   maxUrlBytes: 4096,
   logQueries: true,
+  fastHits: true,
 };
 
 export interface AppDeps {
@@ -55,7 +62,10 @@ export interface AppDeps {
   rateLimitStore?: Store;
 }
 
-/** Middleware order, routes, 404 and the error handler; no environment, no listen. */
+/**
+ * Middleware order, routes, 404 and the error handler; no environment, no listen. With an
+ * in-process cache, repeated cached GET searches are answered in front of all of it (fastHits).
+ */
 export function createApp(deps: AppDeps): Express {
   const http = { ...DEFAULT_HTTP_OPTIONS, ...deps.http };
   const metrics = deps.metrics ?? createMetrics();
@@ -66,27 +76,68 @@ export function createApp(deps: AppDeps): Express {
   app.set('etag', false);
   app.set('query parser', 'simple');
   app.set('trust proxy', http.trustProxy);
+  const cors = corsPolicy(http.corsOrigins);
+  const rateLimitStore = deps.rateLimitStore ?? new MemoryStore();
   app.use(limitUrlLength(http.maxUrlBytes));
   app.use(recordRequests(metrics));
   app.use(requestLogging(deps.log, http.logQueries));
   app.use(securityHeaders());
-  app.use(corsPolicy(http.corsOrigins));
+  app.use(cors);
   app.use(healthRoutes(deps.engine, deps.indexUid, deps.cluster?.readiness));
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
-  app.use(rateLimitPolicy(http.rateLimit, http.rateLimitWindowMs, deps.rateLimitStore));
+  app.use(rateLimitPolicy(http.rateLimit, http.rateLimitWindowMs, rateLimitStore));
   app.use(compression());
   const openapi = JSON.stringify(openApiDocument());
   app.get('/api/openapi.json', (_req, res) => {
     res.type('json').set('cache-control', 'public, max-age=300').send(openapi);
   });
+  const local = deps.cache instanceof ResponseCache ? deps.cache : undefined;
+  // Shared rate-limit counters (Redis) would need a round trip the fast path does not make.
+  const urlKeys = local && http.fastHits && !deps.rateLimitStore ? new UrlKeys(local.maxEntries) : undefined;
   const cache = deps.cache instanceof ResponseCache ? inProcessCache(deps.cache) : deps.cache;
-  app.use(searchRoutes(createSearchService(deps.engine, deps.indexUid, cache, metrics, deps.ranking), http.maxBodyBytes));
+  const encoded = new EncodedBodies();
+  app.use(searchRoutes(createSearchService(deps.engine, deps.indexUid, cache, metrics, deps.ranking, urlKeys), http.maxBodyBytes, encoded));
   app.use(articleRoutes(deps.cluster?.articleEngines ?? (() => [deps.engine]), deps.indexUid));
   app.use(staticRoutes(deps.widgetJs));
   app.use(notFoundHandler);
   app.use(countEngineErrors(metrics));
   app.use(errorHandler(deps.log));
+  if (urlKeys && local) {
+    const answer = fastHits({
+      maxUrlBytes: http.maxUrlBytes,
+      ...fastHitSteps(deps, http, metrics, cors),
+      rateLimit: http.rateLimit === 0 ? undefined : new RateLimitCounter(rateLimitStore, http.rateLimit, http.rateLimitWindowMs, app.get('trust proxy fn') as TrustProxy),
+      cachedByUrl: cachedByUrl(local, urlKeys, deps.ranking),
+      encoded,
+    });
+    // Every server made from the app (app.listen, http.createServer(app)) calls app.handle: the
+    // fast path goes in front of it, before Express sets up the request.
+    const handled = app as Express & { handle(req: IncomingMessage, res: ServerResponse, next?: () => void): void };
+    const handle = handled.handle.bind(app);
+    handled.handle = (req, res, next) => {
+      if (!answer(req, res, () => handle(req, res, next))) handle(req, res, next);
+    };
+  }
   return app;
+}
+
+/** The fast path's versions of the stack's per-request steps (see FastHitSteps). */
+function fastHitSteps(deps: AppDeps, http: HttpOptions, metrics: Metrics, cors: ReturnType<typeof corsPolicy>) {
+  const logRequest = requestLogger(deps.log, http.logQueries);
+  const setSecurityHeaders = securityHeaderSetter();
+  return {
+    observe(req: IncomingMessage, res: ServerResponse, route: () => string) {
+      timeRequest(metrics, req, res, route);
+      logRequest(req, res);
+    },
+    headers(req: IncomingMessage, res: ServerResponse) {
+      setSecurityHeaders(res);
+      cors(req, res, () => {});
+    },
+    hitHeaders: searchHeaders(true),
+    metrics,
+    onError: (error: unknown) => deps.log.error({ err: error, path: '/api/search' }, 'request failed'),
+  };
 }

@@ -5,8 +5,16 @@ import type { Request, Response } from 'express';
 const MIN_BYTES = 1024;
 /** The middleware's brotli quality, so a cached body compresses as a fresh one does. */
 const BROTLI = { params: { [constants.BROTLI_PARAM_QUALITY]: 4 } };
+/** Accept-Encoding values are client-chosen: remember the choice for this many distinct ones. */
+const MAX_REMEMBERED_HEADERS = 256;
 
 type Encoding = 'br' | 'gzip';
+
+/** A body ready to send: the bytes, and their Content-Encoding when compressed. */
+export interface EncodedBody {
+  bytes: Buffer;
+  encoding: Encoding | undefined;
+}
 
 /**
  * Compressed forms of response bodies that are sent many times (cached search responses), made
@@ -15,6 +23,8 @@ type Encoding = 'br' | 'gzip';
  */
 export class EncodedBodies {
   private readonly forms = new WeakMap<Buffer, Partial<Record<Encoding, Buffer>>>();
+  /** Accept-Encoding value → the encoding Express's negotiation chose for it (null: neither). */
+  private readonly choices = new Map<string, Encoding | null>();
 
   /**
    * The body in the best encoding the client accepts (brotli, then gzip — the middleware's
@@ -23,12 +33,35 @@ export class EncodedBodies {
    */
   choose(req: Request, res: Response, body: Buffer): Buffer {
     if (body.length < MIN_BYTES || req.headers['accept-encoding'] === undefined) return body;
-    const encoding = (['br', 'gzip'] as const).find((e) => req.acceptsEncodings(e) === e);
+    const encoding = this.negotiate(req, req.headers['accept-encoding']);
     if (!encoding) return body;
+    res.vary('Accept-Encoding').set('content-encoding', encoding);
+    return this.form(body, encoding);
+  }
+
+  /**
+   * What choose() would send, for the fast path that has no Express request to negotiate with:
+   * known only for Accept-Encoding values choose() has negotiated before, and only when the
+   * result is final (a body left uncompressed for a client that accepts neither brotli nor gzip
+   * may still be deflated by the compression middleware). undefined = not known here.
+   */
+  chosen(acceptEncoding: string | undefined, body: Buffer): EncodedBody | undefined {
+    if (body.length < MIN_BYTES || acceptEncoding === undefined) return { bytes: body, encoding: undefined };
+    const encoding = this.choices.get(acceptEncoding);
+    return encoding ? { bytes: this.form(body, encoding), encoding } : undefined;
+  }
+
+  private negotiate(req: Request, acceptEncoding: string): Encoding | undefined {
+    const known = this.choices.get(acceptEncoding);
+    if (known !== undefined) return known ?? undefined;
+    const encoding = (['br', 'gzip'] as const).find((e) => req.acceptsEncodings(e) === e);
+    if (this.choices.size < MAX_REMEMBERED_HEADERS) this.choices.set(acceptEncoding, encoding ?? null);
+    return encoding;
+  }
+
+  private form(body: Buffer, encoding: Encoding): Buffer {
     let forms = this.forms.get(body);
     if (!forms) this.forms.set(body, (forms = {}));
-    const encoded = (forms[encoding] ??= encoding === 'br' ? brotliCompressSync(body, BROTLI) : gzipSync(body));
-    res.vary('Accept-Encoding').set('content-encoding', encoding);
-    return encoded;
+    return (forms[encoding] ??= encoding === 'br' ? brotliCompressSync(body, BROTLI) : gzipSync(body));
   }
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import type { Logger } from '../../core/logger.js';
 
@@ -12,12 +13,21 @@ const INCOMING_ID = /^[A-Za-z0-9._-]{1,64}$/;
  * CPU, and nothing reads `req.log`.
  */
 export function requestLogging(log: Logger, logQueries: boolean): RequestHandler {
+  const logRequest = requestLogger(log, logQueries);
   return (req, res, next) => {
+    logRequest(req, res);
+    next();
+  };
+}
+
+/** What requestLogging() does for one request, on plain Node objects (the fast path has no Express ones). */
+export function requestLogger(log: Logger, logQueries: boolean): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
     const started = Date.now();
     const incoming = req.headers['x-request-id'];
     const id = typeof incoming === 'string' && INCOMING_ID.test(incoming) ? incoming : randomUUID();
     res.setHeader('x-request-id', id);
-    const url = logQueries ? req.url : req.url.split('?')[0];
+    const url = logQueries ? req.url! : req.url!.split('?')[0];
     const done = () => {
       res.off('close', done);
       res.off('finish', done);
@@ -30,6 +40,5 @@ export function requestLogging(log: Logger, logQueries: boolean): RequestHandler
     };
     res.on('finish', done);
     res.on('close', done);
-    next();
   };
 }

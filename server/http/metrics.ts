@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { AppError } from '../../core/errors.js';
@@ -8,6 +9,8 @@ export interface Metrics {
   requests: Counter<'method' | 'route' | 'status'>;
   latency: Histogram<'method' | 'route'>;
   cache: Counter<'result'>;
+  /** Cache hits answered before Express (server/http/fast-hits.ts); also counted in `cache`. */
+  fastHits: Counter;
   engineErrors: Counter<'code'>;
 }
 
@@ -25,6 +28,7 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
       registers: [registry],
     }),
     cache: new Counter({ name: 'search_cache_requests_total', help: 'Search response cache lookups', labelNames: ['result'], registers: [registry] }),
+    fastHits: new Counter({ name: 'search_cache_fast_hits_total', help: 'Search cache hits answered by the fast path in front of Express', registers: [registry] }),
     engineErrors: new Counter({ name: 'engine_errors_total', help: 'Engine calls that failed, by error code', labelNames: ['code'], registers: [registry] }),
   };
 }
@@ -47,15 +51,20 @@ export function watchRankingIndex(metrics: Metrics, currentChunks: () => number)
 /** Counts and times every request; the route label is the matched pattern, never the raw path. */
 export function recordRequests(metrics: Metrics): RequestHandler {
   return (req, res, next) => {
-    const start = process.hrtime.bigint();
-    res.once('finish', () => {
-      const route = typeof req.route?.path === 'string' ? req.route.path : 'unmatched';
-      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-      metrics.requests.inc({ method: req.method, route, status: String(res.statusCode) });
-      metrics.latency.observe({ method: req.method, route }, seconds);
-    });
+    timeRequest(metrics, req, res, () => (typeof req.route?.path === 'string' ? req.route.path : 'unmatched'));
     next();
   };
+}
+
+/** Counts and times one request when its response is finished, under the route `routeOf()` names then. */
+export function timeRequest(metrics: Metrics, req: IncomingMessage, res: ServerResponse, routeOf: () => string): void {
+  const start = process.hrtime.bigint();
+  res.once('finish', () => {
+    const route = routeOf();
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    metrics.requests.inc({ method: req.method!, route, status: String(res.statusCode) });
+    metrics.latency.observe({ method: req.method!, route }, seconds);
+  });
 }
 
 export function countEngineErrors(metrics: Metrics): ErrorRequestHandler {

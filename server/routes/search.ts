@@ -9,16 +9,22 @@ import type { SearchService } from '../search/service.js';
 /** Parameters the no-JavaScript results page passes on; anything else in its URL (utm_…) is ignored. */
 const PAGE_PARAMETERS = ['q', 'offset', 'exact', 'tag', 'from', 'to', 'sort'];
 const PAGE_SIZE = 10;
-const JSON_TYPE = 'application/json; charset=utf-8';
+/** The content type res.type('json') + res.send(string) would give, set for the bytes we send. */
+export const JSON_TYPE = 'application/json; charset=utf-8';
+/** The headers every search response carries after the rate limit's, in the order they are set. */
+export const searchHeaders = (cached: boolean): [string, string][] => [
+  ['x-cache', cached ? 'hit' : 'miss'],
+  ['cache-control', 'no-store'],
+  ['content-type', JSON_TYPE],
+];
 
 /** GET takes the parameters from the query string, POST from a JSON body; the same rules apply. */
-export function searchRoutes(search: SearchService, maxBodyBytes: number): Router {
+export function searchRoutes(search: SearchService, maxBodyBytes: number, encoded = new EncodedBodies()): Router {
   const router = Router();
-  const encoded = new EncodedBodies();
   const send = async (req: Request, res: Response, raw: unknown) => {
-    const { body, cached } = await search(raw);
-    // The content type res.type('json') + res.send(string) would give, set for the bytes we send.
-    res.set('x-cache', cached ? 'hit' : 'miss').set('cache-control', 'no-store').set('content-type', JSON_TYPE);
+    // A GET's URL is remembered with its cache key, so the fast path finds a repeat's answer.
+    const { body, cached } = await search(raw, req.method === 'POST' ? undefined : req.originalUrl);
+    for (const [name, value] of searchHeaders(cached)) res.setHeader(name, value);
     res.send(cached ? encoded.choose(req, res, body) : body);
   };
   router.get('/api/search', (req: Request, res) => send(req, res, req.query));

@@ -19,6 +19,10 @@ export class ResponseCache {
     return this.generationCounter;
   }
 
+  get maxEntries(): number {
+    return this.entries.max;
+  }
+
   get size(): number {
     return this.entries.size;
   }
@@ -39,5 +43,26 @@ export class ResponseCache {
     this.generationCounter++;
     this.entries.clear();
     return true;
+  }
+}
+
+/**
+ * Raw request URLs → the cache key (without the ranking version) their validated request gives,
+ * learned from requests the full path answered: parsing and key building are pure functions of
+ * the URL, so a URL seen before finds its cached answer without either (server/http/fast-hits.ts).
+ */
+export class UrlKeys {
+  private readonly keys: LRUCache<string, string>;
+
+  constructor(maxEntries: number) {
+    this.keys = new LRUCache({ max: Math.max(1, maxEntries) });
+  }
+
+  remember(url: string, keyBase: string): void {
+    this.keys.set(url, keyBase);
+  }
+
+  keyBase(url: string): string | undefined {
+    return this.keys.get(url);
   }
 }

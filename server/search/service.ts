@@ -2,7 +2,7 @@ import type { SearchResponse } from '../../core/api.js';
 import type { Engine } from '../../core/engine/client.js';
 import type { Metrics } from '../http/metrics.js';
 import type { SharedResponseCache } from '../http/redis-stores.js';
-import type { ResponseCache } from './cache.js';
+import type { ResponseCache, UrlKeys } from './cache.js';
 import { collectFailedShards } from './cluster-search.js';
 import type { RankingIndex } from './rank-index-loader.js';
 import { executeSearch } from './execute.js';
@@ -20,7 +20,8 @@ export interface SearchOutcome {
   cached: boolean;
 }
 
-export type SearchService = (raw: unknown) => Promise<SearchOutcome>;
+/** `url`: the raw URL of a GET whose query string is `raw`, remembered in `urlKeys` with its cache key. */
+export type SearchService = (raw: unknown, url?: string) => Promise<SearchOutcome>;
 
 /** A cache read and the way to fill that entry, bound to the index version it was read under. */
 export interface CacheSlot {
@@ -40,6 +41,31 @@ export function inProcessCache(cache: ResponseCache): SearchCache {
       return { body: cache.get(key), store: (body) => cache.set(key, body, generation) };
     },
   };
+}
+
+/**
+ * The in-process cache's answer for the raw URL of a GET answered before, without parsing it
+ * (the URL's key was learned then); undefined when the URL or its answer is not known. The
+ * caller counts the hit if it serves it.
+ */
+export function cachedByUrl(cache: ResponseCache, urlKeys: UrlKeys, ranking?: RankingIndex): (url: string) => Buffer | undefined {
+  return (url) => {
+    const keyBase = urlKeys.keyBase(url);
+    return keyBase === undefined ? undefined : cache.get(cacheKey(keyBase, ranking));
+  };
+}
+
+/**
+ * The engine query holds everything the response depends on, already normalized; the ranking
+ * index version it was ranked with is added, so proxies whose indexes differ for a moment (one
+ * has seen an index change, the other not yet) never share answers through Redis.
+ */
+function cacheKeyBase(request: SearchRequest, query: EngineQuery): string {
+  return JSON.stringify([query, request.group, request.exact]);
+}
+
+function cacheKey(keyBase: string, ranking: RankingIndex | undefined): string {
+  return keyBase + JSON.stringify(ranking?.currentVersion() ?? null);
 }
 
 export function sharedCache(cache: SharedResponseCache): SearchCache {
@@ -63,6 +89,7 @@ export function createSearchService(
   cache: SearchCache | undefined,
   metrics: Metrics,
   ranking?: RankingIndex,
+  urlKeys?: UrlKeys,
 ): SearchService {
   const search: Search = (query) => executeSearch(engine, indexUid, query, ranking);
   const answer = async (request: SearchRequest, query: EngineQuery): Promise<{ body: Buffer; complete: boolean }> => {
@@ -70,14 +97,13 @@ export function createSearchService(
     if (failedShards.length > 0) Object.assign(response, { partial: true, failedShards });
     return { body: Buffer.from(JSON.stringify(response)), complete: failedShards.length === 0 };
   };
-  return async (raw) => {
+  return async (raw, url) => {
     const request = parseSearchRequest(raw);
     const query = buildEngineQuery(request);
     if (!cache) return { body: (await answer(request, query)).body, cached: false };
-    // The engine query holds everything the response depends on, already normalized; and the
-    // ranking index version it was ranked with, so proxies whose indexes differ for a moment (one
-    // has seen an index change, the other not yet) never share answers through Redis.
-    const slot = await cache.lookup(JSON.stringify([query, request.group, request.exact, ranking?.currentVersion() ?? null]));
+    const keyBase = cacheKeyBase(request, query);
+    if (url !== undefined) urlKeys?.remember(url, keyBase);
+    const slot = await cache.lookup(cacheKey(keyBase, ranking));
     metrics.cache.inc({ result: slot.body === undefined ? 'miss' : 'hit' });
     if (slot.body !== undefined) return { body: slot.body, cached: true };
     const pendingRanking = ranking?.pending() ?? false;

@@ -61,6 +61,8 @@ describe('search cache with index-change invalidation', () => {
   it('drops cached responses once the index changes', async () => {
     const before = await search('контракт');
     expect(before.cache).toBe('hit');
+    // A URL seen before: answered in front of Express (server/http/fast-hits.ts), invalidated all the same.
+    expect(await (await fetch(`${server.baseUrl}/metrics`)).text()).toMatch(/^search_cache_fast_hits_total [1-9]/m);
     const extra = articleToChunks({ ...API_ARTICLES[1]!, id: 'football-2', url: '/articles/football-2' });
     await adminEngine().index(uid).addDocuments(extra).waitTask({ timeout: 30_000 });
     const fresh = await eventually(async () => {
