@@ -10,6 +10,11 @@ import type { AnalyzedQuery } from './analyze.js';
  */
 export interface WordMatcher {
   matches(word: string): boolean;
+  /**
+   * False when no word starting with this UTF-16 code unit can match: most words of a text are
+   * rejected on it without being cut out of the text.
+   */
+  mayStartWith(code: number): boolean;
 }
 
 const WORD = /[\p{L}\p{N}]+/gu;
@@ -46,15 +51,17 @@ export function wordMatcher(query: AnalyzedQuery): WordMatcher {
     return stems.has(stem) || stemPrefixes.some((p) => stem.startsWith(p));
   };
   const firstLetters = possibleFirstLetters(starts);
+  const mayStartWith = (code: number): boolean => !firstLetters || !simplyFolded(code) || firstLetters.has(code);
   // One matcher marks every hit of a response: words repeat, so each distinct word is decided once.
   const decided = new Map<string, boolean>();
   return {
     matches(word: string): boolean {
-      if (firstLetters && simplyFolded(word.charCodeAt(0)) && !firstLetters.has(word[0]!)) return false;
+      if (!mayStartWith(word.charCodeAt(0))) return false;
       let hit = decided.get(word);
       if (hit === undefined) decided.set(word, (hit = decide(word)));
       return hit;
     },
+    mayStartWith,
   };
 }
 
@@ -67,8 +74,8 @@ function simplyFolded(code: number): boolean {
   return code < 0x80 || (code >= 0x400 && code < 0x500);
 }
 
-/** Unfolded first letters of words that can start with one of `starts`; undefined = any may. */
-function possibleFirstLetters(starts: readonly string[]): Set<string> | undefined {
+/** Unfolded first letters (code units) of words that can start with one of `starts`; undefined = any may. */
+function possibleFirstLetters(starts: readonly string[]): Set<number> | undefined {
   if (starts.some((s) => s === '')) return undefined;
   const letters = new Set<string>();
   for (const s of starts) {
@@ -76,7 +83,7 @@ function possibleFirstLetters(starts: readonly string[]): Set<string> | undefine
     letters.add(first).add(first.toUpperCase());
     if (first === 'е') letters.add('ё').add('Ё');
   }
-  return letters;
+  return new Set([...letters].map((l) => l.charCodeAt(0)));
 }
 
 interface WordSpan {
@@ -85,9 +92,39 @@ interface WordSpan {
   hit: boolean;
 }
 
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+
+/** Whether the code point at `i` is a letter or digit (what WORD matches), and its length in code units. */
+function wordCharLength(text: string, i: number): number {
+  const code = text.charCodeAt(i);
+  // The common cases without a regular expression: ASCII, Russian letters and ё/Ё.
+  if (code < 0x80) return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39) ? 1 : 0;
+  if ((code >= 0x410 && code <= 0x44f) || code === 0x401 || code === 0x451) return 1;
+  const point = text.codePointAt(i)!;
+  const length = point > 0xffff ? 2 : 1;
+  return WORD_CHAR.test(text.slice(i, i + length)) ? length : 0;
+}
+
+/**
+ * The words of a text (maximal runs of letters and digits, as WORD) with whether each matched.
+ * A hand-written scan rather than `matchAll(WORD)`: it is most of a search's highlighting CPU, and
+ * a word whose first letter cannot match is never cut out of the text.
+ */
 function spans(text: string, matcher: WordMatcher): WordSpan[] {
   const out: WordSpan[] = [];
-  for (const m of text.matchAll(WORD)) out.push({ start: m.index, end: m.index + m[0].length, hit: matcher.matches(m[0]) });
+  let i = 0;
+  while (i < text.length) {
+    const first = wordCharLength(text, i);
+    if (first === 0) {
+      i++;
+      continue;
+    }
+    const start = i;
+    i += first;
+    for (let step = wordCharLength(text, i); step > 0 && i < text.length; step = wordCharLength(text, i)) i += step;
+    const hit = matcher.mayStartWith(text.charCodeAt(start)) && matcher.matches(text.slice(start, i));
+    out.push({ start, end: i, hit });
+  }
   return out;
 }
 

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { inflectedForms } from '../../core/text/inflections.js';
 import { foldWord, stemWord } from '../../core/text/stem.js';
 import { analyzeQuery, type AnalyzedQuery } from '../../server/search/analyze.js';
-import { wordMatcher } from '../../server/search/mark.js';
+import { markAll, wordMatcher } from '../../server/search/mark.js';
+import { HIGHLIGHT_END, HIGHLIGHT_START } from '../../core/text/normalize.js';
 
 /** The matching rule stated plainly (no shortcuts): what the fast matcher must agree with. */
 function reference(query: AnalyzedQuery, word: string): boolean {
@@ -42,5 +43,24 @@ describe('highlight matcher', () => {
     // Neither word is the last one typed, so no prefix matching is involved.
     const matcher = wordMatcher(analyzeQuery('журнал татьяна ларина'));
     expect(['Татьяну', 'Татьяны', 'журналы', 'Журналом', 'журналист', 'Тать'].map((w) => matcher.matches(w))).toEqual([true, true, true, true, false, false]);
+  });
+
+  it('finds the same words as the regular expression /[\\p{L}\\p{N}]+/u in any text (astral letters, marks, lone surrogates)', () => {
+    const unit = fc.constantFrom('а', 'Ё', 'ё', 'е', 'A', 'z', '1', ' ', '-', '\u0301', '𝐀', '😀', '\uD800', '\uDC00', 'ß', 'İ', '٣', '_', 'ж', 'у', 'р', 'н', 'а', 'л');
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 2 }), fc.array(fc.oneof(fc.constantFrom(...WORDS), fc.string({ unit, maxLength: 4 })), { maxLength: 12 }), (queryWords, parts) => {
+        const text = parts.join('');
+        const matcher = wordMatcher(analyzeQuery(queryWords.join(' ')));
+        let expected = '';
+        let at = 0;
+        for (const m of text.matchAll(/[\p{L}\p{N}]+/gu)) {
+          if (!matcher.matches(m[0])) continue;
+          expected += text.slice(at, m.index) + HIGHLIGHT_START + m[0] + HIGHLIGHT_END;
+          at = m.index + m[0].length;
+        }
+        expect(markAll(text, matcher)).toBe(expected + text.slice(at));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
