@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { analyzeQuery } from '../server/search/analyze.js';
 import { INDEX_RANK_PARAMS, IndexRanker, SHORT_QUERY_PARAMS } from '../server/search/index-rank.js';
 import { RankIndexBuilder } from '../server/search/rank-index.js';
-import { CORPUS_OPTIONS, evaluate, loadEvaluation, printTable, type Searcher } from './relevance-eval.js';
+import { CORPUS_OPTIONS, evaluate, loadEvaluation, printLatencyByType, printTable, type Searcher } from './relevance-eval.js';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -51,7 +51,10 @@ async function main(): Promise<void> {
     Object.assign(SHORT_QUERY_PARAMS, shortDefaults, short ?? {});
     rows.push({ name: variant ?? 'ranking index (in process)', ...(await evaluate(search, queries)) });
   }
-  printTable(rows, [...new Set(queries.map((q) => q.type))]);
+  const types = [...new Set(queries.map((q) => q.type))];
+  printTable(rows, types);
+  console.log('');
+  printLatencyByType(rows, types);
 }
 
 main().catch((error: unknown) => {

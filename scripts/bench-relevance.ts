@@ -23,7 +23,7 @@ import { createApp } from '../server/app.js';
 import type { IndexWatcher } from '../server/search/index-watch.js';
 import { watchedRankingIndex } from '../server/search/rank-index-loader.js';
 import { WIDGET_BUNDLE } from '../server/system.js';
-import { CORPUS_OPTIONS, evaluate, loadEvaluation, positiveInt, printTable, type Searcher } from './relevance-eval.js';
+import { CORPUS_OPTIONS, evaluateInterleaved, loadEvaluation, positiveInt, printLatencyByType, printTable, type Searcher } from './relevance-eval.js';
 
 const BATCH = 5000;
 const TASK_TIMEOUT_MS = 30 * 60_000;
@@ -85,11 +85,16 @@ async function main(): Promise<void> {
     };
 
     for (const searcher of [baseline, project]) for (const q of queries.slice(0, 20)) await searcher(q.q); // warm-up
+    // Side by side, query by query: both configurations see the same machine load.
+    const [baselineScores, projectScores] = await evaluateInterleaved([baseline, project], queries);
     const rows = [
-      { name: 'Meilisearch defaults', ...(await evaluate(baseline, queries)) },
-      { name: 'this project (API)', ...(await evaluate(project, queries)) },
+      { name: 'Meilisearch defaults', ...baselineScores! },
+      { name: 'this project (API)', ...projectScores! },
     ];
-    printTable(rows, [...new Set(queries.map((q) => q.type))]);
+    const types = [...new Set(queries.map((q) => q.type))];
+    printTable(rows, types);
+    console.log('');
+    printLatencyByType(rows, types);
   } finally {
     watcher?.stop();
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));

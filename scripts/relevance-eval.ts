@@ -80,33 +80,50 @@ export function recordToChunks(record: CorpusRecord, i: number): ChunkDocument[]
 }
 
 export interface Scores {
-  byType: Map<string, { mrr: number; recall: number; ndcg: number; n: number }>;
+  byType: Map<string, { mrr: number; recall: number; ndcg: number; n: number; times: number[] }>;
   p50: number;
   p95: number;
 }
 
+/** Every query through one searcher. */
 export async function evaluate(search: Searcher, queries: Query[]): Promise<Scores> {
-  const byType = new Map<string, { mrr: number; recall: number; ndcg: number; n: number }>();
-  const times: number[] = [];
+  return (await evaluateInterleaved([search], queries))[0]!;
+}
+
+/**
+ * Every query through each searcher in turn (query 1 on A then B, query 2 on A then B…), so a
+ * machine that gets busier or quieter during the run weighs on both sides alike.
+ */
+export async function evaluateInterleaved(searchers: Searcher[], queries: Query[]): Promise<Scores[]> {
+  const scores = searchers.map(() => ({ byType: new Map() as Scores['byType'], times: [] as number[] }));
   for (const query of queries) {
-    const { urls, ms } = await search(query.q);
-    times.push(ms);
-    const top = [...new Set(urls)].slice(0, CUTOFF);
-    const relevant = new Set(query.relevant);
-    const firstHit = top.findIndex((u) => relevant.has(u));
-    const found = top.filter((u) => relevant.has(u)).length;
-    const dcg = top.reduce((sum, u, i) => sum + (relevant.has(u) ? 1 / Math.log2(i + 2) : 0), 0);
-    let idcg = 0;
-    for (let i = 0; i < Math.min(relevant.size, CUTOFF); i++) idcg += 1 / Math.log2(i + 2);
-    const s = byType.get(query.type) ?? { mrr: 0, recall: 0, ndcg: 0, n: 0 };
-    s.mrr += firstHit >= 0 ? 1 / (firstHit + 1) : 0;
-    s.recall += found / relevant.size;
-    s.ndcg += idcg > 0 ? dcg / idcg : 0;
-    s.n++;
-    byType.set(query.type, s);
+    for (const [i, search] of searchers.entries()) {
+      const { urls, ms } = await search(query.q);
+      scoreOne(scores[i]!.byType, query, urls, ms);
+      scores[i]!.times.push(ms);
+    }
   }
-  times.sort((a, b) => a - b);
-  return { byType, p50: percentile(times, 0.5), p95: percentile(times, 0.95) };
+  return scores.map(({ byType, times }) => {
+    times.sort((a, b) => a - b);
+    return { byType, p50: percentile(times, 0.5), p95: percentile(times, 0.95) };
+  });
+}
+
+function scoreOne(byType: Scores['byType'], query: Query, urls: string[], ms: number): void {
+  const top = [...new Set(urls)].slice(0, CUTOFF);
+  const relevant = new Set(query.relevant);
+  const firstHit = top.findIndex((u) => relevant.has(u));
+  const found = top.filter((u) => relevant.has(u)).length;
+  const dcg = top.reduce((sum, u, i) => sum + (relevant.has(u) ? 1 / Math.log2(i + 2) : 0), 0);
+  let idcg = 0;
+  for (let i = 0; i < Math.min(relevant.size, CUTOFF); i++) idcg += 1 / Math.log2(i + 2);
+  const s = byType.get(query.type) ?? { mrr: 0, recall: 0, ndcg: 0, n: 0, times: [] };
+  s.mrr += firstHit >= 0 ? 1 / (firstHit + 1) : 0;
+  s.recall += found / relevant.size;
+  s.ndcg += idcg > 0 ? dcg / idcg : 0;
+  s.n++;
+  s.times.push(ms);
+  byType.set(query.type, s);
 }
 
 export function printTable(rows: ({ name: string } & Scores)[], types: string[]): void {
@@ -119,6 +136,20 @@ export function printTable(rows: ({ name: string } & Scores)[], types: string[])
       return s ? [s.mrr / s.n, s.recall / s.n, s.ndcg / s.n].map((v) => v.toFixed(3)) : ['-', '-', '-'];
     });
     console.log(`| ${[row.name, ...cells, row.p50.toFixed(1), row.p95.toFixed(1)].join(' | ')} |`);
+  }
+}
+
+/** Latency p50 / p95 per query type (long headline queries cost more than one-word topics). */
+export function printLatencyByType(rows: ({ name: string } & Scores)[], types: string[]): void {
+  const header = ['latency p50 / p95 ms', ...types];
+  console.log(`| ${header.join(' | ')} |`);
+  console.log(`|${header.map(() => '---').join('|')}|`);
+  for (const row of rows) {
+    const cells = types.map((t) => {
+      const times = [...(row.byType.get(t)?.times ?? [])].sort((a, b) => a - b);
+      return `${percentile(times, 0.5).toFixed(1)} / ${percentile(times, 0.95).toFixed(1)}`;
+    });
+    console.log(`| ${[row.name, ...cells].join(' | ')} |`);
   }
 }
 
