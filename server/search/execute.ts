@@ -201,10 +201,12 @@ async function rankedByIndex(engine: Engine, indexUid: string, query: EngineQuer
   const pageIds = page.map((c) => c.id);
   const sectionIds = query.distinct === 'articleId' ? bestChunksOf(new Set(page.map((c) => c.articleId)), ordered) : [];
   const matcher = wordMatcher(analyzed);
-  const fetched = new Map((await fetchHits(engine, indexUid, [...new Set([...pageIds, ...sectionIds])])).map((hit) => [hit.id, formatHit(hit, matcher)]));
+  const fetching = fetchHits(engine, indexUid, [...new Set([...pageIds, ...sectionIds])]);
+  const facetDistribution = ranking.facets(); // while the engine works
+  const fetched = new Map((await fetching).map((hit) => [hit.id, formatHit(hit, matcher)]));
   const hits = pageIds.flatMap((id) => fetched.get(id) ?? []);
   const sectionHits = query.distinct === 'articleId' ? sectionIds.flatMap((id) => fetched.get(id) ?? []) : undefined;
-  return { hits, total, processingTimeMs: Math.round(performance.now() - started), facetDistribution: ranking.facets, ...(sectionHits && { sectionHits }) };
+  return { hits, total, processingTimeMs: Math.round(performance.now() - started), facetDistribution, ...(sectionHits && { sectionHits }) };
 }
 
 type RankedChunk = Pick<ChunkDocument, 'id' | 'articleId' | 'sectionIndex'>;

@@ -80,7 +80,8 @@ export interface IndexRanking {
   total: number;
   /** Terms with no match at all in the index (probably mistyped). */
   unmatched: QueryTerm[];
-  facets: Record<string, Record<string, number>>;
+  /** Chunk counts per facet value over the matching chunks (counted when asked: while the engine fetches the page). */
+  facets(): Record<string, Record<string, number>>;
 }
 
 type RankParams = typeof INDEX_RANK_PARAMS;
@@ -144,11 +145,10 @@ export class IndexRanker {
     });
     refined.sort((x, y) => y.score - x.score || compareIds(ids[x.c]!, ids[y.c]!));
     const chunks = [...refined.map((r) => r.c), ...order.slice(P.refine).map((i) => touchedChunks[i]!)];
-    const facetCounts = countFacets(index, touchedChunks, facets);
 
     for (const c of touchedChunks) this.chunkScore[c] = 0;
     for (const a of touched.articles) this.articleScore[a] = 0;
-    return { chunks, total: touchedChunks.length, unmatched: matches.filter((m) => m.ids.size === 0).map((m) => m.term), facets: facetCounts };
+    return { chunks, total: touchedChunks.length, unmatched: matches.filter((m) => m.ids.size === 0).map((m) => m.term), facets: () => countFacets(index, touchedChunks, facets) };
   }
 
   /**
