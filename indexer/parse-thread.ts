@@ -1,5 +1,3 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { PreparedItem } from './prepare.js';
 import type { KnownSources } from './read.js';
@@ -44,13 +42,14 @@ export class ParserThread {
   private problem: Error | undefined;
   private wake: (() => void) | undefined;
 
-  constructor(paths: readonly string[]) {
-    const data: ParserThreadData = { paths, aheadBytes: AHEAD_BYTES, messageBytes: MESSAGE_BYTES, messageItems: MESSAGE_ITEMS };
+  constructor(paths: readonly string[], limits: Partial<Omit<ParserThreadData, 'paths'>> = {}) {
+    const data: ParserThreadData = { paths, aheadBytes: AHEAD_BYTES, messageBytes: MESSAGE_BYTES, messageItems: MESSAGE_ITEMS, ...limits };
     // The same extension as this module: .ts when run from source (tsx, vitest).
     const entry = new URL(`./parse-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
-    this.worker = new Worker(entry, {
+    const [script, mode] = workerEntry(entry);
+    this.worker = new Worker(script, {
+      ...mode,
       workerData: data,
-      execArgv: typeScriptExecArgv(entry),
       resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
     });
     this.worker.on('message', (message: FromParser) => this.deliver(message));
@@ -75,6 +74,11 @@ export class ParserThread {
     } finally {
       await this.stop();
     }
+  }
+
+  /** Bytes the parser has posted that the main thread has not taken yet (≤ aheadBytes, or one larger message). */
+  get queuedBytes(): number {
+    return this.inbox.reduce((sum, message) => sum + (message.type === 'items' ? message.bytes : 0), 0);
   }
 
   async stop(): Promise<void> {
@@ -114,9 +118,13 @@ export class ParserThread {
   }
 }
 
-/** The worker runs the same TypeScript sources; give it tsx's loader when this process got it another way (vitest). */
-function typeScriptExecArgv(entry: URL): string[] {
-  const inherited = process.execArgv;
-  if (!entry.pathname.endsWith('.ts') || inherited.some((arg) => arg.includes('tsx'))) return inherited;
-  return [...inherited, '--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href];
+/**
+ * The worker runs the same TypeScript sources as the rest of the indexer. Node 20 does not carry
+ * the parent's --import loader hooks into a worker, so from source the worker first registers
+ * tsx's loader itself, then imports the entry.
+ */
+function workerEntry(entry: URL): [string | URL, { eval?: boolean }] {
+  if (!entry.pathname.endsWith('.ts')) return [entry, {}];
+  const tsx = import.meta.resolve('tsx/esm/api');
+  return [`import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`, { eval: true }];
 }
