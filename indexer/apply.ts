@@ -95,6 +95,10 @@ export class ChunkWriter {
   private readonly inFlight: { uid: number; docs: number }[] = [];
   /** Chunks the engine has confirmed as stored. */
   confirmed = 0;
+  /** Whether a batch of ours is enqueued or being indexed: the engine has work while we prepare more. */
+  get engineHasWork(): boolean {
+    return this.inFlight.length > 0;
+  }
   /** When the engine processed each of our tasks (from the tasks' own timestamps), for overlap figures. */
   readonly engineBusy: Interval[] = [];
 

@@ -33,8 +33,13 @@ export type FromParser =
 
 /** The main thread's side of the parser thread. Start it early: loading its modules overlaps reading the engine's state. */
 export class ParserThread {
-  /** Wall time the main thread spent waiting for the parser (it was behind): the parse on the critical path. */
+  /**
+   * Wall time the main thread waited for the parser while the engine had none of our batches to
+   * index: the parse on the critical path of the run.
+   */
   waitMs = 0;
+  /** Wall time the main thread waited for the parser while the engine was indexing one of our batches. */
+  overlappedWaitMs = 0;
   /** The parser thread's own CPU time, reported when it finishes. */
   cpuMs = 0;
   private readonly worker: Worker;
@@ -57,12 +62,15 @@ export class ParserThread {
     this.worker.on('exit', (code) => this.fail(new Error(`the parser thread stopped before it finished (exit code ${code})`)));
   }
 
-  /** The prepared items, in input order; the worker is stopped when the caller stops iterating. */
-  async *items(known: KnownSources): AsyncGenerator<PreparedItem> {
+  /**
+   * The prepared items, in input order; the worker is stopped when the caller stops iterating.
+   * `engineBusy` tells whether the engine holds a batch of ours, to tell the waits apart.
+   */
+  async *items(known: KnownSources, engineBusy: () => boolean = () => false): AsyncGenerator<PreparedItem> {
     this.post({ type: 'start', known: [...known] });
     try {
       for (;;) {
-        const message = await this.next();
+        const message = await this.next(engineBusy());
         if (message.type === 'end') {
           this.cpuMs = message.cpuMs;
           return;
@@ -90,11 +98,12 @@ export class ParserThread {
     this.worker.postMessage(message);
   }
 
-  private async next(): Promise<FromParser> {
+  private async next(overlapped: boolean): Promise<FromParser> {
     if (this.inbox.length === 0 && !this.problem) {
       const started = performance.now();
       await new Promise<void>((resolve) => (this.wake = resolve));
-      this.waitMs += performance.now() - started;
+      if (overlapped) this.overlappedWaitMs += performance.now() - started;
+      else this.waitMs += performance.now() - started;
     }
     const message = this.inbox.shift();
     if (message) return message;

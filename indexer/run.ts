@@ -55,17 +55,21 @@ export interface IndexSummary {
   pruneSkipped?: string;
   elapsedMs: number;
   /**
-   * Wall time of the main thread not spent waiting for the engine: diffing and batching, plus
-   * reading/parsing/chunking when they run on the main thread, plus waiting for the parser thread
-   * when it is behind (parserWaitMs). The indexer's work on the critical path of the run.
+   * The indexer's own work on the critical path: wall time in which the main thread was neither
+   * awaiting the engine nor waiting for the parser thread while the engine indexed a batch of
+   * ours. That is diffing and batching; reading/parsing/chunking when they run on the main
+   * thread; and waits for the parser thread while the engine had none of our batches
+   * (parserWaitMs). Wall time = ownMs + engineMs + parserOverlappedWaitMs.
    */
   ownMs: number;
   /** Waiting for the engine: settings, fingerprints, sending, task waits, deletions. */
   engineMs: number;
   /** Whether reading/parsing/chunking ran in the parser thread. */
   parserThread?: boolean;
-  /** Part of ownMs: the main thread had nothing to do but wait for the parser thread. */
+  /** Part of ownMs: waiting for the parser thread while the engine had none of our batches. */
   parserWaitMs?: number;
+  /** Not in ownMs: waiting for the parser thread while the engine was indexing a batch of ours. */
+  parserOverlappedWaitMs?: number;
   /** CPU time of this process during the run (user + system, all threads: parser, zlib, GC, HTTP). */
   cpuMs?: number;
   /** CPU time of the parser thread (0 without one). */
@@ -110,7 +114,8 @@ export async function runIndexer(engine: Engine, indexUid: string, options: Inde
       await waitForPendingTasks(engine, indexUid);
       return engineState(await readFingerprints(engine, indexUid));
     });
-    const items = parser ? parser.items(stored.completeSources) : prepareInputs(options, stored.completeSources);
+    const items = (writer: ChunkWriter) =>
+      parser ? parser.items(stored.completeSources, () => writer.engineHasWork) : prepareInputs(options, stored.completeSources);
     const result = await indexItems(engine, indexUid, options, { files: files.length, items, existing: stored.byArticle, clock });
 
     const elapsedMs = performance.now() - started;
@@ -121,10 +126,11 @@ export async function runIndexer(engine: Engine, indexUid: string, options: Inde
     return {
       ...result,
       elapsedMs: Math.round(elapsedMs),
-      ownMs: Math.round(elapsedMs - clock.ms),
+      ownMs: Math.round(elapsedMs - clock.ms - (parser?.overlappedWaitMs ?? 0)),
       engineMs: Math.round(clock.ms),
       parserThread: parser !== undefined,
       parserWaitMs: Math.round(parser?.waitMs ?? 0),
+      parserOverlappedWaitMs: Math.round(parser?.overlappedWaitMs ?? 0),
       cpuMs: Math.round(cpuMs),
       parserCpuMs: Math.round(parserCpuMs),
       mainOwnCpuMs: Math.round(mainOwnCpuMs),
@@ -149,7 +155,7 @@ async function worthAThread(files: readonly string[]): Promise<boolean> {
   return false;
 }
 
-type ItemsResult = Omit<IndexSummary, 'elapsedMs' | 'ownMs' | 'engineMs'>;
+type ItemsResult = Pick<IndexSummary, 'articles' | ArticleChange | 'pruned' | 'failed' | 'chunks' | 'chunksSent' | 'chunksDeleted' | 'failures' | 'pruneSkipped' | 'engineBusyMs'>;
 
 /**
  * Diff each prepared article against the engine's fingerprints and send only changed chunks, in
@@ -160,7 +166,7 @@ async function indexItems(
   engine: Engine,
   indexUid: string,
   options: IndexOptions,
-  run: { files: number; items: AsyncIterable<PreparedItem>; existing: EngineState['byArticle']; clock: EngineClock },
+  run: { files: number; items: (writer: ChunkWriter) => AsyncIterable<PreparedItem>; existing: EngineState['byArticle']; clock: EngineClock },
 ): Promise<ItemsResult> {
   const { existing, clock } = run;
   const progress: Progress = { files: 0, filesTotal: run.files, articles: 0, chunksSent: 0 };
@@ -182,7 +188,7 @@ async function indexItems(
   let chunkCount = 0;
   let sent = 0;
 
-  for await (const item of run.items) {
+  for await (const item of run.items(writer)) {
     if ('filesDone' in item) {
       progress.files = item.filesDone;
       report();
