@@ -76,6 +76,11 @@ export interface IndexSummary {
   parserCpuMs?: number;
   /** CPU time of the main thread outside its waits for the engine. */
   mainOwnCpuMs?: number;
+  /**
+   * CPU time of the main thread during its waits for the engine: building and sending requests,
+   * polling tasks, and taking in the parser thread's messages (they arrive while it waits).
+   */
+  mainEngineWaitCpuMs?: number;
   /** The CPU cost of the indexer's own work: the parser thread's CPU plus mainOwnCpuMs. */
   ownCpuMs?: number;
   /**
@@ -134,6 +139,7 @@ export async function runIndexer(engine: Engine, indexUid: string, options: Inde
       cpuMs: Math.round(cpuMs),
       parserCpuMs: Math.round(parserCpuMs),
       mainOwnCpuMs: Math.round(mainOwnCpuMs),
+      mainEngineWaitCpuMs: Math.round(clock.cpuMs),
       ownCpuMs: Math.round(parserCpuMs + mainOwnCpuMs),
     };
   } finally {

@@ -59,8 +59,9 @@ async function measured(enginePid: number, run: () => Promise<IndexSummary>): Pr
  *             the engine had none of our batches (printed), and the whole read/parse/chunk when it
  *             runs on the main thread (small inputs, stdin). wall = own + engine + overlapped.
  *   overlapped = waits for the parser thread while the engine indexed a batch of ours.
- *   cpu     = the indexer process (all threads); of it, the parser thread and the main thread's
- *             work outside engine waits are the indexer's own work ("own work CPU").
+ *   cpu     = the indexer process (all threads) = own work (the parser thread + the main thread
+ *             outside engine waits) + the main thread during engine waits (requests, polling,
+ *             taking in the parser's messages) + other threads (GC helpers, zlib, I/O).
  *   idle    = wall time in which the engine had none of our batches to index (from its task
  *             timestamps): the part of the indexer's work that was not hidden behind the engine.
  */
@@ -77,7 +78,8 @@ function print(label: string, s: Measured): void {
           `overlapped (awaiting the parser while the engine indexed our batch) ${sec(s.parserOverlappedWaitMs ?? 0)} s (${pct(s.parserOverlappedWaitMs ?? 0, s.elapsedMs)})`
         : '; parsing on the main thread)') +
       `, engine ${sec(s.engineMs)} s (${pct(s.engineMs, s.elapsedMs)})\n` +
-      `  cpu: indexer ${sec(cpu)} s (own work ${parser}main thread ${sec(s.mainOwnCpuMs ?? 0)} s = ${sec(s.ownCpuMs ?? 0)} s = ${pct(s.ownCpuMs ?? 0, s.elapsedMs)} of wall), ` +
+      `  cpu: indexer ${sec(cpu)} s = own work (${parser}main thread ${sec(s.mainOwnCpuMs ?? 0)} s) ${sec(s.ownCpuMs ?? 0)} s = ${pct(s.ownCpuMs ?? 0, s.elapsedMs)} of wall` +
+      ` + main thread during engine waits ${sec(s.mainEngineWaitCpuMs ?? 0)} s + other threads (GC, zlib, I/O) ${sec(cpu - (s.ownCpuMs ?? 0) - (s.mainEngineWaitCpuMs ?? 0))} s; ` +
       `engine ${sec(s.engineCpuMs)} s (indexer ${pct(cpu, cpu + s.engineCpuMs)} of both)` +
       (s.chunksSent > 0
         ? `; engine busy indexing our batches ${sec(s.engineBusyMs ?? 0)} s, idle waiting for the indexer ${sec(idle)} s (${pct(idle, s.elapsedMs)} of wall)`
