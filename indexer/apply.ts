@@ -1,10 +1,11 @@
-import type { ChunkDocument, ChunkFingerprint } from '../core/document.js';
+import type { ChunkFingerprint } from '../core/document.js';
 import { DIFF_FIELDS } from '../core/document.js';
 import type { Engine } from '../core/engine/client.js';
 import { toEngineError } from '../core/engine/client.js';
 import { EngineError } from '../core/errors.js';
-import { chunkJson } from './chunks.js';
+import { thisThreadCpuMs } from './cpu.js';
 import type { Plan } from './plan.js';
+import { preparedChunk, type PreparedChunk } from './prepare.js';
 
 /** A span of time in epoch milliseconds. */
 export interface Interval {
@@ -66,21 +67,21 @@ export async function readFingerprints(engine: Engine, indexUid: string): Promis
 }
 
 /**
- * Times the waits for the engine, in wall time and in this process's CPU time (sending bytes and
- * polling tasks cost a little CPU too). The rest of a run is the indexer's own work.
+ * Times the main thread's waits for the engine, in wall time and in the main thread's CPU time
+ * (sending bytes and polling tasks cost a little CPU too). The rest of the main thread's time is
+ * the indexer's own work, including any wait for the parser thread.
  */
 export class EngineClock {
   ms = 0;
   cpuMs = 0;
   async wait<T>(work: () => Promise<T>): Promise<T> {
     const started = performance.now();
-    const cpu = process.cpuUsage();
+    const cpu = thisThreadCpuMs();
     try {
       return await work();
     } finally {
       this.ms += performance.now() - started;
-      const used = process.cpuUsage(cpu);
-      this.cpuMs += (used.user + used.system) / 1000;
+      this.cpuMs += thisThreadCpuMs() - cpu;
     }
   }
 }
@@ -94,6 +95,10 @@ export class ChunkWriter {
   private readonly inFlight: { uid: number; docs: number }[] = [];
   /** Chunks the engine has confirmed as stored. */
   confirmed = 0;
+  /** Whether a batch of ours is enqueued or being indexed: the engine has work while we prepare more. */
+  get engineHasWork(): boolean {
+    return this.inFlight.length > 0;
+  }
   /** When the engine processed each of our tasks (from the tasks' own timestamps), for overlap figures. */
   readonly engineBusy: Interval[] = [];
 
@@ -106,15 +111,13 @@ export class ChunkWriter {
     private readonly clock: EngineClock = new EngineClock(),
   ) {}
 
-  async add(docs: readonly ChunkDocument[]): Promise<void> {
-    for (const doc of docs) {
-      const json = chunkJson(doc);
-      const size = Buffer.byteLength(json);
-      if (this.batch.length > 0 && (this.batchBytes + size > MAX_BATCH_BYTES || this.batch.length >= this.batchLimit())) {
+  async add(chunks: readonly PreparedChunk[]): Promise<void> {
+    for (const { json, bytes } of chunks) {
+      if (this.batch.length > 0 && (this.batchBytes + bytes > MAX_BATCH_BYTES || this.batch.length >= this.batchLimit())) {
         await this.send();
       }
       this.batch.push(json);
-      this.batchBytes += size;
+      this.batchBytes += bytes;
     }
   }
 
@@ -224,7 +227,7 @@ export function checkTask(task: TaskLike, what: string): void {
 /** Carry out a whole-run Plan: upserts first (waited for), then deletions. */
 export async function applyPlan(engine: Engine, indexUid: string, plan: Plan): Promise<void> {
   const writer = new ChunkWriter(engine, indexUid);
-  await writer.add(plan.upsert);
+  await writer.add(plan.upsert.map(preparedChunk));
   await writer.flush();
   await deleteChunks(engine, indexUid, plan.delete);
 }

@@ -92,7 +92,6 @@ async function runOnce(engine: Engine, indexUid: string, options: IndexOptions, 
 
 /** Re-run on every change until SIGINT/SIGTERM; an engine failure ends the watch (exit 3). */
 async function watchForever(paths: string[], once: () => Promise<IndexSummary>): Promise<number> {
-  process.stderr.write(`watching ${paths.join(', ')} for changes (Ctrl-C to stop)\n`);
   let failure: unknown;
   let stop: () => void = () => {};
   const stopped = new Promise<void>((resolve) => (stop = resolve));
@@ -105,6 +104,8 @@ async function watchForever(paths: string[], once: () => Promise<IndexSummary>):
   });
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  await watcher.ready;
+  process.stderr.write(`watching ${paths.join(', ')} for changes (Ctrl-C to stop)\n`);
   await stopped;
   await watcher.close();
   if (failure) throw failure;

@@ -36,16 +36,19 @@ export function engineState(existing: Iterable<ChunkFingerprint>): EngineState {
   return { byArticle, completeSources };
 }
 
-export interface ArticleDiff {
+export interface ArticleDiff<C extends DiffedChunk = ChunkDocument> {
   change: ArticleChange;
   /** Chunks to add or replace; sent before any deletion so the article never vanishes in between. */
-  upsert: ChunkDocument[];
+  upsert: C[];
   /** Chunk ids the article no longer produces (a section removed, a passage fewer). */
   stale: string[];
 }
 
+/** What the diff reads of a chunk: a ChunkDocument, or the prepared form the parser thread sends (prepare.ts). */
+export type DiffedChunk = Pick<ChunkDocument, 'id' | 'hash'>;
+
 /** Compare the chunks an article produces now with what the engine holds for it. */
-export function diffArticle(have: ReadonlyMap<string, string> | undefined, chunks: readonly ChunkDocument[]): ArticleDiff {
+export function diffArticle<C extends DiffedChunk>(have: ReadonlyMap<string, string> | undefined, chunks: readonly C[]): ArticleDiff<C> {
   if (!have || have.size === 0) return { change: 'added', upsert: [...chunks], stale: [] };
   const upsert = chunks.filter((chunk) => have.get(chunk.id) !== chunk.hash);
   const wanted = new Set(chunks.map((c) => c.id));

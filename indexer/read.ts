@@ -12,6 +12,7 @@ import { parseMarkdown } from './parse/markdown.js';
 import { parseSeedText } from './parse/seed-text.js';
 import { toArticle } from './parse/index.js';
 import type { ParsedArticle } from './parse/types.js';
+import { discoverFiles } from './discover.js';
 
 export interface Failure {
   source: string;
@@ -222,4 +223,31 @@ export async function parseSource(file: { origin: string; bytes: Buffer }): Prom
     if ('article' in item) articles.push(item.article);
   }
   return articles;
+}
+
+/** Every article the inputs produce, in order, with failures; duplicates of an id are failures. */
+export async function* readArticles(
+  options: { paths: readonly string[]; stdin?: () => Readable },
+  onFile: () => void = () => {},
+  known?: KnownSources,
+): AsyncGenerator<ReadItem> {
+  const { files, errors } = await discoverFiles(options.paths);
+  for (const error of errors) yield { failure: { source: error.source, reason: error.message.slice(error.source.length + 2) } };
+  const seen = new Map<string, string>();
+  for (const file of files) {
+    const open = file === '-' ? (options.stdin ?? (() => process.stdin)) : openPath(file);
+    for await (const item of readInput(file, open, known)) {
+      const found = 'article' in item ? { id: item.article.id, origin: item.article.origin } : 'unchanged' in item ? { id: item.unchanged.articleId, origin: item.unchanged.origin } : undefined;
+      if (found) {
+        const earlier = seen.get(found.id);
+        if (earlier !== undefined) {
+          yield { failure: { source: found.origin, reason: `duplicate article id ${found.id} (also produced by ${earlier})` } };
+          continue;
+        }
+        seen.set(found.id, found.origin);
+      }
+      yield item;
+    }
+    onFile();
+  }
 }

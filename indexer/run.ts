@@ -2,13 +2,18 @@ import type { Readable } from 'node:stream';
 import type { Article, ChunkDocument } from '../core/document.js';
 import type { Engine } from '../core/engine/client.js';
 import { ensureIndex } from '../core/engine/settings.js';
+import { stat } from 'node:fs/promises';
 import { ChunkWriter, coveredMs, EngineClock, deleteChunks, readFingerprints, waitForPendingTasks } from './apply.js';
 import { articleToChunks } from './chunks.js';
+import { thisThreadCpuMs } from './cpu.js';
 import { discoverFiles } from './discover.js';
+import { ParserThread } from './parse-thread.js';
 import { diffArticle, engineState, unseenArticles, type ArticleChange, type EngineState } from './plan.js';
-import { openPath, readInput, type Failure, type KnownSources, type ReadItem } from './read.js';
+import { prepareInputs, type PreparedItem } from './prepare.js';
+import { readArticles, type Failure, type KnownSources } from './read.js';
 
 export type { Failure } from './read.js';
+export { readArticles } from './read.js';
 
 export interface IndexOptions {
   paths: string[];
@@ -18,7 +23,15 @@ export interface IndexOptions {
   onProgress?: (progress: Progress) => void;
   /** Chunks per addDocuments request (default apply.ts DEFAULT_BATCH_DOCS; bytes are capped too). */
   batchDocs?: number;
+  /**
+   * Parse in a worker thread (parse-thread.ts) that works ahead while the engine indexes. Default:
+   * when the input files total at least PARSER_THREAD_MIN_BYTES and none is stdin; below that,
+   * starting the thread costs more than the parse it would hide.
+   */
+  parserThread?: boolean;
 }
+
+export const PARSER_THREAD_MIN_BYTES = 1024 * 1024;
 
 export interface Progress {
   files: number;
@@ -42,48 +55,39 @@ export interface IndexSummary {
   pruneSkipped?: string;
   elapsedMs: number;
   /**
-   * Wall time not spent waiting for the engine: reading, parsing, chunking, diffing, serialising.
-   * Work done while the engine indexes an earlier batch counts here too.
+   * The indexer's own work on the critical path: wall time in which the main thread was neither
+   * awaiting the engine nor waiting for the parser thread while the engine indexed a batch of
+   * ours. That is diffing and batching; reading/parsing/chunking when they run on the main
+   * thread; and waits for the parser thread while the engine had none of our batches
+   * (parserWaitMs). Wall time = ownMs + engineMs + parserOverlappedWaitMs.
    */
   ownMs: number;
   /** Waiting for the engine: settings, fingerprints, sending, task waits, deletions. */
   engineMs: number;
-  /** CPU time of this process during the run (user + system, all threads: zlib, hashing, HTTP). */
+  /** Whether reading/parsing/chunking ran in the parser thread. */
+  parserThread?: boolean;
+  /** Part of ownMs: waiting for the parser thread while the engine had none of our batches. */
+  parserWaitMs?: number;
+  /** Not in ownMs: waiting for the parser thread while the engine was indexing a batch of ours. */
+  parserOverlappedWaitMs?: number;
+  /** CPU time of this process during the run (user + system, all threads: parser, zlib, GC, HTTP). */
   cpuMs?: number;
-  /** The part of cpuMs spent outside the waits for the engine: the CPU cost of the indexer's own work. */
+  /** CPU time of the parser thread (0 without one). */
+  parserCpuMs?: number;
+  /** CPU time of the main thread outside its waits for the engine. */
+  mainOwnCpuMs?: number;
+  /**
+   * CPU time of the main thread during its waits for the engine: building and sending requests,
+   * polling tasks, and taking in the parser thread's messages (they arrive while it waits).
+   */
+  mainEngineWaitCpuMs?: number;
+  /** The CPU cost of the indexer's own work: the parser thread's CPU plus mainOwnCpuMs. */
   ownCpuMs?: number;
   /**
    * How long the engine was processing our document additions (union of the tasks' startedAt →
    * finishedAt). Wall time minus this is when the engine had none of our documents to index.
    */
   engineBusyMs?: number;
-}
-
-/** Every article the inputs produce, in order, with failures; duplicates of an id are failures. */
-export async function* readArticles(
-  options: Pick<IndexOptions, 'paths' | 'stdin'>,
-  onFile: () => void = () => {},
-  known?: KnownSources,
-): AsyncGenerator<ReadItem> {
-  const { files, errors } = await discoverFiles(options.paths);
-  for (const error of errors) yield { failure: { source: error.source, reason: error.message.slice(error.source.length + 2) } };
-  const seen = new Map<string, string>();
-  for (const file of files) {
-    const open = file === '-' ? (options.stdin ?? (() => process.stdin)) : openPath(file);
-    for await (const item of readInput(file, open, known)) {
-      const found = 'article' in item ? { id: item.article.id, origin: item.article.origin } : 'unchanged' in item ? { id: item.unchanged.articleId, origin: item.unchanged.origin } : undefined;
-      if (found) {
-        const earlier = seen.get(found.id);
-        if (earlier !== undefined) {
-          yield { failure: { source: found.origin, reason: `duplicate article id ${found.id} (also produced by ${earlier})` } };
-          continue;
-        }
-        seen.set(found.id, found.origin);
-      }
-      yield item;
-    }
-    onFile();
-  }
 }
 
 /** Read and parse every input into chunks without an engine (`--dry-run`, tools, tests). */
@@ -98,24 +102,80 @@ export async function collectChunks(options: Pick<IndexOptions, 'paths' | 'stdin
 }
 
 /**
- * The whole pipeline, streamed: inputs → articles → chunks → diff against the engine's
- * fingerprints → only changed chunks sent, in bounded batches. Deletions of stale chunks come
- * after every upsert is stored, so an interrupted run leaves each article complete (old or new
- * chunks, never none) and the next run finishes the job.
+ * The whole pipeline, streamed: inputs → articles → chunks (prepare.ts, on the main thread or in
+ * the parser thread) → diff against the engine's fingerprints → only changed chunks sent.
  */
 export async function runIndexer(engine: Engine, indexUid: string, options: IndexOptions): Promise<IndexSummary> {
   const started = performance.now();
   const cpuStart = process.cpuUsage();
-  const clock = new EngineClock();
-  const stored: EngineState = await clock.wait(async () => {
-    await ensureIndex(engine, indexUid);
-    await waitForPendingTasks(engine, indexUid);
-    return engineState(await readFingerprints(engine, indexUid));
-  });
-  const existing = stored.byArticle;
-
+  const mainCpuStart = thisThreadCpuMs();
   const { files } = await discoverFiles(options.paths);
-  const progress: Progress = { files: 0, filesTotal: files.length, articles: 0, chunksSent: 0 };
+  // Started before the engine is read, so that the thread's start-up overlaps that wait.
+  const parser = (options.parserThread ?? (await worthAThread(files))) ? new ParserThread(options.paths) : undefined;
+  try {
+    const clock = new EngineClock();
+    const stored: EngineState = await clock.wait(async () => {
+      await ensureIndex(engine, indexUid);
+      await waitForPendingTasks(engine, indexUid);
+      return engineState(await readFingerprints(engine, indexUid));
+    });
+    const items = (writer: ChunkWriter) =>
+      parser ? parser.items(stored.completeSources, () => writer.engineHasWork) : prepareInputs(options, stored.completeSources);
+    const result = await indexItems(engine, indexUid, options, { files: files.length, items, existing: stored.byArticle, clock });
+
+    const elapsedMs = performance.now() - started;
+    const cpu = process.cpuUsage(cpuStart);
+    const cpuMs = (cpu.user + cpu.system) / 1000;
+    const mainOwnCpuMs = thisThreadCpuMs() - mainCpuStart - clock.cpuMs;
+    const parserCpuMs = parser?.cpuMs ?? 0;
+    return {
+      ...result,
+      elapsedMs: Math.round(elapsedMs),
+      ownMs: Math.round(elapsedMs - clock.ms - (parser?.overlappedWaitMs ?? 0)),
+      engineMs: Math.round(clock.ms),
+      parserThread: parser !== undefined,
+      parserWaitMs: Math.round(parser?.waitMs ?? 0),
+      parserOverlappedWaitMs: Math.round(parser?.overlappedWaitMs ?? 0),
+      cpuMs: Math.round(cpuMs),
+      parserCpuMs: Math.round(parserCpuMs),
+      mainOwnCpuMs: Math.round(mainOwnCpuMs),
+      mainEngineWaitCpuMs: Math.round(clock.cpuMs),
+      ownCpuMs: Math.round(parserCpuMs + mainOwnCpuMs),
+    };
+  } finally {
+    await parser?.stop();
+  }
+}
+
+/** A thread pays off for inputs that take longer to parse than the thread takes to start; stdin is read here. */
+async function worthAThread(files: readonly string[]): Promise<boolean> {
+  if (files.includes('-')) return false;
+  let bytes = 0;
+  for (const file of files) {
+    bytes += await stat(file).then(
+      (info) => info.size,
+      () => 0,
+    );
+    if (bytes >= PARSER_THREAD_MIN_BYTES) return true;
+  }
+  return false;
+}
+
+type ItemsResult = Pick<IndexSummary, 'articles' | ArticleChange | 'pruned' | 'failed' | 'chunks' | 'chunksSent' | 'chunksDeleted' | 'failures' | 'pruneSkipped' | 'engineBusyMs'>;
+
+/**
+ * Diff each prepared article against the engine's fingerprints and send only changed chunks, in
+ * bounded batches. Deletions of stale chunks come after every upsert is stored, so an interrupted
+ * run leaves each article complete (old or new chunks, never none) and the next run finishes the job.
+ */
+async function indexItems(
+  engine: Engine,
+  indexUid: string,
+  options: IndexOptions,
+  run: { files: number; items: (writer: ChunkWriter) => AsyncIterable<PreparedItem>; existing: EngineState['byArticle']; clock: EngineClock },
+): Promise<ItemsResult> {
+  const { existing, clock } = run;
+  const progress: Progress = { files: 0, filesTotal: run.files, articles: 0, chunksSent: 0 };
   const report = () => options.onProgress?.({ ...progress });
   const writer = new ChunkWriter(
     engine,
@@ -134,35 +194,28 @@ export async function runIndexer(engine: Engine, indexUid: string, options: Inde
   let chunkCount = 0;
   let sent = 0;
 
-  const items = readArticles(
-    options,
-    () => {
-      progress.files++;
+  for await (const item of run.items(writer)) {
+    if ('filesDone' in item) {
+      progress.files = item.filesDone;
       report();
-    },
-    stored.completeSources,
-  );
-  for await (const item of items) {
-    if ('failure' in item) {
+    } else if ('failure' in item) {
       failures.push(item.failure);
-      continue;
-    }
-    if ('unchanged' in item) {
+    } else if ('unchanged' in item) {
       seen.add(item.unchanged.articleId);
       counts.unchanged++;
       chunkCount += existing.get(item.unchanged.articleId)?.size ?? 0;
       progress.articles++;
-      continue;
+    } else {
+      const { id, chunks } = item.prepared;
+      const diff = diffArticle(existing.get(id), chunks);
+      seen.add(id);
+      counts[diff.change]++;
+      chunkCount += chunks.length;
+      sent += diff.upsert.length;
+      stale.push(...diff.stale);
+      progress.articles++;
+      await writer.add(diff.upsert);
     }
-    const chunks = articleToChunks(item.article);
-    const diff = diffArticle(existing.get(item.article.id), chunks);
-    seen.add(item.article.id);
-    counts[diff.change]++;
-    chunkCount += chunks.length;
-    sent += diff.upsert.length;
-    stale.push(...diff.stale);
-    progress.articles++;
-    await writer.add(diff.upsert);
   }
   await writer.flush();
 
@@ -178,9 +231,6 @@ export async function runIndexer(engine: Engine, indexUid: string, options: Inde
   }
   await clock.wait(() => deleteChunks(engine, indexUid, stale));
 
-  const elapsedMs = performance.now() - started;
-  const cpu = process.cpuUsage(cpuStart);
-  const cpuMs = (cpu.user + cpu.system) / 1000;
   return {
     articles: seen.size,
     ...counts,
@@ -191,11 +241,6 @@ export async function runIndexer(engine: Engine, indexUid: string, options: Inde
     chunksDeleted: stale.length,
     failures,
     ...(pruneSkipped ? { pruneSkipped } : {}),
-    elapsedMs: Math.round(elapsedMs),
-    ownMs: Math.round(elapsedMs - clock.ms),
-    engineMs: Math.round(clock.ms),
-    cpuMs: Math.round(cpuMs),
-    ownCpuMs: Math.round(cpuMs - clock.cpuMs),
     engineBusyMs: Math.round(coveredMs(writer.engineBusy)),
   };
 }

@@ -6,7 +6,11 @@ import { ARTICLE_EXTENSIONS } from './parse/format.js';
  * debounced so an editor's save (or a copied folder) triggers one run, and runs never overlap:
  * changes during a run schedule exactly one more.
  */
-export function watchInputs(paths: readonly string[], onChange: (changed: string[]) => Promise<void>, debounceMs = 300): { close(): Promise<void> } {
+export function watchInputs(
+  paths: readonly string[],
+  onChange: (changed: string[]) => Promise<void>,
+  debounceMs = 300,
+): { ready: Promise<void>; close(): Promise<void> } {
   const watcher = watch([...paths], {
     ignoreInitial: true,
     ignored: (file, stats) => Boolean(stats?.isFile() && !ARTICLE_EXTENSIONS.some((ext) => file.toLowerCase().endsWith(ext))),
@@ -35,6 +39,8 @@ export function watchInputs(paths: readonly string[], onChange: (changed: string
     });
   }
   return {
+    // Changes before the initial scan ends are not reported, so callers announce the watch only then.
+    ready: new Promise((resolve) => watcher.once('ready', () => resolve())),
     async close() {
       clearTimeout(timer);
       await watcher.close();

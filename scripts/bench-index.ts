@@ -2,7 +2,7 @@
  * `npm run bench:index [files…]`: index the benchmark corpus (default ../shared/corpus/rt.jsonl.gz
  * and ng.jsonl.gz) into a fresh embedded engine in a temporary data dir, then re-run with nothing
  * changed. Prints articles/s, chunks/s, the share of wall time in the indexer's own work
- * (read + parse + chunk + diff + serialise) vs waiting for the engine, and the no-change re-run time.
+ * (the main thread not awaiting the engine; see print()) vs waiting for it, and the no-change re-run time.
  *
  * The machine is shared, so wall-time shares move with the load. Two figures do not: the CPU
  * seconds of the indexer process vs the engine process over the same phase, and the time the
@@ -51,14 +51,35 @@ async function measured(enginePid: number, run: () => Promise<IndexSummary>): Pr
   return { ...summary, engineCpuMs: (await processCpuMs(enginePid)) - before };
 }
 
+/**
+ * What the figures mean (docs/indexer.md "Speed"):
+ *   own     = the indexer's work on the critical path: wall time in which the main thread was
+ *             neither awaiting the engine nor waiting for the parser thread while the engine was
+ *             indexing a batch of ours. That is diffing and batching, waits for the parser while
+ *             the engine had none of our batches (printed), and the whole read/parse/chunk when it
+ *             runs on the main thread (small inputs, stdin). wall = own + engine + overlapped.
+ *   overlapped = waits for the parser thread while the engine indexed a batch of ours.
+ *   cpu     = the indexer process (all threads) = own work (the parser thread + the main thread
+ *             outside engine waits) + the main thread during engine waits (requests, polling,
+ *             taking in the parser's messages) + other threads (GC helpers, zlib, I/O).
+ *   idle    = wall time in which the engine had none of our batches to index (from its task
+ *             timestamps): the part of the indexer's work that was not hidden behind the engine.
+ */
 function print(label: string, s: Measured): void {
   const cpu = s.cpuMs ?? 0;
   const idle = s.elapsedMs - (s.engineBusyMs ?? 0);
+  const parser = s.parserThread ? `parser thread ${sec(s.parserCpuMs ?? 0)} s + ` : '';
   process.stdout.write(
     `${label}: ${s.articles} articles (${s.added} added, ${s.updated} updated, ${s.unchanged} unchanged, ${s.failed} failed), ` +
       `${s.chunks} chunks, ${s.chunksSent} sent; wall ${sec(s.elapsedMs)} s, own ${sec(s.ownMs)} s ` +
-      `(${pct(s.ownMs, s.elapsedMs)}), engine ${sec(s.engineMs)} s (${pct(s.engineMs, s.elapsedMs)})\n` +
-      `  cpu: indexer ${sec(cpu)} s (own work ${sec(s.ownCpuMs ?? 0)} s = ${pct(s.ownCpuMs ?? 0, s.elapsedMs)} of wall), ` +
+      `(${pct(s.ownMs, s.elapsedMs)}` +
+      (s.parserThread
+        ? `; of it awaiting the parser thread with no batch of ours at the engine ${sec(s.parserWaitMs ?? 0)} s), ` +
+          `overlapped (awaiting the parser while the engine indexed our batch) ${sec(s.parserOverlappedWaitMs ?? 0)} s (${pct(s.parserOverlappedWaitMs ?? 0, s.elapsedMs)})`
+        : '; parsing on the main thread)') +
+      `, engine ${sec(s.engineMs)} s (${pct(s.engineMs, s.elapsedMs)})\n` +
+      `  cpu: indexer ${sec(cpu)} s = own work (${parser}main thread ${sec(s.mainOwnCpuMs ?? 0)} s) ${sec(s.ownCpuMs ?? 0)} s = ${pct(s.ownCpuMs ?? 0, s.elapsedMs)} of wall` +
+      ` + main thread during engine waits ${sec(s.mainEngineWaitCpuMs ?? 0)} s + other threads (GC, zlib, I/O) ${sec(cpu - (s.ownCpuMs ?? 0) - (s.mainEngineWaitCpuMs ?? 0))} s; ` +
       `engine ${sec(s.engineCpuMs)} s (indexer ${pct(cpu, cpu + s.engineCpuMs)} of both)` +
       (s.chunksSent > 0
         ? `; engine busy indexing our batches ${sec(s.engineBusyMs ?? 0)} s, idle waiting for the indexer ${sec(idle)} s (${pct(idle, s.elapsedMs)} of wall)`

@@ -1,0 +1,52 @@
+import type { Readable } from 'node:stream';
+import type { ChunkDocument } from '../core/document.js';
+import { articleToChunks, chunkJson } from './chunks.js';
+import type { Failure, KnownSources, Unchanged } from './read.js';
+import { readArticles } from './read.js';
+
+/**
+ * What the engine side of a run needs from a chunk: its id and hash for the diff, and its JSON
+ * (with its UTF-8 size) for the request body. Plain strings and numbers, so that a batch of them
+ * crosses from the parser thread to the main thread as a cheap structured clone.
+ */
+export interface PreparedChunk {
+  id: string;
+  hash: string;
+  json: string;
+  bytes: number;
+}
+
+/** Every chunk of one article, ready for the diff and the engine. */
+export interface PreparedArticle {
+  id: string;
+  chunks: PreparedChunk[];
+}
+
+/** One step of reading the inputs: an article, a failure, a skipped unchanged input, or files done so far. */
+export type PreparedItem = { prepared: PreparedArticle } | { failure: Failure } | { unchanged: Unchanged } | { filesDone: number };
+
+export function preparedChunk(doc: ChunkDocument): PreparedChunk {
+  const json = chunkJson(doc);
+  return { id: doc.id, hash: doc.hash, json, bytes: Buffer.byteLength(json) };
+}
+
+export interface InputOptions {
+  paths: readonly string[];
+  /** The stream read for the path `-` (default: process.stdin). */
+  stdin?: () => Readable;
+}
+
+/**
+ * Read, parse and chunk every input: the indexer's own CPU work, with nothing that needs the
+ * engine. It runs on the main thread (small inputs, stdin) or in the parser thread (parse-thread.ts).
+ */
+export async function* prepareInputs(options: InputOptions, known?: KnownSources): AsyncGenerator<PreparedItem> {
+  let filesDone = 0;
+  let reported = 0;
+  for await (const item of readArticles(options, () => filesDone++, known)) {
+    if ('article' in item) yield { prepared: { id: item.article.id, chunks: articleToChunks(item.article).map(preparedChunk) } };
+    else yield item;
+    if (filesDone !== reported) yield { filesDone: (reported = filesDone) };
+  }
+  if (filesDone !== reported) yield { filesDone };
+}
