@@ -132,7 +132,7 @@ describe('ranking index', () => {
     // Eight articles about a launch share «ракета», «орбита», «спутник»; of two that mention
     // «космос» once, the one using that vocabulary should rank first.
     const launches = Array.from({ length: 8 }, (_, i) => ({ article: `launch${i}`, text: `Космос: ракета вывела спутник на орбиту, запуск номер ${i} прошёл успешно.` }));
-    const fillers = Array.from({ length: 100 }, (_, i) => ({ article: `filler${i}`, text: `Погода: дождь и ветер, сводка ${i}.` }));
+    const fillers = Array.from({ length: 200 }, (_, i) => ({ article: `filler${i}`, text: `Погода: дождь и ветер, сводка ${i}.` }));
     const r = ranker([
       ...launches,
       ...fillers,
