@@ -1,3 +1,4 @@
+import { inflectedForms } from '../../core/text/inflections.js';
 import { isStopWord } from '../../core/text/stopwords.js';
 import { stemWord, words } from '../../core/text/stem.js';
 import { synonymIndex } from '../../core/text/synonyms.js';
@@ -8,6 +9,11 @@ export interface QueryTerm {
   surface: string;
   /** Stem sequences that count as this term: the typed one first, then synonyms. */
   alternatives: string[][];
+  /**
+   * Other case forms of a one-word term (core/text/inflections.ts: Snowball stems some forms
+   * apart); ranking counts those found in the index, highlighting marks them.
+   */
+  forms: string[];
   /**
    * The query's last word, which the reader may still be typing: it also matches any word that
    * starts with it (as-you-type).
@@ -38,6 +44,7 @@ export function analyzeQuery(q: string): AnalyzedQuery {
     terms.push({
       surface: group.join(' '),
       alternatives: [stemmed, ...(match?.others ?? [])],
+      forms: span === 1 ? inflectedForms(group[0]!) : [],
       prefix: isLast && span === 1,
     });
     i += span;

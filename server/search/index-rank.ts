@@ -1,5 +1,4 @@
 import type { AnalyzedQuery, QueryTerm } from './analyze.js';
-import { inflectedForms } from '../../core/text/inflections.js';
 import type { RankIndex } from './rank-index.js';
 
 /**
@@ -354,8 +353,7 @@ export function bm25(idf: number, tf: number, k1: number, b: number, relativeLen
  * Snowball gives some words' forms different stems).
  */
 function addInflections(index: RankIndex, term: QueryTerm, ids: Map<number, number>): void {
-  if (term.surface.includes(' ')) return;
-  for (const form of inflectedForms(term.surface)) {
+  for (const form of term.forms) {
     const surface = index.surfaceIds.get(form);
     if (surface === undefined) continue;
     const stem = index.surfaceStem[surface]!;

@@ -1,5 +1,4 @@
 import { HIGHLIGHT_END, HIGHLIGHT_START } from '../../core/text/normalize.js';
-import { inflectedForms, inflectionBases } from '../../core/text/inflections.js';
 import { foldWord, stemWord } from '../../core/text/stem.js';
 import type { AnalyzedQuery } from './analyze.js';
 
@@ -24,14 +23,12 @@ export function wordMatcher(query: AnalyzedQuery): WordMatcher {
   const stems = new Set<string>();
   const prefixes: string[] = [];
   const stemPrefixes: string[] = [];
-  const bases: string[] = [];
+  const formPrefixes: string[] = [];
   for (const term of query.terms) {
     for (const w of term.surface.split(' ')) exact.add(w);
-    // The typed word's other case forms, as ranking counts them (core/text/inflections.ts).
-    if (!term.surface.includes(' ')) {
-      for (const form of inflectedForms(term.surface)) exact.add(form);
-      bases.push(...inflectionBases(term.surface));
-    }
+    // The typed word's other case forms, as ranking counts them.
+    for (const form of term.forms) exact.add(form);
+    if (term.forms.length > 0) formPrefixes.push(commonPrefix(term.forms));
     for (const alternative of term.alternatives) for (const stem of alternative) stems.add(stem);
     if (term.prefix && term.surface.length >= 2) prefixes.push(term.surface);
     // As ranking does: the word being typed also matches words whose stem starts with its stem
@@ -42,7 +39,7 @@ export function wordMatcher(query: AnalyzedQuery): WordMatcher {
   // Snowball only cuts endings, so a stem is a prefix of its word (checked on the corpus's 232k
   // distinct words): a word can match only if it starts with one of these. Most words of a text
   // are rejected by that test alone, without stemming (a lookup in a 400k-entry memo).
-  const starts = [...new Set([...query.terms.flatMap((t) => t.surface.split(' ')), ...bases, ...stems, ...prefixes, ...stemPrefixes])];
+  const starts = [...new Set([...query.terms.flatMap((t) => t.surface.split(' ')), ...formPrefixes, ...stems, ...prefixes, ...stemPrefixes])];
   const decide = (word: string): boolean => {
     const folded = foldWord(word);
     if (!starts.some((s) => folded.startsWith(s))) return false;
@@ -63,6 +60,13 @@ export function wordMatcher(query: AnalyzedQuery): WordMatcher {
     },
     mayStartWith,
   };
+}
+
+/** The longest prefix all the words share. */
+function commonPrefix(words: readonly string[]): string {
+  let prefix = words[0] ?? '';
+  for (const word of words) while (!word.startsWith(prefix)) prefix = prefix.slice(0, -1);
+  return prefix;
 }
 
 /**

@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { inflectedForms } from '../../core/text/inflections.js';
 import { foldWord, stemWord } from '../../core/text/stem.js';
 import { analyzeQuery, type AnalyzedQuery } from '../../server/search/analyze.js';
 import { markAll, wordMatcher } from '../../server/search/mark.js';
@@ -14,7 +13,7 @@ function reference(query: AnalyzedQuery, word: string): boolean {
     const typed = term.alternatives[0]![0]!;
     return (
       term.surface.split(' ').includes(folded) ||
-      (!term.surface.includes(' ') && inflectedForms(term.surface).includes(folded)) ||
+      term.forms.includes(folded) ||
       term.alternatives.some((alternative) => alternative.includes(stem)) ||
       (term.prefix && term.surface.length >= 2 && folded.startsWith(term.surface)) ||
       (term.prefix && typed.length >= 4 && stem.startsWith(typed))
