@@ -112,6 +112,8 @@ export class IndexRanker {
   private readonly feedbackTf: Uint32Array;
   private readonly feedbackWeight: Float64Array;
   private readonly feedbackSeen: Uint8Array;
+  /** Feedback scratch, per article: its best chunk's score. */
+  private readonly articleBest: Float64Array;
 
   constructor(readonly index: RankIndex) {
     this.chunkTf = new Float32Array(index.chunkCount);
@@ -123,6 +125,7 @@ export class IndexRanker {
     this.feedbackTf = new Uint32Array(index.terms.length);
     this.feedbackWeight = new Float64Array(index.terms.length);
     this.feedbackSeen = new Uint8Array(index.terms.length);
+    this.articleBest = new Float64Array(index.articles.length);
   }
 
   rank(query: AnalyzedQuery, scope: RankScope, wanted: number, facets: readonly string[] = []): IndexRanking {
@@ -134,7 +137,7 @@ export class IndexRanker {
     const idfs = matches.map((match) => this.accumulate(match.ids, 1, P, allowed, touched));
     if (P.feedbackTerms > 0 && P.feedback > 0) {
       const first = this.baseScores(touched.chunks, P);
-      for (const [id, weight] of this.feedbackTerms(touched.chunks, first, matches, P)) {
+      for (const [id, weight] of this.feedbackTerms(touched, first, matches, P)) {
         this.accumulate(new Map([[id, 1]]), P.feedback * weight, P, allowed, touched, true);
       }
     }
@@ -228,19 +231,9 @@ export class IndexRanker {
    * two-word topic query («арктика») says little; its best articles say what the topic is about
    * («шельф», «ледокол»), and articles using those words are likelier to be about it too.
    */
-  private feedbackTerms(touchedChunks: readonly number[], scores: Float64Array, matches: readonly TermMatch[], P: RankParams): [number, number][] {
+  private feedbackTerms(touched: Touched, scores: Float64Array, matches: readonly TermMatch[], P: RankParams): [number, number][] {
     const index = this.index;
-    const ids = index.chunkIds;
-    const order = topOrder(scores, P.feedbackDocs * 4, (x, y) => compareIds(ids[touchedChunks[x]!]!, ids[touchedChunks[y]!]!));
-    const articles: number[] = [];
-    const docWeights: number[] = [];
-    for (const i of order) {
-      const a = index.chunkArticle[touchedChunks[i]!]!;
-      if (articles.includes(a)) continue;
-      articles.push(a);
-      docWeights.push(Math.pow(scores[i]! / scores[order[0]!]!, P.feedbackSharpness));
-      if (articles.length === P.feedbackDocs) break;
-    }
+    const { articles, docWeights } = this.feedbackArticles(touched, scores, P);
     if (articles.length < P.feedbackDocs) return [];
     const queryIds = new Set(matches.flatMap((m) => [...m.ids.keys()]));
     const { tokens, chunkStart } = index;
@@ -274,6 +267,25 @@ export class IndexRanker {
     }
     const top = best[0]?.[1] ?? 1;
     return best.map(([t, w]) => [t, w / top]);
+  }
+
+  /**
+   * The first ranking's best articles (by their best chunk), with weights (score / best score) to
+   * the power `feedbackSharpness`. Ties go by article id, so shards rank alike.
+   */
+  private feedbackArticles(touched: Touched, scores: Float64Array, P: RankParams): { articles: number[]; docWeights: number[] } {
+    const { chunkArticle, articles } = this.index;
+    const best = this.articleBest;
+    touched.chunks.forEach((c, i) => {
+      const a = chunkArticle[c]!;
+      if (scores[i]! > best[a]!) best[a] = scores[i]!;
+    });
+    const candidates = touched.articles;
+    const articleScores = Float64Array.from(candidates, (a) => best[a]!);
+    for (const a of candidates) best[a] = 0;
+    const order = topOrder(articleScores, P.feedbackDocs, (x, y) => compareIds(articles[candidates[x]!]!.id, articles[candidates[y]!]!.id));
+    const top = articleScores[order[0] ?? 0] ?? 1;
+    return { articles: order.map((i) => candidates[i]!), docWeights: order.map((i) => Math.pow(articleScores[i]! / top, P.feedbackSharpness)) };
   }
 
   /**
