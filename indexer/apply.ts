@@ -26,6 +26,24 @@ export function coveredMs(intervals: readonly Interval[]): number {
 }
 
 /**
+ * How much of the `spans` the engine spent busy (`busy`: possibly overlapping intervals), in total:
+ * the part of the indexer's waits that the engine's own work hid.
+ */
+export function overlapMs(spans: readonly Interval[], busy: readonly Interval[]): number {
+  const merged: Interval[] = [];
+  for (const { start, end } of [...busy].sort((a, b) => a.start - b.start)) {
+    const last = merged.at(-1);
+    if (last && start <= last.end) last.end = Math.max(last.end, end);
+    else merged.push({ start, end });
+  }
+  let total = 0;
+  for (const span of spans) {
+    for (const b of merged) total += Math.max(0, Math.min(span.end, b.end) - Math.max(span.start, b.start));
+  }
+  return total;
+}
+
+/**
  * Bounded batches keep each payload far below the engine's 100 MB limit; a bounded number of
  * tasks in flight lets the engine index one batch while we parse the next, without letting its
  * queue (and its autobatched memory) grow with the input.
@@ -95,10 +113,6 @@ export class ChunkWriter {
   private readonly inFlight: { uid: number; docs: number }[] = [];
   /** Chunks the engine has confirmed as stored. */
   confirmed = 0;
-  /** Whether a batch of ours is enqueued or being indexed: the engine has work while we prepare more. */
-  get engineHasWork(): boolean {
-    return this.inFlight.length > 0;
-  }
   /** When the engine processed each of our tasks (from the tasks' own timestamps), for overlap figures. */
   readonly engineBusy: Interval[] = [];
 

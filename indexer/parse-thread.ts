@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { PreparedItem } from './prepare.js';
 import type { KnownSources } from './read.js';
+import type { Interval } from './apply.js';
 
 /**
  * The parser thread: read → parse → chunk → serialise (prepare.ts) run in a worker thread and
@@ -35,12 +36,10 @@ export type FromParser =
 /** The main thread's side of the parser thread. Start it early: loading its modules overlaps reading the engine's state. */
 export class ParserThread {
   /**
-   * Wall time the main thread waited for the parser while the engine had none of our batches to
-   * index: the parse on the critical path of the run.
+   * When the main thread waited for the parser (wall clock, as the engine's task timestamps): the
+   * run sets them against the engine's busy time to tell which waits the engine's work hid.
    */
-  waitMs = 0;
-  /** Wall time the main thread waited for the parser while the engine was indexing one of our batches. */
-  overlappedWaitMs = 0;
+  readonly waits: Interval[] = [];
   /** The parser thread's own CPU time, reported when it finishes. */
   cpuMs = 0;
   private readonly worker: Worker;
@@ -65,13 +64,12 @@ export class ParserThread {
 
   /**
    * The prepared items, in input order; the worker is stopped when the caller stops iterating.
-   * `engineBusy` tells whether the engine holds a batch of ours, to tell the waits apart.
    */
-  async *items(known: KnownSources, engineBusy: () => boolean = () => false): AsyncGenerator<PreparedItem> {
+  async *items(known: KnownSources): AsyncGenerator<PreparedItem> {
     this.post({ type: 'start', known: [...known] });
     try {
       for (;;) {
-        const message = await this.next(engineBusy());
+        const message = await this.next();
         if (message.type === 'end') {
           this.cpuMs = message.cpuMs;
           return;
@@ -99,12 +97,11 @@ export class ParserThread {
     this.worker.postMessage(message);
   }
 
-  private async next(overlapped: boolean): Promise<FromParser> {
+  private async next(): Promise<FromParser> {
     if (this.inbox.length === 0 && !this.problem) {
-      const started = performance.now();
+      const start = Date.now();
       await new Promise<void>((resolve) => (this.wake = resolve));
-      if (overlapped) this.overlappedWaitMs += performance.now() - started;
-      else this.waitMs += performance.now() - started;
+      this.waits.push({ start, end: Date.now() });
     }
     const message = this.inbox.shift();
     if (message) return message;

@@ -3,7 +3,7 @@ import type { Article, ChunkDocument } from '../core/document.js';
 import type { Engine } from '../core/engine/client.js';
 import { ensureIndex } from '../core/engine/settings.js';
 import { stat } from 'node:fs/promises';
-import { ChunkWriter, coveredMs, EngineClock, deleteChunks, readFingerprints, waitForPendingTasks } from './apply.js';
+import { ChunkWriter, coveredMs, EngineClock, deleteChunks, overlapMs, readFingerprints, waitForPendingTasks, type Interval } from './apply.js';
 import { articleToChunks } from './chunks.js';
 import { thisThreadCpuMs } from './cpu.js';
 import { discoverFiles } from './discover.js';
@@ -66,9 +66,12 @@ export interface IndexSummary {
   engineMs: number;
   /** Whether reading/parsing/chunking ran in the parser thread. */
   parserThread?: boolean;
-  /** Part of ownMs: waiting for the parser thread while the engine had none of our batches. */
+  /**
+   * Part of ownMs: waiting for the parser thread while the engine was not indexing documents of
+   * ours (by the engine's own task timestamps, engineBusyMs).
+   */
   parserWaitMs?: number;
-  /** Not in ownMs: waiting for the parser thread while the engine was indexing a batch of ours. */
+  /** Not in ownMs: waiting for the parser thread while the engine was indexing documents of ours. */
   parserOverlappedWaitMs?: number;
   /** CPU time of this process during the run (user + system, all threads: parser, zlib, GC, HTTP). */
   cpuMs?: number;
@@ -120,22 +123,25 @@ export async function runIndexer(engine: Engine, indexUid: string, options: Inde
       return engineState(await readFingerprints(engine, indexUid));
     });
     const items = (writer: ChunkWriter) =>
-      parser ? parser.items(stored.completeSources, () => writer.engineHasWork) : prepareInputs(options, stored.completeSources);
-    const result = await indexItems(engine, indexUid, options, { files: files.length, items, existing: stored.byArticle, clock });
+      parser ? parser.items(stored.completeSources) : prepareInputs(options, stored.completeSources);
+    const { engineBusy, ...result } = await indexItems(engine, indexUid, options, { files: files.length, items, existing: stored.byArticle, clock });
 
     const elapsedMs = performance.now() - started;
     const cpu = process.cpuUsage(cpuStart);
     const cpuMs = (cpu.user + cpu.system) / 1000;
     const mainOwnCpuMs = thisThreadCpuMs() - mainCpuStart - clock.cpuMs;
     const parserCpuMs = parser?.cpuMs ?? 0;
+    const parserWaits = parser?.waits ?? [];
+    const overlappedMs = overlapMs(parserWaits, engineBusy);
+    const parserWaitedMs = parserWaits.reduce((sum, w) => sum + (w.end - w.start), 0);
     return {
       ...result,
       elapsedMs: Math.round(elapsedMs),
-      ownMs: Math.round(elapsedMs - clock.ms - (parser?.overlappedWaitMs ?? 0)),
+      ownMs: Math.round(elapsedMs - clock.ms - overlappedMs),
       engineMs: Math.round(clock.ms),
       parserThread: parser !== undefined,
-      parserWaitMs: Math.round(parser?.waitMs ?? 0),
-      parserOverlappedWaitMs: Math.round(parser?.overlappedWaitMs ?? 0),
+      parserWaitMs: Math.round(parserWaitedMs - overlappedMs),
+      parserOverlappedWaitMs: Math.round(overlappedMs),
       cpuMs: Math.round(cpuMs),
       parserCpuMs: Math.round(parserCpuMs),
       mainOwnCpuMs: Math.round(mainOwnCpuMs),
@@ -173,7 +179,7 @@ async function indexItems(
   indexUid: string,
   options: IndexOptions,
   run: { files: number; items: (writer: ChunkWriter) => AsyncIterable<PreparedItem>; existing: EngineState['byArticle']; clock: EngineClock },
-): Promise<ItemsResult> {
+): Promise<ItemsResult & { engineBusy: Interval[] }> {
   const { existing, clock } = run;
   const progress: Progress = { files: 0, filesTotal: run.files, articles: 0, chunksSent: 0 };
   const report = () => options.onProgress?.({ ...progress });
@@ -242,5 +248,6 @@ async function indexItems(
     failures,
     ...(pruneSkipped ? { pruneSkipped } : {}),
     engineBusyMs: Math.round(coveredMs(writer.engineBusy)),
+    engineBusy: writer.engineBusy,
   };
 }

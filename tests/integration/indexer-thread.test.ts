@@ -42,9 +42,8 @@ describe('indexing with the parser thread', { timeout: 180_000 }, () => {
     expect(a).toMatchObject({ added: 9, failed: 1, chunksSent: 20 });
     expect(a.failures[0]!.source).toBe(`${path.join(dir, 'broken.jsonl')}:2`);
     expect(await docs(threaded)).toEqual(await docs(inline));
-    // Wall time is the sum of its parts; the parser's CPU is reported apart from the main thread's.
-    expect(a.ownMs + a.engineMs + a.parserOverlappedWaitMs!).toBeCloseTo(a.elapsedMs, -1);
-    expect(a.ownCpuMs).toBe(a.parserCpuMs! + a.mainOwnCpuMs!);
+    // Only the engine's own busy time can hide a wait for the parser.
+    expect(a.parserOverlappedWaitMs!).toBeLessThanOrEqual(a.engineBusyMs! + 1);
   });
 
   it('a re-run sends nothing: the engine\'s known sources reach the thread', async () => {

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { coveredMs } from '../../indexer/apply.js';
+import { coveredMs, overlapMs } from '../../indexer/apply.js';
 import { articleToChunks, chunkJson } from '../../indexer/chunks.js';
 import { byteLines, readInput, sourceHash, type ReadItem } from '../../indexer/read.js';
 import { searchFields, stems, words } from '../../core/text/stem.js';
@@ -116,5 +116,19 @@ describe('coveredMs', () => {
   it('is the length of the union of intervals', () => {
     expect(coveredMs([])).toBe(0);
     expect(coveredMs([{ start: 10, end: 20 }, { start: 15, end: 30 }, { start: 40, end: 45 }, { start: 41, end: 42 }])).toBe(25);
+  });
+});
+
+describe('waits hidden by the engine (bench:index "overlapped")', () => {
+  it('counts only the part of each wait the engine spent busy, busy intervals merged first', () => {
+    const busy = [
+      { start: 10, end: 20 },
+      { start: 15, end: 30 },
+      { start: 50, end: 60 },
+    ];
+    expect(overlapMs([{ start: 0, end: 5 }], busy)).toBe(0);
+    expect(overlapMs([{ start: 12, end: 25 }], busy)).toBe(13);
+    expect(overlapMs([{ start: 25, end: 55 }], busy)).toBe(10);
+    expect(overlapMs([{ start: 0, end: 100 }, { start: 58, end: 70 }], busy)).toBe(30 + 2);
   });
 });

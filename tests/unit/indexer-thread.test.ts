@@ -86,6 +86,8 @@ describe('the parser thread', () => {
       expect('prepared' in item).toBe(true);
       break;
     }
+    // Leaving the loop ran the generator's finally: the worker is gone (Node sets threadId to -1).
+    expect((thread as unknown as { worker: { threadId: number } }).worker.threadId).toBe(-1);
     // A second stop of a terminated worker is harmless (runIndexer stops it in its finally too).
     await thread.stop();
   });
