@@ -98,7 +98,7 @@ export function createApp(deps: AppDeps): Express {
   const urlKeys = local && http.fastHits && !deps.rateLimitStore ? new UrlKeys(local.maxEntries) : undefined;
   const cache = deps.cache instanceof ResponseCache ? inProcessCache(deps.cache) : deps.cache;
   const encoded = new EncodedBodies();
-  app.use(searchRoutes(createSearchService(deps.engine, deps.indexUid, cache, metrics, deps.ranking, urlKeys), http.maxBodyBytes, encoded));
+  app.use(searchRoutes(createSearchService(deps.engine, deps.indexUid, cache, metrics, deps.ranking, urlKeys), http.maxBodyBytes, local && encoded));
   app.use(articleRoutes(deps.cluster?.articleEngines ?? (() => [deps.engine]), deps.indexUid));
   app.use(staticRoutes(deps.widgetJs));
   app.use(notFoundHandler);

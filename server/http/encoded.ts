@@ -1,5 +1,18 @@
+import { createRequire } from 'node:module';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { Request, Response } from 'express';
+
+interface Negotiator {
+  encoding(available: string[], preferred: string[]): string | undefined;
+}
+/**
+ * The compression middleware's own negotiator (its version, resolved from its package), asked
+ * exactly as the middleware asks it: a cached body must get the encoding a fresh one would.
+ */
+const requireFromCompression = createRequire(createRequire(import.meta.url).resolve('compression'));
+const NegotiatorOfCompression = requireFromCompression('negotiator') as new (req: { headers: Record<string, unknown> }) => Negotiator;
+const SUPPORTED = ['br', 'gzip', 'deflate', 'identity'];
+const PREFERRED = ['br', 'gzip'];
 
 /** Below this the compression middleware does not compress either (its 1 kB threshold). */
 const MIN_BYTES = 1024;
@@ -27,8 +40,8 @@ export class EncodedBodies {
   private readonly choices = new Map<string, Encoding | null>();
 
   /**
-   * The body in the best encoding the client accepts (brotli, then gzip — the middleware's
-   * preference), with Content-Encoding and Vary set; the body itself when none applies. The
+   * The body in the encoding the compression middleware would choose when that is brotli or gzip,
+   * with Content-Encoding and Vary set; the body itself when none applies. The
    * compression middleware leaves a response that already has a Content-Encoding alone.
    */
   choose(req: Request, res: Response, body: Buffer): Buffer {
@@ -54,7 +67,9 @@ export class EncodedBodies {
   private negotiate(req: Request, acceptEncoding: string): Encoding | undefined {
     const known = this.choices.get(acceptEncoding);
     if (known !== undefined) return known ?? undefined;
-    const encoding = (['br', 'gzip'] as const).find((e) => req.acceptsEncodings(e) === e);
+    const method = new NegotiatorOfCompression(req).encoding(SUPPORTED, PREFERRED);
+    // deflate (or none) is left to the middleware, which compresses the uncompressed body itself.
+    const encoding = method === 'br' || method === 'gzip' ? method : undefined;
     if (this.choices.size < MAX_REMEMBERED_HEADERS) this.choices.set(acceptEncoding, encoding ?? null);
     return encoding;
   }

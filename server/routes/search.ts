@@ -1,7 +1,7 @@
 import express, { Router, type Request, type Response } from 'express';
 import type { SearchResponse } from '../../core/api.js';
 import { ParameterError } from '../../core/errors.js';
-import { EncodedBodies } from '../http/encoded.js';
+import type { EncodedBodies } from '../http/encoded.js';
 import { sendPage } from '../http/security.js';
 import { resultsPage } from '../pages/results.js';
 import type { SearchService } from '../search/service.js';
@@ -19,13 +19,18 @@ export const searchHeaders = (cached: boolean): [string, string][] => [
 ];
 
 /** GET takes the parameters from the query string, POST from a JSON body; the same rules apply. */
-export function searchRoutes(search: SearchService, maxBodyBytes: number, encoded = new EncodedBodies()): Router {
+/**
+ * `encoded` keeps compressed forms of bodies sent again and again (the in-process cache's); without
+ * it (a Redis cache makes a new buffer per hit) the compression middleware compresses, off the
+ * main thread.
+ */
+export function searchRoutes(search: SearchService, maxBodyBytes: number, encoded?: EncodedBodies): Router {
   const router = Router();
   const send = async (req: Request, res: Response, raw: unknown) => {
     // A GET's URL is remembered with its cache key, so the fast path finds a repeat's answer.
     const { body, cached } = await search(raw, req.method === 'POST' ? undefined : req.originalUrl);
     for (const [name, value] of searchHeaders(cached)) res.setHeader(name, value);
-    res.send(cached ? encoded.choose(req, res, body) : body);
+    res.send(cached && encoded ? encoded.choose(req, res, body) : body);
   };
   router.get('/api/search', (req: Request, res) => send(req, res, req.query));
   router.post('/api/search', express.json({ limit: maxBodyBytes, strict: true, type: ['application/json', 'application/*+json'] }), (req: Request, res) =>

@@ -54,7 +54,13 @@ describe('cached search responses keep their compressed forms', () => {
     expect(plain.headers['content-encoding']).toBeUndefined();
     expect(plain.bytes.length).toBeGreaterThan(1024);
     const text = plain.bytes.toString();
-    for (const [accept, expected] of [['gzip, deflate, br', 'br'], ['gzip', 'gzip'], ['br;q=0, gzip', 'gzip'], ['identity', undefined], ['deflate', 'deflate']] as const) {
+    const cases = [['gzip, deflate, br', 'br'], ['gzip', 'gzip'], ['br;q=0, gzip', 'gzip'], ['identity', undefined], ['deflate', 'deflate'], ['gzip;q=1, br;q=0.5', 'gzip'], ['deflate, gzip;q=0.1', 'deflate'], ['gzip, br', 'br']] as const;
+    for (const [i, [accept, expected]] of cases.entries()) {
+      // A fresh reply, compressed by the middleware: what a cached one must match.
+      const miss = await get(`${server.baseUrl}/api/search?q=&limit=${19 - i}`, accept);
+      expect(miss.headers['x-cache'], accept).toBe('miss');
+      expect(decoded(miss).length, accept).toBeGreaterThan(1024);
+      expect(miss.headers['content-encoding'], accept).toBe(expected);
       // Twice: the second reply uses the compressed form kept for the cached body.
       for (let round = 0; round < 2; round++) {
         const reply = await get(url, accept);
