@@ -6,12 +6,25 @@ import { SCHEMA_VERSION, type Article, type ChunkDocument, type Section } from '
 export const MAX_PASSAGE_CHARS = 1600;
 
 export function articleToChunks(article: Article): ChunkDocument[] {
+  return builtChunks(article).map((c) => c.doc);
+}
+
+/**
+ * The chunks with their JSON (exactly JSON.stringify(doc)), kept from hashing so that the payload
+ * sent to the engine is not serialised a second time (a chunk is ~5 KB of text and stems; the
+ * corpus has 49k of them). For the indexer's send path; callers that keep chunks use articleToChunks.
+ */
+export function articleToChunkJson(article: Article): { doc: ChunkDocument; json: string }[] {
+  return builtChunks(article);
+}
+
+function builtChunks(article: Article): { doc: ChunkDocument; json: string }[] {
   const passages = article.sections.flatMap((section) => splitPassages(section).map((text, passage) => ({ section, passage, text })));
   return passages.map(({ section, passage, text }) => chunkDocument(article, section, passage, text, passages.length));
 }
 
 /** The one place a ChunkDocument is built. */
-function chunkDocument(article: Article, section: Section, passage: number, text: string, articleChunks: number): ChunkDocument {
+function chunkDocument(article: Article, section: Section, passage: number, text: string, articleChunks: number): { doc: ChunkDocument; json: string } {
   const dateTs = article.date ? Math.floor(Date.parse(`${article.date}T00:00:00Z`) / 1000) : null;
   const withoutHash: Omit<ChunkDocument, 'hash' | 'sourceHash' | 'articleChunks'> = {
     id: `${article.id}-${section.index}-${passage}`,
@@ -37,19 +50,7 @@ function chunkDocument(article: Article, section: Section, passage: number, text
   const hash = createHash('sha256').update(json).digest('hex').slice(0, 32);
   const doc: ChunkDocument = { ...withoutHash, hash, sourceHash: article.sourceHash, articleChunks };
   // The three keys follow withoutHash's in `doc`, so this is exactly JSON.stringify(doc).
-  serialized.set(doc, `${json.slice(0, -1)},"hash":"${hash}","sourceHash":${JSON.stringify(doc.sourceHash)},"articleChunks":${articleChunks}}`);
-  return doc;
-}
-
-/**
- * The JSON of each chunk built here, kept from hashing so that the payload sent to the engine is
- * not serialised a second time (a chunk is ~5 KB of text and stems; the corpus has 49k of them).
- */
-const serialized = new WeakMap<ChunkDocument, string>();
-
-/** A chunk as JSON, the same text as JSON.stringify(doc). */
-export function chunkJson(doc: ChunkDocument): string {
-  return serialized.get(doc) ?? JSON.stringify(doc);
+  return { doc, json: `${json.slice(0, -1)},"hash":"${hash}","sourceHash":${JSON.stringify(doc.sourceHash)},"articleChunks":${articleChunks}}` };
 }
 
 /** Pack paragraphs into passages of at most MAX_PASSAGE_CHARS, breaking long paragraphs at sentences. */

@@ -13,7 +13,6 @@ import { createLogger } from '../core/logger.js';
 import { createProgressReporter } from './progress.js';
 import { rebuildIndex } from './rebuild.js';
 import { formatSummary } from './report.js';
-import { chunkJson } from './chunks.js';
 import { collectChunks, runIndexer, type IndexOptions, type IndexSummary } from './run.js';
 import { watchInputs } from './watch.js';
 import { parseClusterConfig } from '../core/engine/cluster.js'; // cluster
@@ -49,7 +48,7 @@ async function main(argv: string[]): Promise<number> {
 
   if (values['dry-run']) {
     const { chunks, failures } = await collectChunks(options);
-    for (const chunk of chunks) process.stdout.write(`${chunkJson(chunk)}\n`);
+    for (const chunk of chunks) process.stdout.write(`${JSON.stringify(chunk)}\n`);
     for (const f of failures) process.stderr.write(`error: ${f.source}: ${f.reason}\n`);
     return failures.length > 0 ? 1 : 0;
   }

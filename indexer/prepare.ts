@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { ChunkDocument } from '../core/document.js';
-import { articleToChunks, chunkJson } from './chunks.js';
+import { articleToChunkJson } from './chunks.js';
 import type { Failure, KnownSources, Unchanged } from './read.js';
 import { readArticles } from './read.js';
 
@@ -25,8 +25,7 @@ export interface PreparedArticle {
 /** One step of reading the inputs: an article, a failure, a skipped unchanged input, or files done so far. */
 export type PreparedItem = { prepared: PreparedArticle } | { failure: Failure } | { unchanged: Unchanged } | { filesDone: number };
 
-export function preparedChunk(doc: ChunkDocument): PreparedChunk {
-  const json = chunkJson(doc);
+export function preparedChunk(doc: ChunkDocument, json = JSON.stringify(doc)): PreparedChunk {
   return { id: doc.id, hash: doc.hash, json, bytes: Buffer.byteLength(json) };
 }
 
@@ -44,7 +43,7 @@ export async function* prepareInputs(options: InputOptions, known?: KnownSources
   let filesDone = 0;
   let reported = 0;
   for await (const item of readArticles(options, () => filesDone++, known)) {
-    if ('article' in item) yield { prepared: { id: item.article.id, chunks: articleToChunks(item.article).map(preparedChunk) } };
+    if ('article' in item) yield { prepared: { id: item.article.id, chunks: articleToChunkJson(item.article).map(({ doc, json }) => preparedChunk(doc, json)) } };
     else yield item;
     if (filesDone !== reported) yield { filesDone: (reported = filesDone) };
   }

@@ -115,12 +115,8 @@ export interface SearchFields {
   stems: string;
 }
 
-/** Every passage of a section repeats its title; the indexer asks for them one after another. */
-let lastTitle: { title: string; stems: readonly string[] } = { title: '', stems: [] };
-
 export function searchFields(sectionTitle: string, text: string): SearchFields {
-  if (sectionTitle !== lastTitle.title) lastTitle = { title: sectionTitle, stems: stems(sectionTitle) };
-  const out = [...lastTitle.stems];
+  const out = stems(sectionTitle);
   appendStems(text, out);
   return { stems: out.join(' ') };
 }
