@@ -17,7 +17,7 @@
  * Options: BENCH_ARTICLES (3000), BENCH_SECONDS (10), BENCH_LATENCY_REQUESTS (1000).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, createReadStream, openSync, readFileSync } from 'node:fs';
+import { closeSync, createReadStream, openSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
@@ -33,6 +33,7 @@ import { ensureSearchKey } from '../core/engine/keys.js';
 import { ensureIndex } from '../core/engine/settings.js';
 import type { Article } from '../core/document.js';
 import { articleToChunks } from '../indexer/chunks.js';
+import { procStatCpuMs } from '../indexer/cpu.js';
 import { toArticle } from '../indexer/parse/index.js';
 import { RETRIEVED_FIELDS, TEXT_FIELDS, engineHighlight } from '../server/search/execute.js';
 import { FACETS } from '../server/search/query.js';
@@ -121,8 +122,7 @@ function proxyTarget(name: string, url: string, headers: Record<string, string> 
 
 /** CPU time (user + system) a process has used, in µs, from /proc (clock ticks of 10 ms). */
 function cpuMicros(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  return (procStatCpuMs(`/proc/${pid}/stat`) ?? 0) * 1000;
 }
 
 interface RunResult {

@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createEngine } from '../core/engine/client.js';
 import { startEmbeddedEngine } from '../core/engine/embedded.js';
+import { procStatCpuMs } from '../indexer/cpu.js';
 import { runIndexer, type IndexSummary } from '../indexer/run.js';
 
 const DEFAULT_FILES = ['../shared/corpus/rt.jsonl.gz', '../shared/corpus/ng.jsonl.gz'];
@@ -46,9 +47,9 @@ type Measured = IndexSummary & { engineCpuMs: number };
 
 /** A run with the engine process's CPU time over it (the indexer's own comes from the summary). */
 async function measured(enginePid: number, run: () => Promise<IndexSummary>): Promise<Measured> {
-  const before = await processCpuMs(enginePid);
+  const before = processCpuMs(enginePid);
   const summary = await run();
-  return { ...summary, engineCpuMs: (await processCpuMs(enginePid)) - before };
+  return { ...summary, engineCpuMs: processCpuMs(enginePid) - before };
 }
 
 /**
@@ -89,15 +90,8 @@ function print(label: string, s: Measured): void {
 }
 
 const sec = (ms: number) => (ms / 1000).toFixed(2);
+const processCpuMs = (pid: number): number => procStatCpuMs(`/proc/${pid}/stat`) ?? 0;
 
-/** utime + stime of a process from /proc (clock ticks of 10 ms on Linux). */
-async function processCpuMs(pid: number): Promise<number> {
-  const { readFile } = await import('node:fs/promises');
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-  // Fields after the parenthesised command name; utime and stime are the 14th and 15th fields.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) * 10;
-}
 
 const rate = (n: number, ms: number) => Math.round((n * 1000) / Math.max(ms, 1));
 const pct = (part: number, whole: number) => `${((100 * part) / Math.max(whole, 1)).toFixed(1)}%`;
