@@ -54,6 +54,7 @@ const FIRST_BATCH_DOCS = 2_000;
 const MAX_TASKS_IN_FLIGHT = 2;
 const TASK_TIMEOUT_MS = 10 * 60_000;
 const FINGERPRINT_PAGE = 20_000;
+const FINGERPRINT_PARALLEL = 4;
 const DELETE_PAGE = 10_000;
 
 interface TaskLike {
@@ -72,12 +73,16 @@ export async function readFingerprints(engine: Engine, indexUid: string): Promis
   const page = (offset: number) =>
     engine.index<ChunkFingerprint>(indexUid).getDocuments({ fields: [...DIFF_FIELDS], limit: FINGERPRINT_PAGE, offset });
   try {
-    // The first page tells the total; the other pages are then asked for at once, not one by one.
+    // The first page tells the total; the others are then asked for a few at a time, not one by one
+    // (nor all at once: a large index would be tens of 20k-document reads in parallel).
     const first = await page(0);
-    const offsets: number[] = [];
-    for (let offset = FINGERPRINT_PAGE; offset < first.total; offset += FINGERPRINT_PAGE) offsets.push(offset);
-    const rest = await Promise.all(offsets.map(page));
-    return [first, ...rest].flatMap((p) => p.results);
+    const pages = [first];
+    for (let offset = FINGERPRINT_PAGE; offset < first.total; offset += FINGERPRINT_PAGE * FINGERPRINT_PARALLEL) {
+      const group: number[] = [];
+      for (let o = offset; o < Math.min(first.total, offset + FINGERPRINT_PAGE * FINGERPRINT_PARALLEL); o += FINGERPRINT_PAGE) group.push(o);
+      pages.push(...(await Promise.all(group.map(page))));
+    }
+    return pages.flatMap((p) => p.results);
   } catch (error) {
     if ((error as { cause?: { code?: string } }).cause?.code === 'index_not_found') return [];
     throw toEngineError(error, `reading documents of index ${indexUid}`);
@@ -106,7 +111,7 @@ export class EngineClock {
 
 /** Collects chunks into bounded batches and sends them, keeping at most a few tasks unfinished. */
 export class ChunkWriter {
-  /** The pending batch, as the JSON of each chunk (serialised once, see chunks.ts chunkJson). */
+  /** The pending batch, as the JSON of each chunk (serialised once, see chunks.ts articleToChunkJson). */
   private batch: string[] = [];
   private batchBytes = 0;
   private sentBatches = 0;
@@ -241,7 +246,7 @@ export function checkTask(task: TaskLike, what: string): void {
 /** Carry out a whole-run Plan: upserts first (waited for), then deletions. */
 export async function applyPlan(engine: Engine, indexUid: string, plan: Plan): Promise<void> {
   const writer = new ChunkWriter(engine, indexUid);
-  await writer.add(plan.upsert.map(preparedChunk));
+  await writer.add(plan.upsert.map((doc) => preparedChunk(doc)));
   await writer.flush();
   await deleteChunks(engine, indexUid, plan.delete);
 }

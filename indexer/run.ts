@@ -13,7 +13,6 @@ import { prepareInputs, type PreparedItem } from './prepare.js';
 import { readArticles, type Failure, type KnownSources } from './read.js';
 
 export type { Failure } from './read.js';
-export { readArticles } from './read.js';
 
 export interface IndexOptions {
   paths: string[];
@@ -25,8 +24,8 @@ export interface IndexOptions {
   batchDocs?: number;
   /**
    * Parse in a worker thread (parse-thread.ts) that works ahead while the engine indexes. Default:
-   * when the input files total at least PARSER_THREAD_MIN_BYTES and none is stdin; below that,
-   * starting the thread costs more than the parse it would hide.
+   * when the input files total at least PARSER_THREAD_MIN_BYTES; below that, starting the thread
+   * costs more than the parse it would hide. Never with stdin (`-`), which only this thread reads.
    */
   parserThread?: boolean;
 }
@@ -114,7 +113,9 @@ export async function runIndexer(engine: Engine, indexUid: string, options: Inde
   const mainCpuStart = thisThreadCpuMs();
   const { files } = await discoverFiles(options.paths);
   // Started before the engine is read, so that the thread's start-up overlaps that wait.
-  const parser = (options.parserThread ?? (await worthAThread(files))) ? new ParserThread(options.paths) : undefined;
+  // stdin is this thread's: a worker's process.stdin receives nothing.
+  const threadable = !files.includes('-');
+  const parser = threadable && (options.parserThread ?? (await worthAThread(files))) ? new ParserThread(options.paths) : undefined;
   try {
     const clock = new EngineClock();
     const stored: EngineState = await clock.wait(async () => {
@@ -153,9 +154,8 @@ export async function runIndexer(engine: Engine, indexUid: string, options: Inde
   }
 }
 
-/** A thread pays off for inputs that take longer to parse than the thread takes to start; stdin is read here. */
+/** A thread pays off for inputs that take longer to parse than the thread takes to start. */
 async function worthAThread(files: readonly string[]): Promise<boolean> {
-  if (files.includes('-')) return false;
   let bytes = 0;
   for (const file of files) {
     bytes += await stat(file).then(

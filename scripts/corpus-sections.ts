@@ -4,7 +4,7 @@
  * sections, section and passage counts, and a sample of the headings found. Nothing is indexed.
  */
 import { articleToChunks } from '../indexer/chunks.js';
-import { readArticles } from '../indexer/run.js';
+import { readArticles } from '../indexer/read.js';
 
 const DEFAULT_FILES = ['../shared/corpus/rt.jsonl.gz', '../shared/corpus/ng.jsonl.gz'];
 const SAMPLE_SIZE = 40;
