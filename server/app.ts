@@ -18,7 +18,7 @@ import { staticRoutes } from './routes/static.js';
 import { ResponseCache, UrlKeys } from './search/cache.js';
 import type { RankingIndex } from './search/rank-index-loader.js';
 import { cachedByUrl, createSearchService, inProcessCache, type SearchCache } from './search/service.js';
-import { searchHeaders, searchRoutes } from './routes/search.js';
+import { HIT_HEADERS, searchRoutes } from './routes/search.js';
 
 /** HTTP behaviour taken from Config (see core/config.ts for meanings and defaults). */
 export interface HttpOptions {
@@ -136,7 +136,7 @@ function fastHitSteps(deps: AppDeps, http: HttpOptions, metrics: Metrics, cors: 
       setSecurityHeaders(res);
       cors(req, res, () => {});
     },
-    hitHeaders: searchHeaders(true),
+    hitHeaders: HIT_HEADERS,
     metrics,
     onError: (error: unknown) => deps.log.error({ err: error, path: '/api/search' }, 'request failed'),
   };

@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import vary from 'vary';
 import type { Metrics } from './metrics.js';
 import type { EncodedBodies } from './encoded.js';
 import type { RateLimitCounter } from './rate-limit-counter.js';
 
+/** The path answered here, which is also recordRequests()' route label for it. */
 const SEARCH_PATH = '/api/search';
-/** recordRequests()' route label for what Express routes to GET /api/search. */
-const SEARCH_ROUTE = '/api/search';
 
 /** What Express runs for every request, as functions of plain Node objects, built once by createApp(). */
 export interface FastHitSteps {
@@ -86,27 +86,16 @@ function send(
 ): void {
   steps.metrics.cache.inc({ result: 'hit' });
   steps.metrics.fastHits.inc();
-  steps.observe(req, res, () => SEARCH_ROUTE);
+  steps.observe(req, res, () => SEARCH_PATH);
   steps.headers(req, res);
   for (const [name, value] of limitHeaders) res.setHeader(name, value);
   for (const [name, value] of steps.hitHeaders) res.setHeader(name, value);
   if (encoding) {
-    appendVary(res);
+    vary(res, 'Accept-Encoding');
     res.setHeader('content-encoding', encoding);
   }
   res.setHeader('Content-Length', bytes.length);
   // The compression middleware adds it to every JSON response, compressed or not.
-  if (!encoding) appendVary(res);
+  if (!encoding) vary(res, 'Accept-Encoding');
   res.end(bytes);
-}
-
-/** `vary`'s rule for one field: append unless listed (or `*`). */
-function appendVary(res: ServerResponse): void {
-  const current = res.getHeader('Vary');
-  if (current === undefined) {
-    res.setHeader('Vary', 'Accept-Encoding');
-    return;
-  }
-  const fields = String(current).split(',').map((f) => f.trim().toLowerCase());
-  if (!fields.includes('*') && !fields.includes('accept-encoding')) res.setHeader('Vary', `${String(current)}, Accept-Encoding`);
 }

@@ -10,13 +10,15 @@ import type { SearchService } from '../search/service.js';
 const PAGE_PARAMETERS = ['q', 'offset', 'exact', 'tag', 'from', 'to', 'sort'];
 const PAGE_SIZE = 10;
 /** The content type res.type('json') + res.send(string) would give, set for the bytes we send. */
-export const JSON_TYPE = 'application/json; charset=utf-8';
+const JSON_TYPE = 'application/json; charset=utf-8';
 /** The headers every search response carries after the rate limit's, in the order they are set. */
-export const searchHeaders = (cached: boolean): [string, string][] => [
-  ['x-cache', cached ? 'hit' : 'miss'],
+const searchHeadersFor = (cache: 'hit' | 'miss'): readonly (readonly [string, string])[] => [
+  ['x-cache', cache],
   ['cache-control', 'no-store'],
   ['content-type', JSON_TYPE],
 ];
+export const HIT_HEADERS = searchHeadersFor('hit');
+const MISS_HEADERS = searchHeadersFor('miss');
 
 /** GET takes the parameters from the query string, POST from a JSON body; the same rules apply. */
 /**
@@ -29,7 +31,7 @@ export function searchRoutes(search: SearchService, maxBodyBytes: number, encode
   const send = async (req: Request, res: Response, raw: unknown) => {
     // A GET's URL is remembered with its cache key, so the fast path finds a repeat's answer.
     const { body, cached } = await search(raw, req.method === 'POST' ? undefined : req.originalUrl);
-    for (const [name, value] of searchHeaders(cached)) res.setHeader(name, value);
+    for (const [name, value] of cached ? HIT_HEADERS : MISS_HEADERS) res.setHeader(name, value);
     res.send(cached && encoded ? encoded.choose(req, res, body) : body);
   };
   router.get('/api/search', (req: Request, res) => send(req, res, req.query));

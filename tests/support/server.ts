@@ -40,6 +40,8 @@ export async function startTestServer(
   // As in production (server/system.ts): the ranking index and the cache, kept current by one index watcher.
   let watcher: IndexWatcher | undefined;
   let ranking: RankingIndex | undefined;
+  // The cache learns index versions from the ranking index's watcher: without it, it would never cache.
+  if (options.cacheEntries && options.ranking === false) throw new Error('startTestServer: cacheEntries needs the ranking index (its watcher feeds the cache)');
   const cache = options.cacheEntries ? new ResponseCache(options.cacheEntries) : undefined;
   if (options.ranking !== false) {
     const monitor = createEngine({ url: engineUrl, apiKey: await ensureMonitorKey(adminEngine(), indexUid), timeoutMs: 2000 });
