@@ -1,7 +1,6 @@
-import type { Readable } from 'node:stream';
 import type { ChunkDocument } from '../core/document.js';
 import { articleToChunkJson } from './chunks.js';
-import type { Failure, KnownSources, Unchanged } from './read.js';
+import type { Failure, InputOptions, KnownSources, Unchanged } from './read.js';
 import { readArticles } from './read.js';
 
 /**
@@ -29,11 +28,6 @@ export function preparedChunk(doc: ChunkDocument, json = JSON.stringify(doc)): P
   return { id: doc.id, hash: doc.hash, json, bytes: Buffer.byteLength(json) };
 }
 
-export interface InputOptions {
-  paths: readonly string[];
-  /** The stream read for the path `-` (default: process.stdin). */
-  stdin?: () => Readable;
-}
 
 /**
  * Read, parse and chunk every input: the indexer's own CPU work, with nothing that needs the

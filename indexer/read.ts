@@ -225,9 +225,16 @@ export async function parseSource(file: { origin: string; bytes: Buffer }): Prom
   return articles;
 }
 
+/** What the indexer reads: paths (files, folders, `-`) and where `-` comes from. */
+export interface InputOptions {
+  paths: readonly string[];
+  /** The stream read for the path `-` (default: process.stdin). */
+  stdin?: () => Readable;
+}
+
 /** Every article the inputs produce, in order, with failures; duplicates of an id are failures. */
 export async function* readArticles(
-  options: { paths: readonly string[]; stdin?: () => Readable },
+  options: InputOptions,
   onFile: () => void = () => {},
   known?: KnownSources,
 ): AsyncGenerator<ReadItem> {

@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import type { Article, ChunkDocument } from '../core/document.js';
 import type { Engine } from '../core/engine/client.js';
 import { ensureIndex } from '../core/engine/settings.js';
@@ -10,15 +9,13 @@ import { discoverFiles } from './discover.js';
 import { ParserThread } from './parse-thread.js';
 import { diffArticle, engineState, unseenArticles, type ArticleChange, type EngineState } from './plan.js';
 import { prepareInputs, type PreparedItem } from './prepare.js';
-import { readArticles, type Failure, type KnownSources } from './read.js';
+import { readArticles, type Failure, type InputOptions, type KnownSources } from './read.js';
 
 export type { Failure } from './read.js';
 
-export interface IndexOptions {
+export interface IndexOptions extends InputOptions {
   paths: string[];
   prune: boolean;
-  /** The stream read for the path `-` (default: process.stdin). */
-  stdin?: () => Readable;
   onProgress?: (progress: Progress) => void;
   /** Chunks per addDocuments request (default apply.ts DEFAULT_BATCH_DOCS; bytes are capped too). */
   batchDocs?: number;
@@ -93,7 +90,7 @@ export interface IndexSummary {
 }
 
 /** Read and parse every input into chunks without an engine (`--dry-run`, tools, tests). */
-export async function collectChunks(options: Pick<IndexOptions, 'paths' | 'stdin'>): Promise<{ articles: Article[]; chunks: ChunkDocument[]; failures: Failure[] }> {
+export async function collectChunks(options: InputOptions): Promise<{ articles: Article[]; chunks: ChunkDocument[]; failures: Failure[] }> {
   const articles: Article[] = [];
   const failures: Failure[] = [];
   for await (const item of readArticles(options)) {
