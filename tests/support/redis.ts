@@ -34,11 +34,11 @@ export function findRedisServer(env: NodeJS.ProcessEnv = process.env): string | 
  * skipped with one line saying why, except under CI=true, where a skipped suite would hide a
  * broken set-up (.ci/run installs redis-server): there it throws, and the file fails.
  */
-export function redisServerOrSkip(suite: string, env: NodeJS.ProcessEnv = process.env): boolean {
+export function redisServerOrSkip(suite: string, env: NodeJS.ProcessEnv = process.env, say: (line: string) => void = (line) => process.stderr.write(line)): boolean {
   if (findRedisServer(env)) return true;
   const why = env['REDIS_SERVER'] ? `REDIS_SERVER=${env['REDIS_SERVER']} is not an executable` : 'redis-server is not on PATH';
   if (env['CI'] === 'true') throw new Error(`${suite}: ${why}, and under CI=true a skipped suite is a failure (.ci/run installs redis-server).`);
-  process.stderr.write(`SKIPPED ${suite}: ${why} (install Debian's redis-server to run it; npm cannot provide it).\n`);
+  say(`SKIPPED ${suite}: ${why} (install Debian's redis-server to run it; npm cannot provide it).\n`);
   return false;
 }
 

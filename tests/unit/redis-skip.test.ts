@@ -16,7 +16,9 @@ describe('the redis-server check behind the Redis suites', () => {
   });
 
   it('skips without CI, and fails under CI=true', () => {
-    expect(redisServerOrSkip('unit-check', { PATH: '/nonexistent' })).toBe(false);
+    const said: string[] = [];
+    expect(redisServerOrSkip('unit-check', { PATH: '/nonexistent' }, (line) => said.push(line))).toBe(false);
+    expect(said).toEqual(['SKIPPED unit-check: redis-server is not on PATH (install Debian\'s redis-server to run it; npm cannot provide it).\n']);
     expect(() => redisServerOrSkip('unit-check', { PATH: '/nonexistent', CI: 'true' })).toThrow(/CI=true.*skipped suite is a failure/);
     expect(redisServerOrSkip('unit-check', { REDIS_SERVER: path.join(dir, 'redis-server'), CI: 'true' })).toBe(true);
   });
