@@ -31,10 +31,10 @@ describe('docker-compose.yml', () => {
     expect(readFileSync('.gitignore', 'utf8')).toMatch(/^\.env$/m);
   });
 
-  it('passes `docker-compose config` when that tool is installed', () => {
-    const tool = ['/usr/bin/docker-compose', '/usr/local/bin/docker-compose'].find((p) => existsSync(p));
-    if (!tool) return;
-    execFileSync(tool, ['-f', 'docker-compose.yml', 'config', '-q'], { env: { ...process.env, MEILI_MASTER_KEY: 'x'.repeat(32) }, stdio: 'pipe' });
+  // Docker is not on every machine (nor on this project's CI): shown as skipped there, not as passed.
+  const tool = ['/usr/bin/docker-compose', '/usr/local/bin/docker-compose'].find((p) => existsSync(p));
+  it.skipIf(!tool)('passes `docker-compose config` when that tool is installed', () => {
+    execFileSync(tool!, ['-f', 'docker-compose.yml', 'config', '-q'], { env: { ...process.env, MEILI_MASTER_KEY: 'x'.repeat(32) }, stdio: 'pipe' });
   });
 });
 
