@@ -84,15 +84,19 @@ export function createApp(deps: AppDeps): Express {
   // ETags are set on purpose where they help (widget, articles); hashing every search reply costs throughput.
   app.set('etag', false);
   app.set('query parser', 'simple');
+  // Paths match exactly, here as in every router (server/http/routing.ts).
+  app.set('case sensitive routing', true);
+  app.set('strict routing', true);
   app.set('trust proxy', http.trustProxy);
   const cors = corsPolicy(http.corsOrigins);
   const rateLimitStore = deps.rateLimitStore ?? new MemoryStore();
   app.use(limitUrlLength(http.maxUrlBytes));
   app.use(recordRequests(metrics));
+  // Before logging: a probe flood past its budget costs a counter and a short 429, not a log line each.
+  app.use(operationalRateLimit(http.healthRateLimit, http.rateLimitWindowMs));
   app.use(requestLogging(deps.log, http.logQueries));
   app.use(securityHeaders());
   app.use(cors);
-  app.use(operationalRateLimit(http.healthRateLimit, http.rateLimitWindowMs));
   app.use(healthRoutes(deps.engine, deps.indexUid, deps.cluster?.readiness));
   const mayReadMetrics = metricsAccess(http.metricsAllow);
   app.get('/metrics', async (req, res, next) => {

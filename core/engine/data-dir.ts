@@ -17,13 +17,15 @@ export async function prepareDataDir(dataDir: string): Promise<void> {
   if (PSEUDO_FILESYSTEMS.some((root) => real === root || real.startsWith(`${root}/`))) {
     throw new ConfigError(`${where}: is inside ${real.split('/').slice(0, 2).join('/')}, a kernel pseudo-filesystem; choose a directory on a disk.`);
   }
-  try {
-    await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  } catch (error) {
-    throw new ConfigError(`${where}: cannot be created (${reasonOf(error)}).`);
+  const existing = await stat(dataDir).catch(() => undefined);
+  if (existing && !existing.isDirectory()) throw new ConfigError(`${where}: is not a directory.`);
+  if (!existing) {
+    try {
+      await mkdir(dataDir, { recursive: true, mode: 0o700 });
+    } catch (error) {
+      throw new ConfigError(`${where}: cannot be created (${reasonOf(error)}).`);
+    }
   }
-  const info = await stat(dataDir);
-  if (!info.isDirectory()) throw new ConfigError(`${where}: is not a directory.`);
   const probe = path.join(dataDir, `.write-test-${randomBytes(4).toString('hex')}`);
   try {
     await writeFile(probe, '');
