@@ -1,4 +1,5 @@
 import path from 'node:path';
+import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
 import { parseClusterConfig, type ClusterConfig } from './engine/cluster.js';
 import { ConfigError } from './errors.js';
@@ -40,6 +41,22 @@ export interface Config {
   maxUrlBytes: number;
   /** How long shutdown waits for in-flight requests before closing their connections. */
   shutdownGraceMs: number;
+  /**
+   * Who may read /metrics: addresses, subnets or the names loopback, linklocal, uniquelocal,
+   * matched on the connection's own address (never a forwarded header); `none` = nobody.
+   */
+  metricsAllow: string[];
+  /** Requests per client per window to /healthz, /readyz and /metrics; 0 disables the limit. */
+  healthRateLimit: number;
+  /** The origin readers reach this server at (the demo page's embed snippet); unset = relative URLs. */
+  publicUrl: string | undefined;
+  /** Slow clients: time to receive a request's headers, and the whole request (Node answers 408). */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open. */
+  keepAliveTimeoutMs: number;
+  /** Open connections at most; further ones are refused until some close (0 = no cap). */
+  maxConnections: number;
   /** MEILI_SHARDS: several engines joined by the engine's network feature (core/engine/cluster.ts). */
   cluster: ClusterConfig | undefined;
   /** Shared rate-limit counters and response cache for several proxies; unset = in-process. */
@@ -84,6 +101,17 @@ const envSchema = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().min(256).max(1_048_576).default(4096),
   MAX_URL_BYTES: z.coerce.number().int().min(256).max(65_536).default(4096),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  METRICS_ALLOW: z
+    .string()
+    .default('loopback')
+    .transform((v) => (v.trim() === 'none' ? [] : v.split(',').map((a) => a.trim()).filter(Boolean)))
+    .refine(compilesAsAddressList, 'a comma-separated list of addresses, subnets (10.0.0.0/8) or loopback/linklocal/uniquelocal'),
+  HEALTH_RATE_LIMIT: z.coerce.number().int().min(0).default(120),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(10_000),
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  MAX_CONNECTIONS: z.coerce.number().int().min(0).max(1_000_000).default(1024),
   // Parsed by parseClusterConfig(); declared here so that every variable read has one list.
   MEILI_SHARDS: z.string().optional(),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
@@ -130,10 +158,26 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     maxBodyBytes: e.MAX_BODY_BYTES,
     maxUrlBytes: e.MAX_URL_BYTES,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    metricsAllow: e.METRICS_ALLOW,
+    healthRateLimit: e.HEALTH_RATE_LIMIT,
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+    headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: Math.max(e.REQUEST_TIMEOUT_MS, e.HEADERS_TIMEOUT_MS),
+    keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
+    maxConnections: e.MAX_CONNECTIONS,
     cluster,
     redisUrl: e.REDIS_URL,
     redisCacheTtlSeconds: e.REDIS_CACHE_TTL_SECONDS,
   };
+}
+
+function compilesAsAddressList(list: string[]): boolean {
+  try {
+    proxyAddr.compile(list);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Variables set to the empty string count as unset, as in most shells' `VAR= cmd`. */

@@ -24,6 +24,8 @@ export interface Article {
   /** Fingerprint of the raw input the article was parsed from (see indexer/read.ts). */
   sourceHash: string;
   sections: Section[];
+  /** What reading the input dropped or changed, as `origin: what` lines for the indexer's summary. */
+  notes?: string[];
 }
 
 export interface Section {

@@ -19,6 +19,8 @@ export interface PreparedChunk {
 export interface PreparedArticle {
   id: string;
   chunks: PreparedChunk[];
+  /** Article.notes: what reading it dropped or changed. */
+  notes?: string[];
 }
 
 /** One step of reading the inputs: an article, a failure, a skipped unchanged input, or files done so far. */
@@ -37,7 +39,10 @@ export async function* prepareInputs(options: InputOptions, known?: KnownSources
   let filesDone = 0;
   let reported = 0;
   for await (const item of readArticles(options, () => filesDone++, known)) {
-    if ('article' in item) yield { prepared: { id: item.article.id, chunks: articleToChunkJson(item.article).map(({ doc, json }) => preparedChunk(doc, json)) } };
+    if ('article' in item) {
+      const chunks = articleToChunkJson(item.article).map(({ doc, json }) => preparedChunk(doc, json));
+      yield { prepared: { id: item.article.id, chunks, ...(item.article.notes ? { notes: item.article.notes } : {}) } };
+    }
     else yield item;
     if (filesDone !== reported) yield { filesDone: (reported = filesDone) };
   }

@@ -9,6 +9,7 @@ export function formatSummary(summary: IndexSummary): string {
       (summary.parserThread ? `, parser thread overlapping the engine ${sec(summary.parserOverlappedWaitMs ?? 0)} s)` : ')'),
   ];
   if (summary.pruneSkipped) lines.push(`prune skipped: ${summary.pruneSkipped}`);
+  for (const note of summary.notes) lines.push(`note: ${note}`);
   for (const failure of summary.failures) lines.push(`error: ${failure.source}: ${failure.reason}`);
   return lines.join('\n');
 }

@@ -47,6 +47,8 @@ export interface IndexSummary {
   chunksSent: number;
   chunksDeleted: number;
   failures: Failure[];
+  /** What reading the inputs dropped or changed (code lines, unsafe urls), as `origin: what`. */
+  notes: string[];
   /** Set when `--prune` was asked for but skipped, and why. */
   pruneSkipped?: string;
   elapsedMs: number;
@@ -164,7 +166,7 @@ async function worthAThread(files: readonly string[]): Promise<boolean> {
   return false;
 }
 
-type ItemsResult = Pick<IndexSummary, 'articles' | ArticleChange | 'pruned' | 'failed' | 'chunks' | 'chunksSent' | 'chunksDeleted' | 'failures' | 'pruneSkipped' | 'engineBusyMs'>;
+type ItemsResult = Pick<IndexSummary, 'articles' | ArticleChange | 'pruned' | 'failed' | 'chunks' | 'chunksSent' | 'chunksDeleted' | 'failures' | 'notes' | 'pruneSkipped' | 'engineBusyMs'>;
 
 /**
  * Diff each prepared article against the engine's fingerprints and send only changed chunks, in
@@ -192,6 +194,7 @@ async function indexItems(
   );
   const counts: Record<ArticleChange, number> = { added: 0, updated: 0, unchanged: 0 };
   const failures: Failure[] = [];
+  const notes: string[] = [];
   const seen = new Set<string>();
   const stale: string[] = [];
   let chunkCount = 0;
@@ -210,6 +213,7 @@ async function indexItems(
       progress.articles++;
     } else {
       const { id, chunks } = item.prepared;
+      if (item.prepared.notes) notes.push(...item.prepared.notes);
       const diff = diffArticle(existing.get(id), chunks);
       seen.add(id);
       counts[diff.change]++;
@@ -243,6 +247,7 @@ async function indexItems(
     chunksSent: sent,
     chunksDeleted: stale.length,
     failures,
+    notes,
     ...(pruneSkipped ? { pruneSkipped } : {}),
     engineBusyMs: Math.round(coveredMs(writer.engineBusy)),
     engineBusy: writer.engineBusy,

@@ -87,6 +87,7 @@ export async function runShardedIndexer(
     chunksSent: all.reduce((n, p) => n + p.upsert.length, 0),
     chunksDeleted: all.reduce((n, p) => n + p.delete.length, 0),
     failures,
+    notes: articles.flatMap((article) => article.notes ?? []),
     elapsedMs: Math.round(performance.now() - started),
     // Only the final writes are timed as engine work here; reads and moves count as own work.
     ownMs: Math.round(performance.now() - started - engineMs),

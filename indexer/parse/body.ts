@@ -1,5 +1,6 @@
 import { cleanText } from '../../core/text/normalize.js';
 import { parseDateline, parseSourceLine } from '../metadata.js';
+import { isCodeLine } from './code-lines.js';
 
 /** A paragraph of body text; `heading` when the source marks it as one (Markdown `#`, HTML `<h2>`). */
 export interface Block {
@@ -42,8 +43,6 @@ export function extractBodyMetadata(blocks: readonly (Block | string)[]): BodyMe
 
 /** The «Также по теме» (related article) widget: its header line and the teaser lines after it. */
 const RELATED_HEADER = /^\s*(Также по теме|Читайте также|Смотрите также)\s*:?\s*$/iu;
-/** Embedded player/analytics code that leaked into the text of scraped pages. */
-const CODE_LINE = /[{};]\s*$|^\s*(?:if\s*\(|for\s*\(|var |function\b|jwplayer)/u;
 /**
  * Remains of embedded social posts: a bare link, the author line «— Name (@handle)», «Публикация
  * от …», and the post's timestamp on a line of its own («October 2, 2017», «Апр 25 2017 в 2:23 PDT»).
@@ -75,7 +74,12 @@ const MAX_CAPTION_CHARS = 200;
  * (where a link or a name was cut out) are joined back into one paragraph.
  */
 export function plainTextToParagraphs(content: string): string[] {
-  const kept = keptLines(cleanText(content).split(/\r?\n/));
+  return plainTextBody(content).paragraphs;
+}
+
+/** plainTextToParagraphs, and how many lines were dropped as embedded code (reported to the editor). */
+export function plainTextBody(content: string): { paragraphs: string[]; codeLinesDropped: number } {
+  const { kept, codeLinesDropped } = keptLines(cleanText(content).split(/\r?\n/));
   const out: string[] = [];
   let openEnd = false;
   kept.forEach(({ raw, text }, i) => {
@@ -87,16 +91,21 @@ export function plainTextToParagraphs(content: string): string[] {
     }
     openEnd = OPEN_END.test(text) || isCutAroundLink(raw, kept[i + 2]?.text);
   });
-  return out;
+  return { paragraphs: out, codeLinesDropped };
 }
 
 /** The lines that are article prose (or headings), with their raw form for the spacing clues. */
-function keptLines(lines: readonly string[]): { raw: string; text: string }[] {
+function keptLines(lines: readonly string[]): { kept: { raw: string; text: string }[]; codeLinesDropped: number } {
   const kept: { raw: string; text: string }[] = [];
+  let codeLinesDropped = 0;
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i]!;
     const text = raw.replace(/\s+/g, ' ').trim();
-    if (text === '' || CODE_LINE.test(text) || EMBED_LINE.test(text)) continue;
+    if (text === '' || EMBED_LINE.test(text)) continue;
+    if (isCodeLine(text)) {
+      codeLinesDropped++;
+      continue;
+    }
     if (RELATED_HEADER.test(text)) {
       while (i + 1 < lines.length && /^\s/.test(lines[i + 1]!)) i++;
       continue;
@@ -105,7 +114,7 @@ function keptLines(lines: readonly string[]): { raw: string; text: string }[] {
     if (indented && text.length <= MAX_CAPTION_CHARS && !SENTENCE_END.test(text)) continue;
     kept.push({ raw, text });
   }
-  return kept;
+  return { kept, codeLinesDropped };
 }
 
 /**

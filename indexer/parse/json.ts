@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { InputError } from '../../core/errors.js';
-import { extractBodyMetadata, isoDate, plainTextToParagraphs, stringField, tagList } from './body.js';
+import { extractBodyMetadata, isoDate, plainTextBody, stringField, tagList } from './body.js';
 import type { ParsedArticle } from './types.js';
 
 /** One article as a JSON object: the layout of ../shared/corpus/*.jsonl.gz, plus optional extras. */
@@ -38,7 +38,8 @@ export function parseJsonRecord(value: unknown, origin: string): ParsedArticle {
     throw new InputError(origin, reason);
   }
   const record = result.data;
-  const body = extractBodyMetadata(plainTextToParagraphs(record.content));
+  const { paragraphs, codeLinesDropped } = plainTextBody(record.content);
+  const body = extractBodyMetadata(paragraphs);
   if (body.paragraphs.length === 0) throw new InputError(origin, 'field `content` has no text');
   return {
     title: stringField(record.title)!,
@@ -51,6 +52,7 @@ export function parseJsonRecord(value: unknown, origin: string): ParsedArticle {
     source: stringField(record.source) ?? body.source,
     summary: stringField(record.summary),
     paragraphs: body.paragraphs,
+    ...(codeLinesDropped > 0 ? { notes: [`${codeLinesDropped} line(s) of embedded script/style code dropped from \`content\``] } : {}),
   };
 }
 

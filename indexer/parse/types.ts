@@ -17,4 +17,6 @@ export interface ParsedArticle {
    * Present ⇒ the structure is explicit and no heading is guessed; absent ⇒ headings are inferred.
    */
   headingIndexes?: number[];
+  /** What the parser dropped or changed and the editor should hear about (summary, `--json`). */
+  notes?: string[];
 }

@@ -69,10 +69,12 @@ export function answerClientErrors(server: import('node:http').Server): void {
       socket.destroy();
       return;
     }
-    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
-    const [status, reason, code, message] = tooLarge
-      ? [431, 'Request Header Fields Too Large', 'headers_too_large', 'The request URL or headers are too large.']
-      : [400, 'Bad Request', 'invalid_request', 'The request could not be read.'];
+    const [status, reason, code, message] =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request Header Fields Too Large', 'headers_too_large', 'The request URL or headers are too large.']
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? [408, 'Request Timeout', 'request_timeout', 'The request was not received in time (HEADERS_TIMEOUT_MS / REQUEST_TIMEOUT_MS).']
+          : [400, 'Bad Request', 'invalid_request', 'The request could not be read.'];
     const body = JSON.stringify(errorBody(code, message));
     socket.end(
       `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,

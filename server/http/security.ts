@@ -4,6 +4,7 @@ import cors from 'cors';
 import type { Request, RequestHandler, Response } from 'express';
 import { rateLimit, type Store } from 'express-rate-limit';
 import helmet from 'helmet';
+import proxyAddr from 'proxy-addr';
 import { errorBody } from './errors.js';
 
 /**
@@ -119,11 +120,47 @@ export function rateLimitPolicy(limit: number, windowMs: number, store?: Store):
     limit,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    skip: (req) => req.path === '/healthz' || req.path === '/readyz' || req.path === '/metrics',
+    // These have their own, separate budget (operationalRateLimit): a load balancer's probes must
+    // not eat a reader's search budget from the same address, nor the other way round.
+    skip: (req) => OPERATIONAL_PATHS.has(req.path),
     handler: (_req, res) => {
       res.status(429).json(errorBody('rate_limited', 'Too many requests; retry after the number of seconds in Retry-After.'));
     },
   });
+}
+
+const OPERATIONAL_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
+/**
+ * Per-client budget for /healthz, /readyz and /metrics, counted in this process's memory even when
+ * searches share Redis counters (a probe flood is one proxy's problem, and express-rate-limit
+ * refuses one store for two limiters). A flood gets cheap 429s instead of metrics renders.
+ */
+export function operationalRateLimit(limit: number, windowMs: number): RequestHandler {
+  if (limit === 0) return (_req, _res, next) => next();
+  const limiter = rateLimit({
+    windowMs,
+    limit,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (_req, res) => {
+      res.status(429).set('cache-control', 'no-store').json(errorBody('rate_limited', 'Too many health or metrics requests; retry after the number of seconds in Retry-After.'));
+    },
+  });
+  return (req, res, next) => (OPERATIONAL_PATHS.has(req.path) ? limiter(req, res, next) : next());
+}
+
+/**
+ * /metrics only for the configured addresses (METRICS_ALLOW), matched on the TCP peer itself: a
+ * forwarded header could be forged. Others get the same 404 as any unknown path.
+ */
+export function metricsAccess(allow: readonly string[]): (req: Request) => boolean {
+  if (allow.length === 0) return () => false;
+  const allowed = proxyAddr.compile([...allow]);
+  return (req) => {
+    const peer = req.socket.remoteAddress;
+    return peer !== undefined && allowed(peer, 0);
+  };
 }
 
 /** Long URLs are refused before any parsing (Node itself caps headers at 16 KiB). */

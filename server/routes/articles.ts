@@ -1,17 +1,19 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import type { ArticleResponse } from '../../core/api.js';
 import type { ChunkDocument } from '../../core/document.js';
 import type { Engine } from '../../core/engine/client.js';
 import { toEngineError } from '../../core/engine/client.js';
 import { NotFoundError, ParameterError } from '../../core/errors.js';
+import { isSafeArticleUrl, readerPageUrl } from '../../core/url.js';
 import { sendCacheable, sendPage } from '../http/security.js';
 import { articlePage, type TextRenderer } from '../pages/article.js';
 import { segmentsHtml } from '../pages/html.js';
 import { analyzeQuery } from '../search/analyze.js';
 import { markAll, wordMatcher } from '../search/mark.js';
-import { MAX_QUERY_CHARS } from '../search/request.js';
+import { MAX_QUERY_CHARS, assertWellFormed } from '../search/request.js';
 import { toSegments } from '../search/shape.js';
 import { equals } from '../search/filters.js';
+import { exactRouter } from '../http/routing.js';
 
 const ARTICLE_ID = /^[A-Za-z0-9_-]{1,128}$/;
 const MAX_CHUNKS = 1000;
@@ -42,7 +44,7 @@ export async function loadArticle(engine: Engine, indexUid: string, id: string):
     if (last && last.index === chunk.sectionIndex) last.text += `\n${chunk.text}`;
     else sections.push({ title: chunk.sectionTitle, index: chunk.sectionIndex, anchor: chunk.sectionAnchor, text: chunk.text });
   }
-  return { id, title: first.articleTitle, url: first.articleUrl, date: first.date, tags: first.tags, sections };
+  return { id, title: first.articleTitle, url: isSafeArticleUrl(first.articleUrl) ? first.articleUrl : readerPageUrl(id), date: first.date, tags: first.tags, sections };
 }
 
 /**
@@ -63,14 +65,16 @@ async function findArticle(engines: ArticleEngines, indexUid: string, id: string
 }
 
 export function articleRoutes(engines: ArticleEngines, indexUid: string): Router {
-  const router = Router();
+  const router = exactRouter();
   router.get('/api/articles/:id', async (req, res) => {
     const article = await findArticle(engines, indexUid, req.params.id);
     sendCacheable(req, res, JSON.stringify(article), 'json', ARTICLE_CACHE_CONTROL);
   });
   router.get('/articles/:id', async (req, res) => {
     const article = await findArticle(engines, indexUid, req.params.id);
-    const highlight = typeof req.query['highlight'] === 'string' ? req.query['highlight'].slice(0, MAX_QUERY_CHARS) : '';
+    const raw = typeof req.query['highlight'] === 'string' ? req.query['highlight'] : '';
+    assertWellFormed('highlight', raw);
+    const highlight = raw.slice(0, MAX_QUERY_CHARS);
     sendPage(req, res, articlePage(article, highlight ? queryMarker(highlight) : undefined), ARTICLE_CACHE_CONTROL);
   });
   return router;

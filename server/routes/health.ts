@@ -1,8 +1,9 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import type { Engine } from '../../core/engine/client.js';
 import { toEngineError } from '../../core/engine/client.js';
 import { EngineError } from '../../core/errors.js';
 import { errorBody } from '../http/errors.js';
+import { exactRouter } from '../http/routing.js';
 
 export type EngineState = 'ready' | 'index_missing' | 'unavailable';
 
@@ -28,7 +29,7 @@ export async function engineState(engine: Engine, indexUid: string): Promise<Eng
  * total one), with each shard's state and `status: "degraded"` when not all are ready; 503 when none is.
  */
 export function healthRoutes(engine: Engine, indexUid: string, clusterReadiness?: ClusterReadiness): Router {
-  const router = Router();
+  const router = exactRouter();
   router.get('/healthz', (_req, res) => {
     res.set('cache-control', 'no-store').json({ status: 'ok' });
   });

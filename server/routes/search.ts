@@ -5,6 +5,7 @@ import type { EncodedBodies } from '../http/encoded.js';
 import { sendPage } from '../http/security.js';
 import { resultsPage } from '../pages/results.js';
 import type { SearchService } from '../search/service.js';
+import { exactRouter } from '../http/routing.js';
 
 /** Parameters the no-JavaScript results page passes on; anything else in its URL (utm_…) is ignored. */
 const PAGE_PARAMETERS = ['q', 'offset', 'exact', 'tag', 'from', 'to', 'sort'];
@@ -27,7 +28,7 @@ const MISS_HEADERS = searchHeadersFor('miss');
  * main thread.
  */
 export function searchRoutes(search: SearchService, maxBodyBytes: number, encoded?: EncodedBodies): Router {
-  const router = Router();
+  const router = exactRouter();
   const send = async (req: Request, res: Response, raw: unknown) => {
     // A GET's URL is remembered with its cache key, so the fast path finds a repeat's answer.
     const { body, cached } = await search(raw, req.method === 'POST' ? undefined : req.originalUrl);

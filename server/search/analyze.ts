@@ -25,6 +25,14 @@ export interface AnalyzedQuery {
   terms: QueryTerm[];
 }
 
+/**
+ * Distinct terms ranked per query; the rest of a longer query is ignored. Each term walks its
+ * postings, so without a cap 512 characters of the commonest words cost several times a typical
+ * query's CPU (docs/api.md). Meilisearch itself reads only a query's first 10 words; 32 keeps
+ * whole summaries (the longest queries readers paste) intact.
+ */
+export const MAX_QUERY_TERMS = 32;
+
 const SYNONYMS = synonymIndex();
 const LONGEST_SYNONYM = Math.max(1, ...[...SYNONYMS.keys()].map((k) => k.split(' ').length));
 
@@ -49,7 +57,7 @@ export function analyzeQuery(q: string): AnalyzedQuery {
     });
     i += span;
   }
-  return { terms: dedupe(terms) };
+  return { terms: dedupe(terms).slice(0, MAX_QUERY_TERMS) };
 }
 
 function longestSynonym(typed: string[], at: number): { span: number; others: string[][] } | undefined {

@@ -78,6 +78,7 @@ export function parseSearchRequest(raw: unknown): SearchRequest {
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
       throw new ParameterError(name, 'must be given once, as a plain value');
     }
+    if (typeof value === 'string') assertWellFormed(name, value);
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
@@ -90,6 +91,17 @@ export function parseSearchRequest(raw: unknown): SearchRequest {
   }
   return request;
 }
+
+/**
+ * JSON can carry a lone surrogate (`"\ud800"`), which is no character at all: the engine refuses
+ * such text with an error we would otherwise pass on as a 502. Refused here, naming the parameter.
+ */
+export function assertWellFormed(name: string, value: string): void {
+  if (LONE_SURROGATE.test(value)) throw new ParameterError(name, 'contains a lone surrogate (ill-formed UTF-16); send well-formed Unicode text');
+}
+
+/** In a `u` regex a surrogate pair is one code point, so only unpaired halves match. */
+const LONE_SURROGATE = /\p{Cs}/u;
 
 /** Parameter names are echoed in errors: keep them short and free of control characters. */
 function printable(name: string): string {

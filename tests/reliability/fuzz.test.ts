@@ -9,7 +9,7 @@ const REQUESTS = pick(2_000, 20_000);
 const CONCURRENCY = 16;
 
 const INJECTIONS = ['" OR 1=1', 'tag = x OR id EXISTS', 'x" OR tag EXISTS OR tag = "', '\\', 'a\\', '"', "'", '[]', '{}', '(', ')', 'OR', '=', '`', '%', '%00', '%ZZ', '%ED%A0%80', '%C0%AF', '../../etc/passwd', '..%2f..%2f', '<script>alert(1)</script>', 'javascript:alert(1)'];
-const UNICODE = ['\u202Eevil', 'ש\u05D1\u05E8', '🙂👍🏽', '\u0000', 'e\u0301\u0301\u0301', '\uFEFF', '\uE000mark\uE001', 'ё'.repeat(300), 'Ａ'];
+const UNICODE = ['\u202Eevil', 'ש\u05D1\u05E8', '🙂👍🏽', '\u0000', 'e\u0301\u0301\u0301', '\uFEFF', '\uE000mark\uE001', 'ё'.repeat(300), 'Ａ', '\ud800', '\udfff', 'a\udc00b', '\ud83d'];
 const NAMES = ['q', 'limit', 'offset', 'article', 'tag', 'from', 'to', 'sort', 'group', '__proto__', 'constructor', 'prototype', 'q[]', 'q[a]', 'limit[$gt]', 'x'.repeat(300)];
 const GET_PATHS = ['/api/search', '/search', '/api/articles/', '/articles/', '/healthz', '/readyz', '/api/openapi.json', '/widget.js', '/', '/metrics', '/nope', '/api/articles/..%2F..%2Fpackage.json', '/articles/%2e%2e/%2e%2e/etc/passwd', '/widget.js/..%2f..%2fpackage.json', '/..%2f.env'];
 
@@ -116,7 +116,7 @@ describe(`fuzz: ${REQUESTS} generated requests across every endpoint`, () => {
     recordScenario({
       scenario: '5. Fuzz',
       load: `${REQUESTS} requests, concurrency ${CONCURRENCY}`,
-      faults: 'random Unicode, 100 KB bodies, filter injection, repeated/array/prototype keys, bad JSON, wrong content types, traversal',
+      faults: 'random Unicode (lone surrogates too), 100 KB bodies, filter injection, repeated/array/prototype keys, bad JSON, wrong content types, traversal',
       inputs: REQUESTS,
       documentsLost: 0,
       errors: problems.length,
