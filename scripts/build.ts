@@ -10,7 +10,43 @@
  * purpose: parse-thread.ts starts `./parse-worker.js` next to the bundle it was bundled into, and
  * server/system.ts finds the widget at `../dist/widget.js` from its own directory.
  */
-import { build } from 'esbuild';
+import { readFile } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
+import { build, type Plugin } from 'esbuild';
+
+/**
+ * esbuild leaves the text of Lit's css`` templates as written (it cannot know they are CSS):
+ * comments, indentation and spaces around punctuation. Squeezing them saves 0.33 KB gzipped of the
+ * widget's 12 KB budget (measured on widget/news-search.styles.ts). Only whitespace next to
+ * `{ } ; , >` and after `:` is dropped, never between words, so selectors such as `a :hover` keep
+ * their meaning; `${…}` interpolations are left alone.
+ */
+const squeezeLitCss: Plugin = {
+  name: 'squeeze-lit-css',
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: /\.styles\.ts$/ }, async ({ path }) => ({
+      loader: 'ts',
+      contents: (await readFile(path, 'utf8')).replace(/css`([^`]*)`/g, (_, body: string) => `css\`${squeezeCssText(body)}\``),
+    }));
+  },
+};
+
+function squeezeCssText(template: string): string {
+  return template
+    .split(/(\$\{[^}]*\})/)
+    .map((part) =>
+      part.startsWith('${')
+        ? part
+        : part
+            .replace(/\/\*[\s\S]*?\*\//g, '')
+            .replace(/\s+/g, ' ')
+            .replace(/\s*([{};,>])\s*/g, '$1')
+            .replace(/:\s+/g, ':')
+            .replace(/;}/g, '}'),
+    )
+    .join('')
+    .trim();
+}
 
 await build({
   entryPoints: ['widget/index.ts'],
@@ -21,7 +57,10 @@ await build({
   outfile: 'dist/widget.js',
   legalComments: 'none',
   logLevel: 'warning',
+  plugins: [squeezeLitCss],
 });
+const widget = await readFile('dist/widget.js');
+console.log(`dist/widget.js: ${(widget.length / 1024).toFixed(1)} KB, ${(gzipSync(widget, { level: 9 }).length / 1024).toFixed(2)} KB gzipped`);
 
 await build({
   entryPoints: [

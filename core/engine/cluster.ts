@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ConfigError, EngineError, EngineUnavailableError } from '../errors.js';
-import type { Env } from '../config.js';
 import { createEngine, type Engine } from './client.js';
 import { ensureSearchKey } from './keys.js';
 import { ensureIndex } from './settings.js';
@@ -46,7 +45,7 @@ const shardsSchema = z
  * without `masterKey` uses MEILI_MASTER_KEY (compose runs every engine with one key). Unset → no
  * cluster (undefined) and everything runs as a single engine. Pure: the caller passes the env.
  */
-export function parseClusterConfig(env: Env): ClusterConfig | undefined {
+export function parseClusterConfig(env: Readonly<Record<string, string | undefined>>): ClusterConfig | undefined {
   const raw = env['MEILI_SHARDS']?.trim();
   if (!raw) return undefined;
   let json: unknown;

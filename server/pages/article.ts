@@ -1,4 +1,4 @@
-import type { ArticleView } from '../routes/articles.js';
+import type { ArticleResponse } from '../../core/api.js';
 import { escapeHtml, segmentsHtml } from './html.js';
 
 /** Turns a piece of article text into safe HTML, optionally marking the reader's query words. */
@@ -9,7 +9,7 @@ export type TextRenderer = (text: string) => string;
  * Opened from a search result (`?highlight=…`), it marks the query's words — inflected forms too —
  * since text fragments (`#:~:text=`) are not supported everywhere.
  */
-export function articlePage(article: ArticleView, render: TextRenderer = escapeHtml): string {
+export function articlePage(article: ArticleResponse, render: TextRenderer = escapeHtml): string {
   const sections = article.sections
     .map((section) => {
       const paragraphs = section.text

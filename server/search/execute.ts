@@ -8,10 +8,9 @@ import { HIGHLIGHT_END, HIGHLIGHT_START } from '../../core/text/normalize.js';
 import { analyzeQuery, termKey, type AnalyzedQuery, type QueryTerm } from './analyze.js';
 import { markAll, markSnippet, plainSnippet, wordMatcher, type WordMatcher } from './mark.js';
 import type { IndexRanker } from './index-rank.js';
-import type { EngineQuery } from './query.js';
+import { SECTIONS_PER_ARTICLE, type EngineQuery } from './query.js';
 import type { RankingIndex } from './rank-index-loader.js';
 import { rankCandidates, type Candidate } from './rank.js';
-import { SECTIONS_PER_ARTICLE } from './shape.js';
 import { TermStatsReader, type TermStats } from './term-stats.js';
 
 /** Words around the match in a snippet. */

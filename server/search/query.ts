@@ -25,6 +25,9 @@ export interface EngineQuery {
   distinct?: string | undefined;
 }
 
+/** Sections listed under each article hit with group=article. */
+export const SECTIONS_PER_ARTICLE = 3;
+
 /** Engine attributes the public facets are counted on. */
 export const FACETS = { tags: 'tags', years: 'year' } as const;
 

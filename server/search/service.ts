@@ -7,12 +7,12 @@ import { collectFailedShards } from './cluster-search.js';
 import type { RankingIndex } from './rank-index-loader.js';
 import { executeSearch } from './execute.js';
 import { oneOf } from './filters.js';
-import { buildEngineQuery, type EngineQuery } from './query.js';
+import { SECTIONS_PER_ARTICLE, buildEngineQuery, type EngineQuery } from './query.js';
 import { parseSearchRequest, type SearchRequest } from './request.js';
 import { searchWithCorrection } from './correct.js';
 import { normalizeQuery } from '../../core/text/normalize.js';
 import type { EngineResult } from './execute.js';
-import { SECTIONS_PER_ARTICLE, groupByArticle, shapeResponse } from './shape.js';
+import { groupByArticle, shapeResponse } from './shape.js';
 
 export interface SearchOutcome {
   /** The JSON response body as UTF-8, serialized and encoded once (cache hits send it as is). */

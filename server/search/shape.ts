@@ -2,10 +2,7 @@ import type { SearchFacets, SearchHit, SearchResponse, Segment, SectionMatch } f
 import { HIGHLIGHT_END, HIGHLIGHT_START } from '../../core/text/normalize.js';
 import { isSafeArticleUrl, readerPageUrl } from '../../core/url.js';
 import type { EngineHit, EngineResult } from './execute.js';
-import { FACETS } from './query.js';
-
-/** Sections listed under each article hit with group=article. */
-export const SECTIONS_PER_ARTICLE = 3;
+import { FACETS, SECTIONS_PER_ARTICLE } from './query.js';
 
 /** Split engine text with highlight markers into plain segments. */
 export function toSegments(marked: string): Segment[] {
