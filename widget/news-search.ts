@@ -1,13 +1,15 @@
-import { LitElement, html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { LitElement, html, nothing, type PropertyDeclarations } from 'lit';
 import type { SearchHit, SearchResponse } from '../core/api.js';
-import { NO_FILTERS, PERIODS, toSearchFilters, type FilterState } from './filters.js';
+import { ComboboxController } from './combobox-controller.js';
+import { NO_FILTERS, toSearchFilters, type FilterState } from './filters.js';
 import { groupByArticle, type ArticleGroup } from './group-hits.js';
 import type { Strings } from './i18n.js';
 import { LocalizeController } from './localize-controller.js';
+import { ModalController } from './modal-controller.js';
 import { styles } from './news-search.styles.js';
 import { loadQuery, saveQuery } from './persist.js';
-import { renderSegments } from './render/highlight.js';
-import { matchedPhrase, safeHref, withHighlight, withTextFragment } from './render/links.js';
+import { renderFilters } from './render/filters.js';
+import { renderGroups } from './render/results.js';
 import { SearchController } from './search-controller.js';
 
 /** `detail` of `news-search:results`. */
@@ -73,7 +75,7 @@ export class NewsSearch extends LitElement {
   static override styles = styles;
 
   // Declared as a static map rather than with decorators: the decorator runtime and one
-  // __decorate call per field cost ~0.5 KB gzipped of the widget's 12 KB budget (esbuild metafile).
+  // __decorate call per field cost 0.53 KB gzipped of the widget's budget (esbuild metafile).
   static override properties: PropertyDeclarations = {
     endpoint: {},
     mode: { reflect: true, useDefault: true },
@@ -85,9 +87,6 @@ export class NewsSearch extends LitElement {
     placeholder: {},
     strings: { converter: { fromAttribute: parseStrings } },
     value: { state: true },
-    active: { state: true },
-    collapsed: { state: true },
-    dialogOpen: { state: true },
     exact: { state: true },
     filter: { state: true },
   };
@@ -103,22 +102,14 @@ export class NewsSearch extends LitElement {
   strings: Partial<Strings> | undefined;
 
   private value = '';
-  private active = -1;
-  private collapsed = false;
-  private dialogOpen = false;
   /** The reader asked for exactly what they typed (no layout/transliteration correction). */
   private exact = false;
   private filter: FilterState = NO_FILTERS;
   /** Tag counts from the last answer not narrowed by a tag, so the other tags stay choosable. */
   private tagCounts: Record<string, number> = {};
-
-  private get input(): HTMLInputElement {
-    return this.renderRoot.querySelector('input')!;
-  }
-
-  private get dialog(): HTMLDialogElement | null {
-    return this.renderRoot.querySelector('dialog');
-  }
+  /** Derived before each render: the groups on screen, and the options in keyboard order. */
+  private groups: ArticleGroup[] = [];
+  private options: SearchHit[] = [];
 
   private readonly localize = new LocalizeController(this);
   private readonly searcher = new SearchController(
@@ -132,19 +123,11 @@ export class NewsSearch extends LitElement {
     }),
     (response) => this.handleResults(response),
   );
-  /** Derived in willUpdate: the groups on screen, and the options in keyboard order. */
-  private groups: ArticleGroup[] = [];
-  private options: SearchHit[] = [];
-  private returnFocusTo: HTMLElement | null = null;
+  private readonly combobox = new ComboboxController(this);
+  private readonly modal = new ModalController(this);
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    document.addEventListener('keydown', this.handleShortcut);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    document.removeEventListener('keydown', this.handleShortcut);
+  get optionCount(): number {
+    return this.options.length;
   }
 
   protected override firstUpdated(): void {
@@ -152,15 +135,16 @@ export class NewsSearch extends LitElement {
     if (saved) void this.search(saved);
   }
 
-  protected override willUpdate(_changed: PropertyValues): void {
+  protected override willUpdate(): void {
     const response = this.searcher.status === 'idle' ? undefined : this.searcher.response;
     this.groups = groupByArticle(response?.hits ?? []);
     this.options = this.groups.flatMap((g) => g.hits);
-    if (this.active >= this.options.length) this.active = -1;
+    if (this.combobox.active >= this.options.length) this.combobox.active = -1;
   }
 
   protected override updated(): void {
-    if (this.active >= 0) this.renderRoot.querySelector(`#option-${this.active}`)?.scrollIntoView({ block: 'nearest' });
+    const { active } = this.combobox;
+    if (active >= 0) this.renderRoot.querySelector(`#option-${active}`)?.scrollIntoView({ block: 'nearest' });
   }
 
   // ---- public methods ----------------------------------------------------------------------
@@ -169,8 +153,7 @@ export class NewsSearch extends LitElement {
   search(q: string): Promise<void> {
     this.value = q;
     this.exact = false;
-    this.active = -1;
-    this.collapsed = false;
+    this.combobox.reset();
     this.remember(q);
     return this.searcher.search(q);
   }
@@ -178,36 +161,44 @@ export class NewsSearch extends LitElement {
   /** Empty the field and the results. */
   clear(): void {
     this.value = '';
-    this.active = -1;
+    this.combobox.activate(-1);
     this.remember('');
     this.searcher.reset();
   }
 
   /** Modal mode: open the dialog and focus the field. Inline mode: focus the field and show the results. */
   async open(): Promise<void> {
-    this.collapsed = false;
-    if (this.mode !== 'modal') {
-      await this.updateComplete;
-      this.input.focus();
-      return;
-    }
-    if (this.dialogOpen) return;
-    this.returnFocusTo = deepActiveElement();
-    this.dialogOpen = true;
+    this.combobox.reset();
+    if (this.mode === 'modal') return this.modal.open();
     await this.updateComplete;
-    this.dialog?.showModal();
-    this.input.focus();
-    this.input.select();
+    this.focusField();
   }
 
   /** Modal mode: close the dialog and give focus back. Inline mode: collapse the results. */
   close(): void {
-    this.active = -1;
-    if (this.mode !== 'modal') {
-      this.collapsed = true;
-      return;
+    if (this.mode === 'modal') {
+      this.combobox.active = -1;
+      this.modal.close();
+    } else {
+      this.combobox.collapse();
     }
-    if (this.dialog?.open) this.dialog.close();
+  }
+
+  // ---- for the controllers -----------------------------------------------------------------
+
+  focusField(select = false): void {
+    const input = this.renderRoot.querySelector('input');
+    input?.focus();
+    if (select) input?.select();
+  }
+
+  chooseOption(index: number): void {
+    const hit = this.options[index];
+    if (hit) this.choose(hit, true);
+  }
+
+  submit(): void {
+    void this.search(this.value);
   }
 
   // ---- rendering ---------------------------------------------------------------------------
@@ -215,14 +206,15 @@ export class NewsSearch extends LitElement {
   override render() {
     if (this.mode !== 'modal') return this.renderSearch();
     const t = this.localize;
+    const modal = this.modal;
     return html`
-      <button part="button" class="open" type="button" aria-haspopup="dialog" aria-keyshortcuts="/ Control+K Meta+K" @click=${this.handleOpenClick}>
+      <button part="button" class="open" type="button" aria-haspopup="dialog" aria-keyshortcuts="/ Control+K Meta+K" @click=${() => void this.open()}>
         <svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><circle cx="10.5" cy="10.5" r="6.5" /><path d="m15.5 15.5 5 5" /></svg>
         <span>${t.term('openButton')}</span>
         <kbd aria-hidden="true">/</kbd>
       </button>
-      <dialog part="dialog" aria-label=${t.term('dialogLabel')} @close=${this.handleDialogClose} @cancel=${this.handleDialogCancel} @click=${this.handleBackdropClick} @keydown=${this.handleDialogKeyDown}>
-        ${this.dialogOpen
+      <dialog part="dialog" aria-label=${t.term('dialogLabel')} @close=${this.handleDialogClose} @cancel=${modal.onCancel} @click=${modal.onBackdropClick} @keydown=${modal.onKeyDown}>
+        ${modal.isOpen
           ? html`<div class="dialog-body">
               ${this.renderSearch()}
               <button class="close" type="button" @click=${() => this.close()}>${t.term('closeButton')}</button>
@@ -235,7 +227,8 @@ export class NewsSearch extends LitElement {
   private renderSearch() {
     const t = this.localize;
     const status = this.searcher.status;
-    const expanded = this.options.length > 0 && !this.collapsed;
+    const { active, collapsed } = this.combobox;
+    const expanded = this.options.length > 0 && !collapsed;
     const label = this.placeholder ?? t.term('placeholder');
     return html`
       <div class="search">
@@ -248,7 +241,7 @@ export class NewsSearch extends LitElement {
           aria-haspopup="listbox"
           aria-controls="listbox"
           aria-expanded=${expanded ? 'true' : 'false'}
-          aria-activedescendant=${expanded && this.active >= 0 ? `option-${this.active}` : nothing}
+          aria-activedescendant=${expanded && active >= 0 ? `option-${active}` : nothing}
           aria-describedby="status"
           placeholder=${label}
           autocomplete="off"
@@ -256,17 +249,27 @@ export class NewsSearch extends LitElement {
           enterkeyhint="search"
           .value=${this.value}
           @input=${this.handleInput}
-          @keydown=${this.handleKeyDown}
+          @keydown=${this.combobox.onKeyDown}
         />
-        <div class="panel" ?hidden=${this.collapsed || status === 'idle'}>
-          ${this.renderFilters()}
+        <div class="panel" ?hidden=${collapsed || status === 'idle'}>
+          ${renderFilters(this.filter, this.tagCounts, t, this.handleFilterChange)}
           <p class="status" part="status" aria-hidden="true">${this.statusText()}</p>
           ${this.renderCorrection()}
           ${status === 'loading' && this.searcher.slow ? html`<div class="loading" aria-hidden="true">${t.term('loading')}</div>` : nothing}
           ${status === 'done' && !this.options.length ? html`<p class="hint">${t.term('emptyHint')}</p>` : nothing}
           ${status === 'error' ? html`<button class="retry" type="button" @click=${this.handleRetry}>${t.term('retry')}</button>` : nothing}
           <div id="listbox" role="listbox" part="list" aria-label=${t.term('listLabel')} aria-busy=${status === 'loading' && this.searcher.slow ? 'true' : 'false'} ?hidden=${!expanded}>
-            ${this.renderGroups()}
+            ${renderGroups({
+              groups: this.groups,
+              active,
+              endpoint: this.endpoint,
+              words: this.searcher.response?.correctedQuery ?? this.searcher.query,
+              language: t.language,
+              onChoose: (event, hit) => {
+                if (!this.choose(hit, false)) event.preventDefault();
+              },
+              onHover: (i) => this.combobox.activate(i),
+            })}
           </div>
           ${this.searcher.canShowMore ? html`<button class="more" part="more" type="button" @click=${this.handleShowMore}>${t.term('showMore')}</button>` : nothing}
         </div>
@@ -290,71 +293,6 @@ export class NewsSearch extends LitElement {
     return corrected ? this.localize.term('corrected', { query: corrected }) : '';
   }
 
-  /** Native controls in a disclosure: keyboard and screen readers work as everywhere else. */
-  private renderFilters() {
-    const t = this.localize;
-    const f = this.filter;
-    const tags = Object.entries(this.tagCounts);
-    if (f.tag && !(f.tag in this.tagCounts)) tags.unshift([f.tag, 0]);
-    return html`<details class="filters" part="filters" @change=${this.handleFilterChange}>
-      <summary>${t.term('filters')}</summary>
-      <label>${t.term('period')}
-        <select name="period">${PERIODS.map(([value, key]) => html`<option value=${value} ?selected=${f.period === value}>${t.term(key)}</option>`)}</select>
-      </label>
-      ${f.period === 'custom'
-        ? html`<label>${t.term('dateFrom')} <input type="date" name="from" .value=${f.from} /></label>
-            <label>${t.term('dateTo')} <input type="date" name="to" .value=${f.to} /></label>`
-        : nothing}
-      <label>${t.term('tag')}
-        <select name="tag">
-          <option value="">${t.term('anyTag')}</option>
-          ${tags.map(([tag, count]) => html`<option value=${tag} ?selected=${f.tag === tag}>${count ? `${tag} (${count.toLocaleString(t.language)})` : tag}</option>`)}
-        </select>
-      </label>
-      <label>${t.term('sort')}
-        <select name="sort">
-          <option value="">${t.term('byRelevance')}</option>
-          <option value="date" ?selected=${f.sort === 'date'}>${t.term('byDate')}</option>
-        </select>
-      </label>
-    </details>`;
-  }
-
-  private renderGroups() {
-    const base = new URL(this.endpoint, document.baseURI).href;
-    const words = this.searcher.response?.correctedQuery ?? this.searcher.query;
-    let index = 0;
-    return this.groups.map((group, g) => {
-      const headingId = `article-${g}`;
-      return html`<div role="group" part="group" class="group" aria-labelledby=${headingId}>
-        <div id=${headingId} class="article" part="article">
-          <span class="title">${group.article.title}</span>
-          ${group.article.date ? html`<time datetime=${group.article.date}>${this.formatDate(group.article.date)}</time>` : nothing}
-        </div>
-        ${group.hits.map((hit) => this.renderOption(hit, index++, base, words))}
-      </div>`;
-    });
-  }
-
-  private renderOption(hit: SearchHit, i: number, base: string, words: string) {
-    const href = safeHref(hit.url, base);
-    const target = href ? withTextFragment(withHighlight(href, base, words), matchedPhrase(hit.snippet)) : undefined;
-    return html`<a
-      id="option-${i}"
-      role="option"
-      part="item"
-      class="option"
-      tabindex="-1"
-      aria-selected=${i === this.active ? 'true' : 'false'}
-      href=${target ?? nothing}
-      @click=${(event: MouseEvent) => this.handleOptionClick(event, hit)}
-      @mousemove=${() => this.activate(i)}
-    >
-      <span class="section" part="section">${renderSegments(hit.titleHighlight.length ? hit.titleHighlight : [{ text: hit.section.title, highlight: false }])}</span>
-      <span class="snippet" part="snippet">${renderSegments(hit.snippet)}</span>
-    </a>`;
-  }
-
   private statusText(): string {
     const t = this.localize;
     switch (this.searcher.status) {
@@ -372,95 +310,39 @@ export class NewsSearch extends LitElement {
     }
   }
 
-  private formatDate(date: string): string {
-    const parsed = new Date(`${date}T00:00:00Z`);
-    if (Number.isNaN(parsed.getTime())) return date;
-    return parsed.toLocaleDateString(this.localize.language, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-  }
-
   // ---- handlers ----------------------------------------------------------------------------
 
   private handleInput(event: Event): void {
     this.value = (event.target as HTMLInputElement).value;
     this.exact = false;
-    this.active = -1;
-    this.collapsed = false;
+    this.combobox.reset();
     this.remember(this.value);
     this.searcher.input(this.value);
   }
 
-  private handleKeyDown(event: KeyboardEvent): void {
-    // Keys pressed while an IME is composing belong to the IME, not to us.
-    if (event.isComposing) return;
-    const count = this.collapsed ? 0 : this.options.length;
-    switch (event.key) {
-      case 'ArrowDown':
-        // ↓ on collapsed results opens them again (the APG combobox behaviour).
-        if (this.collapsed && this.options.length) {
-          this.collapsed = false;
-          this.activate(0);
-          break;
-        }
-        if (!count) return;
-        this.activate((this.active + 1) % count);
-        break;
-      case 'ArrowUp':
-        if (!count) return;
-        this.activate(this.active <= 0 ? count - 1 : this.active - 1);
-        break;
-      // Home/End move the caret in the field until the reader has stepped into the list.
-      case 'Home':
-        if (!count || this.active < 0) return;
-        this.activate(0);
-        break;
-      case 'End':
-        if (!count || this.active < 0) return;
-        this.activate(count - 1);
-        break;
-      case 'Enter': {
-        const hit = this.options[this.active];
-        if (hit && !this.collapsed) this.choose(hit, true);
-        else void this.search(this.value);
-        break;
-      }
-      case 'Escape':
-        if (this.mode === 'modal') this.close();
-        else if (count) this.close();
-        else this.clear();
-        break;
-      default:
-        return;
-    }
-    event.preventDefault();
-  }
-
-  private handleOptionClick(event: MouseEvent, hit: SearchHit): void {
-    if (!this.choose(hit, false)) event.preventDefault();
-  }
-
   private handleRetry(): void {
     void this.searcher.retry();
-    this.input.focus();
+    this.focusField();
   }
 
   private handleSearchExact(): void {
     this.exact = true;
     void this.searcher.search(this.value);
-    this.input.focus();
+    this.focusField();
   }
 
   /** A filter changed: search again with it; the new count reaches the live region. */
-  private handleFilterChange(event: Event): void {
+  private handleFilterChange = (event: Event): void => {
     const { name, value } = event.target as HTMLSelectElement | HTMLInputElement;
     this.filter = { ...this.filter, [name]: value };
     if (this.searcher.status !== 'idle') void this.searcher.search(this.value);
-  }
+  };
 
   private async handleShowMore(): Promise<void> {
     await this.searcher.showMore();
     await this.updateComplete;
     // The button is gone once everything is shown; focus must not fall back to <body>.
-    if (!this.searcher.canShowMore) this.input.focus();
+    if (!this.searcher.canShowMore) this.focusField();
   }
 
   private handleResults(response: SearchResponse): void {
@@ -469,62 +351,12 @@ export class NewsSearch extends LitElement {
     this.dispatchEvent(new CustomEvent('news-search:results', { detail, bubbles: true, composed: true }));
   }
 
-  private handleOpenClick(): void {
-    void this.open();
-  }
-
-  private handleDialogCancel(event: Event): void {
-    // Our Escape handling closes the dialog; the native cancel would skip it on some keyboards.
-    event.preventDefault();
-    this.close();
-  }
-
   private handleDialogClose(): void {
-    this.dialogOpen = false;
-    this.active = -1;
-    const target = this.returnFocusTo?.isConnected ? this.returnFocusTo : this.renderRoot.querySelector<HTMLElement>('button.open');
-    target?.focus();
-    this.returnFocusTo = null;
+    this.combobox.active = -1;
+    this.modal.onClose();
   }
-
-  private handleBackdropClick(event: MouseEvent): void {
-    // The dialog's content fills it, so a click whose target is the dialog itself is on the backdrop.
-    if (event.target === this.dialog) this.close();
-  }
-
-  /** Keep Tab and Shift+Tab inside the dialog while it is open. */
-  private handleDialogKeyDown(event: KeyboardEvent): void {
-    if (event.key !== 'Tab' || !this.dialog) return;
-    const focusable = [...this.dialog.querySelectorAll<HTMLElement>('input, button, select, summary')].filter((el) => el.offsetParent !== null);
-    const first = focusable[0];
-    const last = focusable[focusable.length - 1];
-    if (!first || !last) return;
-    const current = this.shadowRoot?.activeElement;
-    if (event.shiftKey && current === first) {
-      last.focus();
-      event.preventDefault();
-    } else if (!event.shiftKey && current === last) {
-      first.focus();
-      event.preventDefault();
-    }
-  }
-
-  /** `/` and Ctrl/Cmd+K open the modal from anywhere on the page, except while typing elsewhere. */
-  private readonly handleShortcut = (event: KeyboardEvent): void => {
-    if (this.mode !== 'modal' || event.defaultPrevented || event.isComposing) return;
-    const commandK = (event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'k';
-    const slash = event.key === '/' && !event.ctrlKey && !event.metaKey && !event.altKey && !isEditable(event.composedPath()[0]);
-    if (!commandK && !slash) return;
-    event.preventDefault();
-    if (this.dialogOpen) this.input.focus();
-    else void this.open();
-  };
 
   // ---- helpers -----------------------------------------------------------------------------
-
-  private activate(i: number): void {
-    this.active = i;
-  }
 
   /** Fire `news-search:select`; navigate if asked and the page did not cancel. Returns whether to proceed. */
   private choose(hit: SearchHit, navigate: boolean): boolean {
@@ -556,18 +388,6 @@ function parseStrings(value: string | null): Partial<Strings> | undefined {
   }
   console.warn('<news-search>: the `strings` attribute must be a JSON object; using the built-in strings.');
   return undefined;
-}
-
-function isEditable(target: EventTarget | undefined): boolean {
-  if (!(target instanceof HTMLElement)) return false;
-  return target.isContentEditable || target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement;
-}
-
-/** The focused element, looking inside shadow roots (the page may itself be built of components). */
-function deepActiveElement(): HTMLElement | null {
-  let el = document.activeElement;
-  while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
-  return el instanceof HTMLElement ? el : null;
 }
 
 declare global {
