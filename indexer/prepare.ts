@@ -18,6 +18,8 @@ export interface PreparedChunk {
 /** Every chunk of one article, ready for the diff and the engine. */
 export interface PreparedArticle {
   id: string;
+  /** The input it came from (file, `file:line`, `file[i]`): --prune keeps articles of failed inputs (sources.ts). */
+  origin?: string;
   chunks: PreparedChunk[];
 }
 
@@ -37,7 +39,7 @@ export async function* prepareInputs(options: InputOptions, known?: KnownSources
   let filesDone = 0;
   let reported = 0;
   for await (const item of readArticles(options, () => filesDone++, known)) {
-    if ('article' in item) yield { prepared: { id: item.article.id, chunks: articleToChunkJson(item.article).map(({ doc, json }) => preparedChunk(doc, json)) } };
+    if ('article' in item) yield { prepared: { id: item.article.id, origin: item.article.origin, chunks: articleToChunkJson(item.article).map(({ doc, json }) => preparedChunk(doc, json)) } };
     else yield item;
     if (filesDone !== reported) yield { filesDone: (reported = filesDone) };
   }
