@@ -198,8 +198,14 @@ async function editorSession(scenario: string, site: Site): Promise<void> {
     const searchesBack = await secondsUntil(site, 'фотоловушки', true);
     const total = (Date.now() - killedAt) / 1000;
     expect(total).toBeLessThan(BACK_WITHIN_MS / 1000);
-    const after = await engineRecord(site);
+    // The record names the new engine process (written just after it answered), at the same URL.
+    let after = await engineRecord(site);
+    while (after.engine.pid === before.engine.pid && Date.now() - killedAt < BACK_WITHIN_MS) {
+      await new Promise((r) => setTimeout(r, 50));
+      after = await engineRecord(site);
+    }
     expect(after.engine.pid).not.toBe(before.engine.pid);
+    expect(isAlive(before.engine.pid)).toBe(false);
     expect(after.url).toBe(before.url);
     log('kill -9 the engine → back', (backAt - killedAt) / 1000, 'nothing to do: the server restarted it on the same data');
     log('  … searches 200 again after kill', total, `articles still found (+${searchesBack.toFixed(1)} s after the engine answered)`);
@@ -243,7 +249,9 @@ describe('editor workflow against the running site (real server, engine, indexer
     site.servers.shift();
     const seconds = await (async () => {
       for (;;) {
-        if ((await hits(site.servers[0]!.url, 'фотоловушки')) > 0 && !isAlive(engineBefore)) return (Date.now() - killedAt) / 1000;
+        const owner = await engineRecord(site).then((r) => (r.url ? r.owner.pid : 0), () => 0);
+        const engineUp = await fetch(`${record.url}/health`, { signal: AbortSignal.timeout(500) }).then((r) => r.ok, () => false);
+        if (owner === second.child.pid && engineUp && !isAlive(engineBefore) && (await hits(site.servers[0]!.url, 'фотоловушки')) > 0) return (Date.now() - killedAt) / 1000;
         if (Date.now() - killedAt > BACK_WITHIN_MS) throw new Error('no take-over');
         await new Promise((r) => setTimeout(r, 100));
       }
