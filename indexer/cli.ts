@@ -70,7 +70,8 @@ async function main(argv: string[]): Promise<number> {
     return summary.failed > 0 ? 1 : 0;
   }
 
-  const log = createLogger(values.json ? 'silent' : 'warn');
+  // What the engine layer has to say (waiting for another process's engine, …) is a note to the editor, on stderr.
+  const log = createLogger(values.json ? 'silent' : 'warn', { write: (line: string) => process.stderr.write(`note: ${(JSON.parse(line) as { msg: string }).msg}\n`) });
   const connection = await connectEngine(config, log, { role: 'indexer' });
   try {
     const engine = createEngine({ url: connection.url, apiKey: connection.masterKey, timeoutMs: 60_000 });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
-import { link, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { link, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -23,6 +23,8 @@ export interface EngineRecord {
   engine?: ProcessId;
   /** ISO time the record was written. */
   since: string;
+  /** The owner is stopping its engine: wait for the record to go, then start one. */
+  closing?: boolean;
 }
 
 export interface ProcessId {
@@ -125,4 +127,31 @@ export function removeOwnRecordSync(dataDir: string): void {
   } catch {
     // nothing to clean
   }
+}
+
+/**
+ * Guests that must not lose the engine mid-run (indexers) register in DATA_DIR/engine.users/ as
+ * `<pid>-<start>`; an owning indexer stops its engine only when none of them is alive.
+ */
+const USERS_DIR = 'engine.users';
+
+export async function registerUser(dataDir: string): Promise<() => Promise<void>> {
+  const me = processId()!;
+  const dir = path.join(dataDir, USERS_DIR);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const file = path.join(dir, `${me.pid}-${me.start}`);
+  await writeFile(file, '', { mode: 0o600 });
+  return () => rm(file, { force: true });
+}
+
+export async function liveUsers(dataDir: string): Promise<number> {
+  const dir = path.join(dataDir, USERS_DIR);
+  const names = await readdir(dir).catch(() => [] as string[]);
+  let live = 0;
+  for (const name of names) {
+    const [pid, start] = name.split('-').map(Number);
+    if (pid !== undefined && start !== undefined && isSameProcessAlive({ pid, start })) live++;
+    else await rm(path.join(dir, name), { force: true });
+  }
+  return live;
 }

@@ -6,6 +6,8 @@ import { readOrCreateMasterKey, startEmbeddedEngine, type EmbeddedEngine } from 
 import {
   createRecord,
   isSameProcessAlive,
+  liveUsers,
+  registerUser,
   processId,
   readRecord,
   removeOwnRecordSync,
@@ -65,7 +67,7 @@ export async function openDataDirEngine(options: OpenOptions): Promise<DataDirEn
   const dataDir = path.resolve(options.dataDir);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const masterKey = await readOrCreateMasterKey(path.join(dataDir, 'master-key'));
-  const deadline = Date.now() + (options.waitMs ?? 60_000);
+  let deadline = Date.now() + (options.waitMs ?? 60_000);
   let announced = false;
   for (;;) {
     const found = await readRecord(dataDir);
@@ -76,30 +78,38 @@ export async function openDataDirEngine(options: OpenOptions): Promise<DataDirEn
     }
     const { record, raw } = found;
     if (isSameProcessAlive(record.owner)) {
-      if (record.url && (await engineAnswers(record.url, masterKey))) {
-        return {
-          url: record.url,
-          masterKey,
-          origin: 'shared',
-          owner: describeOwner(record),
-          engine: undefined,
-          stop: async () => {},
-        };
-      }
-      // Its owner is starting or restarting it.
+      const guest = record.closing ? undefined : await joinAsGuest(dataDir, raw, record, masterKey, options.role);
+      if (guest) return guest;
+      // Its owner is starting or restarting it, or stopping it (then as long as its users need).
+      if (record.closing) deadline = Date.now() + (options.waitMs ?? 60_000);
       if (Date.now() > deadline) {
         throw new EngineUnavailableError(
           `the engine for DATA_DIR ${dataDir} belongs to ${describeOwner(record)} but does not answer${record.url ? ` at ${record.url}` : ''}; ` +
             'see its log, or DATA_DIR/meilisearch.log',
         );
       }
-      if (!announced) options.log.info({ owner: describeOwner(record) }, `waiting for the engine of ${describeOwner(record)} to answer`);
+      if (!announced) options.log.warn({ owner: describeOwner(record) }, `waiting for the engine of ${describeOwner(record)} to ${record.closing ? 'stop' : 'answer'}`);
       announced = true;
       await sleep(200);
       continue;
     }
     await clearStaleRecord(dataDir, record, raw, options.log);
   }
+}
+
+/**
+ * Use the owner's engine. An indexer registers first and checks the record again after: an owner
+ * that marked its record `closing` before seeing the registration would stop the engine mid-run.
+ */
+async function joinAsGuest(dataDir: string, raw: string, record: EngineRecord, masterKey: string, role: EngineRole): Promise<DataDirEngine | undefined> {
+  if (!record.url) return undefined;
+  const unregister = role === 'indexer' ? await registerUser(dataDir) : async () => {};
+  const now = await readRecord(dataDir);
+  if (now?.raw !== raw || !(await engineAnswers(record.url, masterKey))) {
+    await unregister();
+    return undefined;
+  }
+  return { url: record.url, masterKey, origin: 'shared', owner: describeOwner(record), engine: undefined, stop: unregister };
 }
 
 async function tryToOwn(dataDir: string, masterKey: string, options: OpenOptions): Promise<DataDirEngine | undefined> {
@@ -128,12 +138,25 @@ async function tryToOwn(dataDir: string, masterKey: string, options: OpenOptions
     stop() {
       stopping ??= (async () => {
         process.removeListener('exit', onExit);
+        // New users wait for the record to go; an indexer that is using the engine finishes first.
+        await updateRecord(dataDir, { ...owned, closing: true });
+        if (options.role === 'indexer') await waitForUsers(dataDir, options.log);
         await engine.stop();
         removeOwnRecordSync(dataDir);
       })();
       return stopping;
     },
   };
+}
+
+/** An indexer that started the engine keeps it up while other indexers still use it. */
+async function waitForUsers(dataDir: string, log: Logger): Promise<void> {
+  let told = false;
+  while ((await liveUsers(dataDir)) > 0) {
+    if (!told) log.warn('another indexer is using the engine this run started; waiting for it to finish before stopping the engine');
+    told = true;
+    await sleep(200);
+  }
 }
 
 /**

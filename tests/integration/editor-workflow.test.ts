@@ -267,4 +267,22 @@ describe('editor workflow against the running site (real server, engine, indexer
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
   });
+
+  it('no server running: two indexers at once share the engine one of them starts; then npm start serves it', async () => {
+    const site = await newSite();
+    const [one, two] = await Promise.all([index(site, [site.articles]), index(site, [site.articles])]);
+    expect([one.code, two.code], one.out + two.out).toEqual([0, 0]);
+    const outs = [one.out, two.out];
+    const owner = outs.find((o) => o.includes('an engine started for this run'));
+    const guest = outs.find((o) => o !== owner);
+    expect(owner).toMatch(/note: no server is running on DATA_DIR/);
+    expect(guest).toMatch(/wrote to: index news at \S+ — the engine of indexer pid \d+/);
+    expect(outs.map((o) => Number(o.match(/articles: (\d+) added/)![1])).sort()).toEqual([0, 1]);
+    steps.push({ scenario: 'no server', step: 'two indexers at once', seconds: Math.max(one.seconds, two.seconds), editorSaw: `${saw(owner!)} || ${saw(guest!)}` });
+    await expect(readFile(path.join(site.dataDir, 'engine.json'))).rejects.toThrow(/ENOENT/);
+    await addServer(site);
+    expect(await hits(site.servers[0]!.url, READER_QUERY)).toBeGreaterThan(0);
+    site.servers[0]!.proc.child.kill('SIGTERM');
+    expect(await site.servers[0]!.proc.exited).toBe(0);
+  });
 });
