@@ -65,7 +65,9 @@ async function main(argv: string[]): Promise<number> {
     // One lease for the whole cluster, kept in the first shard: every indexer sees the same list.
     const leaseEngine = cluster ? adminEngineFor(cluster.shards[0]!, 60_000) : undefined;
     const lease = leaseEngine ? await acquireLease(leaseEngine, config.indexUid, leaseOptions) : undefined;
-    const summary = await runClusterIndexer(cluster, config.indexUid, { ...options, reshard: values.reshard ?? false }).finally(() => lease?.release());
+    const shardsSummary = await runClusterIndexer(cluster, config.indexUid, { ...options, reshard: values.reshard ?? false }).finally(() => lease?.release());
+    const where: WrittenTo = { url: cluster!.shards.map((s) => `${s.name}=${s.url}`).join(', '), index: config.indexUid, engineOrigin: 'shards' };
+    const summary = { engine: where, ...shardsSummary };
     process.stdout.write(values.json ? `${JSON.stringify(summary)}\n` : `${formatShardedSummary(summary)}\n`);
     return summary.failed > 0 ? 1 : 0;
   }

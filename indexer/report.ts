@@ -26,6 +26,7 @@ export function wroteTo(where: WrittenTo): string {
     shared: `the engine of ${where.owner ?? 'another process'}`,
     started: 'an engine started for this run (no server was running on DATA_DIR; stopped now, the next `npm start` serves this data)',
     external: 'MEILI_URL',
+    shards: 'MEILI_SHARDS',
   }[where.engineOrigin];
   return `wrote to: index ${where.index} at ${where.url} — ${how}`;
 }

@@ -98,7 +98,7 @@ export interface WrittenTo {
   url: string;
   index: string;
   /** `server`: a running server's engine; `started`: one started for this run (stopped at exit); `external`: MEILI_URL; `shared`: another process's engine. */
-  engineOrigin: 'server' | 'started' | 'external' | 'shared';
+  engineOrigin: 'server' | 'started' | 'external' | 'shared' | 'shards';
   /** Who runs the engine, when not this process. */
   owner?: string;
 }

@@ -46,6 +46,8 @@ export class EngineSupervisor {
   private stopped = false;
   private recovering: Promise<void> | undefined;
   private unanswered = 0;
+  /** Ends a backoff wait early when the server stops. */
+  private wake: (() => void) | undefined;
   readonly url: string;
   readonly masterKey: string;
   private readonly port: number;
@@ -73,12 +75,16 @@ export class EngineSupervisor {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    this.wake?.();
     await this.recovering?.catch(() => {});
-    if (this.engine) {
+    if (this.engine && this.engine !== this.handle.engine) {
+      // Restarted by this supervisor: the handle's engine is long gone; stop the current one.
       await this.engine.stop();
       removeOwnRecordSync(this.options.dataDir);
+    } else {
+      // The engine this handle started or found (a guest's stop leaves the owner's engine alone).
+      await this.handle.stop();
     }
-    await this.handle.stop();
   }
 
   private adopt(handle: DataDirEngine): void {
@@ -154,7 +160,10 @@ export class EngineSupervisor {
           this.setStatus({ state: 'failed', since: Date.now(), reason: message.split('\n')[0], restarts: this.statusNow.restarts });
         }
       }
-      await sleep(BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)]!);
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+        setTimeout(resolve, BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)]!).unref();
+      });
     }
   }
 
@@ -196,8 +205,4 @@ export class EngineSupervisor {
     this.statusNow = status;
     this.options.onStatus?.(status);
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
