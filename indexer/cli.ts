@@ -34,7 +34,7 @@ into Meilisearch (MEILI_URL, or the embedded engine under DATA_DIR), index INDEX
   --batch-size <n>  chunks per request to the engine (default 10000; smaller uses less engine memory)
   -h, --help  show this help
 Uses the engine of a server running on the same DATA_DIR; starts one for the run only when none runs.
-Exit codes: 0 all indexed, 1 some input failed (the rest was indexed), 2 usage, 3 engine failure,
+Exit codes: 0 all indexed, 1 some input failed (the rest was indexed), 2 usage or config, 3 engine failure,
 4 another indexer is writing to the index (--no-wait).`;
 
 async function main(argv: string[]): Promise<number> {

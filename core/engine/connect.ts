@@ -1,6 +1,6 @@
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import { openDataDirEngine, type EngineRole } from './shared.js';
+import { noteExternalEngine, openDataDirEngine, refuseIfSiteUsesExternalEngine, type EngineRole } from './shared.js';
 import { EngineSupervisor, type EngineStatus } from './supervisor.js';
 
 /** Where the engine is and the master key to administer it; `stop` stops only an engine this process started. */
@@ -29,8 +29,11 @@ export async function connectEngine(
 ): Promise<EngineConnection> {
   if (config.meiliUrl && config.meiliMasterKey) {
     log.info({ url: config.meiliUrl }, 'using external Meilisearch');
-    return { url: config.meiliUrl, masterKey: config.meiliMasterKey, embedded: false, origin: 'external', stop: async () => {} };
+    // Best effort: a DATA_DIR that cannot be written must not stop a server that does not need it.
+    const forget = options.role === 'server' ? await noteExternalEngine(config.dataDir, config.meiliUrl).catch(() => async () => {}) : async () => {};
+    return { url: config.meiliUrl, masterKey: config.meiliMasterKey, embedded: false, origin: 'external', stop: forget };
   }
+  if (options.role === 'indexer') await refuseIfSiteUsesExternalEngine(config.dataDir);
   const handle = await openDataDirEngine({ dataDir: config.dataDir, role: options.role, log });
   if (handle.origin === 'started') log.info({ url: handle.url, pid: handle.engine?.pid, dataDir: config.dataDir }, 'started embedded Meilisearch');
   else log.info({ url: handle.url, owner: handle.owner, dataDir: config.dataDir }, `using the embedded Meilisearch of ${handle.owner}`);

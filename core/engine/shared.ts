@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { EngineUnavailableError } from '../errors.js';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { ConfigError, EngineUnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { readOrCreateMasterKey, startEmbeddedEngine, type EmbeddedEngine } from './embedded.js';
 import {
@@ -189,4 +190,32 @@ export function describeOwner(record: EngineRecord): string {
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * A server using MEILI_URL notes it in DATA_DIR, so that an indexer run there without MEILI_URL
+ * refuses instead of writing to an embedded engine the site never reads.
+ */
+const EXTERNAL_NOTE = 'external-engine.json';
+
+export async function noteExternalEngine(dataDir: string, url: string): Promise<() => Promise<void>> {
+  const dir = path.resolve(dataDir);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const file = path.join(dir, EXTERNAL_NOTE);
+  const note = JSON.stringify({ url, owner: { ...processId()!, role: 'server' } });
+  await writeFile(file, note, { mode: 0o600 });
+  return async () => {
+    if ((await readFile(file, 'utf8').catch(() => '')) === note) await rm(file, { force: true });
+  };
+}
+
+export async function refuseIfSiteUsesExternalEngine(dataDir: string): Promise<void> {
+  const raw = await readFile(path.join(path.resolve(dataDir), EXTERNAL_NOTE), 'utf8').catch(() => undefined);
+  if (!raw) return;
+  const note = JSON.parse(raw) as { url: string; owner: ProcessId };
+  if (!isSameProcessAlive(note.owner)) return;
+  throw new ConfigError(
+    `the server running on DATA_DIR ${dataDir} (pid ${note.owner.pid}) uses the Meilisearch at ${note.url} (MEILI_URL); ` +
+      'set MEILI_URL and MEILI_MASTER_KEY for the indexer too — without them it would write to an embedded engine the site does not read',
+  );
 }

@@ -5,10 +5,12 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../core/engine/embedded.js';
 import { processId, recordPath, type EngineRecord } from '../../core/engine/registry.js';
-import { engineAnswers, openDataDirEngine } from '../../core/engine/shared.js';
+import { engineAnswers, noteExternalEngine, openDataDirEngine } from '../../core/engine/shared.js';
+import { spawnScript } from '../support/process.js';
 import { createLogger } from '../../core/logger.js';
 
 const log = createLogger('silent');
+const SEED_DIR = 'articles';
 const dirs: string[] = [];
 afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
 
@@ -79,6 +81,20 @@ describe('one engine per DATA_DIR (engine.json)', { timeout: 120_000 }, () => {
       expect(processId(sleeper.pid!)).toEqual(owner);
     } finally {
       sleeper.kill('SIGKILL');
+    }
+  });
+
+  it('an indexer without MEILI_URL refuses (exit 2) when the server on its DATA_DIR uses MEILI_URL', async () => {
+    const dir = await dataDir();
+    // As a server with MEILI_URL does at start (this test process plays the server).
+    const forget = await noteExternalEngine(dir, 'http://meili.internal:7700');
+    try {
+      const run = spawnScript('index', [SEED_DIR], { DATA_DIR: dir, MEILI_URL: '', MEILI_MASTER_KEY: '', MEILI_SHARDS: '' });
+      expect(await run.exited).toBe(2);
+      expect(run.output()).toMatch(/uses the Meilisearch at http:\/\/meili\.internal:7700 \(MEILI_URL\); set MEILI_URL and MEILI_MASTER_KEY for the indexer too/);
+      await expect(readFile(recordPath(dir))).rejects.toThrow(/ENOENT/);
+    } finally {
+      await forget();
     }
   });
 });
