@@ -73,7 +73,7 @@ export async function openDataDirEngine(options: OpenOptions): Promise<DataDirEn
   for (;;) {
     const found = await readRecord(dataDir);
     if (!found) {
-      const started = await tryToOwn(dataDir, masterKey, options);
+      const started = await tryToOwn(dataDir, options);
       if (started) return started;
       continue; // someone created the record first: look at theirs
     }
@@ -113,7 +113,7 @@ async function joinAsGuest(dataDir: string, raw: string, record: EngineRecord, m
   return { url: record.url, masterKey, origin: 'shared', owner: describeOwner(record), engine: undefined, stop: unregister };
 }
 
-async function tryToOwn(dataDir: string, masterKey: string, options: OpenOptions): Promise<DataDirEngine | undefined> {
+async function tryToOwn(dataDir: string, options: OpenOptions): Promise<DataDirEngine | undefined> {
   const me = processId()!;
   const record: EngineRecord = { url: undefined, owner: { ...me, role: options.role }, since: new Date().toISOString() };
   if (!(await createRecord(dataDir, record))) return undefined;
@@ -128,7 +128,6 @@ async function tryToOwn(dataDir: string, masterKey: string, options: OpenOptions
   await updateRecord(dataDir, owned);
   const onExit = () => removeOwnRecordSync(dataDir);
   process.once('exit', onExit);
-  void masterKey;
   let stopping: Promise<void> | undefined;
   return {
     url: engine.url,
