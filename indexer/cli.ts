@@ -2,7 +2,7 @@
 /**
  * `npm run index -- <paths…>`: the process edge. Reads argv and the environment, runs the
  * pipeline, and decides the exit code: 0 all indexed, 1 some input failed, 2 usage/config error,
- * 3 the engine failed.
+ * 3 the engine failed, 4 another indexer is writing to the index (with --no-wait).
  */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../core/config.js';
@@ -10,12 +10,14 @@ import { createEngine, type Engine } from '../core/engine/client.js';
 import { connectEngine } from '../core/engine/connect.js';
 import { AppError, UsageError } from '../core/errors.js';
 import { createLogger } from '../core/logger.js';
+import { acquireLease, LeaseBusyError } from './lease.js';
 import { createProgressReporter } from './progress.js';
 import { rebuildIndex } from './rebuild.js';
 import { formatSummary } from './report.js';
-import { collectChunks, runIndexer, type IndexOptions, type IndexSummary } from './run.js';
+import { collectChunks, runIndexer, type IndexOptions, type IndexSummary, type WrittenTo } from './run.js';
 import { watchInputs } from './watch.js';
 import { parseClusterConfig } from '../core/engine/cluster.js'; // cluster
+import { adminEngineFor } from '../core/engine/cluster.js'; // cluster
 import { formatShardedSummary, runClusterIndexer } from './shards.js'; // cluster
 
 const USAGE = `Usage: npm run index -- [options] <file|folder|-> …
@@ -28,9 +30,12 @@ into Meilisearch (MEILI_URL, or the embedded engine under DATA_DIR), index INDEX
   --watch     keep running and re-index when input files change
   --reshard   with MEILI_SHARDS: move articles to the shard their id maps to now
   --json      print the summary as JSON
+  --no-wait   exit 4 at once if another indexer is writing to the index, instead of waiting for it
   --batch-size <n>  chunks per request to the engine (default 10000; smaller uses less engine memory)
   -h, --help  show this help
-Exit codes: 0 all indexed, 1 some input failed (the rest was indexed), 2 usage, 3 engine failure.`;
+Uses the engine of a server running on the same DATA_DIR; starts one for the run only when none runs.
+Exit codes: 0 all indexed, 1 some input failed (the rest was indexed), 2 usage or config, 3 engine failure,
+4 another indexer is writing to the index (--no-wait).`;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseCliArgs(argv);
@@ -55,17 +60,40 @@ async function main(argv: string[]): Promise<number> {
 
   // cluster: MEILI_SHARDS spreads articles over several engines (indexer/shards.ts)
   const cluster = parseClusterConfig(process.env);
+  const leaseOptions = { noWait: values['no-wait'] ?? false, onWait: (holder: string) => process.stderr.write(waitingLine(config.indexUid, holder)) };
   if (cluster || values.reshard) {
-    const summary = await runClusterIndexer(cluster, config.indexUid, { ...options, reshard: values.reshard ?? false });
+    // One lease for the whole cluster, kept in the first shard: every indexer sees the same list.
+    const leaseEngine = cluster ? adminEngineFor(cluster.shards[0]!, 60_000) : undefined;
+    const lease = leaseEngine ? await acquireLease(leaseEngine, config.indexUid, leaseOptions) : undefined;
+    const shardsSummary = await runClusterIndexer(cluster, config.indexUid, { ...options, reshard: values.reshard ?? false }).finally(() => lease?.release());
+    const where: WrittenTo = { url: cluster!.shards.map((s) => `${s.name}=${s.url}`).join(', '), index: config.indexUid, engineOrigin: 'shards' };
+    const summary = { engine: where, ...shardsSummary };
     process.stdout.write(values.json ? `${JSON.stringify(summary)}\n` : `${formatShardedSummary(summary)}\n`);
     return summary.failed > 0 ? 1 : 0;
   }
 
-  const log = createLogger(values.json ? 'silent' : 'warn');
-  const connection = await connectEngine(config, log);
+  // What the engine layer has to say (waiting for another process's engine, …) is a note to the editor, on stderr.
+  const log = createLogger(values.json ? 'silent' : 'warn', { write: (line: string) => process.stderr.write(`note: ${(JSON.parse(line) as { msg: string }).msg}\n`) });
+  const connection = await connectEngine(config, log, { role: 'indexer' });
   try {
     const engine = createEngine({ url: connection.url, apiKey: connection.masterKey, timeoutMs: 60_000 });
-    const once = () => runOnce(engine, config.indexUid, options, { rebuild: values.rebuild ?? false, json: values.json ?? false });
+    const where: WrittenTo = {
+      url: connection.url,
+      index: config.indexUid,
+      engineOrigin: connection.origin === 'shared' && connection.owner?.startsWith('server') ? 'server' : connection.origin,
+      ...(connection.origin === 'shared' ? { owner: connection.owner } : {}),
+    };
+    if (where.engineOrigin === 'started' && !values.json) {
+      process.stderr.write(`note: no server is running on DATA_DIR ${config.dataDir}; started an engine for this run (a server started later serves this data; one using MEILI_URL does not)\n`);
+    }
+    const once = async () => {
+      const lease = await acquireLease(engine, config.indexUid, leaseOptions);
+      try {
+        return await runOnce(engine, config.indexUid, options, { rebuild: values.rebuild ?? false, json: values.json ?? false, where });
+      } finally {
+        await lease.release();
+      }
+    };
     const summary = await once();
     if (!values.watch) return summary.failed > 0 ? 1 : 0;
     return await watchForever(positionals, once);
@@ -74,12 +102,16 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-async function runOnce(engine: Engine, indexUid: string, options: IndexOptions, mode: { rebuild: boolean; json: boolean }): Promise<IndexSummary> {
+function waitingLine(indexUid: string, holder: string): string {
+  return `waiting: another indexer is writing to index ${indexUid} (${holder}); this run starts when it is done (--no-wait exits 4 instead)\n`;
+}
+
+async function runOnce(engine: Engine, indexUid: string, options: IndexOptions, mode: { rebuild: boolean; json: boolean; where: WrittenTo }): Promise<IndexSummary> {
   // Progress goes to stderr so that stdout holds only the summary (and is parseable with --json).
   const progress = mode.json ? undefined : createProgressReporter(process.stderr);
   const withProgress: IndexOptions = { ...options, onProgress: progress ? (p) => progress.update(p) : undefined };
   try {
-    const summary = mode.rebuild ? await rebuildIndex(engine, indexUid, withProgress) : await runIndexer(engine, indexUid, withProgress);
+    const summary: IndexSummary = { engine: mode.where, ...(mode.rebuild ? await rebuildIndex(engine, indexUid, withProgress) : await runIndexer(engine, indexUid, withProgress)) };
     progress?.stop();
     process.stdout.write(mode.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n`);
     return summary;
@@ -123,6 +155,7 @@ function parseCliArgs(argv: string[]) {
         watch: { type: 'boolean' },
         reshard: { type: 'boolean' }, // cluster
         json: { type: 'boolean' },
+        'no-wait': { type: 'boolean' },
         'batch-size': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -140,6 +173,7 @@ function batchSize(value: string | undefined): number | undefined {
 }
 
 export function exitCodeFor(error: unknown): number {
+  if (error instanceof LeaseBusyError) return 4;
   if (error instanceof AppError && (error.code === 'usage' || error.code === 'invalid_config' || error.code === 'engine_missing')) return 2;
   return 3;
 }

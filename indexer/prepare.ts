@@ -18,6 +18,8 @@ export interface PreparedChunk {
 /** Every chunk of one article, ready for the diff and the engine. */
 export interface PreparedArticle {
   id: string;
+  /** The input it came from (file, `file:line`, `file[i]`): --prune keeps articles of failed inputs (sources.ts). */
+  origin?: string;
   chunks: PreparedChunk[];
   /** Article.notes: what reading it dropped or changed. */
   notes?: string[];
@@ -41,7 +43,7 @@ export async function* prepareInputs(options: InputOptions, known?: KnownSources
   for await (const item of readArticles(options, () => filesDone++, known)) {
     if ('article' in item) {
       const chunks = articleToChunkJson(item.article).map(({ doc, json }) => preparedChunk(doc, json));
-      yield { prepared: { id: item.article.id, chunks, ...(item.article.notes ? { notes: item.article.notes } : {}) } };
+      yield { prepared: { id: item.article.id, origin: item.article.origin, chunks, ...(item.article.notes ? { notes: item.article.notes } : {}) } };
     }
     else yield item;
     if (filesDone !== reported) yield { filesDone: (reported = filesDone) };

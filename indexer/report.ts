@@ -1,7 +1,8 @@
-import type { IndexSummary } from './run.js';
+import type { IndexSummary, WrittenTo } from './run.js';
 
 export function formatSummary(summary: IndexSummary): string {
   const lines = [
+    ...(summary.engine ? [wroteTo(summary.engine)] : []),
     `articles: ${summary.added} added, ${summary.updated} updated, ${summary.unchanged} unchanged, ` +
       `${summary.pruned} pruned, ${summary.failed} failed`,
     `chunks: ${summary.chunks} in inputs, ${summary.chunksSent} sent, ${summary.chunksDeleted} deleted`,
@@ -9,9 +10,26 @@ export function formatSummary(summary: IndexSummary): string {
       (summary.parserThread ? `, parser thread overlapping the engine ${sec(summary.parserOverlappedWaitMs ?? 0)} s)` : ')'),
   ];
   if (summary.pruneSkipped) lines.push(`prune skipped: ${summary.pruneSkipped}`);
+  if (summary.pruneKept) {
+    lines.push(`prune kept ${summary.pruneKept.length} article(s) no input produced, because their input failed (fix it and run again, or use --rebuild):`);
+    for (const kept of summary.pruneKept.slice(0, 20)) lines.push(`  kept ${kept.articleId}: ${kept.reason}`);
+    if (summary.pruneKept.length > 20) lines.push(`  … and ${summary.pruneKept.length - 20} more (--json lists them all)`);
+  }
   for (const note of summary.notes) lines.push(`note: ${note}`);
   for (const failure of summary.failures) lines.push(`error: ${failure.source}: ${failure.reason}`);
   return lines.join('\n');
+}
+
+/** The first line of every summary: where the articles went (a URL and an index, never a key). */
+export function wroteTo(where: WrittenTo): string {
+  const how = {
+    server: `the running server's engine (${where.owner ?? 'server'})`,
+    shared: `the engine of ${where.owner ?? 'another process'}`,
+    started: 'an engine started for this run (no server was running on DATA_DIR; stopped now, the next `npm start` serves this data)',
+    external: 'MEILI_URL',
+    shards: 'MEILI_SHARDS',
+  }[where.engineOrigin];
+  return `wrote to: index ${where.index} at ${where.url} — ${how}`;
 }
 
 const sec = (ms: number) => (ms / 1000).toFixed(2);

@@ -10,6 +10,7 @@ import { ParserThread } from './parse-thread.js';
 import { diffArticle, engineState, unseenArticles, type ArticleChange, type EngineState } from './plan.js';
 import { prepareInputs, type PreparedItem } from './prepare.js';
 import { readArticles, type Failure, type InputOptions, type KnownSources } from './read.js';
+import { decidePrune, readSources, recordSources, sourceFile } from './sources.js';
 
 export type { Failure } from './read.js';
 
@@ -51,6 +52,10 @@ export interface IndexSummary {
   notes: string[];
   /** Set when `--prune` was asked for but skipped, and why. */
   pruneSkipped?: string;
+  /** `--prune` with failed inputs: articles no input produced but kept, and why (their input failed). */
+  pruneKept?: { articleId: string; reason: string }[];
+  /** Where the run wrote (set by the caller that knows the connection): never a key. */
+  engine?: WrittenTo;
   elapsedMs: number;
   /**
    * The indexer's own work on the critical path: wall time in which the main thread was neither
@@ -91,6 +96,15 @@ export interface IndexSummary {
   engineBusyMs?: number;
 }
 
+export interface WrittenTo {
+  url: string;
+  index: string;
+  /** `server`: a running server's engine; `started`: one started for this run (stopped at exit); `external`: MEILI_URL; `shared`: another process's engine. */
+  engineOrigin: 'server' | 'started' | 'external' | 'shared' | 'shards';
+  /** Who runs the engine, when not this process. */
+  owner?: string;
+}
+
 /** Read and parse every input into chunks without an engine (`--dry-run`, tools, tests). */
 export async function collectChunks(options: InputOptions): Promise<{ articles: Article[]; chunks: ChunkDocument[]; failures: Failure[] }> {
   const articles: Article[] = [];
@@ -117,14 +131,15 @@ export async function runIndexer(engine: Engine, indexUid: string, options: Inde
   const parser = threadable && (options.parserThread ?? (await worthAThread(files))) ? new ParserThread(options.paths) : undefined;
   try {
     const clock = new EngineClock();
-    const stored: EngineState = await clock.wait(async () => {
+    const { stored, sources } = await clock.wait(async () => {
       await ensureIndex(engine, indexUid);
       await waitForPendingTasks(engine, indexUid);
-      return engineState(await readFingerprints(engine, indexUid));
+      const [fingerprints, sources] = await Promise.all([readFingerprints(engine, indexUid), readSources(engine, indexUid)]);
+      return { stored: engineState(fingerprints) as EngineState, sources };
     });
     const items = (writer: ChunkWriter) =>
       parser ? parser.items(stored.completeSources) : prepareInputs(options, stored.completeSources);
-    const { engineBusy, ...result } = await indexItems(engine, indexUid, options, { files: files.length, items, existing: stored.byArticle, clock });
+    const { engineBusy, ...result } = await indexItems(engine, indexUid, options, { files: files.length, items, existing: stored.byArticle, sources, clock });
 
     const elapsedMs = performance.now() - started;
     const cpu = process.cpuUsage(cpuStart);
@@ -166,7 +181,7 @@ async function worthAThread(files: readonly string[]): Promise<boolean> {
   return false;
 }
 
-type ItemsResult = Pick<IndexSummary, 'articles' | ArticleChange | 'pruned' | 'failed' | 'chunks' | 'chunksSent' | 'chunksDeleted' | 'failures' | 'notes' | 'pruneSkipped' | 'engineBusyMs'>;
+type ItemsResult = Pick<IndexSummary, 'articles' | ArticleChange | 'pruned' | 'failed' | 'chunks' | 'chunksSent' | 'chunksDeleted' | 'failures' | 'notes' | 'pruneSkipped' | 'pruneKept' | 'engineBusyMs'>;
 
 /**
  * Diff each prepared article against the engine's fingerprints and send only changed chunks, in
@@ -177,7 +192,13 @@ async function indexItems(
   engine: Engine,
   indexUid: string,
   options: IndexOptions,
-  run: { files: number; items: (writer: ChunkWriter) => AsyncIterable<PreparedItem>; existing: EngineState['byArticle']; clock: EngineClock },
+  run: {
+    files: number;
+    items: (writer: ChunkWriter) => AsyncIterable<PreparedItem>;
+    existing: EngineState['byArticle'];
+    sources: Map<string, Set<string>>;
+    clock: EngineClock;
+  },
 ): Promise<ItemsResult & { engineBusy: Interval[] }> {
   const { existing, clock } = run;
   const progress: Progress = { files: 0, filesTotal: run.files, articles: 0, chunksSent: 0 };
@@ -196,6 +217,14 @@ async function indexItems(
   const failures: Failure[] = [];
   const notes: string[] = [];
   const seen = new Set<string>();
+  const seenByFile = new Map<string, string[]>();
+  const noteFile = (origin: string | undefined, articleId: string) => {
+    if (origin === undefined) return;
+    const file = sourceFile(origin);
+    const ids = seenByFile.get(file);
+    if (ids) ids.push(articleId);
+    else seenByFile.set(file, [articleId]);
+  };
   const stale: string[] = [];
   let chunkCount = 0;
   let sent = 0;
@@ -208,6 +237,7 @@ async function indexItems(
       failures.push(item.failure);
     } else if ('unchanged' in item) {
       seen.add(item.unchanged.articleId);
+      noteFile(item.unchanged.origin, item.unchanged.articleId);
       counts.unchanged++;
       chunkCount += existing.get(item.unchanged.articleId)?.size ?? 0;
       progress.articles++;
@@ -216,6 +246,7 @@ async function indexItems(
       if (item.prepared.notes) notes.push(...item.prepared.notes);
       const diff = diffArticle(existing.get(id), chunks);
       seen.add(id);
+      noteFile(item.prepared.origin, id);
       counts[diff.change]++;
       chunkCount += chunks.length;
       sent += diff.upsert.length;
@@ -227,16 +258,18 @@ async function indexItems(
   await writer.flush();
 
   let pruned: string[] = [];
-  let pruneSkipped: string | undefined;
-  if (options.prune && failures.length > 0) {
-    // A file that failed to parse may hold articles that are still wanted; never delete on a partial read.
-    pruneSkipped = `${failures.length} input(s) failed, so nothing was pruned`;
-  } else if (options.prune) {
+  let pruneKept: { articleId: string; reason: string }[] | undefined;
+  const failedFiles = new Set(failures.map((f) => sourceFile(f.source)));
+  if (options.prune) {
+    // An article of an input that failed to parse this time is not gone: it is kept (sources.ts).
     const unseen = unseenArticles(existing, seen);
-    pruned = unseen.articleIds;
-    stale.push(...unseen.chunkIds);
+    const decision = decidePrune(unseen.articleIds, failedFiles, run.sources);
+    pruned = decision.prune;
+    for (const id of pruned) stale.push(...(existing.get(id)?.keys() ?? []));
+    if (decision.kept.length > 0) pruneKept = decision.kept;
   }
   await clock.wait(() => deleteChunks(engine, indexUid, stale));
+  await clock.wait(() => recordSources(engine, indexUid, changedSources(seenByFile, failedFiles, run.sources), options.prune ? goneFiles(run.sources, seenByFile, failedFiles) : []));
 
   return {
     articles: seen.size,
@@ -248,8 +281,28 @@ async function indexItems(
     chunksDeleted: stale.length,
     failures,
     notes,
-    ...(pruneSkipped ? { pruneSkipped } : {}),
+    ...(pruneKept ? { pruneKept } : {}),
     engineBusyMs: Math.round(coveredMs(writer.engineBusy)),
     engineBusy: writer.engineBusy,
   };
+}
+
+/**
+ * Source records to write: files whose article list differs from the recorded one. A file that
+ * partly failed (a bad line) keeps its recorded articles too, so a later --prune still keeps them.
+ */
+function changedSources(seenByFile: ReadonlyMap<string, string[]>, failedFiles: ReadonlySet<string>, recorded: ReadonlyMap<string, Set<string>>): Map<string, string[]> {
+  const changed = new Map<string, string[]>();
+  for (const [file, ids] of seenByFile) {
+    const before = recorded.get(file);
+    const wanted = new Set(failedFiles.has(file) && before ? [...before, ...ids] : ids);
+    if (before && before.size === wanted.size && [...wanted].every((id) => before.has(id))) continue;
+    changed.set(file, [...wanted]);
+  }
+  return changed;
+}
+
+/** With --prune: recorded files that are neither among this run's inputs nor failed. */
+function goneFiles(recorded: ReadonlyMap<string, Set<string>>, seenByFile: ReadonlyMap<string, string[]>, failedFiles: ReadonlySet<string>): string[] {
+  return [...recorded.keys()].filter((file) => !seenByFile.has(file) && !failedFiles.has(file));
 }

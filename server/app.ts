@@ -13,7 +13,7 @@ import { openApiDocument } from './http/openapi.js';
 import { RateLimitCounter, type TrustProxy } from './http/rate-limit-counter.js';
 import { corsPolicy, limitUrlLength, metricsAccess, operationalRateLimit, rateLimitPolicy, securityHeaderSetter, securityHeaders } from './http/security.js';
 import { articleRoutes, type ArticleEngines } from './routes/articles.js';
-import { healthRoutes, type ClusterReadiness } from './routes/health.js';
+import { healthRoutes, type ClusterReadiness, type Readiness } from './routes/health.js';
 import { staticRoutes } from './routes/static.js';
 import { ResponseCache, UrlKeys } from './search/cache.js';
 import type { RankingIndex } from './search/rank-index-loader.js';
@@ -69,6 +69,8 @@ export interface AppDeps {
   cluster?: { articleEngines: ArticleEngines; readiness: ClusterReadiness };
   /** Shared rate-limit counters (Redis) when several proxies run; absent = this process's memory. */
   rateLimitStore?: Store;
+  /** What /readyz answers from (system.ts: with the embedded engine's supervisor status). */
+  readiness?: Readiness;
 }
 
 /**
@@ -97,7 +99,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestLogging(deps.log, http.logQueries));
   app.use(securityHeaders());
   app.use(cors);
-  app.use(healthRoutes(deps.engine, deps.indexUid, deps.cluster?.readiness));
+  app.use(healthRoutes(deps.engine, deps.indexUid, deps.cluster?.readiness, deps.readiness));
   const mayReadMetrics = metricsAccess(http.metricsAllow);
   app.get('/metrics', async (req, res, next) => {
     // Not allowed: the same 404 as any unknown path (the route's existence is not advertised).

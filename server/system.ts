@@ -18,7 +18,9 @@ import { createApp, type AppDeps } from './app.js';
 import { answerClientErrors } from './http/errors.js';
 import { createMetrics } from './http/metrics.js';
 import { connectRedis, FallbackRateLimitStore, SharedResponseCache, watchRedisHealth } from './http/redis-stores.js';
-import { engineState } from './routes/health.js';
+import { acquireLease } from '../indexer/lease.js';
+import type { EngineStatus } from '../core/engine/supervisor.js';
+import { engineState, Readiness } from './routes/health.js';
 import { ResponseCache } from './search/cache.js';
 import { clusterEngine } from './search/cluster-engine.js';
 import { coordinatorsFor } from './search/cluster-search.js';
@@ -46,6 +48,8 @@ interface SearchSide {
   cluster?: AppDeps['cluster'];
   /** Read-only clients that see index changes (one per engine); master keys used only here. */
   monitors(): Promise<Monitor[]>;
+  /** The embedded engine's supervisor status (restarting, failed), for /readyz. */
+  engineStatus?: () => EngineStatus;
   stop(): Promise<void>;
 }
 
@@ -100,6 +104,7 @@ export async function startSystem(config: Config, log: Logger): Promise<RunningS
       ranking,
       cluster: side.cluster,
       rateLimitStore: redis && config.rateLimit > 0 ? new FallbackRateLimitStore(redis) : undefined,
+      readiness: side.cluster ? undefined : new Readiness(side.engine, config.indexUid, side.engineStatus),
       http: {
         corsOrigins: config.corsOrigins,
         rateLimit: config.rateLimit,
@@ -141,13 +146,18 @@ export async function startSystem(config: Config, log: Logger): Promise<RunningS
 
 /** One engine: embedded unless MEILI_URL is set. */
 async function singleSide(config: Config, log: Logger): Promise<SearchSide> {
-  const connection = await connectEngine(config, log);
+  const connection = await connectEngine(config, log, { role: 'server' });
   try {
     const admin = createEngine({ url: connection.url, apiKey: connection.masterKey, timeoutMs: 60_000 });
     if (config.skipIndexOnStart) {
       await ensureIndex(admin, config.indexUid);
     } else {
-      const summary = await runIndexer(admin, config.indexUid, { paths: [config.articlesDir], prune: false });
+      // The same lease as `npm run index`: a second server on this DATA_DIR, or an editor's run, waits its turn.
+      const lease = await acquireLease(admin, config.indexUid, {
+        holder: `server pid ${process.pid} indexing ${config.articlesDir}`,
+        onWait: (holder) => log.info({ holder }, `waiting for another indexer before indexing ${config.articlesDir}: ${holder}`),
+      });
+      const summary = await runIndexer(admin, config.indexUid, { paths: [config.articlesDir], prune: false }).finally(() => lease.release());
       log.info({ summary: { ...summary, failures: undefined } }, 'indexed articles');
       for (const line of formatSummary(summary).split('\n')) log.info(line);
     }
@@ -160,6 +170,7 @@ async function singleSide(config: Config, log: Logger): Promise<SearchSide> {
         const monitorKey = await ensureMonitorKey(admin, config.indexUid);
         return [{ name: 'engine', engine: createEngine({ url: connection.url, apiKey: monitorKey, timeoutMs: config.engineTimeoutMs }) }];
       },
+      engineStatus: connection.status,
       stop: () => connection.stop(),
     };
   } catch (error) {

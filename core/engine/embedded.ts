@@ -12,6 +12,8 @@ export interface EmbeddedEngine {
   url: string;
   masterKey: string;
   pid: number;
+  /** Resolves when the engine process exits, however it ends (stop(), a crash, kill -9). */
+  exited: Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -40,8 +42,10 @@ export async function startEmbeddedEngine(options: EmbeddedOptions): Promise<Emb
   const dataDir = path.resolve(options.dataDir);
   await prepareDataDir(dataDir);
   const masterKey = await readOrCreateMasterKey(path.join(dataDir, 'master-key'));
+  // No stale engine is stopped here: who may stop which engine is decided by the DATA_DIR's
+  // engine record (shared.ts), which knows the owner; a pid file alone cannot tell a live
+  // engine of another process from a leftover one.
   const pidFile = path.join(dataDir, 'meilisearch.pid');
-  await stopStaleEngine(pidFile);
 
   const port = options.port || (await freePort());
   const url = `http://127.0.0.1:${port}`;
@@ -68,6 +72,8 @@ export async function startEmbeddedEngine(options: EmbeddedOptions): Promise<Emb
   closeSync(logFd);
   const pid = child.pid;
   if (pid === undefined) throw new EngineUnavailableError(`could not start ${binary}`);
+  const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? `code ${code}`)));
+  // For operators (`cat data/meilisearch.pid`); nothing reads it to decide anything.
   await writeFile(pidFile, String(pid), { mode: 0o600 });
 
   const killOnExit = (): void => {
@@ -87,6 +93,7 @@ export async function startEmbeddedEngine(options: EmbeddedOptions): Promise<Emb
     url,
     masterKey,
     pid,
+    exited,
     stop() {
       stopped ??= (async () => {
         process.removeListener('exit', killOnExit);
@@ -111,32 +118,6 @@ async function locateBinary(): Promise<string> {
   // npm unpacks the file without the executable bit.
   await chmod(binary, 0o755);
   return binary;
-}
-
-/** A previous run that died without cleaning up may still hold the database. */
-async function stopStaleEngine(pidFile: string): Promise<void> {
-  let pid: number;
-  try {
-    pid = Number((await readFile(pidFile, 'utf8')).trim());
-  } catch {
-    return;
-  }
-  if (Number.isInteger(pid) && pid > 0 && (await isMeilisearch(pid))) {
-    process.kill(pid, 'SIGTERM');
-    for (let i = 0; i < 100 && (await isMeilisearch(pid)); i++) await sleep(100);
-    if (await isMeilisearch(pid)) process.kill(pid, 'SIGKILL');
-  }
-  await rm(pidFile, { force: true });
-}
-
-async function isMeilisearch(pid: number): Promise<boolean> {
-  try {
-    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8');
-    const status = await readFile(`/proc/${pid}/stat`, 'utf8');
-    return cmdline.includes('meilisearch') && !/\) Z /.test(status);
-  } catch {
-    return false;
-  }
 }
 
 async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number, logPath: string): Promise<void> {

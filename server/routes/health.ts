@@ -1,6 +1,7 @@
 import type { Router } from 'express';
 import type { Engine } from '../../core/engine/client.js';
 import { toEngineError } from '../../core/engine/client.js';
+import type { EngineStatus } from '../../core/engine/supervisor.js';
 import { EngineError } from '../../core/errors.js';
 import { errorBody } from '../http/errors.js';
 import { exactRouter } from '../http/routing.js';
@@ -22,13 +23,56 @@ export async function engineState(engine: Engine, indexUid: string): Promise<Eng
   }
 }
 
+/** A kept state no older than this is answered as is; an older one is checked again first. */
+const MAX_AGE_MS = 500;
+/** A check that takes longer than this is not waited for: the last known state is answered. */
+const CHECK_WAIT_MS = 1000;
+
 /**
- * `/healthz`: the process answers. `/readyz`: the engine answers and the index exists. Over a
- * cluster, 200 while at least one shard is ready (searches answer, flagged `partial` if some are
- * not: taking every proxy out of the balancer for one shard would turn a partial outage into a
- * total one), with each shard's state and `status: "degraded"` when not all are ready; 503 when none is.
+ * What `/readyz` answers from: the engine's state as the server knows it, not an engine call per
+ * request. The supervisor's status (a restart under way, a failed restart) is answered at once;
+ * otherwise the index's state from the last check, re-checked at most every MAX_AGE_MS whatever
+ * the request rate, one check at a time.
  */
-export function healthRoutes(engine: Engine, indexUid: string, clusterReadiness?: ClusterReadiness): Router {
+export class Readiness {
+  private state: EngineState | undefined;
+  private checkedAt = 0;
+  private checking: Promise<EngineState> | undefined;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly indexUid: string,
+    private readonly engineStatus?: () => EngineStatus,
+  ) {}
+
+  async current(): Promise<{ engine?: EngineStatus; index: EngineState }> {
+    const status = this.engineStatus?.();
+    if (status && status.state !== 'up') {
+      this.checkedAt = 0; // check the index again as soon as the engine is back
+      return { engine: status, index: 'unavailable' };
+    }
+    if (this.state === undefined || Date.now() - this.checkedAt > MAX_AGE_MS) {
+      const check = (this.checking ??= engineState(this.engine, this.indexUid).then((state) => {
+        this.state = state;
+        this.checkedAt = Date.now();
+        this.checking = undefined;
+        return state;
+      }));
+      const waited = await Promise.race([check, new Promise<undefined>((resolve) => void setTimeout(() => resolve(undefined), CHECK_WAIT_MS).unref())]);
+      return { index: waited ?? this.state ?? 'unavailable' };
+    }
+    return { index: this.state };
+  }
+}
+
+/**
+ * `/healthz`: the process answers. `/readyz`: the engine answers and the index exists (from
+ * Readiness). Over a cluster, 200 while at least one shard is ready (searches answer, flagged
+ * `partial` if some are not: taking every proxy out of the balancer for one shard would turn a
+ * partial outage into a total one), with each shard's state and `status: "degraded"` when not all
+ * are ready; 503 when none is.
+ */
+export function healthRoutes(engine: Engine, indexUid: string, clusterReadiness?: ClusterReadiness, readiness = new Readiness(engine, indexUid)): Router {
   const router = exactRouter();
   router.get('/healthz', (_req, res) => {
     res.set('cache-control', 'no-store').json({ status: 'ok' });
@@ -45,16 +89,18 @@ export function healthRoutes(engine: Engine, indexUid: string, clusterReadiness?
       res.json({ status: ready === Object.keys(shards).length ? 'ready' : 'degraded', shards });
       return;
     }
-    try {
-      // The search key can do exactly this; an empty query with limit 0 costs the engine nothing.
-      await engine.index(indexUid).search('', { limit: 0 });
+    const { engine: status, index } = await readiness.current();
+    if (status?.state === 'restarting') {
+      const seconds = Math.round((Date.now() - status.since) / 1000);
+      res.status(503).json(errorBody('engine_restarting', `The search engine is being restarted (down for ${seconds} s).`));
+    } else if (status?.state === 'failed') {
+      res.status(503).json(errorBody('engine_unavailable', 'The search engine could not be restarted; see the server log.'));
+    } else if (index === 'ready') {
       res.json({ status: 'ready' });
-    } catch (caught) {
-      const error = toEngineError(caught, 'readiness check');
-      const missing = error instanceof EngineError && error.engineCode === 'index_not_found';
-      res
-        .status(503)
-        .json(missing ? errorBody('index_missing', 'The search index does not exist yet.') : errorBody('engine_unavailable', 'The search engine is unavailable.'));
+    } else if (index === 'index_missing') {
+      res.status(503).json(errorBody('index_missing', 'The search index does not exist yet.'));
+    } else {
+      res.status(503).json(errorBody('engine_unavailable', 'The search engine is unavailable.'));
     }
   });
   return router;

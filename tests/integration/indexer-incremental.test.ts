@@ -67,17 +67,25 @@ describe('incremental runs over every format against the real engine', { timeout
     expect(await run()).toMatchObject({ unchanged: 8, chunksSent: 0, chunksDeleted: 0 });
   });
 
-  it('--prune removes articles whose source is gone, but never after a failed read', async () => {
+  it('--prune removes articles whose source is gone, and keeps the articles of inputs that failed', async () => {
     await unlink(path.join(dir, 'museum.json'));
-    await writeFile(path.join(dir, 'broken.json'), '{ "title": ');
-    const skipped = await run(true);
-    expect(skipped).toMatchObject({ pruned: 0, failed: 1, pruneSkipped: expect.stringContaining('1 input(s) failed') });
-    expect((await docs()).some((d) => d.articleTitle.includes('музей'))).toBe(true);
+    const harvest = path.join(dir, 'harvest.md');
+    const harvestText = await readFile(harvest);
+    const harvestId = (await docs()).find((d) => d.articleTitle.startsWith('Урожай яблок в Тестовой области'))?.articleId;
+    expect(harvestId).toBeDefined();
+    // harvest.md now fails to read: its article is not gone, only unreadable this time.
+    await writeFile(harvest, Buffer.from([0x00, 0x01, 0x02, 0x00]));
+    const summary = await run(true);
+    expect(summary).toMatchObject({ pruned: 1, failed: 1 });
+    expect(summary.pruneKept).toEqual([{ articleId: harvestId, reason: expect.stringContaining('harvest.md failed to read') }]);
+    const stored = await docs();
+    expect(stored.some((d) => d.articleTitle.includes('музей'))).toBe(false);
+    expect(stored.some((d) => d.articleId === harvestId)).toBe(true);
 
-    await unlink(path.join(dir, 'broken.json'));
-    const pruned = await run(true);
-    expect(pruned).toMatchObject({ pruned: 1, failed: 0, chunksDeleted: 3, unchanged: 7 });
-    expect((await docs()).some((d) => d.articleTitle.includes('музей'))).toBe(false);
+    await writeFile(harvest, harvestText);
+    const again = await run(true);
+    expect(again).toMatchObject({ pruned: 0, failed: 0, unchanged: 7 });
+    expect(again.pruneKept).toBeUndefined();
   });
 
   it('--rebuild swaps in a complete new index with its settings; searches see old or new, never half-built', async () => {

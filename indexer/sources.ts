@@ -1,0 +1,100 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import type { Engine } from '../core/engine/client.js';
+import { toEngineError } from '../core/engine/client.js';
+import { waitTask } from './apply.js';
+
+/**
+ * Which input file each stored article came from, kept in the engine beside the index (in
+ * `<uid>__indexer-sources`, never searched), so that `--prune` can tell an article whose source
+ * is gone (delete it) from one whose source failed to parse this time (keep it: it is not gone).
+ * Chunk documents do not carry their file: adding it would change every chunk's hash and resend
+ * the whole index once, and a file path is nothing a reader should get back from a search.
+ */
+export function sourcesIndexUid(indexUid: string): string {
+  return `${indexUid}__indexer-sources`;
+}
+
+interface SourceDoc {
+  id: string;
+  file: string;
+  articleIds: string[];
+}
+
+/** The file an origin names: `a.jsonl:12` → a.jsonl, `b.json[3]` → b.json, absolute. */
+export function sourceFile(origin: string): string {
+  const file = origin.replace(/(:\d+|\[\d+\])$/, '');
+  return file === '-' ? '-' : path.resolve(file);
+}
+
+/** File → article ids, as recorded by earlier runs. */
+export async function readSources(engine: Engine, indexUid: string): Promise<Map<string, Set<string>>> {
+  const byFile = new Map<string, Set<string>>();
+  try {
+    for (let offset = 0; ; offset += 1000) {
+      const page = await engine.index<SourceDoc>(sourcesIndexUid(indexUid)).getDocuments({ limit: 1000, offset });
+      for (const doc of page.results) byFile.set(doc.file, new Set(doc.articleIds));
+      if (offset + 1000 >= page.total) break;
+    }
+  } catch (error) {
+    if ((error as { cause?: { code?: string } }).cause?.code === 'index_not_found') return byFile;
+    throw toEngineError(error, 'reading the indexer source records');
+  }
+  return byFile;
+}
+
+/**
+ * Records the files of this run's articles. A file that produced articles this run is written
+ * whole (its old entry replaced); files not among this run's inputs are left as they are, and
+ * entries of pruned files are deleted.
+ */
+export async function recordSources(engine: Engine, indexUid: string, seen: ReadonlyMap<string, string[]>, goneFiles: readonly string[]): Promise<void> {
+  const uid = sourcesIndexUid(indexUid);
+  const what = 'recording which file each article came from';
+  try {
+    if (seen.size > 0) {
+      const docs: SourceDoc[] = [...seen].map(([file, articleIds]) => ({ id: docId(file), file, articleIds }));
+      const task = await engine.index(uid).addDocuments(docs, { primaryKey: 'id' });
+      await waitTask(engine, task.taskUid, what);
+    }
+    if (goneFiles.length > 0) {
+      const task = await engine.index(uid).deleteDocuments(goneFiles.map(docId));
+      await waitTask(engine, task.taskUid, what);
+    }
+  } catch (error) {
+    throw toEngineError(error, what);
+  }
+}
+
+function docId(file: string): string {
+  return createHash('sha1').update(file).digest('hex');
+}
+
+export interface PruneDecision {
+  /** Articles to delete: no input produced them and they are not known to come from a failed input. */
+  prune: string[];
+  /** Articles kept although no input produced them this run, with why. */
+  kept: { articleId: string; reason: string }[];
+}
+
+/**
+ * `--prune` with some inputs failed: an unseen article is kept when it came from a file that
+ * failed this run, or when no run recorded its file (it might come from a failed one).
+ */
+export function decidePrune(
+  unseen: readonly string[],
+  failedFiles: ReadonlySet<string>,
+  sources: ReadonlyMap<string, Set<string>>,
+): PruneDecision {
+  const fileOf = new Map<string, string>();
+  for (const [file, ids] of sources) for (const id of ids) fileOf.set(id, file);
+  const decision: PruneDecision = { prune: [], kept: [] };
+  for (const articleId of unseen) {
+    const file = fileOf.get(articleId);
+    if (failedFiles.size === 0) decision.prune.push(articleId);
+    else if (file === undefined) decision.kept.push({ articleId, reason: 'its source file is not recorded and some inputs failed' });
+    else if (failedFiles.has(file)) decision.kept.push({ articleId, reason: `its source ${path.relative(process.cwd(), file) || file} failed to read` });
+    else decision.prune.push(articleId);
+  }
+  return decision;
+}
