@@ -122,7 +122,8 @@ describe('engine outage and recovery, without restarting the server', () => {
       return res.status === 200 ? ((await res.json()) as { total: number }) : undefined;
     });
     expect(recovered.total).toBeGreaterThan(0);
-    expect((await fetch(`${server.baseUrl}/readyz`)).status).toBe(200);
+    // /readyz answers from a state re-checked at most every 500 ms (server/routes/health.ts).
+    await eventually(async () => ((await fetch(`${server.baseUrl}/readyz`)).status === 200 ? true : undefined));
   });
 });
 
