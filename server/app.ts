@@ -11,7 +11,8 @@ import { requestLogger, requestLogging } from './http/logging.js';
 import { countEngineErrors, createMetrics, recordRequests, timeRequest, watchRankingIndex, type Metrics } from './http/metrics.js';
 import { openApiDocument } from './http/openapi.js';
 import { RateLimitCounter, type TrustProxy } from './http/rate-limit-counter.js';
-import { corsPolicy, limitUrlLength, metricsAccess, operationalRateLimit, rateLimitPolicy, securityHeaderSetter, securityHeaders } from './http/security.js';
+import { operationalBudget } from './http/operational-budget.js';
+import { corsPolicy, limitUrlLength, metricsAccess, rateLimitPolicy, securityHeaderSetter, securityHeaders } from './http/security.js';
 import { articleRoutes, type ArticleEngines } from './routes/articles.js';
 import { healthRoutes, type ClusterReadiness, type Readiness } from './routes/health.js';
 import { staticRoutes } from './routes/static.js';
@@ -94,8 +95,6 @@ export function createApp(deps: AppDeps): Express {
   const rateLimitStore = deps.rateLimitStore ?? new MemoryStore();
   app.use(limitUrlLength(http.maxUrlBytes));
   app.use(recordRequests(metrics));
-  // Before logging: a probe flood past its budget costs a counter and a short 429, not a log line each.
-  app.use(operationalRateLimit(http.healthRateLimit, http.rateLimitWindowMs));
   app.use(requestLogging(deps.log, http.logQueries));
   app.use(securityHeaders());
   app.use(cors);
@@ -123,6 +122,11 @@ export function createApp(deps: AppDeps): Express {
   app.use(notFoundHandler);
   app.use(countEngineErrors(metrics));
   app.use(errorHandler(deps.log));
+  // Every server made from the app (app.listen, http.createServer(app)) calls app.handle: the
+  // operational budget and the fast path go in front of it, before Express sets up the request.
+  const handled = app as Express & { handle(req: IncomingMessage, res: ServerResponse, next?: () => void): void };
+  const express_ = handled.handle.bind(app);
+  let handle = express_;
   if (urlKeys && local) {
     const answer = fastHits({
       maxUrlBytes: http.maxUrlBytes,
@@ -131,14 +135,14 @@ export function createApp(deps: AppDeps): Express {
       cachedByUrl: cachedByUrl(local, urlKeys, deps.ranking),
       encoded,
     });
-    // Every server made from the app (app.listen, http.createServer(app)) calls app.handle: the
-    // fast path goes in front of it, before Express sets up the request.
-    const handled = app as Express & { handle(req: IncomingMessage, res: ServerResponse, next?: () => void): void };
-    const handle = handled.handle.bind(app);
-    handled.handle = (req, res, next) => {
-      if (!answer(req, res, () => handle(req, res, next))) handle(req, res, next);
+    handle = (req, res, next) => {
+      if (!answer(req, res, () => express_(req, res, next))) express_(req, res, next);
     };
   }
+  const overBudget = operationalBudget(http.healthRateLimit, http.rateLimitWindowMs, app.get('trust proxy fn') as TrustProxy, securityHeaderSetter());
+  handled.handle = (req, res, next) => {
+    if (!overBudget(req, res)) handle(req, res, next);
+  };
   return app;
 }
 

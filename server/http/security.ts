@@ -6,6 +6,7 @@ import { rateLimit, type Store } from 'express-rate-limit';
 import helmet from 'helmet';
 import proxyAddr from 'proxy-addr';
 import { errorBody } from './errors.js';
+import { OPERATIONAL_PATHS } from './operational-budget.js';
 
 /**
  * Helmet's headers everywhere. The default CSP is the strictest one (`default-src 'none'`): JSON
@@ -120,34 +121,13 @@ export function rateLimitPolicy(limit: number, windowMs: number, store?: Store):
     limit,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    // These have their own, separate budget (operationalRateLimit): a load balancer's probes must
+    // These have their own, separate budget (operational-budget.ts): a load balancer's probes must
     // not eat a reader's search budget from the same address, nor the other way round.
     skip: (req) => OPERATIONAL_PATHS.has(req.path),
     handler: (_req, res) => {
       res.status(429).json(errorBody('rate_limited', 'Too many requests; retry after the number of seconds in Retry-After.'));
     },
   });
-}
-
-const OPERATIONAL_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
-
-/**
- * Per-client budget for /healthz, /readyz and /metrics, counted in this process's memory even when
- * searches share Redis counters (a probe flood is one proxy's problem, and express-rate-limit
- * refuses one store for two limiters). A flood gets cheap 429s instead of metrics renders.
- */
-export function operationalRateLimit(limit: number, windowMs: number): RequestHandler {
-  if (limit === 0) return (_req, _res, next) => next();
-  const limiter = rateLimit({
-    windowMs,
-    limit,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    handler: (_req, res) => {
-      res.status(429).set('cache-control', 'no-store').json(errorBody('rate_limited', 'Too many health or metrics requests; retry after the number of seconds in Retry-After.'));
-    },
-  });
-  return (req, res, next) => (OPERATIONAL_PATHS.has(req.path) ? limiter(req, res, next) : next());
 }
 
 /**
