@@ -57,7 +57,7 @@ const uid = uniqueIndexUid('fuzz');
 let server: ServerProcess;
 
 beforeAll(async () => {
-  server = await startServerProcess({ engineUrl: testEngine().url, masterKey: testEngine().masterKey, indexUid: uid, articlesDir: 'articles', extra: { LOG_LEVEL: 'warn', RATE_LIMIT: '0' } });
+  server = await startServerProcess({ engineUrl: testEngine().url, masterKey: testEngine().masterKey, indexUid: uid, articlesDir: 'articles', extra: { LOG_LEVEL: 'warn', RATE_LIMIT: '0', HEALTH_RATE_LIMIT: '0' } });
 });
 afterAll(async () => {
   await server?.stop();
