@@ -178,6 +178,7 @@ export class RankingFollower {
         if (page.hits.length < PAGE || offset + PAGE >= (page.estimatedTotalHits ?? 0)) break;
       }
     }
+    index.compact();
     this.index = index;
     this.positions = heads.map((h) => h ?? 0);
     this.generation++;

@@ -19,6 +19,8 @@ export interface RankingIndex {
   apply(change: RankingChange): void;
   search(query: AnalyzedQuery, scope: RankScope, wanted: number, facets?: readonly string[]): Ranking;
   has(chunkId: string): boolean;
+  /** Gives back the arenas' spare room (after a bulk load of many `apply` calls). */
+  compact(): void;
   /** Versioned, checksummed bytes holding the index and `position` (where in the change log it is). */
   snapshot(position: unknown): Buffer;
   stats(): RankingStats;
@@ -45,6 +47,7 @@ export function createRankingIndex(documents: Iterable<RankingDocument> = []): R
     if (batch.length >= 5000) store.apply(batch.splice(0), []);
   }
   store.apply(batch, []);
+  store.compact();
   return wrap(store);
 }
 
@@ -52,6 +55,7 @@ function wrap(store: RankingStore): RankingIndex {
   const scorer = new Scorer(store);
   return {
     apply: (change) => store.apply((change.upsert ?? []).map(toRecord), change.remove ?? []),
+    compact: () => store.compact(),
     search: (query, scope, wanted, facets = []) => scorer.rank(query, scope, wanted, facets),
     has: (id) => store.slotOf.has(id),
     snapshot: (position) => encodeSnapshot(store, position),
@@ -196,5 +200,6 @@ export function loadRankingIndex(bytes: Buffer): { index: RankingIndex; position
     if (batch.length >= 5000) store.apply(batch.splice(0), []);
   }
   store.apply(batch, []);
+  store.compact();
   return { index: wrap(store), position: header.position };
 }

@@ -206,15 +206,16 @@ export class Scorer {
     const { articles, docWeights } = this.feedbackArticles(touched, scores, P);
     if (articles.length < P.feedbackDocs) return [];
     const queryIds = new Set(matches.flatMap((m) => [...m.ids.keys()]));
-    const { tokens, chunkTokenStart, chunkTokenLength, articleDf } = s;
+    const { articleDf } = s;
     const { feedbackTf: tf, feedbackWeight: weight, feedbackSeen: seen } = this;
     const candidates: number[] = [];
     const na = s.articleCount;
     for (const [k, a] of articles.entries()) {
       const articleTerms: number[] = [];
       for (const c of s.articleChunks(a)) {
-        const from = chunkTokenStart[c]!;
-        for (let p = from; p < from + chunkTokenLength[c]!; p++) if (tf[tokens[p]!]!++ === 0) articleTerms.push(tokens[p]!);
+        const length = s.decode(c);
+        const tokens = s.decodedTerms;
+        for (let p = 0; p < length; p++) if (tf[tokens[p]!]!++ === 0) articleTerms.push(tokens[p]!);
       }
       const length = Math.max(1, s.articleLength[a]!);
       for (const t of articleTerms) {
@@ -257,14 +258,13 @@ export class Scorer {
   /** Σ idf of the pairs of consecutive query words that stand side by side in the chunk. */
   private phraseIdf(chunk: number, matches: readonly TermMatch[], idfs: readonly number[]): number {
     if (matches.length < 2) return 0;
-    const { tokens, chunkTokenStart, chunkTokenLength } = this.store;
-    const from = chunkTokenStart[chunk]!;
-    const to = from + chunkTokenLength[chunk]!;
+    const to = this.store.decode(chunk);
+    const tokens = this.store.decodedTerms;
     let sum = 0;
     for (let m = 0; m + 1 < matches.length; m++) {
       const left = matches[m]!.ids;
       const right = matches[m + 1]!.ids;
-      for (let p = from; p + 1 < to; p++) {
+      for (let p = 0; p + 1 < to; p++) {
         if (left.has(tokens[p]!) && right.has(tokens[p + 1]!)) {
           sum += (idfs[m]! + idfs[m + 1]!) / 2;
           break;
@@ -276,12 +276,11 @@ export class Scorer {
 
   /** Σ idf of the query words found exactly as typed in the chunk (`surfaces`: surface id → term). */
   private exactIdf(chunk: number, surfaces: ReadonlyMap<number, number>, idfs: readonly number[]): number {
-    const { surface, chunkTokenStart, chunkTokenLength } = this.store;
-    const from = chunkTokenStart[chunk]!;
-    const to = from + chunkTokenLength[chunk]!;
+    const to = this.store.decode(chunk);
+    const surface = this.store.decodedSurfaces;
     let found = 0;
     let sum = 0;
-    for (let p = from; p < to && found < surfaces.size; p++) {
+    for (let p = 0; p < to && found < surfaces.size; p++) {
       const term = surfaces.get(surface[p]!);
       // A bit per query term, so each counts once (queries have far fewer than 32 terms).
       if (term === undefined || found & (1 << term)) continue;

@@ -74,13 +74,22 @@ function grow<T extends Int32Array | Uint32Array | Uint16Array | Uint8Array | Fl
   return next;
 }
 
+function writeVarint(bytes: Uint8Array, at: number, value: number): number {
+  while (value >= 0x80) {
+    bytes[at++] = (value & 0x7f) | 0x80;
+    value = Math.floor(value / 128);
+  }
+  bytes[at++] = value;
+  return at;
+}
+
 export class RankingStore {
   // Terms: one table of strings; ids are never reused (dead terms have empty postings).
   readonly terms: string[] = [];
   readonly termIds = new Map<string, number>();
-  /** Term ids in code-unit order of their strings, for prefix ranges (first `sortedCount`). */
-  sortedTermIds = new Int32Array(0);
-  sortedCount = 0;
+  /** Term ids in code-unit order of their strings, for prefix ranges; new terms wait in `unsorted`. */
+  private sortedTermIds = new Int32Array(0);
+  private unsorted: number[] = [];
   // Postings of term t: arena[postStart[t] .. postStart[t] + postLength[t]), room for postCapacity[t].
   postStart = new Uint32Array(0);
   postLength = new Uint32Array(0);
@@ -106,14 +115,23 @@ export class RankingStore {
   chunkLead = new Uint8Array(0);
   chunkSection = new Int32Array(0);
   chunkTitleLength = new Uint16Array(0);
+  /** Where the chunk's encoded tokens start in `tokenBytes`, their byte count, and the token count. */
   chunkTokenStart = new Uint32Array(0);
+  chunkByteLength = new Uint32Array(0);
   chunkTokenLength = new Uint32Array(0);
   /** Next chunk of the same article (-1: last). */
   chunkNext = new Int32Array(0);
-  tokens = new Int32Array(0);
-  surface = new Int32Array(0);
+  /**
+   * Each chunk's tokens as varints, term id then surface id + 1 (0: none), in text order. Read
+   * only for the best chunks of a query (exact forms, phrases), feedback and changes, so the
+   * decoding costs little; the bytes are ~5 per token instead of 8 (measured: bench:scale).
+   */
+  tokenBytes = new Uint8Array(0);
   private tokenUsed = 0;
   private tokenGarbage = 0;
+  /** The last decode()'s output (valid until the next call). */
+  decodedTerms = new Int32Array(256);
+  decodedSurfaces = new Int32Array(256);
 
   // Articles in slots.
   readonly articleIds: (string | undefined)[] = [];
@@ -169,6 +187,7 @@ export class RankingStore {
 
   /** Live term ids starting with `prefix`, in code-unit order of the terms. */
   termsWithPrefix(prefix: string): number[] {
+    this.sortNewTerms();
     const from = this.lowerBound(prefix);
     const to = this.lowerBound(`${prefix}\uffff`);
     const out: number[] = [];
@@ -217,14 +236,13 @@ export class RankingStore {
       const id = this.chunkIds[c];
       if (id === undefined) continue;
       const a = this.chunkArticle[c]!;
-      const from = this.chunkTokenStart[c]!;
-      const to = from + this.chunkTokenLength[c]!;
+      const length = this.decode(c);
       const stems: string[] = [];
       const surfaces: string[] = [];
       let aligned = true;
-      for (let p = from; p < to; p++) {
-        stems.push(this.terms[this.tokens[p]!]!);
-        const s = this.surface[p]!;
+      for (let p = 0; p < length; p++) {
+        stems.push(this.terms[this.decodedTerms[p]!]!);
+        const s = this.decodedSurfaces[p]!;
         if (s < 0) aligned = false;
         else surfaces.push(this.surfaceWords[s]!);
       }
@@ -250,8 +268,41 @@ export class RankingStore {
     return [
       this.sortedTermIds, this.postStart, this.postLength, this.postCapacity, this.articleDf, this.postChunk, this.postTf, this.postTitleTf,
       this.surfaceStem, this.surfaceCount, this.chunkArticle, this.chunkLead, this.chunkSection, this.chunkTitleLength, this.chunkTokenStart,
-      this.chunkTokenLength, this.chunkNext, this.tokens, this.surface, this.articleDate, this.articleYear, this.articleFirst, this.articleLength,
+      this.chunkByteLength, this.chunkTokenLength, this.chunkNext, this.tokenBytes, this.articleDate, this.articleYear, this.articleFirst, this.articleLength,
     ].reduce((sum, a) => sum + a.byteLength, 0);
+  }
+
+  /** Decodes chunk c's tokens into decodedTerms / decodedSurfaces (-1: none); returns their count. */
+  decode(c: number): number {
+    const length = this.chunkTokenLength[c]!;
+    if (this.decodedTerms.length < length) {
+      this.decodedTerms = new Int32Array(length * 2);
+      this.decodedSurfaces = new Int32Array(length * 2);
+    }
+    const bytes = this.tokenBytes;
+    const terms = this.decodedTerms;
+    const surfaces = this.decodedSurfaces;
+    let at = this.chunkTokenStart[c]!;
+    for (let i = 0; i < length; i++) {
+      let value = 0;
+      let shift = 0;
+      let byte: number;
+      do {
+        byte = bytes[at++]!;
+        value += (byte & 0x7f) * 2 ** shift;
+        shift += 7;
+      } while (byte & 0x80);
+      terms[i] = value;
+      value = 0;
+      shift = 0;
+      do {
+        byte = bytes[at++]!;
+        value += (byte & 0x7f) * 2 ** shift;
+        shift += 7;
+      } while (byte & 0x80);
+      surfaces[i] = value - 1;
+    }
+    return length;
   }
 
   *articleChunks(a: number): Generator<number> {
@@ -262,8 +313,8 @@ export class RankingStore {
     const terms = new Set<number>();
     if (a === undefined) return terms;
     for (const c of this.articleChunks(a)) {
-      const from = this.chunkTokenStart[c]!;
-      for (let p = from; p < from + this.chunkTokenLength[c]!; p++) terms.add(this.tokens[p]!);
+      const length = this.decode(c);
+      for (let p = 0; p < length; p++) terms.add(this.decodedTerms[p]!);
     }
     return terms;
   }
@@ -280,9 +331,10 @@ export class RankingStore {
     this.chunkNext[c] = this.articleFirst[a]!;
     this.articleFirst[a] = c;
     const length = record.stems.length;
-    this.reserveTokens(length);
+    // At most 5 bytes per varint, two per token.
+    this.reserveTokens(length * 10);
     const start = this.tokenUsed;
-    this.tokenUsed += length;
+    let at = start;
     this.chunkTokenStart[c] = start;
     this.chunkTokenLength[c] = length;
     const titleLength = this.chunkTitleLength[c]!;
@@ -290,10 +342,10 @@ export class RankingStore {
     const counts = new Map<number, number>();
     for (let i = 0; i < length; i++) {
       const t = this.termId(record.stems[i]!);
-      this.tokens[start + i] = t;
       const word = record.surfaces?.[i];
       const s = word === undefined ? -1 : this.surfaceId(word);
-      this.surface[start + i] = s;
+      at = writeVarint(this.tokenBytes, at, t);
+      at = writeVarint(this.tokenBytes, at, s + 1);
       if (s >= 0) {
         if (this.surfaceCount[s]!++ === 0) this.surfaceStem[s] = t;
       }
@@ -302,6 +354,8 @@ export class RankingStore {
       const titleTf = Math.min(0xff, (packed >>> 16) + (i < titleLength ? 1 : 0));
       counts.set(t, tf | (titleTf << 16));
     }
+    this.chunkByteLength[c] = at - start;
+    this.tokenUsed = at;
     for (const [t, packed] of counts) this.addPosting(t, c, packed & 0xffff, packed >>> 16);
     this.articleLength[a]! += length;
     this.totalTokens += length;
@@ -312,19 +366,18 @@ export class RankingStore {
     const c = this.slotOf.get(id);
     if (c === undefined) return;
     const a = this.chunkArticle[c]!;
-    const start = this.chunkTokenStart[c]!;
-    const length = this.chunkTokenLength[c]!;
+    const length = this.decode(c);
     const seen = new Set<number>();
-    for (let p = start; p < start + length; p++) {
-      const t = this.tokens[p]!;
+    for (let p = 0; p < length; p++) {
+      const t = this.decodedTerms[p]!;
       if (!seen.has(t)) {
         seen.add(t);
         this.removePosting(t, c);
       }
-      const s = this.surface[p]!;
+      const s = this.decodedSurfaces[p]!;
       if (s >= 0 && --this.surfaceCount[s]! === 0) this.surfaceStem[s] = -1;
     }
-    this.tokenGarbage += length;
+    this.tokenGarbage += this.chunkByteLength[c]!;
     // Unlink from the article's list (a few chunks long).
     if (this.articleFirst[a] === c) this.articleFirst[a] = this.chunkNext[c]!;
     else for (let p = this.articleFirst[a]!; p >= 0; p = this.chunkNext[p]!) if (this.chunkNext[p] === c) { this.chunkNext[p] = this.chunkNext[c]!; break; }
@@ -334,6 +387,7 @@ export class RankingStore {
     this.chunkIds[c] = undefined;
     this.slotOf.delete(id);
     this.chunkTokenLength[c] = 0;
+    this.chunkByteLength[c] = 0;
     this.freeSlots.push(c);
     if (this.articleFirst[a]! < 0) this.freeArticle(a);
   }
@@ -382,6 +436,7 @@ export class RankingStore {
     this.chunkSection = grow(this.chunkSection, n);
     this.chunkTitleLength = grow(this.chunkTitleLength, n);
     this.chunkTokenStart = grow(this.chunkTokenStart, n);
+    this.chunkByteLength = grow(this.chunkByteLength, n);
     this.chunkTokenLength = grow(this.chunkTokenLength, n);
     this.chunkNext = grow(this.chunkNext, n);
     return c;
@@ -404,12 +459,7 @@ export class RankingStore {
     this.postLength = grow(this.postLength, n);
     this.postCapacity = grow(this.postCapacity, n);
     this.articleDf = grow(this.articleDf, n);
-    // Keep the code-unit order for prefix ranges: one insertion (a move of typed memory).
-    this.sortedTermIds = grow(this.sortedTermIds, n);
-    const at = this.lowerBound(stem);
-    this.sortedTermIds.copyWithin(at + 1, at, this.sortedCount);
-    this.sortedTermIds[at] = id;
-    this.sortedCount++;
+    this.unsorted.push(id);
     return id;
   }
 
@@ -470,13 +520,18 @@ export class RankingStore {
   }
 
   private reserveTokens(extra: number): void {
-    if (this.tokenUsed + extra <= this.tokens.length) return;
+    if (this.tokenUsed + extra <= this.tokenBytes.length) return;
     if (this.tokenGarbage > this.tokenUsed / 2) this.compactTokens();
-    this.tokens = grow(this.tokens, this.tokenUsed + extra);
-    this.surface = grow(this.surface, this.tokenUsed + extra);
+    this.tokenBytes = grow(this.tokenBytes, this.tokenUsed + extra);
   }
 
   /** Reclaims the room of moved posting lists and removed chunks' tokens once it is half the arena. */
+  /** After a bulk load: every arena down to its live size plus a little slack. */
+  compact(): void {
+    this.compactPostings();
+    this.compactTokens();
+  }
+
   private compactIfWasteful(): void {
     if (this.postGarbage > 1024 && this.postGarbage > this.postUsed / 2) this.compactPostings();
     if (this.tokenGarbage > 1024 && this.tokenGarbage > this.tokenUsed / 2) this.compactTokens();
@@ -508,27 +563,44 @@ export class RankingStore {
 
   private compactTokens(): void {
     const live = this.tokenUsed - this.tokenGarbage;
-    const tokens = new Int32Array(Math.ceil(live * 1.1) + 16);
-    const surface = new Int32Array(tokens.length);
+    const bytes = new Uint8Array(live + (live >> 5) + 64);
     let at = 0;
     for (let c = 0; c < this.chunkIds.length; c++) {
       if (this.chunkIds[c] === undefined) continue;
       const from = this.chunkTokenStart[c]!;
-      const length = this.chunkTokenLength[c]!;
-      tokens.set(this.tokens.subarray(from, from + length), at);
-      surface.set(this.surface.subarray(from, from + length), at);
+      const length = this.chunkByteLength[c]!;
+      bytes.set(this.tokenBytes.subarray(from, from + length), at);
       this.chunkTokenStart[c] = at;
       at += length;
     }
-    this.tokens = tokens;
-    this.surface = surface;
+    this.tokenBytes = bytes;
     this.tokenUsed = at;
     this.tokenGarbage = 0;
   }
 
+  /**
+   * New terms join the code-unit order at the first prefix query after them: one merge for a
+   * whole build or change set (inserting each on arrival cost minutes at 100k terms).
+   */
+  private sortNewTerms(): void {
+    if (this.unsorted.length === 0) return;
+    const terms = this.terms;
+    const added = this.unsorted.sort((a, b) => (terms[a]! < terms[b]! ? -1 : 1));
+    this.unsorted = [];
+    const old = this.sortedTermIds;
+    const merged = new Int32Array(old.length + added.length);
+    let i = 0;
+    let j = 0;
+    let k = 0;
+    while (i < old.length && j < added.length) merged[k++] = terms[old[i]!]! < terms[added[j]!]! ? old[i++]! : added[j++]!;
+    while (i < old.length) merged[k++] = old[i++]!;
+    while (j < added.length) merged[k++] = added[j++]!;
+    this.sortedTermIds = merged;
+  }
+
   private lowerBound(value: string): number {
     let lo = 0;
-    let hi = this.sortedCount;
+    let hi = this.sortedTermIds.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (this.terms[this.sortedTermIds[mid]!]! < value) lo = mid + 1;

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { searchFields } from '../../core/text/stem.js';
 import { createRankingIndex, loadRankingIndex, SHORT_QUERY_PARAMS, SnapshotError, type RankingDocument, type RankingIndex } from '../../server/ranking/index.js';
 import { analyzeQuery } from '../../server/search/analyze.js';
-import { IndexRanker } from '../../server/search/index-rank.js';
-import { RankIndexBuilder } from '../../server/search/rank-index.js';
+import { IndexRanker } from '../support/previous-ranking/index-rank.js';
+import { RankIndexBuilder } from '../support/previous-ranking/rank-index.js';
 
 // Words with shared stems, case forms Snowball stems apart («журнал»/«журнала»), common prefixes.
 const WORDS = [
