@@ -2,10 +2,12 @@ import type { ChunkFingerprint } from '../core/document.js';
 import { DIFF_FIELDS } from '../core/document.js';
 import type { Engine } from '../core/engine/client.js';
 import { toEngineError } from '../core/engine/client.js';
-import { EngineError } from '../core/errors.js';
 import type { ChangeEntry } from '../core/change-log.js';
 import { changeLogFor } from './change-log.js';
 import { thisThreadCpuMs } from './cpu.js';
+import { checkTask, waitTask } from './tasks.js';
+
+export { checkTask, waitTask } from './tasks.js';
 import type { Plan } from './plan.js';
 import { preparedChunk, type PreparedChunk } from './prepare.js';
 
@@ -54,18 +56,10 @@ export const MAX_BATCH_BYTES = 20 * 1024 * 1024;
 export const DEFAULT_BATCH_DOCS = 10_000;
 const FIRST_BATCH_DOCS = 2_000;
 const MAX_TASKS_IN_FLIGHT = 2;
-const TASK_TIMEOUT_MS = 10 * 60_000;
 const FINGERPRINT_PAGE = 20_000;
 const FINGERPRINT_PARALLEL = 4;
 const DELETE_PAGE = 10_000;
 
-interface TaskLike {
-  status: string;
-  uid: number;
-  startedAt?: string | null;
-  finishedAt?: string | null;
-  error?: { code: string; message: string } | null;
-}
 
 /**
  * Everything the engine holds, reduced to what the diff needs. Only three short fields per
@@ -225,36 +219,6 @@ export async function deleteChunks(engine: Engine, indexUid: string, ids: readon
     }
     checkTask(await waitTask(engine, uid, what), what);
     if (logged) await changeLogFor(engine, indexUid)!.close(logged);
-  }
-}
-
-/**
- * Poll a task until it is finished. Our own loop rather than the client's waitForTask, whose
- * timeout timer outlives a failed poll and would keep the process alive for minutes after the
- * engine died.
- */
-export async function waitTask(engine: Engine, uid: number, what: string): Promise<TaskLike> {
-  const deadline = Date.now() + TASK_TIMEOUT_MS;
-  for (let interval = 10; ; interval = Math.min(interval * 2, 200)) {
-    let task: TaskLike;
-    try {
-      task = (await engine.tasks.getTask(uid)) as TaskLike;
-    } catch (error) {
-      throw toEngineError(error, what);
-    }
-    if (task.status !== 'enqueued' && task.status !== 'processing') return task;
-    if (Date.now() > deadline) throw new EngineError(`${what}: task ${uid} still ${task.status} after ${TASK_TIMEOUT_MS / 1000} s`, 'task_timeout');
-    await new Promise((resolve) => setTimeout(resolve, interval));
-  }
-}
-
-/** A failed task surfaces with the engine's own error code and message. */
-export function checkTask(task: TaskLike, what: string): void {
-  if (task.status !== 'succeeded') {
-    throw new EngineError(
-      `${what}: task ${task.uid} ${task.status}: ${task.error?.code ?? ''} ${task.error?.message ?? ''}`.trim(),
-      task.error?.code,
-    );
   }
 }
 

@@ -2,6 +2,7 @@ import { CHANGE_LOG_KEEP, CHANGE_LOG_SETTINGS, changeLogUid, type ChangeEntry } 
 import type { Engine } from '../core/engine/client.js';
 import { toEngineError } from '../core/engine/client.js';
 import { EngineError } from '../core/errors.js';
+import { checkTask, waitTask } from './tasks.js';
 
 /**
  * The indexer's side of core/change-log.ts: one writer per (engine, index), found again by every
@@ -66,9 +67,11 @@ export class ChangeLogWriter {
           throw error;
         },
       );
-      if (!exists) await this.engine.createIndex(this.uid, { primaryKey: 'seq' }).waitTask();
-      const task = await this.engine.index(this.uid).updateSettings(CHANGE_LOG_SETTINGS).waitTask();
-      if (task.status !== 'succeeded') throw new EngineError(`${what}: ${task.error?.message ?? task.status}`, task.error?.code);
+      if (!exists) {
+        const created = await waitTask(this.engine, (await this.engine.createIndex(this.uid, { primaryKey: 'seq' })).taskUid, what);
+        if (created.error?.code !== 'index_already_exists') checkTask(created, what);
+      }
+      checkTask(await waitTask(this.engine, (await this.engine.index(this.uid).updateSettings(CHANGE_LOG_SETTINGS)).taskUid, what), what);
     } catch (error) {
       throw error instanceof EngineError ? error : toEngineError(error, what);
     }
@@ -86,13 +89,8 @@ export class ChangeLogWriter {
   private async write(entries: ChangeEntry[], wait: boolean): Promise<void> {
     const what = `writing change log entry ${entries[0]?.seq} to ${this.uid}`;
     try {
-      const enqueued = this.engine.index(this.uid).addDocuments(entries, { primaryKey: 'seq' });
-      if (!wait) {
-        await enqueued;
-        return;
-      }
-      const task = await enqueued.waitTask();
-      if (task.status !== 'succeeded') throw new EngineError(`${what}: ${task.error?.message ?? task.status}`, task.error?.code);
+      const enqueued = await this.engine.index(this.uid).addDocuments(entries, { primaryKey: 'seq' });
+      if (wait) checkTask(await waitTask(this.engine, enqueued.taskUid, what), what);
     } catch (error) {
       throw error instanceof EngineError ? error : toEngineError(error, what);
     }

@@ -75,7 +75,7 @@ export async function startSystem(config: Config, log: Logger): Promise<RunningS
     const ranking =
       config.rankingMemoryMb === 0
         ? undefined
-        : new RankingFollower(side.shards, config.indexUid, { pollMs: config.indexPollMs, ...(config.rankingMemoryMb !== undefined && { budgetBytes: config.rankingMemoryMb * 1e6 }) }, log);
+        : new RankingFollower(side.shards, config.indexUid, { pollMs: config.indexPollMs, snapshotFile: path.join(config.dataDir, 'ranking', `${config.indexUid}.snapshot`), ...(config.rankingMemoryMb !== undefined && { budgetBytes: config.rankingMemoryMb * 1e6 }) }, log);
     if (config.cacheEntries > 0 || ranking) {
       const setVersion =
         redis && config.cacheEntries > 0

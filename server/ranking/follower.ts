@@ -1,10 +1,12 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { changeLogUid, type ChangeEntry } from '../../core/change-log.js';
 import type { Engine } from '../../core/engine/client.js';
 import type { Logger } from '../../core/logger.js';
 import { oneOf } from '../search/filters.js';
 import { watchIndex, type IndexWatcher } from '../search/index-watch.js';
-import { createRankingIndex, type RankingDocument, type RankingIndex } from './index.js';
+import { createRankingIndex, loadRankingIndex, type RankingDocument, type RankingIndex } from './index.js';
 
 /** Chunks per engine request for a full build (about 4 MB of JSON). */
 const PAGE = 2000;
@@ -25,7 +27,20 @@ export interface FollowerOptions {
   pollMs: number;
   /** Memory the index may take (bytes); above it searches rank engine candidates. */
   budgetBytes?: number;
+  /** Where the index is saved (under DATA_DIR), so a restart catches up from the log instead of re-reading everything. */
+  snapshotFile?: string;
 }
+
+/** A snapshot's position: which index and shards it is of, and each shard's last applied entry (with its time, to tell a recreated log). */
+interface SnapshotPosition {
+  indexUid: string;
+  shards: number;
+  positions: number[];
+  at: (string | null)[];
+}
+
+/** Snapshots are written at most this often while changes come in (each costs a pass over the index). */
+const SNAPSHOT_EVERY_MS = 60_000;
 
 /** The budget when none is configured: a third of the V8 heap limit (the index's strings and maps live there). */
 export function defaultBudgetBytes(): number {
@@ -44,8 +59,11 @@ export function defaultBudgetBytes(): number {
  */
 export class RankingFollower {
   private index: RankingIndex | undefined;
-  /** Per shard: the last log entry applied (0 = none). */
+  /** Per shard: the last log entry applied (0 = none), and its time. */
   private positions: number[];
+  private positionAt: (string | null)[];
+  private savedVersion: string | undefined;
+  private savedAt = 0;
   /** Bumped by each full build, so versions never repeat across builds. */
   private generation = 0;
   private needFull = true;
@@ -59,6 +77,8 @@ export class RankingFollower {
   private failures = 0;
   private retryAt = 0;
   private readonly budget: number;
+  /** Full builds done (start-up, swaps, gaps): the rest came through the log. */
+  fullBuilds = 0;
   /** When the log was last seen to move, and when that change was applied (bench:scale). */
   lastAppliedAt = 0;
 
@@ -69,13 +89,69 @@ export class RankingFollower {
     private readonly log: Logger,
   ) {
     this.positions = shards.map(() => 0);
+    this.positionAt = shards.map(() => null);
     this.budget = options.budgetBytes ?? defaultBudgetBytes();
   }
 
   /** Starts following: the first full build now, then a read of the logs every pollMs. */
   start(): this {
-    void this.poll();
+    this.running = this.restore().finally(() => {
+      this.running = undefined;
+      void this.poll();
+    });
     return this;
+  }
+
+  /** The saved snapshot, when it is ours and intact; the log then brings it up to date. */
+  private async restore(): Promise<void> {
+    const file = this.options.snapshotFile;
+    if (!file) return;
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(file);
+    } catch {
+      return; // none yet
+    }
+    try {
+      const { index, position } = loadRankingIndex(bytes);
+      const p = position as SnapshotPosition;
+      if (p.indexUid !== this.indexUid || p.shards !== this.shards.length) throw new Error(`snapshot of ${p.indexUid} (${p.shards} shards)`);
+      // The entry we stopped at must still be the same one (a log deleted and written anew reuses numbers).
+      for (let s = 0; s < this.shards.length; s++) {
+        if (p.positions[s]! === 0) continue;
+        const found = await this.shards[s]!.index(changeLogUid(this.indexUid)).search<ChangeEntry>('', { filter: `seq = ${p.positions[s]!}`, limit: 1, attributesToRetrieve: ['at'] });
+        const at = found.hits[0]?.at;
+        if (at !== undefined && at !== p.at[s]) throw new Error('the change log was recreated since');
+      }
+      if (!this.fits(index.stats().chunks)) return;
+      this.index = index;
+      this.positions = [...p.positions];
+      this.positionAt = [...p.at];
+      this.generation++;
+      this.needFull = false;
+      this.savedVersion = this.currentVersion();
+      this.log.info({ indexUid: this.indexUid, chunks: index.stats().chunks, file }, 'ranking index loaded from its snapshot; catching up from the change log');
+    } catch (error) {
+      this.log.warn({ indexUid: this.indexUid, file, err: error instanceof Error ? error.message : String(error) }, 'ranking index snapshot ignored');
+    }
+  }
+
+  private async save(force: boolean): Promise<void> {
+    const file = this.options.snapshotFile;
+    const index = this.index;
+    const version = this.currentVersion();
+    if (!file || !index || version === this.savedVersion || (!force && Date.now() - this.savedAt < SNAPSHOT_EVERY_MS)) return;
+    this.savedAt = Date.now();
+    const position: SnapshotPosition = { indexUid: this.indexUid, shards: this.shards.length, positions: [...this.positions], at: [...this.positionAt] };
+    try {
+      await mkdir(path.dirname(file), { recursive: true });
+      const temporary = `${file}.${process.pid}.tmp`;
+      await writeFile(temporary, index.snapshot(position));
+      await rename(temporary, file); // never a half-written snapshot under the real name
+      this.savedVersion = version;
+    } catch (error) {
+      this.log.warn({ indexUid: this.indexUid, file, err: error instanceof Error ? error.message : String(error) }, 'ranking index snapshot not saved');
+    }
   }
 
   stop(): void {
@@ -145,8 +221,10 @@ export class RankingFollower {
   private async pass(): Promise<void> {
     if (Date.now() < this.retryAt) return;
     try {
-      if (this.needFull || this.overBudget) await this.fullBuild();
+      const full = this.needFull || this.overBudget;
+      if (full) await this.fullBuild();
       else await this.catchUp();
+      await this.save(full);
       this.failures = 0;
     } catch (error) {
       // Retried with backoff (a failed build, an engine away); the old index keeps serving.
@@ -168,6 +246,7 @@ export class RankingFollower {
     }
     // Log heads first: whatever is written during the build is replayed after it (replays are harmless).
     const heads = await Promise.all(this.shards.map((s) => this.logHead(s)));
+    const headAt = await Promise.all(this.shards.map((s, i) => this.entryAt(s, heads[i] ?? 0)));
     this.noLog = heads.every((h) => h === undefined);
     const index = createRankingIndex();
     for (const shard of this.shards) {
@@ -181,7 +260,9 @@ export class RankingFollower {
     index.compact();
     this.index = index;
     this.positions = heads.map((h) => h ?? 0);
+    this.positionAt = headAt;
     this.generation++;
+    this.fullBuilds++;
     this.needFull = false;
     this.overBudget = false;
     this.lastAppliedAt = Date.now();
@@ -200,6 +281,12 @@ export class RankingFollower {
     this.overBudget = true;
     this.index = undefined;
     return false;
+  }
+
+  private async entryAt(shard: Engine, seq: number): Promise<string | null> {
+    if (seq === 0) return null;
+    const found = await shard.index(changeLogUid(this.indexUid)).search<ChangeEntry>('', { filter: `seq = ${seq}`, limit: 1, attributesToRetrieve: ['at'] });
+    return found.hits[0]?.at ?? null;
   }
 
   /** The last entry that is safe to start after: before the first `open` one, else the last. */
@@ -246,6 +333,7 @@ export class RankingFollower {
           if (entry.state === 'open') break; // its writes are under way
           await this.applyEntry(shard, entry);
           this.positions[s] = entry.seq;
+          this.positionAt[s] = entry.at;
           this.lastAppliedAt = Date.now();
         }
         if (entries.length === 0 && ((await this.logHead(shard)) ?? 0) < this.positions[s]!) {

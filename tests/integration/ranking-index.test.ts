@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -111,7 +111,7 @@ describe('ranking index follows the engine through the change log', () => {
     const [victim] = (await admin.index(uid).getDocuments<RankingDocument>({ limit: 1 })).results;
     // A run killed between its log entry and the end of its write: the entry stays open.
     const entry = await changeLogFor(admin, uid)!.open([victim!.id]);
-    await admin.index(uid).deleteDocument(victim!.id).waitTask();
+    await admin.index(uid).deleteDocument(victim!.id).waitTask({ timeout: 60_000 });
     await new Promise((resolve) => setTimeout(resolve, 300));
     await server.ranking!.poll();
     expect(server.ranking!.current()!.has(victim!.id)).toBe(true);
@@ -130,7 +130,7 @@ describe('ranking index follows the engine through the change log', () => {
     await rm(path.join(dir, 'icebreaker.md'));
     follower.stop();
     await runIndexer(admin, uid, { paths: ['articles', dir], prune: true });
-    await admin.index(changeLogUid(uid)).deleteAllDocuments().waitTask();
+    await admin.index(changeLogUid(uid)).deleteAllDocuments().waitTask({ timeout: 60_000 });
     await runIndexer(admin, uid, { paths: ['articles', dir], prune: true }); // writes nothing: no entry
     await writeFile(path.join(dir, 'again.md'), ARTICLE.replace('Ледокол «Арктика»', 'Ледокол «Ямал»'));
     await runIndexer(admin, uid, { paths: ['articles', dir], prune: false });
@@ -138,6 +138,30 @@ describe('ranking index follows the engine through the change log', () => {
     await follower.poll();
     expect(follower.currentVersion()!.split(':')[0]).not.toBe(generation);
     expect(answers(follower.current()!)).toEqual(answers(await freshBuild()));
+  });
+
+  it('restarts from its snapshot and catches up from the log; a corrupt snapshot is ignored', async () => {
+    const engine = createEngine({ url: testEngine().url, apiKey: server.searchKey, timeoutMs: 2000 });
+    const snapshotFile = path.join(dir, 'snap', 'ranking.snapshot');
+    const first = new RankingFollower([engine], uid, { pollMs: 60_000, snapshotFile }, createLogger('silent')).start();
+    await first.settled();
+    first.stop();
+    // While it is down, an article arrives.
+    await writeFile(path.join(dir, 'while-down.md'), ARTICLE.replace('Ледокол «Арктика»', 'Ледокол «Сибирь»'));
+    await runIndexer(adminEngine(), uid, { paths: ['articles', dir], prune: false });
+    const second = new RankingFollower([engine], uid, { pollMs: 60_000, snapshotFile }, createLogger('silent')).start();
+    await second.settled();
+    await second.poll();
+    second.stop();
+    expect(second.fullBuilds).toBe(0);
+    expect(answers(second.current()!)).toEqual(answers(await freshBuild()));
+
+    await writeFile(snapshotFile, Buffer.concat([await readFile(snapshotFile).then((b) => b.subarray(0, b.length - 3)), Buffer.from('xyz')]));
+    const third = new RankingFollower([engine], uid, { pollMs: 60_000, snapshotFile }, createLogger('silent')).start();
+    await third.settled();
+    third.stop();
+    expect(third.fullBuilds).toBe(1);
+    expect(answers(third.current()!)).toEqual(answers(await freshBuild()));
   });
 
   it('keeps no index over its memory budget, and builds it once the budget fits', async () => {
