@@ -71,7 +71,7 @@ const statsReaders = new WeakMap<Engine, Map<string, TermStatsReader>>();
 
 /**
  * Run an EngineQuery. Relevance-ordered queries with words go through morphology: ranked over the
- * whole index by the in-process ranking index when it is current (index-rank.ts), otherwise from
+ * whole index by the in-process ranking index when it is kept (server/ranking/), otherwise from
  * engine candidates — the stemmed field (rarest words first) and the original text — re-ranked by
  * BM25 with corpus statistics (rank.ts); either way highlighted on the original text (mark.ts).
  * Sorted and empty queries are the engine's alone. Highlights use private-use markers, so no HTML
