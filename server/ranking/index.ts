@@ -21,6 +21,12 @@ export interface RankingIndex {
   has(chunkId: string): boolean;
   /** Gives back the arenas' spare room (after a bulk load of many `apply` calls). */
   compact(): void;
+  /**
+   * Re-reads a whole index in place (after an index swap): every page is upserted (unchanged
+   * chunks are skipped by digest), then chunks not among them are removed. Memory stays about the
+   * same; searches meanwhile see a mix of old and new chunks. Returns how many were removed.
+   */
+  replaceAll(pages: AsyncIterable<readonly RankingDocument[]>): Promise<number>;
   /** Versioned, checksummed bytes holding the index and `position` (where in the change log it is). */
   snapshot(position: unknown): Buffer;
   stats(): RankingStats;
@@ -56,6 +62,18 @@ function wrap(store: RankingStore): RankingIndex {
   return {
     apply: (change) => store.apply((change.upsert ?? []).map(toRecord), change.remove ?? []),
     compact: () => store.compact(),
+    replaceAll: async (pages) => {
+      store.beginSweep();
+      try {
+        for await (const page of pages) store.apply(page.map(toRecord), []);
+      } catch (error) {
+        store.cancelSweep(); // a failed read removes nothing
+        throw error;
+      }
+      const removed = store.endSweep();
+      store.compact();
+      return removed;
+    },
     search: (query, scope, wanted, facets = []) => scorer.rank(query, scope, wanted, facets),
     has: (id) => store.slotOf.has(id),
     snapshot: (position) => encodeSnapshot(store, position),
@@ -84,7 +102,7 @@ interface SnapshotHeader {
 
 /**
  * Layout: magic, format (u32), header length (u32), header JSON (strings), then per chunk its
- * article (i32), lead (u8), section (i32), title length (u16), token count (u32) as columns, then
+ * article (i32), lead (u8), section (i32), title length (u16), token count (u32), digest (2 × u32) as columns, then
  * tokens and surfaces (i32 each), then CRC-32 of everything before it (u32).
  */
 function encodeSnapshot(store: RankingStore, position: unknown): Buffer {
@@ -106,6 +124,7 @@ function encodeSnapshot(store: RankingStore, position: unknown): Buffer {
     section: new Int32Array(records.length),
     titleLength: new Uint16Array(records.length),
     length: new Uint32Array(records.length),
+    hash: new Uint32Array(2 * records.length),
     tokens: new Int32Array(tokenCount),
     surfaces: new Int32Array(tokenCount),
   };
@@ -122,6 +141,8 @@ function encodeSnapshot(store: RankingStore, position: unknown): Buffer {
     columns.section[i] = r.sectionIndex;
     columns.titleLength[i] = r.titleLength;
     columns.length[i] = r.stems.length;
+    columns.hash[2 * i] = r.hash[0];
+    columns.hash[2 * i + 1] = r.hash[1];
     r.stems.forEach((stem, k) => {
       columns.tokens[p] = number(termIds, header.terms, stem);
       columns.surfaces[p++] = r.surfaces ? number(surfaceIds, header.surfaces, r.surfaces[k]!) : -1;
@@ -168,6 +189,7 @@ export function loadRankingIndex(bytes: Buffer): { index: RankingIndex; position
   const section = take((b) => new Int32Array(b), n, 4);
   const titleLength = take((b) => new Uint16Array(b), n, 2);
   const length = take((b) => new Uint32Array(b), n, 4);
+  const hash = take((b) => new Uint32Array(b), 2 * n, 4);
   const tokenCount = length.reduce((sum, l) => sum + l, 0);
   const tokens = take((b) => new Int32Array(b), tokenCount, 4);
   const surfaces = take((b) => new Int32Array(b), tokenCount, 4);
@@ -196,6 +218,7 @@ export function loadRankingIndex(bytes: Buffer): { index: RankingIndex; position
       titleLength: titleLength[i]!,
       stems,
       surfaces: aligned ? words : null,
+      hash: [hash[2 * i]!, hash[2 * i + 1]!],
     });
     if (batch.length >= 5000) store.apply(batch.splice(0), []);
   }

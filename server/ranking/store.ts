@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { indexWords } from '../../core/text/stem.js';
 
 /**
@@ -39,6 +40,8 @@ export interface ChunkRecord {
   /** Stems, and the word as written for each (null when the stems did not line up with the text). */
   stems: readonly string[];
   surfaces: readonly string[] | null;
+  /** 64 bits of a digest of the source fields: an unchanged chunk written again is skipped. */
+  hash: readonly [number, number];
 }
 
 export const NO_YEAR = -2147483648;
@@ -52,7 +55,11 @@ export function toRecord(source: RankingDocument): ChunkRecord {
   // The surface words line up with the stems unless the stored stems came from other rules
   // (an older parser); then the chunk simply gets no exact-form bonus and no title weight.
   const aligned = surface.length === stems.length;
+  const digest = createHash('sha1')
+    .update(JSON.stringify([source.articleId, source.stems, source.sectionTitle, source.text, source.tags, source.dateTs, source.year, source.sectionIndex, source.passage]))
+    .digest();
   return {
+    hash: [digest.readUInt32LE(0), digest.readUInt32LE(4)],
     id: source.id,
     articleId: source.articleId,
     tags: source.tags ?? [],
@@ -121,6 +128,10 @@ export class RankingStore {
   chunkTokenLength = new Uint32Array(0);
   /** Next chunk of the same article (-1: last). */
   chunkNext = new Int32Array(0);
+  /** Two words of each chunk's source digest. */
+  chunkHash = new Uint32Array(0);
+  /** While a sweep runs: which slots (below `sweepLength`) were written during it. */
+  private sweepMarks: Uint8Array | undefined;
   /**
    * Each chunk's tokens as varints, term id then surface id + 1 (0: none), in text order. Read
    * only for the best chunks of a query (exact forms, phrases), feedback and changes, so the
@@ -210,6 +221,12 @@ export class RankingStore {
     }
     const last = new Map<string, ChunkRecord>();
     for (const record of upsert) {
+      const existing = this.slotOf.get(record.id);
+      if (existing !== undefined && this.sweepMarks && existing < this.sweepMarks.length) this.sweepMarks[existing] = 1;
+      if (existing !== undefined && this.chunkHash[2 * existing] === record.hash[0] && this.chunkHash[2 * existing + 1] === record.hash[1] && !remove.includes(record.id)) {
+        last.delete(record.id); // unchanged (an earlier version in this set, if any, is dropped too)
+        continue;
+      }
       last.set(record.id, record); // the last version of an id in one change set wins
       touched.add(record.articleId);
       const slot = this.slotOf.get(record.id);
@@ -259,8 +276,32 @@ export class RankingStore {
         titleLength: this.chunkTitleLength[c]!,
         stems,
         surfaces: aligned ? surfaces : null,
+        hash: [this.chunkHash[2 * c]!, this.chunkHash[2 * c + 1]!],
       };
     }
+  }
+
+  /**
+   * A sweep: every chunk written from now on is marked; `endSweep` removes the chunks that were
+   * there before and were not written again. A whole index re-read this way (after an index swap)
+   * changes the index in place: unchanged chunks cost a digest, memory stays about the same.
+   */
+  beginSweep(): void {
+    this.sweepMarks = new Uint8Array(this.chunkIds.length);
+  }
+
+  cancelSweep(): void {
+    this.sweepMarks = undefined;
+  }
+
+  endSweep(): number {
+    const marks = this.sweepMarks;
+    this.sweepMarks = undefined;
+    if (!marks) return 0;
+    const gone: string[] = [];
+    for (let c = 0; c < marks.length; c++) if (marks[c] === 0 && this.chunkIds[c] !== undefined) gone.push(this.chunkIds[c]!);
+    for (let i = 0; i < gone.length; i += 5000) this.apply([], gone.slice(i, i + 5000));
+    return gone.length;
   }
 
   /** Bytes held by the typed arrays (strings and maps come on top). */
@@ -328,6 +369,9 @@ export class RankingStore {
     this.chunkLead[c] = record.lead ? 1 : 0;
     this.chunkSection[c] = record.sectionIndex;
     this.chunkTitleLength[c] = record.surfaces ? record.titleLength : 0;
+    this.chunkHash[2 * c] = record.hash[0];
+    this.chunkHash[2 * c + 1] = record.hash[1];
+    if (this.sweepMarks && c < this.sweepMarks.length) this.sweepMarks[c] = 1;
     this.chunkNext[c] = this.articleFirst[a]!;
     this.articleFirst[a] = c;
     const length = record.stems.length;
@@ -439,6 +483,7 @@ export class RankingStore {
     this.chunkByteLength = grow(this.chunkByteLength, n);
     this.chunkTokenLength = grow(this.chunkTokenLength, n);
     this.chunkNext = grow(this.chunkNext, n);
+    this.chunkHash = grow(this.chunkHash, 2 * n);
     return c;
   }
 
