@@ -70,6 +70,8 @@ export class RankingFollower {
   private noLog = false;
   private overBudget = false;
   private lastVersion: string | undefined;
+  /** The index watcher cannot reach an engine: the index may hold chunks no engine can serve now. */
+  private versionUnknown = false;
   private running: Promise<void> | undefined;
   private again = false;
   private timer: NodeJS.Timeout | undefined;
@@ -161,12 +163,12 @@ export class RankingFollower {
 
   /** The ranking index searches use (undefined: rank engine candidates). */
   current(): RankingIndex | undefined {
-    return this.index;
+    return this.versionUnknown ? undefined : this.index;
   }
 
   /** Where the index stands (changes with every applied change): part of response cache keys. */
   currentVersion(): string | undefined {
-    return this.index ? `${this.generation}:${this.positions.join(',')}` : undefined;
+    return this.current() ? `${this.generation}:${this.positions.join(',')}` : undefined;
   }
 
   /** True while no index exists yet but one is being built: engine-path answers are not cached. */
@@ -179,8 +181,13 @@ export class RankingFollower {
     return this.overBudget;
   }
 
-  /** From the index watcher: a change is read at once (without a log, it means a full build). */
+  /**
+   * From the index watcher: a change is read at once (without a log, it means a full build).
+   * Undefined (an engine unreachable) sets the index aside until a version is known again: with a
+   * shard down, the engine path answers with what is reachable, marked partial.
+   */
   setVersion(version: string | undefined): void {
+    this.versionUnknown = version === undefined;
     if (version !== undefined && version !== this.lastVersion) {
       if (this.noLog && this.lastVersion !== undefined) this.needFull = true;
       this.lastVersion = version;

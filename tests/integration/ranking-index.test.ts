@@ -164,6 +164,20 @@ describe('ranking index follows the engine through the change log', () => {
     expect(answers(third.current()!)).toEqual(answers(await freshBuild()));
   });
 
+  it('is not used while the index version is unknown (an engine unreachable), and is again once known', async () => {
+    const engine = createEngine({ url: testEngine().url, apiKey: server.searchKey, timeoutMs: 2000 });
+    const follower = new RankingFollower([engine], uid, { pollMs: 60_000 }, createLogger('silent')).start();
+    await follower.settled();
+    follower.setVersion('v1');
+    expect(follower.current()).toBeDefined();
+    follower.setVersion(undefined);
+    expect(follower.current()).toBeUndefined();
+    follower.setVersion('v1');
+    expect(follower.current()).toBeDefined();
+    await follower.settled();
+    follower.stop();
+  });
+
   it('keeps no index over its memory budget, and builds it once the budget fits', async () => {
     const engine = createEngine({ url: testEngine().url, apiKey: server.searchKey, timeoutMs: 2000 });
     const follower = new RankingFollower([engine], uid, { pollMs: 60_000, budgetBytes: 1_000 }, createLogger('silent')).start();
