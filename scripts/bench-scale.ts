@@ -19,7 +19,7 @@ import { execFileSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { RankingDocument } from '../server/ranking/index.js';
+import { createRankingIndex, type RankingDocument } from '../server/ranking/index.js';
 import { analyzeQuery } from '../server/search/analyze.js';
 import { everyNth, percentile, readCorpus, readQueries, recordToChunks } from './relevance-eval.js';
 import { startLatencyFixture } from './scale-update-latency.js';
@@ -68,23 +68,24 @@ async function child(scale: number, sample: number): Promise<ScaleResult> {
       await sleep(100);
     }
   };
-  // The proxy's follower over a real engine holding the seed; its index is grown to the archive's size below.
-  const fixture = await startLatencyFixture(7550 + scale);
   await settle();
   const before = process.memoryUsage.rss();
   let peak = before;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 5);
 
+  // As the follower's full read at start-up: an empty index, then every page (engine reads aside).
   const started = performance.now();
-  const index = fixture.index;
-  for (let r = 0; r < scale; r++) {
-    for (let i = 0; i < base.length; i += PAGE) {
-      const page = base.slice(i, i + PAGE).map((d) => (r === 0 ? d : { ...d, id: `${d.id}~${r}`, articleId: `${d.articleId}~${r}` }));
-      index.apply({ upsert: page });
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-  }
-  index.compact();
+  const index = createRankingIndex();
+  await index.replaceAll(
+    (async function* () {
+      for (let r = 0; r < scale; r++) {
+        for (let i = 0; i < base.length; i += PAGE) {
+          yield base.slice(i, i + PAGE).map((d) => (r === 0 ? d : { ...d, id: `${d.id}~${r}`, articleId: `${d.articleId}~${r}` }));
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      }
+    })(),
+  );
   const buildS = (performance.now() - started) / 1000;
   await settle();
   clearInterval(sampler);
@@ -108,6 +109,8 @@ async function child(scale: number, sample: number): Promise<ScaleResult> {
   for (const q of queries) times.push(timed(() => void index.search(analyzeQuery(q), {}, 30)));
   times.sort((a, b) => a - b);
 
+  // The proxy's follower over a real engine holding the seed, starting from this index.
+  const fixture = await startLatencyFixture(7550 + scale, index);
   const e2e = await fixture.measure();
   await fixture.stop();
   return {

@@ -29,6 +29,8 @@ export interface FollowerOptions {
   budgetBytes?: number;
   /** Where the index is saved (under DATA_DIR), so a restart catches up from the log instead of re-reading everything. */
   snapshotFile?: string;
+  /** An index of this engine's documents to start from, at log position 0 (bench:scale; a snapshot does the same). */
+  initial?: RankingIndex;
 }
 
 /** A snapshot's position: which index and shards it is of, and each shard's last applied entry (with its time, to tell a recreated log). */
@@ -106,6 +108,12 @@ export class RankingFollower {
 
   /** The saved snapshot, when it is ours and intact; the log then brings it up to date. */
   private async restore(): Promise<void> {
+    if (this.options.initial) {
+      this.index = this.options.initial;
+      this.generation++;
+      this.needFull = false;
+      return;
+    }
     const file = this.options.snapshotFile;
     if (!file) return;
     let bytes: Buffer;

@@ -47,12 +47,14 @@ export interface RankingStats {
 
 export function createRankingIndex(documents: Iterable<RankingDocument> = []): RankingIndex {
   const store = new RankingStore();
+  store.beginBulk();
   const batch: ChunkRecord[] = [];
   for (const doc of documents) {
     batch.push(toRecord(doc));
     if (batch.length >= 5000) store.apply(batch.splice(0), []);
   }
   store.apply(batch, []);
+  store.endBulk();
   store.compact();
   return wrap(store);
 }
@@ -63,13 +65,16 @@ function wrap(store: RankingStore): RankingIndex {
     apply: (change) => store.apply((change.upsert ?? []).map(toRecord), change.remove ?? []),
     compact: () => store.compact(),
     replaceAll: async (pages) => {
+      store.beginBulk(); // into an empty index: postings made at the end
       store.beginSweep();
       try {
         for await (const page of pages) store.apply(page.map(toRecord), []);
       } catch (error) {
         store.cancelSweep(); // a failed read removes nothing
+        store.endBulk();
         throw error;
       }
+      store.endBulk();
       const removed = store.endSweep();
       store.compact();
       return removed;
@@ -195,6 +200,7 @@ export function loadRankingIndex(bytes: Buffer): { index: RankingIndex; position
   const surfaces = take((b) => new Int32Array(b), tokenCount, 4);
   if (at !== body.length) throw new SnapshotError('snapshot has trailing bytes');
   const store = new RankingStore();
+  store.beginBulk();
   let p = 0;
   const batch: ChunkRecord[] = [];
   for (let i = 0; i < n; i++) {
@@ -223,6 +229,7 @@ export function loadRankingIndex(bytes: Buffer): { index: RankingIndex; position
     if (batch.length >= 5000) store.apply(batch.splice(0), []);
   }
   store.apply(batch, []);
+  store.endBulk();
   store.compact();
   return { index: wrap(store), position: header.position };
 }

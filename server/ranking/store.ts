@@ -130,6 +130,12 @@ export class RankingStore {
   chunkNext = new Int32Array(0);
   /** Two words of each chunk's source digest. */
   chunkHash = new Uint32Array(0);
+  /**
+   * While a whole index is loaded into an empty store: postings are not kept per chunk but made
+   * at the end in two passes over the tokens, at their exact sizes (no doubling, no moved lists):
+   * the build's peak memory (bench:scale).
+   */
+  private bulk = false;
   /** While a sweep runs: which slots (below `sweepLength`) were written during it. */
   private sweepMarks: Uint8Array | undefined;
   /**
@@ -286,6 +292,63 @@ export class RankingStore {
    * there before and were not written again. A whole index re-read this way (after an index swap)
    * changes the index in place: unchanged chunks cost a digest, memory stays about the same.
    */
+  /** Starts a bulk load (only into an empty store; nothing may be searched until endBulk). */
+  beginBulk(): void {
+    if (this.chunkCount === 0) this.bulk = true;
+  }
+
+  endBulk(): void {
+    if (!this.bulk) return;
+    this.bulk = false;
+    const termCount = this.terms.length;
+    const df = new Uint32Array(termCount);
+    const last = new Int32Array(termCount).fill(-1);
+    for (let c = 0; c < this.chunkIds.length; c++) {
+      if (this.chunkIds[c] === undefined) continue;
+      const length = this.decode(c);
+      for (let p = 0; p < length; p++) {
+        const t = this.decodedTerms[p]!;
+        if (last[t] !== c) {
+          last[t] = c;
+          df[t]!++;
+        }
+      }
+    }
+    let used = 0;
+    for (let t = 0; t < termCount; t++) {
+      this.postStart[t] = used;
+      this.postLength[t] = 0;
+      this.postCapacity[t] = df[t]! + (df[t]! >> 3);
+      used += this.postCapacity[t]!;
+    }
+    const room = used + Math.max(used >> 4, 1 << 16);
+    this.postChunk = new Int32Array(room);
+    this.postTf = new Uint16Array(room);
+    this.postTitleTf = new Uint8Array(room);
+    this.postUsed = used;
+    this.postGarbage = 0;
+    // Second pass: each chunk's distinct terms with their counts, appended in place.
+    last.fill(-1);
+    for (let c = 0; c < this.chunkIds.length; c++) {
+      if (this.chunkIds[c] === undefined) continue;
+      const length = this.decode(c);
+      const titleLength = this.chunkTitleLength[c]!;
+      for (let p = 0; p < length; p++) {
+        const t = this.decodedTerms[p]!;
+        if (last[t] !== c) {
+          last[t] = c;
+          const at = this.postStart[t]! + this.postLength[t]!++;
+          this.postChunk[at] = c;
+          this.postTf[at] = 0;
+          this.postTitleTf[at] = 0;
+        }
+        const at = this.postStart[t]! + this.postLength[t]! - 1;
+        if (this.postTf[at]! < 0xffff) this.postTf[at]!++;
+        if (p < titleLength && this.postTitleTf[at]! < 0xff) this.postTitleTf[at]!++;
+      }
+    }
+  }
+
   beginSweep(): void {
     this.sweepMarks = new Uint8Array(this.chunkIds.length);
   }
@@ -400,7 +463,7 @@ export class RankingStore {
     }
     this.chunkByteLength[c] = at - start;
     this.tokenUsed = at;
-    for (const [t, packed] of counts) this.addPosting(t, c, packed & 0xffff, packed >>> 16);
+    if (!this.bulk) for (const [t, packed] of counts) this.addPosting(t, c, packed & 0xffff, packed >>> 16);
     this.articleLength[a]! += length;
     this.totalTokens += length;
     this.chunkCount++;
@@ -416,7 +479,7 @@ export class RankingStore {
       const t = this.decodedTerms[p]!;
       if (!seen.has(t)) {
         seen.add(t);
-        this.removePosting(t, c);
+        if (!this.bulk) this.removePosting(t, c);
       }
       const s = this.decodedSurfaces[p]!;
       if (s >= 0 && --this.surfaceCount[s]! === 0) this.surfaceStem[s] = -1;
@@ -573,7 +636,7 @@ export class RankingStore {
   /** Reclaims the room of moved posting lists and removed chunks' tokens once it is half the arena. */
   /** After a bulk load: every arena down to its live size plus a little slack. */
   compact(): void {
-    this.compactPostings();
+    if (this.postGarbage > 0 || this.postUsed + (this.postUsed >> 2) + (1 << 16) < this.postChunk.length) this.compactPostings();
     this.compactTokens();
   }
 
@@ -583,6 +646,7 @@ export class RankingStore {
   }
 
   private compactPostings(): void {
+    if (this.bulk) return;
     let used = 0;
     for (let t = 0; t < this.terms.length; t++) used += this.postLength[t]! + (this.postLength[t]! >> 3);
     // Room at the end, so that the changes after a build move lists there instead of copying the
