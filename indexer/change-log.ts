@@ -87,7 +87,7 @@ export class ChangeLogWriter {
   }
 
   private async write(entries: ChangeEntry[], wait: boolean): Promise<void> {
-    const what = `writing change log entry ${entries[0]?.seq} to ${this.uid}`;
+    const what = `adding change log entry ${entries[0]?.seq} to ${this.uid}`;
     try {
       const enqueued = await this.engine.index(this.uid).addDocuments(entries, { primaryKey: 'seq' });
       if (wait) checkTask(await waitTask(this.engine, enqueued.taskUid, what), what);
