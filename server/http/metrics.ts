@@ -37,13 +37,21 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
  * `ranking_index_chunks`: chunks in the ranking index searches use now (0 while it is being built
  * or stale, and when it is off) — operators see at once whether queries take the fast path.
  */
-export function watchRankingIndex(metrics: Metrics, currentChunks: () => number): void {
+export function watchRankingIndex(metrics: Metrics, currentChunks: () => number, overBudget: () => boolean = () => false): void {
   new Gauge({
     name: 'ranking_index_chunks',
     help: 'Chunks in the current in-process ranking index (0 = engine candidates are ranked instead)',
     registers: [metrics.registry],
     collect() {
       this.set(currentChunks());
+    },
+  });
+  new Gauge({
+    name: 'ranking_index_over_budget',
+    help: 'Whether the index is over the ranking memory budget (RANKING_MEMORY_MB): 1 = engine candidates are ranked instead',
+    registers: [metrics.registry],
+    collect() {
+      this.set(overBudget() ? 1 : 0);
     },
   });
 }
