@@ -13,6 +13,7 @@ import type { RankingIndex } from './rank-index-loader.js';
 import { rankCandidates, type Candidate } from './rank.js';
 import { SECTIONS_PER_ARTICLE } from './shape.js';
 import { TermStatsReader, type TermStats } from './term-stats.js';
+import { correctedText, correctTypos, rankVocabulary, type TypoKind } from './typo.js';
 
 /** Words around the match in a snippet. */
 export const SNIPPET_WORDS = 32;
@@ -59,6 +60,9 @@ export interface EngineResult {
    * rank order, so group=article needs no second search for them.
    */
   sectionHits?: EngineHit[];
+  /** Set when mistyped words were read as others (server/search/typo.ts): the query as read. */
+  correctedQuery?: string;
+  correctionKind?: TypoKind;
 }
 
 /** What re-ranking needs of a candidate: small, so many candidates cost little. */
@@ -171,9 +175,12 @@ async function morphological(engine: Engine, indexUid: string, query: EngineQuer
  * and, when a word of a short query is unknown to the index (probably mistyped) or nothing
  * matched, for its typo-tolerant matches on the original text, which follow the real matches.
  */
-async function rankedByIndex(engine: Engine, indexUid: string, query: EngineQuery, analyzed: AnalyzedQuery, ranker: IndexRanker): Promise<EngineResult> {
+async function rankedByIndex(engine: Engine, indexUid: string, query: EngineQuery, typed: AnalyzedQuery, ranker: IndexRanker): Promise<EngineResult> {
   const started = performance.now();
   const wanted = query.offset + query.limit;
+  const typos = query.asTyped ? undefined : correctTypos(typed, rankVocabulary(ranker.index));
+  const analyzed = typos?.query ?? typed;
+  const correction = typos?.kind && { correctedQuery: correctedText(query.q, typos.replaced), correctionKind: typos.kind };
   const ranking = ranker.rank(analyzed, query.scope ?? {}, wanted, query.facets);
   const { index } = ranker;
   const ordered: RankedChunk[] = ranking.chunks.map((c) => ({
@@ -186,14 +193,14 @@ async function rankedByIndex(engine: Engine, indexUid: string, query: EngineQuer
   // queries over the text), so only short ones, or ones with too few matches, ask it for typos.
   const mistyped = ranking.unmatched.length > 0 && analyzed.terms.length <= SHORT_QUERY_TERMS;
   if (mistyped || ordered.length === 0) {
-    const typos = await engine.index(indexUid).search<RankedChunk>(query.q, {
+    const engineTypos = await engine.index(indexUid).search<RankedChunk>(query.q, {
       ...common(query),
       attributesToSearchOn: [...TEXT_FIELDS],
       limit: Math.max(TEXT_CANDIDATES, wanted),
       attributesToRetrieve: ['id', 'articleId', 'sectionIndex'],
     });
     const known = new Set(ordered.map((o) => o.id));
-    const added = typos.hits.filter((hit) => !known.has(hit.id));
+    const added = engineTypos.hits.filter((hit) => !known.has(hit.id));
     ordered.push(...added);
     total += added.length;
   }
@@ -206,7 +213,7 @@ async function rankedByIndex(engine: Engine, indexUid: string, query: EngineQuer
   const fetched = new Map((await fetching).map((hit) => [hit.id, formatHit(hit, matcher)]));
   const hits = pageIds.flatMap((id) => fetched.get(id) ?? []);
   const sectionHits = query.distinct === 'articleId' ? sectionIds.flatMap((id) => fetched.get(id) ?? []) : undefined;
-  return { hits, total, processingTimeMs: Math.round(performance.now() - started), facetDistribution, ...(sectionHits && { sectionHits }) };
+  return { hits, total, processingTimeMs: Math.round(performance.now() - started), facetDistribution, ...(sectionHits && { sectionHits }), ...correction };
 }
 
 type RankedChunk = Pick<ChunkDocument, 'id' | 'articleId' | 'sectionIndex'>;

@@ -1,0 +1,136 @@
+import { inflectedForms } from '../../core/text/inflections.js';
+import { foldWord, stemWord } from '../../core/text/stem.js';
+import { allowedEdits, splitWord, typoCandidates, type Vocabulary } from '../../core/text/typo.js';
+import type { AnalyzedQuery, QueryTerm, TermCorrection } from './analyze.js';
+import type { RankIndex } from './rank-index.js';
+
+/**
+ * Typo tolerance for the in-process ranking: a query word the index has never seen (or far rarer
+ * than a word one slip away) also matches the vocabulary words within its allowed edits
+ * (core/text/typo.ts), weighted down by distance and up by how common the correction is; a word
+ * that is two known words without the space is split into two terms. Chosen on the dev sets with
+ * `npm run bench:relevance` (docs/relevance.md, «Typo tolerance»).
+ */
+export const TYPO_PARAMS = {
+  /** Weight of a correction at edit distance 1 and 2 (a term found as typed weighs 1). */
+  distanceWeight: [1, 0.8, 0.5] as readonly number[],
+  /** Corrections weigh (their frequency / the most common correction's) to this power. */
+  frequencyPower: 0.5,
+  /** Corrections kept per word (distinct stems). */
+  maxCorrections: 3,
+  /** A known word is also corrected when a word one slip away is this many times more common… */
+  rarer: 50,
+  /** …and it occurs in at most this many chunks. */
+  rareChunks: 3,
+};
+
+/** The ranking index's surface words as the typo vocabulary: frequency = its stem's chunk count. */
+export interface RankVocabulary extends Vocabulary {
+  /** Does some indexed stem start with this (the word being typed may be unfinished)? */
+  completes(prefix: string): boolean;
+}
+
+const vocabularies = new WeakMap<RankIndex, RankVocabulary>();
+
+/** The vocabulary is the index's own word list, so it changes exactly when the index does. */
+export function rankVocabulary(index: RankIndex): RankVocabulary {
+  let vocabulary = vocabularies.get(index);
+  if (!vocabulary) {
+    const { postStart } = index.postings;
+    vocabulary = {
+      frequency(word) {
+        const surface = index.surfaceIds.get(word);
+        const stem = surface === undefined ? -1 : index.surfaceStem[surface]!;
+        return stem < 0 ? 0 : postStart[stem + 1]! - postStart[stem]!;
+      },
+      completes: (prefix) => index.termsWithPrefix(prefix).length > 0,
+    };
+    vocabularies.set(index, vocabulary);
+  }
+  return vocabulary;
+}
+
+export type TypoKind = 'typo' | 'split';
+
+export interface TypoCorrected {
+  query: AnalyzedQuery;
+  /** Typed word → what it was read as (one word, or two for a split); only for replaced words. */
+  replaced: Map<string, string>;
+  kind: TypoKind | undefined;
+}
+
+export function correctTypos(query: AnalyzedQuery, vocabulary: RankVocabulary): TypoCorrected {
+  const terms: QueryTerm[] = [];
+  const replaced = new Map<string, string>();
+  let kind: TypoKind | undefined;
+  for (const term of query.terms) {
+    const word = term.surface;
+    if (word.includes(' ') || allowedEdits(word.length) === 0) {
+      terms.push(term);
+      continue;
+    }
+    const frequency = vocabulary.frequency(word);
+    if (frequency > 0) {
+      terms.push(frequency <= TYPO_PARAMS.rareChunks ? withRareCorrections(term, frequency, vocabulary) : term);
+      continue;
+    }
+    // An unfinished last word («президе») is not a typo while some word starts with it.
+    if (term.prefix && vocabulary.completes(word)) {
+      terms.push(term);
+      continue;
+    }
+    // Nearest first: one slip or a missing space; two slips only when neither explains the word
+    // (each step costs more look-ups than the one before).
+    let candidates = typoCandidates(word, vocabulary, 1);
+    let split = splitWord(word, vocabulary, 0);
+    if (candidates.length === 0 && !split && allowedEdits(word.length) === 2) {
+      candidates = typoCandidates(word, vocabulary, 2);
+      split = splitWord(word, vocabulary, 1);
+    }
+    const best = candidates[0];
+    if (split && (!best || split.distance < best.distance || (split.distance === best.distance && split.frequency > best.frequency))) {
+      const [left, right] = split.parts;
+      terms.push(splitTerm(left.word, false), splitTerm(right.word, term.prefix));
+      replaced.set(word, `${left.word} ${right.word}`);
+      kind = 'split';
+    } else if (best) {
+      terms.push({ ...term, corrections: weighted(candidates) });
+      replaced.set(word, best.word);
+      kind ??= 'typo';
+    } else {
+      terms.push(term);
+    }
+  }
+  return { query: { terms }, replaced, kind };
+}
+
+/** A known but rare word one slip from a far more common one: both count, the typed one fully. */
+function withRareCorrections(term: QueryTerm, frequency: number, vocabulary: Vocabulary): QueryTerm {
+  const candidates = typoCandidates(term.surface, vocabulary, 1).filter((c) => c.frequency >= frequency * TYPO_PARAMS.rarer);
+  const typedStem = term.alternatives[0]!.join(' ');
+  const corrections = weighted(candidates).filter((c) => c.stem !== typedStem);
+  return corrections.length > 0 ? { ...term, corrections } : term;
+}
+
+function weighted(candidates: ReturnType<typeof typoCandidates>): TermCorrection[] {
+  const top = Math.max(...candidates.map((c) => c.frequency));
+  const byStem = new Map<string, TermCorrection>();
+  for (const c of candidates) {
+    const stem = stemWord(c.word);
+    const weight = TYPO_PARAMS.distanceWeight[c.distance]! * Math.pow(c.frequency / top, TYPO_PARAMS.frequencyPower);
+    const had = byStem.get(stem);
+    if (!had || had.weight < weight) byStem.set(stem, { surface: c.word, stem, weight });
+  }
+  return [...byStem.values()].sort((a, b) => b.weight - a.weight).slice(0, TYPO_PARAMS.maxCorrections);
+}
+
+function splitTerm(word: string, prefix: boolean): QueryTerm {
+  return { surface: word, alternatives: [[stemWord(word)]], forms: inflectedForms(word), prefix };
+}
+
+const WORD = /[\p{L}\p{N}]+/gu;
+
+/** The typed query with its replaced words rewritten (everything else as typed). */
+export function correctedText(q: string, replaced: ReadonlyMap<string, string>): string {
+  return q.normalize('NFC').replace(WORD, (token) => replaced.get(foldWord(token)) ?? token);
+}
