@@ -22,6 +22,20 @@ export const TYPO_PARAMS = {
   rarer: 50,
   /** …and it occurs in at most this many chunks. */
   rareChunks: 3,
+  /**
+   * Two edits are looked for only in words up to this long: the look-ups grow with the length (6 ms
+   * at 12 letters, 28 ms at 20 on this machine), and longer "words" are mostly merged ones, which
+   * a split with one slip explains first.
+   */
+  twoEditsUpTo: 14,
+  /**
+   * Queries with more terms than this (summaries, headlines) get one-edit corrections and exact
+   * splits only, and no rare-word corrections: one unknown word hardly changes their meaning, and
+   * their time goes to ranking.
+   */
+  longQueryTerms: 4,
+  /** Corrections also bring the stems of their other case forms (as typed words do, inflections.ts). */
+  correctionForms: true,
 };
 
 /** The ranking index's surface words as the typo vocabulary: frequency = its stem's chunk count. */
@@ -63,6 +77,7 @@ export function correctTypos(query: AnalyzedQuery, vocabulary: RankVocabulary): 
   const terms: QueryTerm[] = [];
   const replaced = new Map<string, string>();
   let kind: TypoKind | undefined;
+  const long = query.terms.length > TYPO_PARAMS.longQueryTerms;
   for (const term of query.terms) {
     const word = term.surface;
     if (word.includes(' ') || allowedEdits(word.length) === 0) {
@@ -71,7 +86,7 @@ export function correctTypos(query: AnalyzedQuery, vocabulary: RankVocabulary): 
     }
     const frequency = vocabulary.frequency(word);
     if (frequency > 0) {
-      terms.push(frequency <= TYPO_PARAMS.rareChunks ? withRareCorrections(term, frequency, vocabulary) : term);
+      terms.push(frequency <= TYPO_PARAMS.rareChunks && !long ? withRareCorrections(term, frequency, vocabulary) : term);
       continue;
     }
     // An unfinished last word («президе») is not a typo while some word starts with it.
@@ -83,9 +98,9 @@ export function correctTypos(query: AnalyzedQuery, vocabulary: RankVocabulary): 
     // (each step costs more look-ups than the one before).
     let candidates = typoCandidates(word, vocabulary, 1);
     let split = splitWord(word, vocabulary, 0);
-    if (candidates.length === 0 && !split && allowedEdits(word.length) === 2) {
+    if (candidates.length === 0 && !split && allowedEdits(word.length) === 2 && !long) split = splitWord(word, vocabulary, 1);
+    if (candidates.length === 0 && !split && allowedEdits(word.length) === 2 && word.length <= TYPO_PARAMS.twoEditsUpTo && !long) {
       candidates = typoCandidates(word, vocabulary, 2);
-      split = splitWord(word, vocabulary, 1);
     }
     const best = candidates[0];
     if (split && (!best || split.distance < best.distance || (split.distance === best.distance && split.frequency > best.frequency))) {
@@ -118,10 +133,13 @@ function weighted(candidates: ReturnType<typeof typoCandidates>): TermCorrection
   for (const c of candidates) {
     const stem = stemWord(c.word);
     const weight = TYPO_PARAMS.distanceWeight[c.distance]! * Math.pow(c.frequency / top, TYPO_PARAMS.frequencyPower);
-    const had = byStem.get(stem);
-    if (!had || had.weight < weight) byStem.set(stem, { surface: c.word, stem, weight });
+    const stems = TYPO_PARAMS.correctionForms ? [stem, ...inflectedForms(c.word).map(stemWord)] : [stem];
+    for (const s of stems) {
+      const had = byStem.get(s);
+      if (!had || had.weight < weight) byStem.set(s, { surface: c.word, stem: s, weight });
+    }
   }
-  return [...byStem.values()].sort((a, b) => b.weight - a.weight).slice(0, TYPO_PARAMS.maxCorrections);
+  return [...byStem.values()].sort((a, b) => b.weight - a.weight).slice(0, TYPO_PARAMS.maxCorrections * (TYPO_PARAMS.correctionForms ? 3 : 1));
 }
 
 function splitTerm(word: string, prefix: boolean): QueryTerm {
