@@ -150,5 +150,10 @@ const WORD = /[\p{L}\p{N}]+/gu;
 
 /** The typed query with its replaced words rewritten (everything else as typed). */
 export function correctedText(q: string, replaced: ReadonlyMap<string, string>): string {
-  return q.normalize('NFC').replace(WORD, (token) => replaced.get(foldWord(token)) ?? token);
+  return q.normalize('NFC').replace(WORD, (token) => {
+    const read = replaced.get(foldWord(token));
+    if (read === undefined) return token;
+    // A capital stays a capital («Находи» → «Находки»).
+    return token[0] !== token[0]!.toLowerCase() ? read[0]!.toUpperCase() + read.slice(1) : read;
+  });
 }

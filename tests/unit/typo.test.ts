@@ -112,7 +112,8 @@ describe('correcting an analysed query', () => {
     const { query, replaced, kind } = correctTypos(analyzeQuery(q), NEWS);
     expect(kind).toBe('split');
     expect(query.terms.map((t) => t.surface)).toEqual(['герман', 'младший']);
-    expect(correctedText(q, replaced)).toBe('герман младший');
+    expect(correctedText(q, replaced)).toBe('Герман младший');
+    expect(correctedText('«германмладишй», 2018', replaced)).toBe('«герман младший», 2018');
   });
 
   it('a far more common word one slip away also counts for a rare known word', () => {
