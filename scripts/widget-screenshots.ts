@@ -1,6 +1,7 @@
 /**
- * `npx tsx scripts/widget-screenshots.ts`: PNGs of the demo page with results, in inline and modal
- * mode, for docs/ and the README. Uses our own fixture articles on a throw-away local system.
+ * `npm run docs:screenshots`: PNGs of the demo page with results, in inline and modal mode, for docs/
+ * and the README (docs/widget-inline.png), taken in the real browser from the current build, so
+ * they stay true to the widget. Uses our own fixture articles on a throw-away local system.
  */
 import { launchBrowser } from '../tests/support/browser.js';
 import { startStage } from './widget-stage.js';

@@ -4,14 +4,21 @@
  */
 import { loadConfig } from '../core/config.js';
 import { AppError } from '../core/errors.js';
-import { createLogger } from '../core/logger.js';
+import { createLogger, wantsHumanLogs } from '../core/logger.js';
+import { humanBanner, runningLine, startupFacts } from './banner.js';
 import { startSystem } from './system.js';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const log = createLogger(config.logLevel);
+  const human = wantsHumanLogs(process.stdout, process.env);
+  const log = createLogger(config.logLevel, undefined, { human });
+  const facts = startupFacts(config);
+  if (human) log.info(`starting: ${facts.engine}; data in ${facts.data}`);
+  else log.info(facts, 'starting');
   const system = await startSystem(config, log);
-  process.stdout.write(`\nNews search is running: ${system.url}\n\n`);
+  // The URL is the product's answer, not a log line: printed whatever LOG_LEVEL says.
+  if (human) process.stdout.write(humanBanner(system.url, facts));
+  else log.child({}, { level: 'info' }).info({ url: system.url, ...facts }, `${runningLine(system.url)} (open it in a browser)`);
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

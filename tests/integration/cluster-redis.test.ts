@@ -5,7 +5,9 @@ import { rateLimit } from 'express-rate-limit';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bumpIndexVersion, connectRedis, redisRateLimitStore, SharedResponseCache } from '../../server/http/redis-stores.js';
-import { startRedis, type TestRedis } from '../support/redis.js';
+import { redisServerOrSkip, startRedis, type TestRedis } from '../support/redis.js';
+
+const hasRedis = redisServerOrSkip('cluster-redis');
 
 let redis: TestRedis;
 const clients: Redis[] = [];
@@ -40,7 +42,7 @@ async function proxy(limit: number, prefix: string): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-describe('rate limiting shared by two proxies through Redis', () => {
+describe.runIf(hasRedis)('rate limiting shared by two proxies through Redis', () => {
   it('counts requests to either proxy against one budget per client', async () => {
     const [a, b] = [await proxy(3, 'rl-shared:'), await proxy(3, 'rl-shared:')];
     const statuses = [];
@@ -49,7 +51,7 @@ describe('rate limiting shared by two proxies through Redis', () => {
   });
 });
 
-describe('the shared response cache', () => {
+describe.runIf(hasRedis)('the shared response cache', () => {
   it('an entry stored by one proxy is served by another', async () => {
     const [a, b] = [new SharedResponseCache(connection(), { namespace: 'c1', ttlSeconds: 60 }), new SharedResponseCache(connection(), { namespace: 'c1', ttlSeconds: 60 })];
     let computed = 0;

@@ -11,7 +11,9 @@ import { runShardedIndexer } from '../../indexer/shards.js';
 import { startSystem, type RunningSystem } from '../../server/system.js';
 import { restartShard, shardTargets, startShards, stopShards, writeClusterCorpus, type TestShard } from '../support/cluster.js';
 import { adminEngine, deleteIndex, uniqueIndexUid } from '../support/engine.js';
-import { startRedis, type TestRedis } from '../support/redis.js';
+import { redisServerOrSkip, startRedis, type TestRedis } from '../support/redis.js';
+
+const hasRedis = redisServerOrSkip('cluster-server');
 import { startTestServer, type TestServer } from '../support/server.js';
 
 /**
@@ -95,7 +97,7 @@ afterAll(async () => {
   await Promise.all([corpus, extra].map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
-describe('two proxies over 3 shards and Redis', { timeout: SLOW_MACHINE_MS }, () => {
+describe.runIf(hasRedis)('two proxies over 3 shards and Redis', { timeout: SLOW_MACHINE_MS }, () => {
   it('spread the articles over all shards at start-up', async () => {
     const counts = await Promise.all(shardTargets(shards).map(async (t) => (await t.engine.index(uid).getStats()).numberOfDocuments));
     for (const count of counts) expect(count).toBeGreaterThan(0);

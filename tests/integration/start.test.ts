@@ -1,8 +1,9 @@
-import { readFile, mkdtemp, rm, stat } from 'node:fs/promises';
+import { readFile, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isAlive, spawnTsx } from '../support/process.js';
+import { deleteIndex, testEngine, uniqueIndexUid } from '../support/engine.js';
+import { isAlive, scriptCommand, spawnScript } from '../support/process.js';
 
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'start-'));
 afterAll(() => rm(dataDir, { recursive: true, force: true }));
@@ -10,14 +11,24 @@ afterAll(() => rm(dataDir, { recursive: true, force: true }));
 const env = { DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info', MEILI_URL: '', MEILI_MASTER_KEY: '' };
 
 async function startOnce() {
-  const app = spawnTsx('server/main.ts', [], env);
+  // The command package.json's "start" runs (after its prestart build), compiled: plain node on dist/.
+  const app = spawnScript('start', [], env);
   const [, url] = await app.waitFor(/running: (http:\/\/\S+)/);
   return { app, url: url! };
 }
 
-describe('npm start (server/main.ts) with the embedded engine', () => {
+describe('npm start (dist/server.js) with the embedded engine', () => {
+  it('runs compiled JavaScript with plain node, no TypeScript loader', async () => {
+    expect(scriptCommand('start')).not.toMatch(/tsx|\.ts\b/);
+    expect(scriptCommand('index')).not.toMatch(/tsx|\.ts\b/);
+  });
+
   it('starts the engine, indexes articles/, serves search, and stops everything on SIGINT', async () => {
     const { app, url } = await startOnce();
+    // What `ps` shows for the server: node and the bundle, nothing of tsx.
+    const cmdline = (await readFile(`/proc/${app.child.pid}/cmdline`, 'utf8')).split('\0').join(' ');
+    expect(cmdline).toMatch(/dist\/server\.js/);
+    expect(cmdline).not.toMatch(/tsx/);
     const res = await fetch(`${url}/api/search?q=${encodeURIComponent('соглашение')}`);
     expect(res.status).toBe(200);
     expect((await res.json()).hits.length).toBeGreaterThan(0);
@@ -39,6 +50,9 @@ describe('npm start (server/main.ts) with the embedded engine', () => {
     const { app, url } = await startOnce();
     expect(app.output()).toMatch(/0 added, 0 updated, 1 unchanged/);
     expect(app.output()).toMatch(/chunks: 3 in inputs, 0 sent, 0 deleted/);
+    // Not a terminal: JSON, one object a line, the announcement included (url, data, engine).
+    const records = app.output().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(records.find((r) => String(r['msg']).startsWith('News search is running'))).toMatchObject({ url, data: `${dataDir} (DATA_DIR)`, engine: expect.stringMatching(/embedded Meilisearch/) });
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
     app.child.kill('SIGTERM');
     expect(await app.exited).toBe(0);
@@ -55,5 +69,26 @@ describe('npm start (server/main.ts) with the embedded engine', () => {
     expect((await fetch(`${again.url}/api/search?q=${encodeURIComponent('партнер')}`)).status).toBe(200);
     again.app.child.kill('SIGINT');
     expect(await again.app.exited).toBe(0);
+  });
+});
+
+describe('npm run index (dist/indexer.js)', { timeout: 300_000 }, () => {
+  const uid = uniqueIndexUid('start_index');
+  afterAll(() => deleteIndex(uid));
+
+  it('parses in the compiled parser thread (dist/parse-worker.js) and indexes everything', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'start-index-'));
+    try {
+      const paragraph = 'Абзац о дорогах, транспорте, погоде и ценах в городе. '.repeat(48);
+      const articles = Array.from({ length: 400 }, (_, i) => JSON.stringify({ url: `https://start.test/${i}`, title: `Новость ${i}`, content: paragraph }));
+      // Over the indexer's 1 MB threshold for a parser thread.
+      await writeFile(path.join(dir, 'news.jsonl'), `${articles.join('\n')}\n`);
+      const run = spawnScript('index', [dir, '--json'], { MEILI_URL: testEngine().url, MEILI_MASTER_KEY: testEngine().masterKey, INDEX_UID: uid });
+      expect(await run.exited, run.output()).toBe(0);
+      const summary = JSON.parse(run.output().trim().split('\n').at(-1)!) as Record<string, unknown>;
+      expect(summary).toMatchObject({ added: 400, failed: 0, parserThread: true });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -9,9 +9,31 @@ export interface Spawned {
   exited: Promise<number | null>;
 }
 
-/** Run `tsx <entry>` as a real child process, the way `npm start` does. */
+/** Run a TypeScript entry from source (`node --import tsx <entry>`) as a real child process. */
 export function spawnTsx(entry: string, args: string[], env: Record<string, string>): Spawned {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+  return spawnNode(['--import', 'tsx', entry, ...args], env);
+}
+
+/**
+ * Run an npm script's command line exactly as package.json spells it, when it is a plain
+ * `node …` command (as `start` and `index` are: they run the compiled bundles in dist/).
+ */
+export function spawnScript(script: string, args: string[], env: Record<string, string>): Spawned {
+  const line = scriptCommand(script);
+  const [program, ...rest] = line.split(/\s+/);
+  if (program !== 'node') throw new Error(`npm script "${script}" is not a plain node command: ${line}`);
+  return spawnNode([...rest, ...args], env);
+}
+
+export function scriptCommand(script: string): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> };
+  const line = pkg.scripts[script];
+  if (!line) throw new Error(`package.json has no "${script}" script`);
+  return line;
+}
+
+function spawnNode(args: string[], env: Record<string, string>): Spawned {
+  const child = spawn(process.execPath, args, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
