@@ -24,6 +24,42 @@ export interface TypoCandidate {
   frequency: number;
 }
 
+/** The ЙЦУКЕН rows (the Russian keyboard), for «a neighbouring key». */
+const KEY_ROWS = ['йцукенгшщзхъ', 'фывапролджэ', 'ячсмитьбю'];
+const KEY_PLACE = new Map<string, [number, number]>(KEY_ROWS.flatMap((row, r) => [...row].map((key, c) => [key, [r, c]] as [string, [number, number]])));
+
+/** Keys side by side or above/below each other (rows are offset by about half a key). */
+export function neighbouringKeys(a: string, b: string): boolean {
+  const p = KEY_PLACE.get(a);
+  const q = KEY_PLACE.get(b);
+  if (!p || !q || a === b) return false;
+  if (p[0] === q[0]) return Math.abs(p[1] - q[1]) === 1;
+  return Math.abs(p[0] - q[0]) === 1 && q[1] - p[1] >= (q[0] > p[0] ? -1 : 0) && q[1] - p[1] <= (q[0] > p[0] ? 0 : 1);
+}
+
+/**
+ * Is `typed` one of a hurried reader's usual slips from `meant` (one edit apart): two neighbours
+ * swapped, a letter dropped, a letter doubled or struck together with its neighbouring key, or a
+ * neighbouring key instead of the right one? Other single edits (a random letter added or
+ * replaced) are possible but much rarer.
+ */
+export function usualSlip(typed: string, meant: string): boolean {
+  let i = 0;
+  while (i < typed.length && i < meant.length && typed[i] === meant[i]) i++;
+  if (typed.length === meant.length) {
+    if (typed[i + 1] === meant[i] && typed[i] === meant[i + 1] && typed.slice(i + 2) === meant.slice(i + 2)) return true;
+    return typed.slice(i + 1) === meant.slice(i + 1) && neighbouringKeys(typed[i]!, meant[i]!);
+  }
+  if (typed.length + 1 === meant.length) return true; // dropped
+  if (typed.length === meant.length + 1) {
+    // typed has an extra letter at i (or at the end of a run of the same letter)
+    const extra = typed[i]!;
+    const around = [typed[i - 1], typed[i + 1]];
+    return around.some((c) => c === extra || (c !== undefined && neighbouringKeys(c, extra)));
+  }
+  return false;
+}
+
 export const ONE_TYPO_FROM = 5;
 export const TWO_TYPOS_FROM = 9;
 

@@ -1,6 +1,6 @@
 import { inflectedForms } from '../../core/text/inflections.js';
 import { foldWord, stemWord } from '../../core/text/stem.js';
-import { allowedEdits, splitWord, typoCandidates, type Vocabulary } from '../../core/text/typo.js';
+import { allowedEdits, splitWord, typoCandidates, usualSlip, type TypoCandidate, type Vocabulary } from '../../core/text/typo.js';
 import type { AnalyzedQuery, QueryTerm, TermCorrection } from './analyze.js';
 import type { RankIndex } from './rank-index.js';
 
@@ -34,8 +34,12 @@ export const TYPO_PARAMS = {
    * their time goes to ranking.
    */
   longQueryTerms: 4,
-  /** Corrections also bring the stems of their other case forms (as typed words do, inflections.ts). */
+  /** Corrections also bring the stems of their other case forms found in the index (as typed words do). */
   correctionForms: true,
+  /** A one-edit correction that is not a usual slip (core/text/typo.ts usualSlip) weighs this much more. */
+  unusualSlip: 0.3,
+  /** At equal edits, a split beats a one-word correction only when its rarer part is this much more common. */
+  splitOverTypo: 10,
 };
 
 /** The ranking index's surface words as the typo vocabulary: frequency = its stem's chunk count. */
@@ -103,14 +107,15 @@ export function correctTypos(query: AnalyzedQuery, vocabulary: RankVocabulary): 
       candidates = typoCandidates(word, vocabulary, 2);
     }
     const best = candidates[0];
-    if (split && (!best || split.distance < best.distance || (split.distance === best.distance && split.frequency > best.frequency))) {
+    if (split && (!best || split.distance < best.distance || (split.distance === best.distance && split.frequency > best.frequency * TYPO_PARAMS.splitOverTypo))) {
       const [left, right] = split.parts;
       terms.push(splitTerm(left.word, false), splitTerm(right.word, term.prefix));
       replaced.set(word, `${left.word} ${right.word}`);
       kind = 'split';
     } else if (best) {
-      terms.push({ ...term, corrections: weighted(candidates) });
-      replaced.set(word, best.word);
+      const corrections = weighted(word, candidates, vocabulary);
+      terms.push({ ...term, corrections });
+      replaced.set(word, corrections[0]!.surface);
       kind ??= 'typo';
     } else {
       terms.push(term);
@@ -123,23 +128,28 @@ export function correctTypos(query: AnalyzedQuery, vocabulary: RankVocabulary): 
 function withRareCorrections(term: QueryTerm, frequency: number, vocabulary: Vocabulary): QueryTerm {
   const candidates = typoCandidates(term.surface, vocabulary, 1).filter((c) => c.frequency >= frequency * TYPO_PARAMS.rarer);
   const typedStem = term.alternatives[0]!.join(' ');
-  const corrections = weighted(candidates).filter((c) => c.stem !== typedStem);
+  const corrections = weighted(term.surface, candidates, vocabulary).filter((c) => c.stem !== typedStem);
   return corrections.length > 0 ? { ...term, corrections } : term;
 }
 
-function weighted(candidates: ReturnType<typeof typoCandidates>): TermCorrection[] {
-  const top = Math.max(...candidates.map((c) => c.frequency));
+function weighted(typed: string, candidates: ReturnType<typeof typoCandidates>, vocabulary: Vocabulary): TermCorrection[] {
+  const plausibility = (c: TypoCandidate): number => (c.distance === 1 && !usualSlip(typed, c.word) ? TYPO_PARAMS.unusualSlip : 1);
+  const top = Math.max(...candidates.map((c) => c.frequency * plausibility(c)));
+  const scored = candidates
+    .map((c) => ({ c, weight: TYPO_PARAMS.distanceWeight[c.distance]! * Math.pow((c.frequency * plausibility(c)) / top, TYPO_PARAMS.frequencyPower) }))
+    .sort((a, b) => b.weight - a.weight)
+    .slice(0, TYPO_PARAMS.maxCorrections);
   const byStem = new Map<string, TermCorrection>();
-  for (const c of candidates) {
-    const stem = stemWord(c.word);
-    const weight = TYPO_PARAMS.distanceWeight[c.distance]! * Math.pow(c.frequency / top, TYPO_PARAMS.frequencyPower);
-    const stems = TYPO_PARAMS.correctionForms ? [stem, ...inflectedForms(c.word).map(stemWord)] : [stem];
-    for (const s of stems) {
-      const had = byStem.get(s);
-      if (!had || had.weight < weight) byStem.set(s, { surface: c.word, stem: s, weight });
+  for (const { c, weight } of scored) {
+    // Other case forms count only as words the index has seen (inflections.ts generates forms by
+    // rule, and a foreign name's rule-made forms stem to short unrelated words).
+    const forms = TYPO_PARAMS.correctionForms ? inflectedForms(c.word).filter((f) => vocabulary.frequency(f) > 0) : [];
+    for (const stem of [stemWord(c.word), ...forms.map(stemWord)]) {
+      const had = byStem.get(stem);
+      if (!had || had.weight < weight) byStem.set(stem, { surface: c.word, stem, weight });
     }
   }
-  return [...byStem.values()].sort((a, b) => b.weight - a.weight).slice(0, TYPO_PARAMS.maxCorrections * (TYPO_PARAMS.correctionForms ? 3 : 1));
+  return [...byStem.values()];
 }
 
 function splitTerm(word: string, prefix: boolean): QueryTerm {

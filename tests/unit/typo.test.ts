@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allowedEdits, edits1, splitWord, typoCandidates, type Vocabulary } from '../../core/text/typo.js';
+import { allowedEdits, edits1, neighbouringKeys, splitWord, typoCandidates, usualSlip } from '../../core/text/typo.js';
 import { analyzeQuery } from '../../server/search/analyze.js';
 import { correctedText, correctTypos, type RankVocabulary } from '../../server/search/typo.js';
 
@@ -79,6 +79,29 @@ describe('typo candidates', () => {
   });
 });
 
+describe('usual slips (what a hurried reader types)', () => {
+  it('neighbouring keys on the Russian layout', () => {
+    expect(neighbouringKeys('к', 'е')).toBe(true);
+    expect(neighbouringKeys('а', 'п')).toBe(true);
+    expect(neighbouringKeys('к', 'а')).toBe(true); // the row below, half a key to the right
+    expect(neighbouringKeys('а', 'м')).toBe(true);
+    expect(neighbouringKeys('й', 'я')).toBe(false);
+    expect(neighbouringKeys('к', 'к')).toBe(false);
+  });
+
+  it.each([
+    ['рынкеи', 'рынки', true], // к and е side by side, struck together
+    ['рынкки', 'рынки', true], // doubled
+    ['рыки', 'рынки', true], // dropped
+    ['рныки', 'рынки', true], // swapped
+    ['рынуи', 'рынки', true], // neighbouring key
+    ['рынзи', 'рынки', false], // far key
+    ['рынокш', 'рынок', false], // a random letter added
+    ['новка', 'нова', true], // к struck together with а below it
+    ['новка', 'новак', true],
+  ])('%s for %s: %s', (typed, meant, usual) => expect(usualSlip(typed, meant)).toBe(usual));
+});
+
 describe('split words', () => {
   it('two known words without the space', () => {
     const split = splitWord('германмладший', NEWS);
@@ -105,6 +128,23 @@ describe('correcting an analysed query', () => {
     expect(corrections.length).toBeGreaterThan(0);
     for (const c of corrections) expect(c.weight).toBeGreaterThan(0), expect(c.weight).toBeLessThanOrEqual(1);
     expect(query.terms[1]!.corrections).toBeUndefined();
+  });
+
+  it('a usual slip outweighs a more common word reached by an unusual edit', () => {
+    // рынки: з for к, keys far apart; рызни: two letters swapped.
+    const { query, replaced } = correctTypos(analyzeQuery('рынзи'), vocabulary({ рынки: 100, рызни: 60 }));
+    expect(replaced.get('рынзи')).toBe('рызни');
+    const [first, second] = query.terms[0]!.corrections!;
+    expect(first!.surface).toBe('рызни');
+    expect(second!.weight).toBeLessThan(first!.weight);
+  });
+
+  it('a split loses to a one-slip correction unless its parts are far more common', () => {
+    const words = vocabulary({ грудинин: 20, груди: 30, инн: 30 });
+    expect(correctTypos(analyzeQuery('грудиинн'), words).replaced.get('грудиинн')).toBe('грудинин');
+    words.add('груди', 500);
+    words.add('инн', 500);
+    expect(correctTypos(analyzeQuery('грудиинн'), words).replaced.get('грудиинн')).toBe('груди инн');
   });
 
   it('a merged word becomes two terms, and the corrected text says so', () => {
