@@ -34,6 +34,12 @@ export const TYPO_PARAMS = {
    * their time goes to ranking.
    */
   longQueryTerms: 4,
+  /**
+   * Queries with more terms than this (a pasted passage, a summary) are not corrected at all: one
+   * unknown word among so many barely matters, and corrections there cost more than they found
+   * (dev summaries: MRR 0.841 uncorrected, 0.839 corrected).
+   */
+  correctUpToTerms: 12,
   /** Corrections also bring the stems of their other case forms found in the index (as typed words do). */
   correctionForms: true,
   /** A one-edit correction that is not a usual slip (core/text/typo.ts usualSlip) weighs this much more. */
@@ -82,6 +88,7 @@ export function correctTypos(query: AnalyzedQuery, vocabulary: RankVocabulary): 
   const replaced = new Map<string, string>();
   let kind: TypoKind | undefined;
   const long = query.terms.length > TYPO_PARAMS.longQueryTerms;
+  if (query.terms.length > TYPO_PARAMS.correctUpToTerms) return { query, replaced, kind };
   for (const term of query.terms) {
     const word = term.surface;
     if (word.includes(' ') || allowedEdits(word.length) === 0) {

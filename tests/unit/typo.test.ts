@@ -175,6 +175,13 @@ describe('correcting an analysed query', () => {
     expect(query.terms[0]!.corrections).toBeUndefined();
   });
 
+  it('a pasted passage (more than 12 terms) is left as typed', () => {
+    const passage = 'исследоавния россии президент соглашение трамп герман младший пенсионный сонный концерт флот порт причал море';
+    expect(analyzeQuery(passage).terms.length).toBeGreaterThan(12);
+    expect(correctTypos(analyzeQuery(passage), NEWS).kind).toBeUndefined();
+    expect(correctTypos(analyzeQuery('исследоавния россии президент соглашение'), NEWS).kind).toBe('typo');
+  });
+
   it('known words and words with no near neighbour are left as typed', () => {
     for (const q of ['президент россии', 'жщжщжщ']) {
       const { query, kind } = correctTypos(analyzeQuery(q), NEWS);
