@@ -33,8 +33,11 @@ export interface Config {
   cacheEntries: number;
   /** How often the server asks the engine whether the index changed (cache and ranking index). */
   indexPollMs: number;
-  /** Largest index (chunks) the in-process ranking index is built for; 0 disables it. */
-  rankingMaxChunks: number;
+  /**
+   * Memory (MB) the in-process ranking index may take; above it searches rank engine candidates.
+   * 0 disables the index; undefined: derived from the V8 heap limit (server/ranking/follower.ts).
+   */
+  rankingMemoryMb: number | undefined;
   maxBodyBytes: number;
   /** Longest accepted request URL (path + query), in bytes. */
   maxUrlBytes: number;
@@ -80,7 +83,7 @@ const envSchema = z.object({
     .transform((v): boolean | number | string => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v)),
   CACHE_ENTRIES: z.coerce.number().int().min(0).max(1_000_000).default(2000),
   INDEX_POLL_MS: z.coerce.number().int().min(100).max(600_000).default(1000),
-  RANKING_MAX_CHUNKS: z.coerce.number().int().min(0).max(100_000_000).default(500_000),
+  RANKING_MEMORY_MB: z.coerce.number().int().min(0).max(1_000_000).optional(),
   MAX_BODY_BYTES: z.coerce.number().int().min(256).max(1_048_576).default(4096),
   MAX_URL_BYTES: z.coerce.number().int().min(256).max(65_536).default(4096),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
@@ -126,7 +129,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     trustProxy: e.TRUST_PROXY,
     cacheEntries: e.CACHE_ENTRIES,
     indexPollMs: e.INDEX_POLL_MS,
-    rankingMaxChunks: e.RANKING_MAX_CHUNKS,
+    rankingMemoryMb: e.RANKING_MEMORY_MB,
     maxBodyBytes: e.MAX_BODY_BYTES,
     maxUrlBytes: e.MAX_URL_BYTES,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,

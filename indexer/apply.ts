@@ -3,6 +3,8 @@ import { DIFF_FIELDS } from '../core/document.js';
 import type { Engine } from '../core/engine/client.js';
 import { toEngineError } from '../core/engine/client.js';
 import { EngineError } from '../core/errors.js';
+import type { ChangeEntry } from '../core/change-log.js';
+import { changeLogFor } from './change-log.js';
 import { thisThreadCpuMs } from './cpu.js';
 import type { Plan } from './plan.js';
 import { preparedChunk, type PreparedChunk } from './prepare.js';
@@ -113,9 +115,10 @@ export class EngineClock {
 export class ChunkWriter {
   /** The pending batch, as the JSON of each chunk (serialised once, see chunks.ts articleToChunkJson). */
   private batch: string[] = [];
+  private batchIds: string[] = [];
   private batchBytes = 0;
   private sentBatches = 0;
-  private readonly inFlight: { uid: number; docs: number }[] = [];
+  private readonly inFlight: { uid: number; docs: number; logged: ChangeEntry | undefined }[] = [];
   /** Chunks the engine has confirmed as stored. */
   confirmed = 0;
   /** When the engine processed each of our tasks (from the tasks' own timestamps), for overlap figures. */
@@ -131,11 +134,12 @@ export class ChunkWriter {
   ) {}
 
   async add(chunks: readonly PreparedChunk[]): Promise<void> {
-    for (const { json, bytes } of chunks) {
+    for (const { id, json, bytes } of chunks) {
       if (this.batch.length > 0 && (this.batchBytes + bytes > MAX_BATCH_BYTES || this.batch.length >= this.batchLimit())) {
         await this.send();
       }
       this.batch.push(json);
+      this.batchIds.push(id);
       this.batchBytes += bytes;
     }
   }
@@ -156,26 +160,32 @@ export class ChunkWriter {
 
   private async send(): Promise<void> {
     const docs = this.batch;
+    const ids = this.batchIds;
     this.batch = [];
+    this.batchIds = [];
     this.batchBytes = 0;
     this.sentBatches++;
     while (this.inFlight.length >= MAX_TASKS_IN_FLIGHT) await this.waitOldest();
     const payload = `[${docs.join(',')}]`;
-    const task = await this.clock.wait(async () => {
+    const { task, logged } = await this.clock.wait(async () => {
       try {
-        return await this.engine.index(this.indexUid).addDocumentsFromString(payload, 'application/json', { primaryKey: 'id' });
+        // The log's `open` entry goes first (core/change-log.ts), the engine runs tasks in order.
+        const logged = await changeLogFor(this.engine, this.indexUid)?.open(ids);
+        const task = await this.engine.index(this.indexUid).addDocumentsFromString(payload, 'application/json', { primaryKey: 'id' });
+        return { task, logged };
       } catch (error) {
         throw toEngineError(error, `adding ${docs.length} chunks to ${this.indexUid}`);
       }
     });
-    this.inFlight.push({ uid: task.taskUid, docs: docs.length });
+    this.inFlight.push({ uid: task.taskUid, docs: docs.length, logged });
   }
 
   private async waitOldest(): Promise<void> {
-    const { uid, docs } = this.inFlight.shift()!;
+    const { uid, docs, logged } = this.inFlight.shift()!;
     const what = `adding ${docs} chunks to ${this.indexUid}`;
     const task = await this.clock.wait(() => waitTask(this.engine, uid, what));
     checkTask(task, what);
+    if (logged) await this.clock.wait(() => changeLogFor(this.engine, this.indexUid)!.close(logged));
     if (task.startedAt && task.finishedAt) this.engineBusy.push({ start: Date.parse(task.startedAt), end: Date.parse(task.finishedAt) });
     this.confirmed += docs;
     this.onConfirmed(this.confirmed);
@@ -196,6 +206,8 @@ export async function waitForPendingTasks(engine: Engine, indexUid: string): Pro
     throw toEngineError(error, what);
   }
   for (const uid of uids) await waitTask(engine, uid, what);
+  // Whatever a killed run announced in the change log is now finished or never happens.
+  await changeLogFor(engine, indexUid)?.closeLeftovers();
 }
 
 /** Delete chunks by id in bounded requests, each waited for. */
@@ -204,12 +216,15 @@ export async function deleteChunks(engine: Engine, indexUid: string, ids: readon
     const page = ids.slice(i, i + DELETE_PAGE);
     const what = `deleting ${page.length} stale chunks from ${indexUid}`;
     let uid: number;
+    let logged: ChangeEntry | undefined;
     try {
+      logged = await changeLogFor(engine, indexUid)?.open(page);
       uid = (await engine.index(indexUid).deleteDocuments(page)).taskUid;
     } catch (error) {
       throw toEngineError(error, what);
     }
     checkTask(await waitTask(engine, uid, what), what);
+    if (logged) await changeLogFor(engine, indexUid)!.close(logged);
   }
 }
 
@@ -245,6 +260,7 @@ export function checkTask(task: TaskLike, what: string): void {
 
 /** Carry out a whole-run Plan: upserts first (waited for), then deletions. */
 export async function applyPlan(engine: Engine, indexUid: string, plan: Plan): Promise<void> {
+  await waitForPendingTasks(engine, indexUid);
   const writer = new ChunkWriter(engine, indexUid);
   await writer.add(plan.upsert.map((doc) => preparedChunk(doc)));
   await writer.flush();

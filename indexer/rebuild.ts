@@ -2,6 +2,7 @@ import type { Engine } from '../core/engine/client.js';
 import { toEngineError } from '../core/engine/client.js';
 import { ensureIndex } from '../core/engine/settings.js';
 import { checkTask, waitTask } from './apply.js';
+import { changeLogFor, withoutChangeLog } from './change-log.js';
 import { runIndexer, type IndexOptions, type IndexSummary } from './run.js';
 
 export function rebuildUid(indexUid: string): string {
@@ -18,11 +19,16 @@ export function rebuildUid(indexUid: string): string {
 export async function rebuildIndex(engine: Engine, indexUid: string, options: IndexOptions): Promise<IndexSummary> {
   const fresh = rebuildUid(indexUid);
   await deleteIndexIfAny(engine, fresh);
-  const summary = await runIndexer(engine, fresh, { ...options, prune: false });
+  // The fresh copy keeps no change log: proxies learn of it as one `reset` entry on the live log.
+  const summary = await withoutChangeLog(fresh, () => runIndexer(engine, fresh, { ...options, prune: false }));
   const started = performance.now();
   // The swap needs both indexes to exist; the first build of all creates an empty live one.
   await ensureIndex(engine, indexUid);
+  const log = changeLogFor(engine, indexUid);
+  await log?.closeLeftovers();
+  const logged = await log?.open([], 'reset');
   await runEngineTask(() => engine.swapIndexes([{ indexes: [indexUid, fresh], rename: false }]), `swapping ${fresh} into ${indexUid}`, engine);
+  if (logged) await log!.close(logged);
   await deleteIndexIfAny(engine, fresh);
   const swapMs = performance.now() - started;
   return { ...summary, elapsedMs: Math.round(summary.elapsedMs + swapMs), engineMs: Math.round(summary.engineMs + swapMs) };

@@ -25,7 +25,7 @@ import { ensureIndex } from '../core/engine/settings.js';
 import { createLogger } from '../core/logger.js';
 import { createApp } from '../server/app.js';
 import type { IndexWatcher } from '../server/search/index-watch.js';
-import { watchedRankingIndex } from '../server/search/rank-index-loader.js';
+import { watchedRanking } from '../server/ranking/follower.js';
 import { WIDGET_BUNDLE } from '../server/system.js';
 import { CORPUS_OPTIONS, evaluateInterleaved, loadEvaluation, positiveInt, printLatencyByType, printTable, type Searcher } from './relevance-eval.js';
 
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
     // The ranking index and its index watcher, as server/system.ts sets them up.
     const monitor = createEngine({ url: embedded.url, apiKey: await ensureMonitorKey(admin, projectUid), timeoutMs: 5000 });
     const buildStarted = performance.now();
-    const watched = await watchedRankingIndex(engine, monitor, projectUid, { maxChunks: 2_000_000, pollMs: 1000 }, createLogger('silent'));
+    const watched = await watchedRanking(engine, monitor, projectUid, { pollMs: 1000, budgetBytes: 8e9 }, createLogger('silent'));
     const { ranking } = watched;
     watcher = watched.watcher;
     const rankingBuiltMs = performance.now() - buildStarted;

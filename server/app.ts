@@ -16,7 +16,7 @@ import { articleRoutes, type ArticleEngines } from './routes/articles.js';
 import { healthRoutes, type ClusterReadiness } from './routes/health.js';
 import { staticRoutes } from './routes/static.js';
 import { ResponseCache, UrlKeys } from './search/cache.js';
-import type { RankingIndex } from './search/rank-index-loader.js';
+import type { RankingFollower as RankingIndex } from './ranking/follower.js';
 import { cachedByUrl, createSearchService, inProcessCache, type SearchCache } from './search/service.js';
 import { HIT_HEADERS, searchRoutes } from './routes/search.js';
 
@@ -69,7 +69,7 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const http = { ...DEFAULT_HTTP_OPTIONS, ...deps.http };
   const metrics = deps.metrics ?? createMetrics();
-  watchRankingIndex(metrics, () => deps.ranking?.current()?.index.chunkCount ?? 0);
+  watchRankingIndex(metrics, () => deps.ranking?.current()?.stats().chunks ?? 0);
   const app = express();
   app.disable('x-powered-by');
   // ETags are set on purpose where they help (widget, articles); hashing every search reply costs throughput.

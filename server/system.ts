@@ -23,7 +23,7 @@ import { ResponseCache } from './search/cache.js';
 import { clusterEngine } from './search/cluster-engine.js';
 import { coordinatorsFor } from './search/cluster-search.js';
 import { watchIndex, type IndexWatcher } from './search/index-watch.js';
-import { RankingIndex } from './search/rank-index-loader.js';
+import { RankingFollower } from './ranking/follower.js';
 import { sharedCache, type SearchCache } from './search/service.js';
 
 /** How long start-up waits for the first ranking index before it listens anyway. */
@@ -72,7 +72,10 @@ export async function startSystem(config: Config, log: Logger): Promise<RunningS
       watchRedisHealth(redis, log, () => void shared?.republishVersion());
     }
     let cache: ResponseCache | SearchCache | undefined;
-    const ranking = config.rankingMaxChunks > 0 ? new RankingIndex(side.shards, config.indexUid, { maxChunks: config.rankingMaxChunks }, log) : undefined;
+    const ranking =
+      config.rankingMemoryMb === 0
+        ? undefined
+        : new RankingFollower(side.shards, config.indexUid, { pollMs: config.indexPollMs, ...(config.rankingMemoryMb !== undefined && { budgetBytes: config.rankingMemoryMb * 1e6 }) }, log);
     if (config.cacheEntries > 0 || ranking) {
       const setVersion =
         redis && config.cacheEntries > 0
@@ -85,6 +88,7 @@ export async function startSystem(config: Config, log: Logger): Promise<RunningS
         ranking?.setVersion(version);
       });
       await watcher.ready;
+      ranking?.start();
       cache = shared ? sharedCache(shared) : local;
       // Serve from the first request on with the ranking index when it builds quickly (the seed: a
       // few ms); a large index keeps building in the background while the engine path answers.
@@ -121,6 +125,7 @@ export async function startSystem(config: Config, log: Logger): Promise<RunningS
       stop() {
         stopping ??= (async () => {
           watcher?.stop();
+          ranking?.stop();
           await drain(server, config.shutdownGraceMs, log);
           await closeRedis(redis);
           await side.stop();

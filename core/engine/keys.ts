@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { changeLogUid } from '../change-log.js';
 import type { Engine } from './client.js';
 import { toEngineError } from './client.js';
 
@@ -8,11 +9,13 @@ import { toEngineError } from './client.js';
  * from the index name, so every start finds the same key instead of piling up new ones.
  */
 export async function ensureSearchKey(masterEngine: Engine, indexUid: string): Promise<string> {
-  return ensureKey(masterEngine, indexUid, 'search-key', {
+  // Also its change log (core/change-log.ts), which the proxies follow. A new role name, so keys
+  // made before the log existed (without it) are not reused.
+  return ensureKey(masterEngine, indexUid, 'search-key+changes', {
     name: `news-search ${indexUid} (search only)`,
-    description: 'Used by the public search proxy; can only search this index.',
+    description: 'Used by the public search proxy; can only search this index and its change log.',
     actions: ['search'],
-  });
+  }, [changeLogUid(indexUid)]);
 }
 
 /**
@@ -32,6 +35,7 @@ async function ensureKey(
   indexUid: string,
   role: string,
   spec: { name: string; description: string; actions: string[] },
+  alsoIndexes: string[] = [],
 ): Promise<string> {
   const uid = uuidFromName(`news-search:${role}:${indexUid}`);
   try {
@@ -40,7 +44,7 @@ async function ensureKey(
       throw error;
     });
     if (existing) return existing.key;
-    const created = await masterEngine.createKey({ uid, ...spec, indexes: [indexUid], expiresAt: null } as Parameters<Engine['createKey']>[0]);
+    const created = await masterEngine.createKey({ uid, ...spec, indexes: [indexUid, ...alsoIndexes], expiresAt: null } as Parameters<Engine['createKey']>[0]);
     return created.key;
   } catch (error) {
     throw toEngineError(error, `creating the ${role}`);

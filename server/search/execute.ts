@@ -7,13 +7,13 @@ import { words } from '../../core/text/stem.js';
 import { HIGHLIGHT_END, HIGHLIGHT_START } from '../../core/text/normalize.js';
 import { analyzeQuery, termKey, type AnalyzedQuery, type QueryTerm } from './analyze.js';
 import { markAll, markSnippet, plainSnippet, wordMatcher, type WordMatcher } from './mark.js';
-import type { IndexRanker } from './index-rank.js';
+import type { RankingIndex } from '../ranking/index.js';
 import type { EngineQuery } from './query.js';
-import type { RankingIndex } from './rank-index-loader.js';
+import type { RankingFollower } from '../ranking/follower.js';
 import { rankCandidates, type Candidate } from './rank.js';
 import { SECTIONS_PER_ARTICLE } from './shape.js';
 import { TermStatsReader, type TermStats } from './term-stats.js';
-import { correctedText, correctTypos, rankVocabulary, type TypoKind } from './typo.js';
+import { correctedText, correctTypos, type TypoKind } from './typo.js';
 
 /** Words around the match in a snippet. */
 export const SNIPPET_WORDS = 32;
@@ -81,7 +81,7 @@ const statsReaders = new WeakMap<Engine, Map<string, TermStatsReader>>();
  * Sorted and empty queries are the engine's alone. Highlights use private-use markers, so no HTML
  * ever travels.
  */
-export async function executeSearch(engine: Engine, indexUid: string, query: EngineQuery, ranking?: RankingIndex): Promise<EngineResult> {
+export async function executeSearch(engine: Engine, indexUid: string, query: EngineQuery, ranking?: RankingFollower): Promise<EngineResult> {
   const analyzed = analyzeQuery(query.q);
   try {
     if (analyzed.terms.length === 0 || query.sort) return await engineOnly(engine, indexUid, query);
@@ -175,19 +175,14 @@ async function morphological(engine: Engine, indexUid: string, query: EngineQuer
  * and, when a word of a short query is unknown to the index (probably mistyped) or nothing
  * matched, for its typo-tolerant matches on the original text, which follow the real matches.
  */
-async function rankedByIndex(engine: Engine, indexUid: string, query: EngineQuery, typed: AnalyzedQuery, ranker: IndexRanker): Promise<EngineResult> {
+async function rankedByIndex(engine: Engine, indexUid: string, query: EngineQuery, typed: AnalyzedQuery, ranker: RankingIndex): Promise<EngineResult> {
   const started = performance.now();
   const wanted = query.offset + query.limit;
-  const typos = query.asTyped ? undefined : correctTypos(typed, rankVocabulary(ranker.index));
+  const typos = query.asTyped ? undefined : correctTypos(typed, ranker.vocabulary());
   const analyzed = typos?.query ?? typed;
   const correction = typos?.kind && { correctedQuery: correctedText(query.q, typos.replaced), correctionKind: typos.kind };
-  const ranking = ranker.rank(analyzed, query.scope ?? {}, wanted, query.facets);
-  const { index } = ranker;
-  const ordered: RankedChunk[] = ranking.chunks.map((c) => ({
-    id: index.chunkIds[c]!,
-    articleId: index.articles[index.chunkArticle[c]!]!.id,
-    sectionIndex: index.chunkSection[c]!,
-  }));
+  const ranking = ranker.search(analyzed, query.scope ?? {}, wanted, query.facets);
+  const ordered: RankedChunk[] = ranking.chunks.map(({ id, articleId, sectionIndex }) => ({ id, articleId, sectionIndex }));
   let total = ranking.total;
   // Long queries keep their meaning without one unknown word (and the engine is slow on long
   // queries over the text), so only short ones, or ones with too few matches, ask it for typos.

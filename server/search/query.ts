@@ -1,6 +1,6 @@
 import { normalizeQuery } from '../../core/text/normalize.js';
 import { compare, equals } from './filters.js';
-import type { RankScope } from './index-rank.js';
+import type { RankScope } from '../ranking/index.js';
 import type { SearchRequest } from './request.js';
 
 /**

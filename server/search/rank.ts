@@ -1,4 +1,4 @@
-import { bm25, bm25Idf } from './index-rank.js';
+import { bm25, bm25Idf } from '../ranking/params.js';
 import type { AnalyzedQuery, QueryTerm } from './analyze.js';
 import { termKey } from './analyze.js';
 import type { TermStats } from './term-stats.js';

@@ -4,7 +4,7 @@ import type { Metrics } from '../http/metrics.js';
 import type { SharedResponseCache } from '../http/redis-stores.js';
 import type { ResponseCache, UrlKeys } from './cache.js';
 import { collectFailedShards } from './cluster-search.js';
-import type { RankingIndex } from './rank-index-loader.js';
+import type { RankingFollower as RankingIndex } from '../ranking/follower.js';
 import { executeSearch } from './execute.js';
 import { oneOf } from './filters.js';
 import { buildEngineQuery, type EngineQuery } from './query.js';

@@ -2,7 +2,6 @@ import { inflectedForms } from '../../core/text/inflections.js';
 import { foldWord, stemWord } from '../../core/text/stem.js';
 import { allowedEdits, splitWord, typoCandidates, usualSlip, type TypoCandidate, type Vocabulary } from '../../core/text/typo.js';
 import type { AnalyzedQuery, QueryTerm, TermCorrection } from './analyze.js';
-import type { RankIndex } from './rank-index.js';
 
 /**
  * Typo tolerance for the in-process ranking: a query word the index has never seen (or far rarer
@@ -48,30 +47,13 @@ export const TYPO_PARAMS = {
   splitOverTypo: 10,
 };
 
-/** The ranking index's surface words as the typo vocabulary: frequency = its stem's chunk count. */
+/**
+ * The typo vocabulary: the ranking index's live surface words, frequency = their stem's chunk count
+ * (server/ranking/index.ts `vocabulary()`). It is a view of the index, so it follows every `apply`.
+ */
 export interface RankVocabulary extends Vocabulary {
   /** Does some indexed stem start with this (the word being typed may be unfinished)? */
   completes(prefix: string): boolean;
-}
-
-const vocabularies = new WeakMap<RankIndex, RankVocabulary>();
-
-/** The vocabulary is the index's own word list, so it changes exactly when the index does. */
-export function rankVocabulary(index: RankIndex): RankVocabulary {
-  let vocabulary = vocabularies.get(index);
-  if (!vocabulary) {
-    const { postStart } = index.postings;
-    vocabulary = {
-      frequency(word) {
-        const surface = index.surfaceIds.get(word);
-        const stem = surface === undefined ? -1 : index.surfaceStem[surface]!;
-        return stem < 0 ? 0 : postStart[stem + 1]! - postStart[stem]!;
-      },
-      completes: (prefix) => index.termsWithPrefix(prefix).length > 0,
-    };
-    vocabularies.set(index, vocabulary);
-  }
-  return vocabulary;
 }
 
 export type TypoKind = 'typo' | 'split';

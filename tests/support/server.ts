@@ -7,7 +7,7 @@ import { createApp, type AppDeps } from '../../server/app.js';
 import { answerClientErrors } from '../../server/http/errors.js';
 import { ResponseCache } from '../../server/search/cache.js';
 import type { IndexWatcher } from '../../server/search/index-watch.js';
-import { watchedRankingIndex, type RankingIndex } from '../../server/search/rank-index-loader.js';
+import { watchedRanking, type RankingFollower as RankingIndex } from '../../server/ranking/follower.js';
 import { WIDGET_BUNDLE } from '../../server/system.js';
 import * as vitestHooks from 'vitest';
 import { runIndexer } from '../../indexer/run.js';
@@ -46,7 +46,7 @@ export async function startTestServer(
   if (options.ranking !== false) {
     const monitor = createEngine({ url: engineUrl, apiKey: await ensureMonitorKey(adminEngine(), indexUid), timeoutMs: 2000 });
     const alsoOnVersion = cache && ((version: string | undefined) => void cache.setVersion(version));
-    ({ ranking, watcher } = await watchedRankingIndex(engine, monitor, indexUid, { maxChunks: 1_000_000, pollMs: 100, alsoOnVersion }, createLogger('silent')));
+    ({ ranking, watcher } = await watchedRanking(engine, monitor, indexUid, { pollMs: 100, alsoOnVersion }, createLogger('silent')));
   }
   const app = createApp({ engine, indexUid, log: createLogger('silent'), widgetJs, ranking, cache, ...options.app });
   const server: Server = await new Promise((resolve) => {

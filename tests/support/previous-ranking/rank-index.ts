@@ -1,4 +1,5 @@
-import { indexWords } from '../../core/text/stem.js';
+/** The ranking index as it was before server/ranking/ (whole builds only), kept as the reference that the module scores alike (tests/unit/ranking-module.test.ts). */
+import { indexWords } from '../../../core/text/stem.js';
 
 /**
  * The ranking index: a compact in-memory inverted index of every chunk's stems, held by each proxy

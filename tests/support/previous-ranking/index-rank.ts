@@ -1,4 +1,4 @@
-import type { AnalyzedQuery, QueryTerm } from './analyze.js';
+import type { AnalyzedQuery, QueryTerm } from '../../../server/search/analyze.js';
 import type { RankIndex } from './rank-index.js';
 
 /**

@@ -1,0 +1,38 @@
+/**
+ * The change log the indexer keeps beside each index (on every shard), so that proxies learn
+ * exactly which chunks changed instead of re-reading the index. It is an engine index of its own,
+ * `<uid>__changes`, readable with the proxies' search-only key.
+ *
+ * Why our own log and not the engine's task list: tasks do not list the ids an addDocuments task
+ * stored (only counts), the search key cannot read tasks, and the task list is pruned by the
+ * engine at will (it keeps at most ~1M tasks and deletes the oldest). Our entries list the chunk
+ * ids, are ordered by a sequence number, and are trimmed only by us.
+ *
+ * Crash consistency (two phases per write): the indexer enqueues an `open` entry listing the ids
+ * it is about to write, then the documents task (the engine runs tasks in enqueue order), and once
+ * that task succeeded it rewrites the entry as `done`. A proxy applies entries in sequence order,
+ * re-reading the *current* state of every listed id (present → upsert, absent → remove), so a
+ * replay is harmless, and it stops at an `open` entry. An indexer killed in between leaves the
+ * entry open; the next indexer run closes it after the engine's pending tasks are finished. A
+ * `reset` entry (an index swap, `--rebuild`) means "build from scratch".
+ */
+export interface ChangeEntry {
+  seq: number;
+  state: 'open' | 'done';
+  kind: 'chunks' | 'reset';
+  /** Chunk ids written or deleted (each proxy reads their current state). */
+  ids: string[];
+  at: string;
+}
+
+export function changeLogUid(indexUid: string): string {
+  return `${indexUid}__changes`;
+}
+
+export const CHANGE_LOG_SETTINGS = {
+  filterableAttributes: ['seq', 'state'],
+  sortableAttributes: ['seq'],
+};
+
+/** Entries kept: a proxy further behind than this rebuilds from scratch. */
+export const CHANGE_LOG_KEEP = 5000;

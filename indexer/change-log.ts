@@ -1,0 +1,132 @@
+import { CHANGE_LOG_KEEP, CHANGE_LOG_SETTINGS, changeLogUid, type ChangeEntry } from '../core/change-log.js';
+import type { Engine } from '../core/engine/client.js';
+import { toEngineError } from '../core/engine/client.js';
+import { EngineError } from '../core/errors.js';
+
+/**
+ * The indexer's side of core/change-log.ts: one writer per (engine, index), found again by every
+ * write of a run (ChunkWriter batches, deletions, swaps), numbering entries from the log's head.
+ */
+export class ChangeLogWriter {
+  private nextSeq: Promise<number> | undefined;
+  private readonly uid: string;
+
+  constructor(
+    private readonly engine: Engine,
+    indexUid: string,
+  ) {
+    this.uid = changeLogUid(indexUid);
+  }
+
+  /** Enqueues the `open` entry (not waited for: the engine runs it before the write that follows). */
+  async open(ids: readonly string[], kind: ChangeEntry['kind'] = 'chunks'): Promise<ChangeEntry> {
+    const seq = await this.take();
+    const entry: ChangeEntry = { seq, state: 'open', kind, ids: [...ids], at: new Date().toISOString() };
+    await this.write([entry], false);
+    return entry;
+  }
+
+  /** After the write succeeded: the entry becomes `done` (waited for, so proxies can see it on return). */
+  async close(entry: ChangeEntry): Promise<void> {
+    await this.write([{ ...entry, state: 'done', at: new Date().toISOString() }], true);
+    if (entry.seq % 100 === 0) await this.trim(entry.seq);
+  }
+
+  /**
+   * Entries left `open` by a run that was killed: the writes they announce are finished or will
+   * never happen (the engine's pending tasks are waited for by the caller first), so they are
+   * closed, and proxies re-read the current state of their ids.
+   */
+  async closeLeftovers(): Promise<void> {
+    this.nextSeq = undefined; // another process may have written since: numbered from the head again
+    const open = await this.read((index) => index.search<ChangeEntry>('', { filter: 'state = open', sort: ['seq:asc'], limit: 1000 }));
+    if (!open || open.hits.length === 0) return;
+    await this.write(open.hits.map((e) => ({ ...e, state: 'done' as const })), true);
+  }
+
+  private take(): Promise<number> {
+    const next = (this.nextSeq ??= this.head().then((head) => head + 1));
+    this.nextSeq = next.then((n) => n + 1);
+    return next;
+  }
+
+  private async head(): Promise<number> {
+    await this.ensure();
+    const last = await this.read((index) => index.search<ChangeEntry>('', { sort: ['seq:desc'], limit: 1, attributesToRetrieve: ['seq'] }));
+    return last?.hits[0]?.seq ?? 0;
+  }
+
+  private async ensure(): Promise<void> {
+    const what = `preparing the change log ${this.uid}`;
+    try {
+      const exists = await this.engine.getIndex(this.uid).then(
+        () => true,
+        (error: unknown) => {
+          if ((error as { cause?: { code?: string } }).cause?.code === 'index_not_found') return false;
+          throw error;
+        },
+      );
+      if (!exists) await this.engine.createIndex(this.uid, { primaryKey: 'seq' }).waitTask();
+      const task = await this.engine.index(this.uid).updateSettings(CHANGE_LOG_SETTINGS).waitTask();
+      if (task.status !== 'succeeded') throw new EngineError(`${what}: ${task.error?.message ?? task.status}`, task.error?.code);
+    } catch (error) {
+      throw error instanceof EngineError ? error : toEngineError(error, what);
+    }
+  }
+
+  private async read<T>(query: (index: ReturnType<Engine['index']>) => Promise<T>): Promise<T | undefined> {
+    try {
+      return await query(this.engine.index(this.uid));
+    } catch (error) {
+      if ((error as { cause?: { code?: string } }).cause?.code === 'index_not_found') return undefined;
+      throw toEngineError(error, `reading the change log ${this.uid}`);
+    }
+  }
+
+  private async write(entries: ChangeEntry[], wait: boolean): Promise<void> {
+    const what = `writing change log entry ${entries[0]?.seq} to ${this.uid}`;
+    try {
+      const enqueued = this.engine.index(this.uid).addDocuments(entries, { primaryKey: 'seq' });
+      if (!wait) {
+        await enqueued;
+        return;
+      }
+      const task = await enqueued.waitTask();
+      if (task.status !== 'succeeded') throw new EngineError(`${what}: ${task.error?.message ?? task.status}`, task.error?.code);
+    } catch (error) {
+      throw error instanceof EngineError ? error : toEngineError(error, what);
+    }
+  }
+
+  private async trim(seq: number): Promise<void> {
+    if (seq <= CHANGE_LOG_KEEP) return;
+    try {
+      await this.engine.index(this.uid).deleteDocuments({ filter: `seq < ${seq - CHANGE_LOG_KEEP}` });
+    } catch (error) {
+      throw toEngineError(error, `trimming the change log ${this.uid}`);
+    }
+  }
+}
+
+const writers = new WeakMap<Engine, Map<string, ChangeLogWriter>>();
+/** Indexes written without a log: the rebuild's fresh copy, whose change is the swap itself. */
+const unlogged = new Set<string>();
+
+/** The writer for this index, or undefined when the index is not logged. */
+export function changeLogFor(engine: Engine, indexUid: string): ChangeLogWriter | undefined {
+  if (unlogged.has(indexUid)) return undefined;
+  let byUid = writers.get(engine);
+  if (!byUid) writers.set(engine, (byUid = new Map()));
+  let writer = byUid.get(indexUid);
+  if (!writer) byUid.set(indexUid, (writer = new ChangeLogWriter(engine, indexUid)));
+  return writer;
+}
+
+export async function withoutChangeLog<T>(indexUid: string, work: () => Promise<T>): Promise<T> {
+  unlogged.add(indexUid);
+  try {
+    return await work();
+  } finally {
+    unlogged.delete(indexUid);
+  }
+}

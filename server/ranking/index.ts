@@ -1,0 +1,217 @@
+import { crc32 } from 'node:zlib';
+import type { AnalyzedQuery } from '../search/analyze.js';
+import { Scorer, type RankScope, type Ranking } from './search.js';
+import type { RankVocabulary } from '../search/typo.js';
+import { NO_YEAR, RankingStore, toRecord, type ChunkRecord, type RankingDocument } from './store.js';
+
+export type { RankingDocument } from './store.js';
+export type { RankScope, Ranking, RankedChunk } from './search.js';
+export { INDEX_RANK_PARAMS, SHORT_QUERY_PARAMS, bm25, bm25Idf } from './params.js';
+
+/**
+ * The ranking index: an in-memory inverted index of every chunk's stems, held by each proxy so
+ * the API scores the whole index with BM25 in a few milliseconds. It stores term ids and counts
+ * only, never text. It changes in place: `apply` costs time in proportion to the chunks changed,
+ * and the result always equals a fresh build of the same chunks (tests/unit/ranking-module.test.ts).
+ * Nothing outside server/ranking/ sees postings or term ids.
+ */
+export interface RankingIndex {
+  /** Upserts (new or replaced chunks) and removals by chunk id; unknown ids are ignored. */
+  apply(change: RankingChange): void;
+  search(query: AnalyzedQuery, scope: RankScope, wanted: number, facets?: readonly string[]): Ranking;
+  has(chunkId: string): boolean;
+  /** Gives back the arenas' spare room (after a bulk load of many `apply` calls). */
+  compact(): void;
+  /** Versioned, checksummed bytes holding the index and `position` (where in the change log it is). */
+  snapshot(position: unknown): Buffer;
+  stats(): RankingStats;
+  /** The live vocabulary typo correction reads (server/search/typo.ts); follows every `apply`. */
+  vocabulary(): RankVocabulary;
+}
+
+export interface RankingChange {
+  upsert?: readonly RankingDocument[];
+  remove?: readonly string[];
+}
+
+export interface RankingStats {
+  chunks: number;
+  articles: number;
+  terms: number;
+  /** Bytes of the typed arrays (strings and maps come on top). */
+  bytes: number;
+}
+
+export function createRankingIndex(documents: Iterable<RankingDocument> = []): RankingIndex {
+  const store = new RankingStore();
+  const batch: ChunkRecord[] = [];
+  for (const doc of documents) {
+    batch.push(toRecord(doc));
+    if (batch.length >= 5000) store.apply(batch.splice(0), []);
+  }
+  store.apply(batch, []);
+  store.compact();
+  return wrap(store);
+}
+
+function wrap(store: RankingStore): RankingIndex {
+  const scorer = new Scorer(store);
+  const vocabulary: RankVocabulary = {
+    frequency(word) {
+      const surface = store.liveSurface(word);
+      const stem = surface < 0 ? -1 : store.surfaceStem[surface]!;
+      return stem < 0 ? 0 : store.postingLength(stem);
+    },
+    completes: (prefix) => store.termsWithPrefix(prefix).length > 0,
+  };
+  return {
+    apply: (change) => store.apply((change.upsert ?? []).map(toRecord), change.remove ?? []),
+    compact: () => store.compact(),
+    search: (query, scope, wanted, facets = []) => scorer.rank(query, scope, wanted, facets),
+    has: (id) => store.slotOf.has(id),
+    snapshot: (position) => encodeSnapshot(store, position),
+    stats: () => ({ chunks: store.chunkCount, articles: store.articleCount, terms: store.terms.length, bytes: store.byteSize }),
+    vocabulary: () => vocabulary,
+  };
+}
+
+/** A snapshot that is not ours, of another format version, truncated or altered. */
+export class SnapshotError extends Error {
+  readonly code = 'snapshot_invalid';
+}
+
+const MAGIC = Buffer.from('NSRANKIX', 'latin1');
+/** Bumped whenever the layout or what the stored fields mean changes: older snapshots are ignored. */
+export const SNAPSHOT_FORMAT = 1;
+
+interface SnapshotHeader {
+  position: unknown;
+  terms: string[];
+  surfaces: string[];
+  tags: string[];
+  /** [id, tag numbers, dateTs, year] */
+  articles: [string, number[], number | null, number | null][];
+  chunkIds: string[];
+}
+
+/**
+ * Layout: magic, format (u32), header length (u32), header JSON (strings), then per chunk its
+ * article (i32), lead (u8), section (i32), title length (u16), token count (u32) as columns, then
+ * tokens and surfaces (i32 each), then CRC-32 of everything before it (u32).
+ */
+function encodeSnapshot(store: RankingStore, position: unknown): Buffer {
+  const records = [...store.records()];
+  const termIds = new Map<string, number>();
+  const surfaceIds = new Map<string, number>();
+  const tagIds = new Map<string, number>();
+  const articleIds = new Map<string, number>();
+  const header: SnapshotHeader = { position, terms: [], surfaces: [], tags: [], articles: [], chunkIds: [] };
+  const number = (map: Map<string, number>, list: string[], value: string): number => {
+    let id = map.get(value);
+    if (id === undefined) map.set(value, (id = list.push(value) - 1));
+    return id;
+  };
+  const tokenCount = records.reduce((sum, r) => sum + r.stems.length, 0);
+  const columns = {
+    article: new Int32Array(records.length),
+    lead: new Uint8Array(records.length),
+    section: new Int32Array(records.length),
+    titleLength: new Uint16Array(records.length),
+    length: new Uint32Array(records.length),
+    tokens: new Int32Array(tokenCount),
+    surfaces: new Int32Array(tokenCount),
+  };
+  let p = 0;
+  records.forEach((r, i) => {
+    let a = articleIds.get(r.articleId);
+    if (a === undefined) {
+      articleIds.set(r.articleId, (a = header.articles.length));
+      header.articles.push([r.articleId, r.tags.map((t) => number(tagIds, header.tags, t)), r.dateTs, r.year]);
+    }
+    header.chunkIds.push(r.id);
+    columns.article[i] = a;
+    columns.lead[i] = r.lead ? 1 : 0;
+    columns.section[i] = r.sectionIndex;
+    columns.titleLength[i] = r.titleLength;
+    columns.length[i] = r.stems.length;
+    r.stems.forEach((stem, k) => {
+      columns.tokens[p] = number(termIds, header.terms, stem);
+      columns.surfaces[p++] = r.surfaces ? number(surfaceIds, header.surfaces, r.surfaces[k]!) : -1;
+    });
+  });
+  const json = Buffer.from(JSON.stringify(header));
+  const fixed = Buffer.alloc(16);
+  MAGIC.copy(fixed, 0);
+  fixed.writeUInt32LE(SNAPSHOT_FORMAT, 8);
+  fixed.writeUInt32LE(json.length, 12);
+  const parts = [fixed, json, ...Object.values(columns).map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength))];
+  const body = Buffer.concat(parts);
+  const sum = Buffer.alloc(4);
+  sum.writeUInt32LE(crc32(body), 0);
+  return Buffer.concat([body, sum]);
+}
+
+/** The index and change-log position a snapshot holds; SnapshotError when it is not a valid one of ours. */
+export function loadRankingIndex(bytes: Buffer): { index: RankingIndex; position: unknown } {
+  if (bytes.length < 20 || !bytes.subarray(0, 8).equals(MAGIC)) throw new SnapshotError('not a ranking index snapshot');
+  const format = bytes.readUInt32LE(8);
+  if (format !== SNAPSHOT_FORMAT) throw new SnapshotError(`snapshot format ${format}, expected ${SNAPSHOT_FORMAT}`);
+  const body = bytes.subarray(0, bytes.length - 4);
+  if (crc32(body) !== bytes.readUInt32LE(bytes.length - 4)) throw new SnapshotError('snapshot checksum mismatch (corrupt or truncated)');
+  const jsonLength = bytes.readUInt32LE(12);
+  let header: SnapshotHeader;
+  try {
+    header = JSON.parse(body.subarray(16, 16 + jsonLength).toString('utf8')) as SnapshotHeader;
+  } catch {
+    throw new SnapshotError('snapshot header unreadable');
+  }
+  const n = header.chunkIds.length;
+  let at = 16 + jsonLength;
+  // Copied out (aligned), not viewed: the file's byte offsets need not be multiples of 4.
+  const take = <T>(make: (buffer: ArrayBuffer) => T, count: number, size: number): T => {
+    if (at + count * size > body.length) throw new SnapshotError('snapshot truncated');
+    const copy = new Uint8Array(count * size);
+    copy.set(body.subarray(at, at + count * size));
+    at += count * size;
+    return make(copy.buffer);
+  };
+  const article = take((b) => new Int32Array(b), n, 4);
+  const lead = take((b) => new Uint8Array(b), n, 1);
+  const section = take((b) => new Int32Array(b), n, 4);
+  const titleLength = take((b) => new Uint16Array(b), n, 2);
+  const length = take((b) => new Uint32Array(b), n, 4);
+  const tokenCount = length.reduce((sum, l) => sum + l, 0);
+  const tokens = take((b) => new Int32Array(b), tokenCount, 4);
+  const surfaces = take((b) => new Int32Array(b), tokenCount, 4);
+  if (at !== body.length) throw new SnapshotError('snapshot has trailing bytes');
+  const store = new RankingStore();
+  let p = 0;
+  const batch: ChunkRecord[] = [];
+  for (let i = 0; i < n; i++) {
+    const [articleId, tags, dateTs, year] = header.articles[article[i]!]!;
+    const stems: string[] = [];
+    const words: string[] = [];
+    let aligned = true;
+    for (let k = 0; k < length[i]!; k++, p++) {
+      stems.push(header.terms[tokens[p]!]!);
+      if (surfaces[p]! < 0) aligned = false;
+      else words.push(header.surfaces[surfaces[p]!]!);
+    }
+    batch.push({
+      id: header.chunkIds[i]!,
+      articleId,
+      tags: tags.map((t) => header.tags[t]!),
+      dateTs,
+      year: year === NO_YEAR ? null : year,
+      sectionIndex: section[i]!,
+      lead: lead[i] === 1,
+      titleLength: titleLength[i]!,
+      stems,
+      surfaces: aligned ? words : null,
+    });
+    if (batch.length >= 5000) store.apply(batch.splice(0), []);
+  }
+  store.apply(batch, []);
+  store.compact();
+  return { index: wrap(store), position: header.position };
+}

@@ -1,0 +1,73 @@
+/**
+ * Scoring over the whole ranking index (search.ts): BM25 of each chunk, plus BM25 of its whole
+ * article (news queries such as headlines spread their words over several sections; the lead
+ * passage counts extra, as news leads restate the headline), plus — for the best chunks — words
+ * found exactly as typed. Parameters were chosen on the dev query set with `npm run bench:ranking`
+ * (docs/relevance.md lists what was tried, including features that did not help).
+ */
+export const INDEX_RANK_PARAMS = {
+  k1: 2,
+  b: 0.75,
+  articleK1: 3,
+  articleB: 0.5,
+  /** Weight of the article's BM25 next to the chunk's own: the article decides the order. */
+  article: 10,
+  /** Extra weight of an occurrence in a section title (BM25F-style), in term counts. */
+  title: 1,
+  /** Extra weight of a match in the lead passage, in article term counts. */
+  lead: 2,
+  /** Bonus per query term found exactly as typed, in idf units. */
+  exact: 0.15,
+  /** Weight of the stems of the typed word's other case forms (0 = off). */
+  inflections: 1,
+  /** Bonus per pair of consecutive query words found side by side, in idf units. */
+  phrase: 0,
+  /** A prefix (as-you-type) match counts this much of a full match. */
+  prefixMatch: 0.9,
+  /** Prefix expansions stop after this many postings (a 2-letter prefix matches most of the index). */
+  prefixPostings: 20_000,
+  /** Chunks that get the exact-form refinement. */
+  refine: 100,
+  /** Pseudo-relevance feedback: words taken from the first ranking's best articles (0 = off)… */
+  feedbackTerms: 0,
+  /** …from this many articles… */
+  feedbackDocs: 10,
+  /** …each scoring up to this fraction of a query word… */
+  feedback: 0.1,
+  /** …weighted by (their score / the best score) to this power… */
+  feedbackSharpness: 2,
+  /** …and found in at most this share of all articles. */
+  feedbackMaxDf: 0.1,
+  /** Queries of at most this many terms are "short" (topics, keywords) and use SHORT_QUERY_PARAMS. */
+  shortTerms: 2,
+};
+
+/**
+ * Overrides for short queries (one or two words: a topic, a name): judged more by the passage and
+ * less by the article than a headline-like query (dev set: keyword nDCG 0.502 → 0.523, the other
+ * query types unchanged).
+ */
+export const SHORT_QUERY_PARAMS: Partial<typeof INDEX_RANK_PARAMS> = {
+  article: 3,
+  k1: 1.2,
+  articleK1: 1.2,
+  articleB: 0.3,
+  lead: 1,
+  title: 0,
+  // Two words side by side are a name or an expression («южная америка»); a one- or two-word topic
+  // also takes words from its best articles (keyword nDCG 0.529 → 0.547 with both).
+  phrase: 3,
+  feedbackTerms: 10,
+  feedback: 0.1,
+  feedbackMaxDf: 0.05,
+};
+
+export function bm25Idf(documents: number, df: number): number {
+  return Math.log(1 + (documents - df + 0.5) / (df + 0.5));
+}
+
+/** One term's BM25 contribution; `relativeLength` = document length / average length. */
+export function bm25(idf: number, tf: number, k1: number, b: number, relativeLength: number): number {
+  return (idf * tf * (k1 + 1)) / (tf + k1 * (1 - b + b * relativeLength));
+}
+
