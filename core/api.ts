@@ -30,7 +30,7 @@ export interface SearchParams {
   to?: string;
   sort?: SortOrder;
   group?: GroupBy;
-  /** `true`: search exactly what was typed (no keyboard-layout/transliteration correction). */
+  /** `true`: search exactly what was typed (no keyboard-layout, transliteration, typo or split-word correction). */
   exact?: boolean;
 }
 
@@ -73,11 +73,15 @@ export interface SearchResponse {
   hits: SearchHit[];
   facets: SearchFacets;
   /**
-   * Present only when the typed query found (almost) nothing and a keyboard-layout or
-   * transliteration conversion of it found more: the hits are for this query (`ghbdtn` → «привет»).
+   * Present only when the hits are for a corrected query: a keyboard-layout or transliteration
+   * conversion of a query that found (almost) nothing (`ghbdtn` → «привет»), and/or mistyped words
+   * read as the vocabulary words they are one or two slips from («исследоавния» → «исследования»),
+   * or two words typed without the space split («германмладший» → «герман младший»).
    * Repeat the request with `exact=true` to search what was typed.
    */
   correctedQuery?: string;
+  /** With `correctedQuery`: which correction — `layout`, `translit`, `typo` or `split`. */
+  correctionKind?: CorrectionKind;
   /**
    * Present (true) only when the archive is spread over several engines and some did not answer:
    * the hits, total and facets cover the other shards only. Absent on complete answers.
@@ -86,6 +90,9 @@ export interface SearchResponse {
   /** With `partial`: the names of the shards that did not answer. */
   failedShards?: string[];
 }
+
+/** How `correctedQuery` was found. */
+export type CorrectionKind = 'layout' | 'translit' | 'typo' | 'split';
 
 export interface ArticleResponse {
   id: string;

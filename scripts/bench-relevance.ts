@@ -1,10 +1,12 @@
 /**
- * `npm run bench:relevance -- --corpus ../shared/corpus/rt.jsonl.gz --queries ../shared/corpus/dev-queries.jsonl`
+ * `npm run bench:relevance -- --corpus ../shared/corpus/rt.jsonl.gz --queries ../shared/corpus/dev-queries.jsonl,../shared/corpus/dev-queries-more.jsonl`
  *
  * Indexes the corpus through the project's chunking into a fresh embedded engine twice — plain
  * Meilisearch defaults (baseline, queried directly) and this project's settings (queried through
- * the HTTP API) — runs every query against both in one run and prints MRR@10, Recall@10, nDCG@10
- * per query type and latency p50/p95. Titles are replaced by the url so only bodies can match
+ * the HTTP API) — and runs every query, in one run, against three configurations: Meilisearch
+ * defaults, Meilisearch on the Snowball `stems` field (the query stemmed the same way, typo
+ * tolerance on: the engine's best showing with our morphology), and this project through its API.
+ * Prints MRR@10, Recall@10, nDCG@10 per query type and latency p50/p95 per type. Titles are replaced by the url so only bodies can match
  * (shared/corpus/README.md); scoring is at article level (first hit of each article, cut at 10).
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -17,6 +19,7 @@ import type { ChunkDocument } from '../core/document.js';
 import { createEngine, type Engine } from '../core/engine/client.js';
 import { startEmbeddedEngine } from '../core/engine/embedded.js';
 import { keepAliveHttpClient } from '../core/engine/transport.js';
+import { stems } from '../core/text/stem.js';
 import { ensureMonitorKey, ensureSearchKey } from '../core/engine/keys.js';
 import { ensureIndex } from '../core/engine/settings.js';
 import { createLogger } from '../core/logger.js';
@@ -33,7 +36,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: { ...CORPUS_OPTIONS, limit: { type: 'string', default: '30' }, 'data-dir': { type: 'string' } },
   });
-  const usage = 'usage: bench:relevance -- --corpus FILE.jsonl.gz --queries FILE.jsonl [--limit-articles N] [--sample N] [--limit 30] [--data-dir DIR]';
+  const usage = 'usage: bench:relevance -- --corpus FILE.jsonl.gz --queries FILE.jsonl[,FILE2.jsonl] [--limit-articles N] [--sample N] [--limit 30] [--data-dir DIR]';
   const { records, chunks, queries } = await loadEvaluation(values, usage);
   const hitLimit = positiveInt(values.limit, '--limit') ?? 30;
   console.log(`${records.length} articles → ${chunks.length} chunks; ${queries.length} queries`);
@@ -74,27 +77,41 @@ async function main(): Promise<void> {
       const result = await admin.index(baselineUid).search<ChunkDocument>(q, { limit: hitLimit, attributesToRetrieve: ['articleUrl'] });
       return { ms: performance.now() - started, urls: result.hits.map((h) => h.articleUrl) };
     };
+    // The engine on the stems field: the query as the indexer stems text (stop words out), every
+    // other setting the project's (typo tolerance on).
+    const stemsOnly: Searcher = async (q) => {
+      const started = performance.now();
+      const stemmed = stems(q).join(' ');
+      const result = await admin.index(projectUid).search<ChunkDocument>(stemmed, { limit: hitLimit, attributesToSearchOn: ['stems'], attributesToRetrieve: ['articleUrl'] });
+      return { ms: performance.now() - started, urls: result.hits.map((h) => h.articleUrl) };
+    };
     // The same HTTP client as the baseline's engine client (keep-alive node:http, one JSON.parse):
     // the benchmark runs client and server in one process, and the global fetch alone costs ~2 ms
     // of that process's time per request, which would be counted against the API.
     const http = keepAliveHttpClient(30_000);
-    const project: Searcher = async (q) => {
+    const api = (exact: boolean): Searcher => async (q) => {
       const started = performance.now();
       // Article-level results are what the API's group=article gives: the best section of each of
       // the 10 best articles (the baseline gets `--limit` chunk hits to find its 10 articles).
-      const url = `http://127.0.0.1:${port}/api/search?${new URLSearchParams({ q, limit: '10', group: 'article' })}`;
+      const url = `http://127.0.0.1:${port}/api/search?${new URLSearchParams({ q, limit: '10', group: 'article', ...(exact && { exact: 'true' }) })}`;
       const body = (await http(url).catch((error: unknown) => {
         throw new Error(`API error for ${JSON.stringify(q)}: ${error instanceof Error ? error.message : String(error)}`);
       })) as SearchResponse;
       const ms = performance.now() - started;
       return { ms, urls: body.hits.map((h) => h.article.url) };
     };
+    const project = api(false);
+    // exact=true: no typo, split or keyboard-layout correction (the ranking as it was before typo
+    // tolerance; the layout correction changes no dev query).
+    const asTyped = api(true);
 
-    for (const searcher of [baseline, project]) for (const q of queries.slice(0, 20)) await searcher(q.q); // warm-up
+    for (const searcher of [baseline, stemsOnly, asTyped, project]) for (const q of queries.slice(0, 20)) await searcher(q.q); // warm-up
     // Side by side, query by query: both configurations see the same machine load.
-    const [baselineScores, projectScores] = await evaluateInterleaved([baseline, project], queries);
+    const [baselineScores, stemsScores, asTypedScores, projectScores] = await evaluateInterleaved([baseline, stemsOnly, asTyped, project], queries);
     const rows = [
       { name: 'Meilisearch defaults', ...baselineScores! },
+      { name: 'Meilisearch, stems field', ...stemsScores! },
+      { name: 'this project, exact=true (no corrections)', ...asTypedScores! },
       { name: 'this project (API)', ...projectScores! },
     ];
     const types = [...new Set(queries.map((q) => q.type))];

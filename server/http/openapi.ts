@@ -25,7 +25,7 @@ const searchFields = {
   exact: {
     type: 'boolean',
     default: false,
-    description: 'Search exactly what was typed; otherwise a query typed in the wrong keyboard layout or in Latin transliteration that finds (almost) nothing is searched converted, and `correctedQuery` says so.',
+    description: 'Search exactly what was typed; otherwise a query typed in the wrong keyboard layout or in Latin transliteration that finds (almost) nothing is searched converted, mistyped words also match the words they are one or two slips from, two words typed without the space are split, and `correctedQuery` says so.',
   },
 } as const;
 
@@ -166,7 +166,8 @@ export function openApiDocument(): Record<string, unknown> {
             limit: { type: 'integer' },
             offset: { type: 'integer' },
             processingTimeMs: { type: 'integer' },
-            correctedQuery: { type: 'string', description: 'Present when the hits are for this conversion of `query` (e.g. `ghbdtn` → «привет»); repeat with `exact=true` for the typed query.' },
+            correctedQuery: { type: 'string', description: 'Present when the hits are for this correction of `query` (e.g. `ghbdtn` → «привет», «исследоавния» → «исследования», «германмладший» → «герман младший»); repeat with `exact=true` for the typed query.' },
+            correctionKind: { type: 'string', enum: ['layout', 'translit', 'typo', 'split'], description: 'With `correctedQuery`: keyboard layout, transliteration, mistyped words, or words typed without the space.' },
             partial: { type: 'boolean', enum: [true], description: 'Present only when the archive is spread over several engines and some did not answer: hits, total and facets cover the others only.' },
             failedShards: { type: 'array', items: { type: 'string' }, description: 'With `partial`: names of the shards that did not answer.' },
             hits: { type: 'array', items: { $ref: '#/components/schemas/Hit' } },

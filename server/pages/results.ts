@@ -12,6 +12,14 @@ function safeLink(url: string, query: string): string {
   return /^https?:\/\//i.test(url) ? url : '#';
 }
 
+/** Why the query was read differently, as the «Showing results for» line says it. */
+const CORRECTION_REASONS: Record<NonNullable<SearchResponse['correctionKind']>, string> = {
+  layout: 'запрос набран в другой раскладке клавиатуры',
+  translit: 'запрос набран латиницей',
+  typo: 'исправлены опечатки',
+  split: 'слитно набранные слова разделены',
+};
+
 function pageLink(q: string, offset: number): string {
   const params = new URLSearchParams({ q });
   if (offset > 0) params.set('offset', String(offset));
@@ -42,8 +50,9 @@ export function resultsPage(response: SearchResponse, error?: string): string {
       ? `${pluralRu(total, ['Найден', 'Найдено', 'Найдено'])} ${total} ${pluralRu(total, ['результат', 'результата', 'результатов'])} по запросу «${escapeHtml(query)}»`
       : `Ничего не найдено по запросу «${escapeHtml(query)}». Попробуйте другие слова или более общий запрос.`
     : 'Введите запрос.';
+  const why = response.correctionKind ? ` (${CORRECTION_REASONS[response.correctionKind]})` : '';
   const corrected = response.correctedQuery
-    ? `<p class="corrected">Показаны результаты по запросу «${escapeHtml(response.correctedQuery)}». <a href="${escapeHtml(`/search?${new URLSearchParams({ q: query, exact: '1' })}`)}">Искать «${escapeHtml(query)}»</a></p>`
+    ? `<p class="corrected">Показаны результаты по запросу «${escapeHtml(response.correctedQuery)}»${why}. <a href="${escapeHtml(`/search?${new URLSearchParams({ q: query, exact: '1' })}`)}">Искать именно «${escapeHtml(query)}»</a></p>`
     : '';
   const prev = offset > 0 ? `<a rel="prev" href="${escapeHtml(pageLink(query, Math.max(0, offset - limit)))}">← Назад</a>` : '';
   const next = offset + limit < total && offset + limit <= 1000 ? `<a rel="next" href="${escapeHtml(pageLink(query, offset + limit))}">Дальше →</a>` : '';

@@ -1,6 +1,7 @@
 import { crc32 } from 'node:zlib';
 import type { AnalyzedQuery } from '../search/analyze.js';
 import { Scorer, type RankScope, type Ranking } from './search.js';
+import type { RankVocabulary } from '../search/typo.js';
 import { NO_YEAR, RankingStore, toRecord, type ChunkRecord, type RankingDocument } from './store.js';
 
 export type { RankingDocument } from './store.js';
@@ -30,6 +31,8 @@ export interface RankingIndex {
   /** Versioned, checksummed bytes holding the index and `position` (where in the change log it is). */
   snapshot(position: unknown): Buffer;
   stats(): RankingStats;
+  /** The live vocabulary typo correction reads (server/search/typo.ts); follows every `apply`. */
+  vocabulary(): RankVocabulary;
 }
 
 export interface RankingChange {
@@ -61,6 +64,14 @@ export function createRankingIndex(documents: Iterable<RankingDocument> = []): R
 
 function wrap(store: RankingStore): RankingIndex {
   const scorer = new Scorer(store);
+  const vocabulary: RankVocabulary = {
+    frequency(word) {
+      const surface = store.liveSurface(word);
+      const stem = surface < 0 ? -1 : store.surfaceStem[surface]!;
+      return stem < 0 ? 0 : store.postingLength(stem);
+    },
+    completes: (prefix) => store.termsWithPrefix(prefix).length > 0,
+  };
   return {
     apply: (change) => store.apply((change.upsert ?? []).map(toRecord), change.remove ?? []),
     compact: () => store.compact(),
@@ -83,6 +94,7 @@ function wrap(store: RankingStore): RankingIndex {
     has: (id) => store.slotOf.has(id),
     snapshot: (position) => encodeSnapshot(store, position),
     stats: () => ({ chunks: store.chunkCount, articles: store.articleCount, terms: store.terms.length, bytes: store.byteSize }),
+    vocabulary: () => vocabulary,
   };
 }
 

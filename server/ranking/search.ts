@@ -311,6 +311,7 @@ function termMatch(s: RankingStore, term: QueryTerm): TermMatch {
     ids.set(rarest, 1);
   }
   if (INDEX_RANK_PARAMS.inflections > 0) addInflections(s, term, ids);
+  addCorrections(s, term, ids);
   if (term.prefix && term.surface.length >= 2) addPrefixCompletions(s, term, ids);
   return { term, ids };
 }
@@ -322,6 +323,14 @@ function addInflections(s: RankingStore, term: QueryTerm, ids: Map<number, numbe
     if (surface < 0) continue;
     const stem = s.surfaceStem[surface]!;
     if (stem >= 0 && !ids.has(stem)) ids.set(stem, INDEX_RANK_PARAMS.inflections);
+  }
+}
+
+/** The stems of a mistyped word's corrections (server/search/typo.ts), each with its weight. */
+function addCorrections(s: RankingStore, term: QueryTerm, ids: Map<number, number>): void {
+  for (const correction of term.corrections ?? []) {
+    const id = s.liveTerm(correction.stem);
+    if (id !== undefined && !ids.has(id)) ids.set(id, correction.weight);
   }
 }
 

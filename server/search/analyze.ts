@@ -19,6 +19,19 @@ export interface QueryTerm {
    * starts with it (as-you-type).
    */
   prefix: boolean;
+  /**
+   * Stems of vocabulary words a mistyped (unknown or far rarer) word probably meant, each with the
+   * weight its matches count with (server/search/typo.ts); absent when the word was not corrected.
+   */
+  corrections?: TermCorrection[];
+}
+
+export interface TermCorrection {
+  /** The corrected word, folded. */
+  surface: string;
+  stem: string;
+  /** In (0, 1]: down with edit distance, up with how common the correction is. */
+  weight: number;
 }
 
 export interface AnalyzedQuery {

@@ -12,6 +12,7 @@ import { SECTIONS_PER_ARTICLE, type EngineQuery } from './query.js';
 import type { RankingFollower } from '../ranking/follower.js';
 import { rankCandidates, type Candidate } from './rank.js';
 import { TermStatsReader, type TermStats } from './term-stats.js';
+import { correctedText, correctTypos, type TypoKind } from './typo.js';
 
 /** Words around the match in a snippet. */
 export const SNIPPET_WORDS = 32;
@@ -58,6 +59,9 @@ export interface EngineResult {
    * rank order, so group=article needs no second search for them.
    */
   sectionHits?: EngineHit[];
+  /** Set when mistyped words were read as others (server/search/typo.ts): the query as read. */
+  correctedQuery?: string;
+  correctionKind?: TypoKind;
 }
 
 /** What re-ranking needs of a candidate: small, so many candidates cost little. */
@@ -170,9 +174,12 @@ async function morphological(engine: Engine, indexUid: string, query: EngineQuer
  * and, when a word of a short query is unknown to the index (probably mistyped) or nothing
  * matched, for its typo-tolerant matches on the original text, which follow the real matches.
  */
-async function rankedByIndex(engine: Engine, indexUid: string, query: EngineQuery, analyzed: AnalyzedQuery, ranker: RankingIndex): Promise<EngineResult> {
+async function rankedByIndex(engine: Engine, indexUid: string, query: EngineQuery, typed: AnalyzedQuery, ranker: RankingIndex): Promise<EngineResult> {
   const started = performance.now();
   const wanted = query.offset + query.limit;
+  const typos = query.asTyped ? undefined : correctTypos(typed, ranker.vocabulary());
+  const analyzed = typos?.query ?? typed;
+  const correction = typos?.kind && { correctedQuery: correctedText(query.q, typos.replaced), correctionKind: typos.kind };
   const ranking = ranker.search(analyzed, query.scope ?? {}, wanted, query.facets);
   const ordered: RankedChunk[] = ranking.chunks.map(({ id, articleId, sectionIndex }) => ({ id, articleId, sectionIndex }));
   let total = ranking.total;
@@ -180,14 +187,14 @@ async function rankedByIndex(engine: Engine, indexUid: string, query: EngineQuer
   // queries over the text), so only short ones, or ones with too few matches, ask it for typos.
   const mistyped = ranking.unmatched.length > 0 && analyzed.terms.length <= SHORT_QUERY_TERMS;
   if (mistyped || ordered.length === 0) {
-    const typos = await engine.index(indexUid).search<RankedChunk>(query.q, {
+    const engineTypos = await engine.index(indexUid).search<RankedChunk>(query.q, {
       ...common(query),
       attributesToSearchOn: [...TEXT_FIELDS],
       limit: Math.max(TEXT_CANDIDATES, wanted),
       attributesToRetrieve: ['id', 'articleId', 'sectionIndex'],
     });
     const known = new Set(ordered.map((o) => o.id));
-    const added = typos.hits.filter((hit) => !known.has(hit.id));
+    const added = engineTypos.hits.filter((hit) => !known.has(hit.id));
     ordered.push(...added);
     total += added.length;
   }
@@ -200,7 +207,7 @@ async function rankedByIndex(engine: Engine, indexUid: string, query: EngineQuer
   const fetched = new Map((await fetching).map((hit) => [hit.id, formatHit(hit, matcher)]));
   const hits = pageIds.flatMap((id) => fetched.get(id) ?? []);
   const sectionHits = query.distinct === 'articleId' ? sectionIds.flatMap((id) => fetched.get(id) ?? []) : undefined;
-  return { hits, total, processingTimeMs: Math.round(performance.now() - started), facetDistribution, ...(sectionHits && { sectionHits }) };
+  return { hits, total, processingTimeMs: Math.round(performance.now() - started), facetDistribution, ...(sectionHits && { sectionHits }), ...correction };
 }
 
 type RankedChunk = Pick<ChunkDocument, 'id' | 'articleId' | 'sectionIndex'>;

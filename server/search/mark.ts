@@ -30,6 +30,7 @@ export function wordMatcher(query: AnalyzedQuery): WordMatcher {
     for (const form of term.forms) exact.add(form);
     if (term.forms.length > 0) formPrefixes.push(commonPrefix(term.forms));
     for (const alternative of term.alternatives) for (const stem of alternative) stems.add(stem);
+    for (const correction of term.corrections ?? []) stems.add(correction.stem);
     if (term.prefix && term.surface.length >= 2) prefixes.push(term.surface);
     // As ranking does: the word being typed also matches words whose stem starts with its stem
     // (Snowball cuts «караваны» to «карава», which «каравану» (stem «караван») starts with).

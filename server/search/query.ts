@@ -23,6 +23,8 @@ export interface EngineQuery {
   facets: string[];
   /** Attribute whose value may occur once among the hits (`articleId` for group=article). */
   distinct?: string | undefined;
+  /** Search exactly what was typed: no typo correction in ranking (server/search/typo.ts). */
+  asTyped?: boolean | undefined;
 }
 
 /** Sections listed under each article hit with group=article. */
@@ -41,6 +43,7 @@ export function buildEngineQuery(request: SearchRequest): EngineQuery {
     offset: request.offset,
     facets: [FACETS.tags, FACETS.years],
     distinct: request.group === 'article' ? 'articleId' : undefined,
+    asTyped: request.exact || undefined,
   };
 }
 

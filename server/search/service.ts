@@ -10,6 +10,7 @@ import { oneOf } from './filters.js';
 import { SECTIONS_PER_ARTICLE, buildEngineQuery, type EngineQuery } from './query.js';
 import { parseSearchRequest, type SearchRequest } from './request.js';
 import { searchWithCorrection } from './correct.js';
+import type { CorrectionKind } from '../../core/text/layout.js';
 import { normalizeQuery } from '../../core/text/normalize.js';
 import type { EngineResult } from './execute.js';
 import { groupByArticle, shapeResponse } from './shape.js';
@@ -118,9 +119,13 @@ export function createSearchService(
 type Search = (query: EngineQuery) => Promise<EngineResult>;
 
 async function runSearch(search: Search, request: SearchRequest, typed: EngineQuery): Promise<SearchResponse> {
-  const { result, query, correctedQuery } = await searchCorrected(search, request, typed);
+  const { result, query, correctedQuery, correctionKind } = await searchCorrected(search, request, typed);
   const response = shapeResponse(typed.q, query.limit, query.offset, result);
-  if (correctedQuery !== undefined) response.correctedQuery = correctedQuery;
+  // A layout conversion first; typo and split corrections the ranking made on top of it (or alone).
+  if (correctedQuery !== undefined || result.correctedQuery !== undefined) {
+    response.correctedQuery = result.correctedQuery ?? correctedQuery;
+    response.correctionKind = result.correctionKind ?? correctionKind;
+  }
   if (request.group === 'article' && response.hits.length > 0 && result.sectionHits) {
     response.hits = groupByArticle(response.hits, result.sectionHits);
   } else if (request.group === 'article' && response.hits.length > 0) {
@@ -144,8 +149,8 @@ async function searchCorrected(
   search: Search,
   request: SearchRequest,
   typed: EngineQuery,
-): Promise<{ result: EngineResult; query: EngineQuery; correctedQuery: string | undefined }> {
-  if (request.exact || typed.q === '') return { result: await search(typed), query: typed, correctedQuery: undefined };
+): Promise<{ result: EngineResult; query: EngineQuery; correctedQuery: string | undefined; correctionKind: CorrectionKind | undefined }> {
+  if (request.exact || typed.q === '') return { result: await search(typed), query: typed, correctedQuery: undefined, correctionKind: undefined };
   const queries = new Map<string, EngineQuery>();
   const outcome = await searchWithCorrection(typed.q, (q) => {
     const query = q === typed.q ? typed : { ...typed, q: normalizeQuery(q) };
@@ -153,5 +158,5 @@ async function searchCorrected(
     return search(query);
   });
   const used = outcome.correctedQuery ?? typed.q;
-  return { result: outcome.result, query: queries.get(used)!, correctedQuery: outcome.correctedQuery };
+  return { result: outcome.result, query: queries.get(used)!, correctedQuery: outcome.correctedQuery, correctionKind: outcome.correctionKind };
 }

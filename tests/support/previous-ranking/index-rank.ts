@@ -346,6 +346,7 @@ export class IndexRanker {
       ids.set(rarest, 1);
     }
     if (INDEX_RANK_PARAMS.inflections > 0) addInflections(index, term, ids);
+    addCorrections(index, term, ids);
     if (term.prefix && term.surface.length >= 2) addPrefixCompletions(index, term, ids);
     return { term, ids };
   }
@@ -370,6 +371,14 @@ function addInflections(index: RankIndex, term: QueryTerm, ids: Map<number, numb
     if (surface === undefined) continue;
     const stem = index.surfaceStem[surface]!;
     if (stem >= 0 && !ids.has(stem)) ids.set(stem, INDEX_RANK_PARAMS.inflections);
+  }
+}
+
+/** The stems of a mistyped word's corrections (server/search/typo.ts), each with its weight. */
+function addCorrections(index: RankIndex, term: QueryTerm, ids: Map<number, number>): void {
+  for (const correction of term.corrections ?? []) {
+    const id = index.termIds.get(correction.stem);
+    if (id !== undefined && !ids.has(id)) ids.set(id, correction.weight);
   }
 }
 
