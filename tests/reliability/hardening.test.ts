@@ -5,6 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChangeLogWriter } from '../../indexer/change-log.js';
 import { adminEngine, deleteIndex, testEngine, uniqueIndexUid } from '../support/engine.js';
 import { spawnTsx } from '../support/process.js';
 import { FULL, pick } from './support/mode.js';
@@ -187,7 +188,11 @@ describe('article text and links', () => {
     const admin = adminEngine().index(uid);
     const seed = await admin.getDocuments<Record<string, unknown>>({ limit: 1 });
     const planted: Record<string, unknown> = { ...seed.results[0]!, id: 'planted-js-url_0', articleId: 'planted-js-url', articleUrl: 'javascript:alert(1)' };
+    // Written as any writer must for proxies to follow (indexer/change-log.ts): announced, written, closed.
+    const log = new ChangeLogWriter(adminEngine(), uid);
+    const entry = await log.open([String(planted['id'])]);
     await admin.addDocuments([planted]).waitTask({ timeout: 30_000 });
+    await log.close(entry);
     const title = String(planted['articleTitle']);
     let urls: string[] = [];
     for (let attempt = 0; attempt < 50 && !urls.some((u) => u.includes('planted-js-url')); attempt++) {
