@@ -59,6 +59,9 @@ export function defaultBudgetBytes(): number {
  * index serves until the new one is complete. Over the memory budget there is no index: searches
  * rank engine candidates, a warning is logged, and each poll checks whether it fits again.
  */
+/** Numbers temporary snapshot files, so two followers of one process never share one. */
+let snapshotWrites = 0;
+
 export class RankingFollower {
   private index: RankingIndex | undefined;
   /** Per shard: the last log entry applied (0 = none), and its time. */
@@ -78,6 +81,8 @@ export class RankingFollower {
   private again = false;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** Set once start() has restored the snapshot: versions seen before only mark the index stale. */
+  private started = false;
   private failures = 0;
   private retryAt = 0;
   private readonly budget: number;
@@ -101,6 +106,7 @@ export class RankingFollower {
   start(): this {
     this.running = this.restore().finally(() => {
       this.running = undefined;
+      this.started = true;
       void this.poll();
     });
     return this;
@@ -155,7 +161,7 @@ export class RankingFollower {
     const position: SnapshotPosition = { indexUid: this.indexUid, shards: this.shards.length, positions: [...this.positions], at: [...this.positionAt] };
     try {
       await mkdir(path.dirname(file), { recursive: true });
-      const temporary = `${file}.${process.pid}.tmp`;
+      const temporary = `${file}.${process.pid}.${++snapshotWrites}.tmp`;
       await writeFile(temporary, index.snapshot(position));
       await rename(temporary, file); // never a half-written snapshot under the real name
       this.savedVersion = version;
@@ -199,7 +205,8 @@ export class RankingFollower {
     if (version !== undefined && version !== this.lastVersion) {
       if (this.noLog && this.lastVersion !== undefined) this.needFull = true;
       this.lastVersion = version;
-      void this.poll();
+      // Before start() the first pass is still to come: polling now would race its snapshot restore.
+      if (this.started) void this.poll();
     }
   }
 
