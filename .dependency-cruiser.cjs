@@ -2,7 +2,15 @@
 module.exports = {
   forbidden: [
     { name: 'no-circular', severity: 'error', comment: 'An import cycle makes load order matter and hides which module owns what.', from: {}, to: { circular: true } },
-    { name: 'server-not-to-indexer', severity: 'error', comment: 'server/ and indexer/ share only what lives in core/.', from: { path: '^server/' }, to: { path: '^indexer/' } },
+    {
+      name: 'server-not-to-indexer',
+      severity: 'error',
+      comment:
+        'server/ and indexer/ share only what lives in core/. One known exception, to be removed (issue 20): ' +
+        'server/system.ts runs the indexer in process to index ARTICLES_DIR at start-up; the plan is to run the indexer CLI as a child process, as an editor does.',
+      from: { path: '^server/', pathNot: '^server/system\\.ts$' },
+      to: { path: '^indexer/' },
+    },
     { name: 'indexer-not-to-server', severity: 'error', from: { path: '^indexer/' }, to: { path: '^server/' } },
     { name: 'core-is-the-ground', severity: 'error', from: { path: '^core/' }, to: { path: '^(server|indexer|widget|scripts|tests)/' } },
     { name: 'widget-stands-alone', severity: 'error', comment: 'The widget bundle holds only widget code and its libraries.', from: { path: '^widget/' }, to: { path: '^(server|indexer|scripts|tests)/' } },
