@@ -20,8 +20,9 @@ const CORRECTION_REASONS: Record<NonNullable<SearchResponse['correctionKind']>, 
   split: 'слитно набранные слова разделены',
 };
 
-function pageLink(q: string, offset: number): string {
-  const params = new URLSearchParams({ q });
+/** The next or previous page: the same search (`exact`, filters and order kept), another offset. */
+function pageLink(q: string, offset: number, kept: Readonly<Record<string, string>>): string {
+  const params = new URLSearchParams({ q, ...kept });
   if (offset > 0) params.set('offset', String(offset));
   return `/search?${params}`;
 }
@@ -30,7 +31,7 @@ function pageLink(q: string, offset: number): string {
  * The results page for readers without JavaScript (the widget's <form> submits here): the same
  * hits as the API, escaped, with highlights and pagination.
  */
-export function resultsPage(response: SearchResponse, error?: string): string {
+export function resultsPage(response: SearchResponse, error?: string, kept: Readonly<Record<string, string>> = {}): string {
   const { query, total, limit, offset } = response;
   const items = response.hits
     .map(
@@ -54,8 +55,8 @@ export function resultsPage(response: SearchResponse, error?: string): string {
   const corrected = response.correctedQuery
     ? `<p class="corrected">Показаны результаты по запросу «${escapeHtml(response.correctedQuery)}»${why}. <a href="${escapeHtml(`/search?${new URLSearchParams({ q: query, exact: '1' })}`)}">Искать именно «${escapeHtml(query)}»</a></p>`
     : '';
-  const prev = offset > 0 ? `<a rel="prev" href="${escapeHtml(pageLink(query, Math.max(0, offset - limit)))}">← Назад</a>` : '';
-  const next = offset + limit < total && offset + limit <= 1000 ? `<a rel="next" href="${escapeHtml(pageLink(query, offset + limit))}">Дальше →</a>` : '';
+  const prev = offset > 0 ? `<a rel="prev" href="${escapeHtml(pageLink(query, Math.max(0, offset - limit), kept))}">← Назад</a>` : '';
+  const next = offset + limit < total && offset + limit <= 1000 ? `<a rel="next" href="${escapeHtml(pageLink(query, offset + limit, kept))}">Дальше →</a>` : '';
   return `<!doctype html>
 <html lang="ru">
 <head>

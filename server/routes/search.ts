@@ -44,9 +44,11 @@ export function searchRoutes(search: SearchService, maxBodyBytes: number, encode
   router.get('/search', async (req: Request, res) => {
     const raw = Object.fromEntries(Object.entries(req.query).filter(([k, v]) => PAGE_PARAMETERS.includes(k) && typeof v === 'string'));
     const q = typeof raw['q'] === 'string' ? raw['q'] : '';
+    // Paging links keep what the reader chose (exact, filters, order); q and offset are set per link.
+    const { q: _q, offset: _offset, ...kept } = raw as Record<string, string>;
     try {
       const response = q.trim() === '' ? undefined : (JSON.parse((await search({ ...raw, limit: String(PAGE_SIZE) })).body.toString()) as SearchResponse);
-      sendPage(req, res, resultsPage(response ?? emptyResponse(q)), 'no-store');
+      sendPage(req, res, resultsPage(response ?? emptyResponse(q), undefined, kept), 'no-store');
     } catch (error) {
       if (!(error instanceof ParameterError)) throw error;
       res.status(400);
