@@ -9,8 +9,6 @@
 import { parseArgs } from 'node:util';
 import { analyzeQuery } from '../server/search/analyze.js';
 import { createRankingIndex, INDEX_RANK_PARAMS, SHORT_QUERY_PARAMS } from '../server/ranking/index.js';
-import { IndexRanker } from '../tests/support/previous-ranking/index-rank.js';
-import { RankIndexBuilder } from '../tests/support/previous-ranking/rank-index.js';
 import { CORPUS_OPTIONS, evaluate, loadEvaluation, printLatencyByType, printTable, type Searcher } from './relevance-eval.js';
 
 async function main(): Promise<void> {
@@ -20,9 +18,6 @@ async function main(): Promise<void> {
       // Parameter variants to compare in the same run, e.g. --try '{"article":2}' (INDEX_RANK_PARAMS;
       // a "short" member sets SHORT_QUERY_PARAMS).
       try: { type: 'string', multiple: true },
-      // Also rank with the previous whole-build index (tests/support/previous-ranking) in the same
-      // run, and count queries whose top 30 differ between the two.
-      previous: { type: 'boolean', default: false },
     },
   });
   const usage = "usage: bench:ranking -- --corpus FILE.jsonl.gz --queries FILE.jsonl [--limit-articles N] [--sample N] [--try '{...}']";
@@ -43,28 +38,6 @@ async function main(): Promise<void> {
     const urls = ranking.chunks.slice(0, 300).map((c) => urlOf.get(c.id)!);
     return { urls, ms: performance.now() - t };
   };
-  if (values.previous) {
-    const builder = new RankIndexBuilder();
-    for (const chunk of chunks) builder.add(chunk);
-    const old = new IndexRanker(builder.build());
-    let differing = 0;
-    for (const { q: query } of queries) {
-      const a = index.search(analyzeQuery(query), {}, 30).chunks.slice(0, 30).map((c) => c.id);
-      const b = old.rank(analyzeQuery(query), {}, 30).chunks.slice(0, 30).map((c) => old.index.chunkIds[c]!);
-      if (a.join() !== b.join()) differing++;
-    }
-    console.log(`previous whole-build index: ${differing} of ${queries.length} queries rank their top 30 differently`);
-    const oldSearch: Searcher = async (q) => {
-      const t = performance.now();
-      const ranking = old.rank(analyzeQuery(q), {}, 30);
-      return { urls: ranking.chunks.slice(0, 300).map((c) => urlOf.get(old.index.chunkIds[c]!)!), ms: performance.now() - t };
-    };
-    const types = [...new Set(queries.map((q) => q.type))];
-    const rows = [{ name: 'previous (whole build)', ...(await evaluate(oldSearch, queries)) }, { name: 'server/ranking', ...(await evaluate(search, queries)) }];
-    printTable(rows, types);
-    printLatencyByType(rows, types);
-    return;
-  }
   const defaults = { ...INDEX_RANK_PARAMS };
   const shortDefaults = { ...SHORT_QUERY_PARAMS };
   const rows = [];

@@ -3,8 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { searchFields } from '../../core/text/stem.js';
 import { createRankingIndex, loadRankingIndex, SHORT_QUERY_PARAMS, SnapshotError, type RankingDocument, type RankingIndex } from '../../server/ranking/index.js';
 import { analyzeQuery } from '../../server/search/analyze.js';
-import { IndexRanker } from '../support/previous-ranking/index-rank.js';
-import { RankIndexBuilder } from '../support/previous-ranking/rank-index.js';
 
 // Words with shared stems, case forms Snowball stems apart («журнал»/«журнала»), common prefixes.
 const WORDS = [
@@ -120,25 +118,6 @@ describe('ranking index module', () => {
     const index = createRankingIndex();
     for (const c of rng) index.apply(c);
     expect(answers(index)).toEqual(answers(createRankingIndex(finalSet(rng, []))));
-  });
-
-  it('ranks exactly as the previous whole-build index (same order, totals, unknown words, facets)', () => {
-    const docs = fc.sample(docArb, { numRuns: 120, seed: 7 });
-    const unique = [...new Map(docs.map((d) => [d.id, d])).values()];
-    const builder = new RankIndexBuilder();
-    unique.forEach((d) => builder.add(d));
-    const old = new IndexRanker(builder.build());
-    const index = createRankingIndex(unique);
-    for (const q of QUERIES) {
-      for (const scope of SCOPES) {
-        const before = old.rank(analyzeQuery(q), scope, 10, ['tags', 'year']);
-        const after = index.search(analyzeQuery(q), scope, 10, ['tags', 'year']);
-        expect(after.chunks.map((c) => c.id), q).toEqual(before.chunks.map((c) => old.index.chunkIds[c]));
-        expect(after.total).toBe(before.total);
-        expect(after.unmatched).toEqual(before.unmatched);
-        expect(after.facets()).toEqual(before.facets());
-      }
-    }
   });
 
   it('round-trips through a snapshot with its position, and rejects corrupt, truncated or foreign bytes', () => {
