@@ -16,3 +16,8 @@ export function isSafeArticleUrl(url: string): boolean {
 export function readerPageUrl(articleId: string): string {
   return `/articles/${encodeURIComponent(articleId)}`;
 }
+
+/** The article's own link when it is safe, else its reader page: what any response may carry. */
+export function safeArticleUrl(url: string | undefined, articleId: string): string {
+  return url !== undefined && isSafeArticleUrl(url) ? url : readerPageUrl(articleId);
+}

@@ -4,7 +4,7 @@ import type { ChunkDocument } from '../../core/document.js';
 import type { Engine } from '../../core/engine/client.js';
 import { toEngineError } from '../../core/engine/client.js';
 import { NotFoundError, ParameterError } from '../../core/errors.js';
-import { isSafeArticleUrl, readerPageUrl } from '../../core/url.js';
+import { safeArticleUrl } from '../../core/url.js';
 import { sendCacheable, sendPage } from '../http/security.js';
 import { articlePage, type TextRenderer } from '../pages/article.js';
 import { segmentsHtml } from '../pages/html.js';
@@ -44,7 +44,7 @@ export async function loadArticle(engine: Engine, indexUid: string, id: string):
     if (last && last.index === chunk.sectionIndex) last.text += `\n${chunk.text}`;
     else sections.push({ title: chunk.sectionTitle, index: chunk.sectionIndex, anchor: chunk.sectionAnchor, text: chunk.text });
   }
-  return { id, title: first.articleTitle, url: isSafeArticleUrl(first.articleUrl) ? first.articleUrl : readerPageUrl(id), date: first.date, tags: first.tags, sections };
+  return { id, title: first.articleTitle, url: safeArticleUrl(first.articleUrl, id), date: first.date, tags: first.tags, sections };
 }
 
 /**

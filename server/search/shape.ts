@@ -1,6 +1,6 @@
 import type { SearchFacets, SearchHit, SearchResponse, Segment, SectionMatch } from '../../core/api.js';
 import { HIGHLIGHT_END, HIGHLIGHT_START } from '../../core/text/normalize.js';
-import { isSafeArticleUrl, readerPageUrl } from '../../core/url.js';
+import { safeArticleUrl } from '../../core/url.js';
 import type { EngineHit, EngineResult } from './execute.js';
 import { FACETS, SECTIONS_PER_ARTICLE } from './query.js';
 
@@ -24,15 +24,6 @@ export function sectionUrl(articleUrl: string, anchor: string): string {
   return anchor ? `${articleUrl.split('#')[0]}#${encodeURIComponent(anchor)}` : articleUrl;
 }
 
-/**
- * The indexer keeps only http(s) and site-relative links, but documents written before it did (or
- * by another tool) may hold `javascript:` or `data:` ones: API clients never get those.
- */
-function articleUrlOf(hit: EngineHit): string {
-  const url = hit.articleUrl ?? '';
-  return isSafeArticleUrl(url) ? url : readerPageUrl(hit.articleId ?? '');
-}
-
 export function shapeSection(hit: EngineHit): SectionMatch {
   const formatted = hit._formatted ?? {};
   const anchor = hit.sectionAnchor ?? '';
@@ -40,7 +31,7 @@ export function shapeSection(hit: EngineHit): SectionMatch {
     title: hit.sectionTitle ?? '',
     index: hit.sectionIndex ?? 0,
     anchor,
-    url: sectionUrl(articleUrlOf(hit), anchor),
+    url: sectionUrl(safeArticleUrl(hit.articleUrl, hit.articleId ?? ''), anchor),
     snippet: toSegments(String(formatted.text ?? hit.text ?? '')),
     titleHighlight: toSegments(String(formatted.sectionTitle ?? hit.sectionTitle ?? '')),
   };
@@ -53,7 +44,8 @@ export function shapeHit(hit: EngineHit): SearchHit {
     article: {
       id: hit.articleId ?? '',
       title: hit.articleTitle ?? '',
-      url: articleUrlOf(hit),
+      // Documents written before the indexer checked links (or by another tool) may hold `javascript:`.
+      url: safeArticleUrl(hit.articleUrl, hit.articleId ?? ''),
       date: hit.date ?? null,
       tags: hit.tags ?? [],
     },
