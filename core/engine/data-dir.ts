@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, link, mkdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
 
@@ -46,7 +46,7 @@ export async function readOrCreateMasterKey(file: string): Promise<string> {
     content = await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return createMasterKey(file);
+    if (code === 'ENOENT') return (await createMasterKey(file)) ?? readOrCreateMasterKey(file);
     throw new ConfigError(`Master key file ${file}: ${code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read (${reasonOf(error)})`}.`);
   }
   const key = content.trim();
@@ -64,10 +64,25 @@ export async function readOrCreateMasterKey(file: string): Promise<string> {
   return key;
 }
 
-async function createMasterKey(file: string): Promise<string> {
+/**
+ * Writes the key to a private temporary file and links it into place, so the key file appears
+ * whole or not at all: two processes starting on a fresh DATA_DIR at once (two indexers, or a
+ * server and an indexer) agree on one key. The one that loses the race gets `undefined` and reads
+ * the winner's file.
+ */
+async function createMasterKey(file: string): Promise<string | undefined> {
   const key = randomBytes(32).toString('base64url');
-  await writeFile(file, `${key}\n`, { mode: 0o600, flag: 'wx' });
-  return key;
+  const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  await writeFile(temporary, `${key}\n`, { mode: 0o600, flag: 'wx' });
+  try {
+    await link(temporary, file);
+    return key;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return undefined;
+    throw new ConfigError(`Master key file ${file}: cannot be created (${reasonOf(error)}).`);
+  } finally {
+    await rm(temporary, { force: true });
+  }
 }
 
 function reasonOf(error: unknown): string {
