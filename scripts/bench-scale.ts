@@ -1,5 +1,5 @@
 /**
- * `npm run bench:scale [-- --scales 1,2,5,10 --sample 200]`
+ * `npm run bench:scale [-- --scales 1,2,5,10 --sample 200 --repeat 3]` (--repeat: median of N runs per scale)
  *
  * The ranking index (server/ranking) at 1×, 2×, 5× and 10× the shared corpus (rt + ng, chunked as
  * the indexer does, repeated with new chunk and article ids: cost depends on sizes, not meaning).
@@ -9,13 +9,15 @@
  *   - full build time;
  *   - settled RSS per chunk: RSS after the build and a GC, minus RSS before it (the corpus text
  *     the generator repeats is held in both measurements, so it cancels out);
- *   - peak RSS during the build above the same baseline (sampled every 5 ms), and its ratio to settled;
+ *   - live heap per chunk: V8 heap used + external memory after the build, minus before (less noisy);
+ *   - peak RSS during the build above the same baseline (the kernel's high-water mark), and its ratio to settled;
  *   - one new article applied (its chunks upserted), then edited, then deleted: ms each — the
  *     in-process part of "indexer exit → fully ranked"; the engine part (log poll ≤ INDEX_POLL_MS,
  *     one log read, one fetch by id) does not depend on the archive's size (docs/scale.md);
  *   - search p50/p95 over the dev queries (analysis + ranking, as the API does before fetching the page).
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -34,6 +36,8 @@ interface ScaleResult {
   buildS: number;
   settledBytesPerChunk: number;
   peakBytesPerChunk: number;
+  /** V8 heap used + external (typed arrays) after the build, per chunk: what is held, without the allocator's slack. */
+  liveBytesPerChunk: number;
   peakRatio: number;
   addMs: number;
   editMs: number;
@@ -62,14 +66,24 @@ async function child(scale: number, sample: number): Promise<ScaleResult> {
     passage: c.passage,
   }));
   const queries = everyNth(await readQueries(QUERIES), sample).map((q) => q.q);
+  // Several full GCs with pauses: on a loaded machine V8's concurrent sweeping lags, and RSS read
+  // too early still holds freed pages (settled figures varied 1.9–3.1 KB/chunk with 3 × 100 ms).
   const settle = async () => {
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 6; i++) {
       gc();
-      await sleep(100);
+      await sleep(300);
     }
+  };
+  const live = () => {
+    const m = process.memoryUsage();
+    return m.heapUsed + m.external;
   };
   await settle();
   const before = process.memoryUsage.rss();
+  const liveBefore = live();
+  // The kernel's RSS high-water mark, reset here, sees peaks inside synchronous work that a timer
+  // cannot sample; the timer stays as the fallback where /proc is not writable.
+  const kernelPeak = resetPeakRss();
   let peak = before;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 5);
 
@@ -90,7 +104,8 @@ async function child(scale: number, sample: number): Promise<ScaleResult> {
   await settle();
   clearInterval(sampler);
   const settled = process.memoryUsage.rss();
-  peak = Math.max(peak, settled);
+  const liveSettled = live();
+  peak = Math.max(peak, settled, kernelPeak ? readPeakRss() : 0);
   const chunks = index.stats().chunks;
 
   // One new article (the first record's chunks under a new article id), edited, then deleted.
@@ -118,6 +133,7 @@ async function child(scale: number, sample: number): Promise<ScaleResult> {
     chunks,
     buildS,
     settledBytesPerChunk: (settled - before) / chunks,
+    liveBytesPerChunk: (liveSettled - liveBefore) / chunks,
     peakBytesPerChunk: (peak - before) / chunks,
     peakRatio: (peak - before) / Math.max(1, settled - before),
     addMs,
@@ -130,8 +146,35 @@ async function child(scale: number, sample: number): Promise<ScaleResult> {
   };
 }
 
+/**
+ * Each figure's median over the runs (--repeat): on a shared machine, V8's heap growth follows
+ * the GC's timing, and single runs of the same code differed by 2× in peak RSS.
+ */
+function medianRow(runs: ScaleResult[]): ScaleResult {
+  const median = (key: keyof ScaleResult): number => percentile(runs.map((r) => r[key]).sort((a, b) => a - b), 0.5);
+  const row = { ...runs[0]! };
+  for (const key of Object.keys(row) as (keyof ScaleResult)[]) row[key] = median(key);
+  return row;
+}
+
+/** Resets the kernel's RSS high-water mark (VmHWM); false where /proc does not allow it. */
+function resetPeakRss(): boolean {
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function readPeakRss(): number {
+  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+  return match ? Number(match[1]) * 1024 : 0;
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { child: { type: 'string' }, scales: { type: 'string', default: '1,2,5,10' }, sample: { type: 'string', default: '200' } } });
+  const { values } = parseArgs({ options: { child: { type: 'string' }, scales: { type: 'string', default: '1,2,5,10' }, sample: { type: 'string', default: '200' }, repeat: { type: 'string', default: '1' } } });
+  const repeat = Math.max(1, Number(values.repeat));
   const sample = Number(values.sample);
   if (values.child) {
     console.log(JSON.stringify(await child(Number(values.child), sample)));
@@ -140,20 +183,23 @@ async function main(): Promise<void> {
   const self = fileURLToPath(import.meta.url);
   const rows: ScaleResult[] = [];
   for (const scale of values.scales.split(',').map(Number)) {
-    const out = execFileSync(process.execPath, ['--expose-gc', '--max-old-space-size=8192', '--import', 'tsx', self, '--child', String(scale), '--sample', String(sample)], {
-      encoding: 'utf8',
-      maxBuffer: 1 << 20,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const row = JSON.parse(out.trim().split('\n').at(-1)!) as ScaleResult;
-    rows.push(row);
-    console.error(`scale ${scale}× done`);
+    const runs: ScaleResult[] = [];
+    for (let run = 0; run < repeat; run++) {
+      const out = execFileSync(process.execPath, ['--expose-gc', '--max-old-space-size=8192', '--import', 'tsx', self, '--child', String(scale), '--sample', String(sample)], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 20,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      runs.push(JSON.parse(out.trim().split('\n').at(-1)!) as ScaleResult);
+      console.error(`scale ${scale}× run ${run + 1}/${repeat} done`);
+    }
+    rows.push(medianRow(runs));
   }
-  console.log('| scale | chunks | full build s | settled KB/chunk | peak KB/chunk | peak / settled | apply: add article ms | edit ms | delete ms | indexer exit → ranked: add s | delete s | search p50 ms | p95 ms |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('| scale | chunks | full build s | settled KB/chunk | live heap KB/chunk | peak KB/chunk | peak / settled | apply: add article ms | edit ms | delete ms | indexer exit → ranked: add s | delete s | search p50 ms | p95 ms |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     console.log(
-      `| ${r.scale}× | ${r.chunks} | ${r.buildS.toFixed(1)} | ${(r.settledBytesPerChunk / 1024).toFixed(2)} | ${(r.peakBytesPerChunk / 1024).toFixed(2)} | ` +
+      `| ${r.scale}× | ${r.chunks} | ${r.buildS.toFixed(1)} | ${(r.settledBytesPerChunk / 1024).toFixed(2)} | ${(r.liveBytesPerChunk / 1024).toFixed(2)} | ${(r.peakBytesPerChunk / 1024).toFixed(2)} | ` +
         `${r.peakRatio.toFixed(2)} | ${r.addMs.toFixed(1)} | ${r.editMs.toFixed(1)} | ${r.deleteMs.toFixed(1)} | ${r.e2eAddS.toFixed(2)} | ${r.e2eDeleteS.toFixed(2)} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} |`,
     );
   }

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { detachString } from './detach.js';
 import { foldYo } from './normalize.js';
 import { isStopWord } from './stopwords.js';
 
@@ -61,8 +62,10 @@ function memoised<R>(compute: (key: string) => R): (key: string) => R {
       memo.clear();
       hot.clear();
     }
-    memo.set(key, value);
-    return value;
+    // The memo outlives the texts its words came from: keep copies, not slices of those texts.
+    const kept = typeof value === 'string' ? (detachString(value) as R) : value;
+    memo.set(detachString(key), kept);
+    return kept;
   };
 }
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { detachString } from '../../core/text/detach.js';
 import { indexWords } from '../../core/text/stem.js';
 
 /**
@@ -46,6 +47,13 @@ export interface ChunkRecord {
 
 export const NO_YEAR = -2147483648;
 
+/**
+ * Tokens live in segments of this size (a bigger one for a chunk that needs more). A segment is
+ * never grown or copied whole: one flat arena grew by 1.5× copies during a build and was copied
+ * again to compact it, and those copies were most of the build's peak memory (bench:scale).
+ */
+const TOKEN_SEGMENT_BYTES = 1 << 20;
+
 /** A document as a record: the text is read once for its surface words, then dropped. */
 export function toRecord(source: RankingDocument): ChunkRecord {
   const stems = source.stems ? source.stems.split(' ') : [];
@@ -73,6 +81,8 @@ export function toRecord(source: RankingDocument): ChunkRecord {
   };
 }
 
+const EMPTY_SEGMENT = new Uint8Array(0);
+
 function grow<T extends Int32Array | Uint32Array | Uint16Array | Uint8Array | Float64Array>(array: T, needed: number, fill?: number): T {
   if (needed <= array.length) return array;
   const next = new (array.constructor as new (n: number) => T)(Math.max(needed, Math.ceil(array.length * 1.5), 16));
@@ -91,6 +101,9 @@ function writeVarint(bytes: Uint8Array, at: number, value: number): number {
 }
 
 export class RankingStore {
+  /** Smaller segments only in tests, to cross segment boundaries with small fixtures. */
+  constructor(private readonly tokenSegmentBytes = TOKEN_SEGMENT_BYTES) {}
+
   // Terms: one table of strings; ids are never reused (dead terms have empty postings).
   readonly terms: string[] = [];
   readonly termIds = new Map<string, number>();
@@ -122,7 +135,8 @@ export class RankingStore {
   chunkLead = new Uint8Array(0);
   chunkSection = new Int32Array(0);
   chunkTitleLength = new Uint16Array(0);
-  /** Where the chunk's encoded tokens start in `tokenBytes`, their byte count, and the token count. */
+  /** The token segment holding the chunk's encoded tokens, where they start, their byte count, and the token count. */
+  chunkTokenSegment = new Uint32Array(0);
   chunkTokenStart = new Uint32Array(0);
   chunkByteLength = new Uint32Array(0);
   chunkTokenLength = new Uint32Array(0);
@@ -143,7 +157,13 @@ export class RankingStore {
    * only for the best chunks of a query (exact forms, phrases), feedback and changes, so the
    * decoding costs little; the bytes are ~5 per token instead of 8 (measured: bench:scale).
    */
-  tokenBytes = new Uint8Array(0);
+  private readonly tokenSegments: Uint8Array[] = [];
+  /** Bytes written into each segment, and how many of them belong to removed chunks. */
+  private readonly segmentUsed: number[] = [];
+  private readonly segmentGarbage: number[] = [];
+  private readonly freeSegments: number[] = [];
+  /** The segment new chunks are written to. */
+  private tailSegment = -1;
   private tokenUsed = 0;
   private tokenGarbage = 0;
   /** The last decode()'s output (valid until the next call). */
@@ -372,8 +392,13 @@ export class RankingStore {
     return [
       this.sortedTermIds, this.postStart, this.postLength, this.postCapacity, this.articleDf, this.postChunk, this.postTf, this.postTitleTf,
       this.surfaceStem, this.surfaceCount, this.chunkArticle, this.chunkLead, this.chunkSection, this.chunkTitleLength, this.chunkTokenStart,
-      this.chunkByteLength, this.chunkTokenLength, this.chunkNext, this.tokenBytes, this.articleDate, this.articleYear, this.articleFirst, this.articleLength,
-    ].reduce((sum, a) => sum + a.byteLength, 0);
+      this.chunkByteLength, this.chunkTokenLength, this.chunkNext, this.chunkTokenSegment, this.articleDate, this.articleYear, this.articleFirst, this.articleLength,
+    ].reduce((sum, a) => sum + a.byteLength, this.tokenBytes);
+  }
+
+  /** Bytes held by the token segments. */
+  get tokenBytes(): number {
+    return this.tokenSegments.reduce((sum, segment) => sum + segment.byteLength, 0);
   }
 
   /** Decodes chunk c's tokens into decodedTerms / decodedSurfaces (-1: none); returns their count. */
@@ -383,7 +408,7 @@ export class RankingStore {
       this.decodedTerms = new Int32Array(length * 2);
       this.decodedSurfaces = new Int32Array(length * 2);
     }
-    const bytes = this.tokenBytes;
+    const bytes = this.tokenSegments[this.chunkTokenSegment[c]!]!;
     const terms = this.decodedTerms;
     const surfaces = this.decodedSurfaces;
     let at = this.chunkTokenStart[c]!;
@@ -439,9 +464,11 @@ export class RankingStore {
     this.articleFirst[a] = c;
     const length = record.stems.length;
     // At most 5 bytes per varint, two per token.
-    this.reserveTokens(length * 10);
-    const start = this.tokenUsed;
+    const segment = this.segmentWithRoom(length * 10);
+    const bytes = this.tokenSegments[segment]!;
+    const start = this.segmentUsed[segment]!;
     let at = start;
+    this.chunkTokenSegment[c] = segment;
     this.chunkTokenStart[c] = start;
     this.chunkTokenLength[c] = length;
     const titleLength = this.chunkTitleLength[c]!;
@@ -451,8 +478,8 @@ export class RankingStore {
       const t = this.termId(record.stems[i]!);
       const word = record.surfaces?.[i];
       const s = word === undefined ? -1 : this.surfaceId(word);
-      at = writeVarint(this.tokenBytes, at, t);
-      at = writeVarint(this.tokenBytes, at, s + 1);
+      at = writeVarint(bytes, at, t);
+      at = writeVarint(bytes, at, s + 1);
       if (s >= 0) {
         if (this.surfaceCount[s]!++ === 0) this.surfaceStem[s] = t;
       }
@@ -462,7 +489,8 @@ export class RankingStore {
       counts.set(t, tf | (titleTf << 16));
     }
     this.chunkByteLength[c] = at - start;
-    this.tokenUsed = at;
+    this.segmentUsed[segment] = at;
+    this.tokenUsed += at - start;
     if (!this.bulk) for (const [t, packed] of counts) this.addPosting(t, c, packed & 0xffff, packed >>> 16);
     this.articleLength[a]! += length;
     this.totalTokens += length;
@@ -485,6 +513,7 @@ export class RankingStore {
       if (s >= 0 && --this.surfaceCount[s]! === 0) this.surfaceStem[s] = -1;
     }
     this.tokenGarbage += this.chunkByteLength[c]!;
+    this.segmentGarbage[this.chunkTokenSegment[c]!]! += this.chunkByteLength[c]!;
     // Unlink from the article's list (a few chunks long).
     if (this.articleFirst[a] === c) this.articleFirst[a] = this.chunkNext[c]!;
     else for (let p = this.articleFirst[a]!; p >= 0; p = this.chunkNext[p]!) if (this.chunkNext[p] === c) { this.chunkNext[p] = this.chunkNext[c]!; break; }
@@ -542,6 +571,7 @@ export class RankingStore {
     this.chunkLead = grow(this.chunkLead, n);
     this.chunkSection = grow(this.chunkSection, n);
     this.chunkTitleLength = grow(this.chunkTitleLength, n);
+    this.chunkTokenSegment = grow(this.chunkTokenSegment, n);
     this.chunkTokenStart = grow(this.chunkTokenStart, n);
     this.chunkByteLength = grow(this.chunkByteLength, n);
     this.chunkTokenLength = grow(this.chunkTokenLength, n);
@@ -560,8 +590,9 @@ export class RankingStore {
     let id = this.termIds.get(stem);
     if (id !== undefined) return id;
     id = this.terms.length;
-    this.terms.push(stem);
-    this.termIds.set(stem, id);
+    const term = detachString(stem); // not a slice of this chunk's `stems` field
+    this.terms.push(term);
+    this.termIds.set(term, id);
     const n = this.terms.length;
     this.postStart = grow(this.postStart, n);
     this.postLength = grow(this.postLength, n);
@@ -574,6 +605,8 @@ export class RankingStore {
   private surfaceId(word: string): number {
     let id = this.surfaceIds.get(word);
     if (id !== undefined) return id;
+    // Surface words come from indexWords(), whose memo already holds them as copies, not as
+    // slices of this chunk's text (core/text/detach.ts); copying again would double long words.
     id = this.surfaceWords.push(word) - 1;
     this.surfaceIds.set(word, id);
     this.surfaceStem = grow(this.surfaceStem, id + 1, -1);
@@ -627,17 +660,24 @@ export class RankingStore {
     this.postTitleTf = grow(this.postTitleTf, needed);
   }
 
-  private reserveTokens(extra: number): void {
-    if (this.tokenUsed + extra <= this.tokenBytes.length) return;
-    if (this.tokenGarbage > this.tokenUsed / 2) this.compactTokens();
-    this.tokenBytes = grow(this.tokenBytes, this.tokenUsed + extra);
+  /** A segment with `extra` free bytes at its end: the tail, or a new one that becomes the tail. */
+  private segmentWithRoom(extra: number): number {
+    const tail = this.tailSegment;
+    if (tail >= 0 && this.segmentUsed[tail]! + extra <= this.tokenSegments[tail]!.length) return tail;
+    const bytes = new Uint8Array(Math.max(this.tokenSegmentBytes, extra));
+    const segment = this.freeSegments.pop() ?? this.tokenSegments.length;
+    this.tokenSegments[segment] = bytes;
+    this.segmentUsed[segment] = 0;
+    this.segmentGarbage[segment] = 0;
+    this.tailSegment = segment;
+    return segment;
   }
 
   /** Reclaims the room of moved posting lists and removed chunks' tokens once it is half the arena. */
   /** After a bulk load: every arena down to its live size plus a little slack. */
   compact(): void {
     if (this.postGarbage > 0 || this.postUsed + (this.postUsed >> 2) + (1 << 16) < this.postChunk.length) this.compactPostings();
-    this.compactTokens();
+    if (this.tokenGarbage > 0) this.compactTokens();
   }
 
   private compactIfWasteful(): void {
@@ -673,21 +713,42 @@ export class RankingStore {
     this.postGarbage = 0;
   }
 
+  /**
+   * Moves the live chunks out of every segment holding garbage into the tail, one segment at a
+   * time, and frees each emptied segment: the extra memory is one segment, not a second arena.
+   */
   private compactTokens(): void {
-    const live = this.tokenUsed - this.tokenGarbage;
-    const bytes = new Uint8Array(live + Math.max(live >> 4, 1 << 16));
-    let at = 0;
-    for (let c = 0; c < this.chunkIds.length; c++) {
-      if (this.chunkIds[c] === undefined) continue;
-      const from = this.chunkTokenStart[c]!;
-      const length = this.chunkByteLength[c]!;
-      bytes.set(this.tokenBytes.subarray(from, from + length), at);
-      this.chunkTokenStart[c] = at;
-      at += length;
+    const segmentCount = this.tokenSegments.length;
+    // Chunks grouped by segment (a counting sort over the slots).
+    const first = new Int32Array(segmentCount + 1);
+    for (let c = 0; c < this.chunkIds.length; c++) if (this.chunkIds[c] !== undefined) first[this.chunkTokenSegment[c]! + 1]!++;
+    for (let g = 0; g < segmentCount; g++) first[g + 1]! += first[g]!;
+    const next = first.slice();
+    const bySegment = new Int32Array(first[segmentCount]!);
+    for (let c = 0; c < this.chunkIds.length; c++) if (this.chunkIds[c] !== undefined) bySegment[next[this.chunkTokenSegment[c]!]!++] = c;
+    const wasteful = [];
+    for (let g = 0; g < segmentCount; g++) if (this.segmentGarbage[g]! > 0 && this.tokenSegments[g]!.length > 0) wasteful.push(g);
+    // Moving into a tail that is itself being emptied would lose the moved bytes: start a new tail.
+    if (wasteful.includes(this.tailSegment)) this.tailSegment = -1;
+    for (const g of wasteful) {
+      const from = this.tokenSegments[g]!;
+      for (let i = first[g]!; i < first[g + 1]!; i++) {
+        const c = bySegment[i]!;
+        const length = this.chunkByteLength[c]!;
+        const target = this.segmentWithRoom(length);
+        const start = this.segmentUsed[target]!;
+        this.tokenSegments[target]!.set(from.subarray(this.chunkTokenStart[c]!, this.chunkTokenStart[c]! + length), start);
+        this.chunkTokenSegment[c] = target;
+        this.chunkTokenStart[c] = start;
+        this.segmentUsed[target] = start + length;
+      }
+      this.tokenUsed -= this.segmentGarbage[g]!;
+      this.tokenGarbage -= this.segmentGarbage[g]!;
+      this.tokenSegments[g] = EMPTY_SEGMENT;
+      this.segmentUsed[g] = 0;
+      this.segmentGarbage[g] = 0;
+      this.freeSegments.push(g);
     }
-    this.tokenBytes = bytes;
-    this.tokenUsed = at;
-    this.tokenGarbage = 0;
   }
 
   /**

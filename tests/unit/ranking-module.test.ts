@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { searchFields } from '../../core/text/stem.js';
 import { createRankingIndex, loadRankingIndex, SHORT_QUERY_PARAMS, SnapshotError, type RankingDocument, type RankingIndex } from '../../server/ranking/index.js';
+import { RankingStore, toRecord } from '../../server/ranking/store.js';
 import { analyzeQuery } from '../../server/search/analyze.js';
 
 // Words with shared stems, case forms Snowball stems apart («журнал»/«журнала»), common prefixes.
@@ -118,6 +119,24 @@ describe('ranking index module', () => {
     const index = createRankingIndex();
     for (const c of rng) index.apply(c);
     expect(answers(index)).toEqual(answers(createRankingIndex(finalSet(rng, []))));
+  });
+
+  it('keeps tokens over many segments exact through removals, edits and compaction, and releases emptied segments', () => {
+    const texts = fc.sample(fc.tuple(words(3), fc.array(fc.oneof(fc.constantFrom(...WORDS), fc.constantFrom(...RARE)), { minLength: 20, maxLength: 60 })), { numRuns: 3000, seed: 7 });
+    const docs = texts.map(([t, x], i) => ({ ...doc(ARTICLES[i % ARTICLES.length]!, i % 5, t, x), id: `many-${i}` }));
+    const store = new RankingStore(4096); // ~40 chunks a segment
+    for (let i = 0; i < docs.length; i += 500) store.apply(docs.slice(i, i + 500).map(toRecord), []);
+    const full = store.tokenBytes;
+    const removed = docs.filter((_, i) => i % 3 !== 0).map((d) => d.id);
+    for (let i = 0; i < removed.length; i += 400) store.apply([], removed.slice(i, i + 400));
+    const edited = docs.filter((_, i) => i % 9 === 0).map((d) => ({ ...d, text: `${d.text} космос`, stems: `${d.stems} космос` }));
+    store.apply(edited.map(toRecord), []);
+    const final = finalSet([{ upsert: edited, remove: removed }], docs);
+    const expected = new Map(final.map((d) => [d.id, toRecord(d)]));
+    const kept = [...store.records()];
+    expect(kept.length).toBe(final.length);
+    for (const record of kept) expect(record).toEqual(expected.get(record.id));
+    expect(store.tokenBytes).toBeLessThan(full * 0.6);
   });
 
   it('round-trips through a snapshot with its position, and rejects corrupt, truncated or foreign bytes', () => {
