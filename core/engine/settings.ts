@@ -13,7 +13,8 @@ export const INDEX_SETTINGS = {
   searchableAttributes: ['articleTitle', 'sectionTitle', 'text', 'stems'],
   displayedAttributes: ['*'],
   filterableAttributes: ['id', 'articleId', 'date', 'dateTs', 'year', 'tags'],
-  sortableAttributes: ['dateTs'],
+  // `id`: the proxies' full read pages through the index by id (server/ranking/follower.ts).
+  sortableAttributes: ['dateTs', 'id'],
   // `sort` first: a reader who asks for the newest gets the newest matching sections, not relevance
   // buckets ordered by date inside. Without a sort parameter the rule does nothing.
   rankingRules: ['sort', 'words', 'typo', 'proximity', 'attribute', 'exactness'],
