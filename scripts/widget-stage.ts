@@ -13,6 +13,7 @@ import { createLogger } from '../core/logger.js';
 import { runIndexer } from '../indexer/run.js';
 import { createApp } from '../server/app.js';
 import { WIDGET_BUNDLE } from '../server/system.js';
+import { readWidgetChunks } from '../server/routes/static.js';
 
 export interface Stage {
   baseUrl: string;
@@ -34,6 +35,7 @@ export async function startStage(articlePaths: string[]): Promise<Stage> {
       indexUid: INDEX,
       log: createLogger('silent'),
       widgetJs: await readFile(WIDGET_BUNDLE, 'utf8'),
+      widgetChunks: await readWidgetChunks(WIDGET_BUNDLE),
       // The benchmark is one client typing fast; the public per-IP limit would distort it.
       http: { rateLimit: 0 },
     });

@@ -60,6 +60,8 @@ export interface AppDeps {
   indexUid: string;
   log: Logger;
   widgetJs: string;
+  /** The widget's lazy chunks by file name (readWidgetChunks); absent = none served. */
+  widgetChunks?: ReadonlyMap<string, string>;
   http?: Partial<HttpOptions>;
   /** Search response cache, kept current by an index watcher; absent = no caching. */
   cache?: ResponseCache | SearchCache | undefined;
@@ -118,7 +120,7 @@ export function createApp(deps: AppDeps): Express {
   const encoded = new EncodedBodies();
   app.use(searchRoutes(createSearchService(deps.engine, deps.indexUid, cache, metrics, deps.ranking, urlKeys), http.maxBodyBytes, local && encoded));
   app.use(articleRoutes(deps.cluster?.articleEngines ?? (() => [deps.engine]), deps.indexUid));
-  app.use(staticRoutes(deps.widgetJs, http.publicUrl));
+  app.use(staticRoutes(deps.widgetJs, http.publicUrl, deps.widgetChunks));
   app.use(notFoundHandler);
   app.use(countEngineErrors(metrics));
   app.use(errorHandler(deps.log));

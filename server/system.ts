@@ -27,6 +27,7 @@ import { coordinatorsFor } from './search/cluster-search.js';
 import { watchIndex, type IndexWatcher } from './search/index-watch.js';
 import { RankingFollower } from './ranking/follower.js';
 import { sharedCache, type SearchCache } from './search/service.js';
+import { readWidgetChunks } from './routes/static.js';
 
 /** How long start-up waits for the first ranking index before it listens anyway. */
 const RANKING_START_WAIT_MS = 15_000;
@@ -65,6 +66,7 @@ interface Monitor {
  */
 export async function startSystem(config: Config, log: Logger): Promise<RunningSystem> {
   const widgetJs = await readWidgetBundle();
+  const widgetChunks = await readWidgetChunks(WIDGET_BUNDLE);
   const side = isDistributed(config.cluster) ? await clusterSide(config, config.cluster, log) : await singleSide(config, log);
   let redis: Redis | undefined;
   let watcher: IndexWatcher | undefined;
@@ -103,6 +105,7 @@ export async function startSystem(config: Config, log: Logger): Promise<RunningS
       indexUid: config.indexUid,
       log,
       widgetJs,
+      widgetChunks,
       cache,
       metrics,
       ranking,

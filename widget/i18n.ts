@@ -1,5 +1,5 @@
 /**
- * UI strings: Russian by default, English for `lang="en"`, each overridable by the page. Counted
+ * UI strings: Russian by default, English for `lang="en"` (a lazy chunk), each overridable by the page. Counted
  * phrases are objects keyed by `Intl.PluralRules` categories, so overrides can be given as JSON and
  * Russian gets its three forms right (1 результат, 2 результата, 5 результатов, 21 результат).
  */
@@ -42,11 +42,17 @@ export interface Strings {
   sort: string;
   byRelevance: string;
   byDate: string;
+  /** Why the query was corrected, after the `corrected` notice in brackets (the API's `correctionKind`). */
+  layoutReason: string;
+  translitReason: string;
+  typoReason: string;
+  splitReason: string;
 }
 
 export type Language = 'ru' | 'en';
 
-const ru: Strings = {
+/** Russian, minus the result panel's strings (they come with its chunk, widget/lazy/panel.ts). */
+const ru: Partial<Strings> = {
   placeholder: 'Поиск по новостям',
   label: 'Поиск по новостям',
   listLabel: 'Результаты поиска',
@@ -63,58 +69,19 @@ const ru: Strings = {
   tooShort: '',
   corrected: 'Показаны результаты по запросу «{query}»',
   searchExact: 'Искать «{query}»',
-  filters: 'Фильтры',
-  period: 'Период',
-  anyTime: 'За всё время',
-  lastDay: 'За сутки',
-  lastWeek: 'За неделю',
-  lastMonth: 'За месяц',
-  lastYear: 'За год',
-  customDates: 'Свои даты',
-  dateFrom: 'С',
-  dateTo: 'По',
-  tag: 'Рубрика',
-  anyTag: 'Все рубрики',
-  sort: 'Порядок',
-  byRelevance: 'По релевантности',
-  byDate: 'Сначала новые',
 };
 
-const en: Strings = {
-  placeholder: 'Search the news',
-  label: 'Search the news',
-  listLabel: 'Search results',
-  openButton: 'Search',
-  closeButton: 'Close',
-  dialogLabel: 'Search the news',
-  loading: 'Searching…',
-  empty: 'Nothing found for “{query}”',
-  emptyHint: 'Check the spelling or try other words.',
-  error: 'Search is unavailable right now.',
-  retry: 'Try again',
-  showMore: 'Show more',
-  results: { one: '{count} result', other: '{count} results' },
-  tooShort: '',
-  corrected: 'Showing results for “{query}”',
-  searchExact: 'Search for “{query}”',
-  filters: 'Filters',
-  period: 'Date',
-  anyTime: 'Any time',
-  lastDay: 'Past day',
-  lastWeek: 'Past week',
-  lastMonth: 'Past month',
-  lastYear: 'Past year',
-  customDates: 'Custom dates',
-  dateFrom: 'From',
-  dateTo: 'To',
-  tag: 'Topic',
-  anyTag: 'All topics',
-  sort: 'Order',
-  byRelevance: 'Most relevant',
-  byDate: 'Newest first',
-};
+/**
+ * The built-in strings known so far: Russian is in the entry; English (widget/lazy/english.ts) and
+ * the panel's strings arrive with their chunks (widget/chunks.ts), and the widget does not render
+ * a part before its strings are here.
+ */
+const BUILT_IN: Record<Language, Partial<Strings>> = { ru, en: {} };
 
-const BUILT_IN: Record<Language, Strings> = { ru, en };
+/** A chunk's strings join the built-in ones. */
+export function addStrings(language: Language, strings: Partial<Strings>): void {
+  Object.assign(BUILT_IN[language], strings);
+}
 
 /** `en`, `en-GB` → en; anything else (including no language at all) → ru, the product's language. */
 export function pickLanguage(lang: string | null | undefined): Language {
@@ -123,9 +90,8 @@ export function pickLanguage(lang: string | null | undefined): Language {
 
 /** Built-in strings for `language` with the page's overrides on top; unknown keys are ignored. */
 export function resolveStrings(language: Language, overrides: Partial<Strings> | undefined): Strings {
-  const base = BUILT_IN[language];
-  const merged: Strings = { ...base };
-  for (const key of Object.keys(base) as (keyof Strings)[]) {
+  const merged = { ...BUILT_IN.ru, ...BUILT_IN[language] } as Strings;
+  for (const key of Object.keys(merged) as (keyof Strings)[]) {
     const value = overrides?.[key];
     if (key === 'results') {
       if (value && typeof value === 'object' && typeof (value as PluralForms).other === 'string') merged.results = value as PluralForms;

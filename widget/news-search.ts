@@ -1,15 +1,15 @@
-import { LitElement, html, nothing, type PropertyDeclarations } from 'lit';
+import { LitElement, adoptStyles, html, nothing, supportsAdoptingStyleSheets, type PropertyDeclarations } from 'lit';
 import type { SearchHit, SearchResponse } from '../core/api.js';
+import { chunkStyles, loadEnglish, loadPanel, loadModal, loaded } from './chunks.js';
 import { ComboboxController } from './combobox-controller.js';
-import { NO_FILTERS, toSearchFilters, type FilterState } from './filters.js';
 import { groupByArticle, type ArticleGroup } from './group-hits.js';
 import type { Strings } from './i18n.js';
+import type { FilterState } from './lazy/filters.js';
+import type { LitTags } from './lazy/lit-tags.js';
+import type { ModalController } from './lazy/modal.js';
 import { LocalizeController } from './localize-controller.js';
-import { ModalController } from './modal-controller.js';
 import { styles } from './news-search.styles.js';
 import { loadQuery, saveQuery } from './persist.js';
-import { renderFilters } from './render/filters.js';
-import { renderGroups } from './render/results.js';
 import { SearchController } from './search-controller.js';
 
 /** `detail` of `news-search:results`. */
@@ -104,7 +104,8 @@ export class NewsSearch extends LitElement {
   private value = '';
   /** The reader asked for exactly what they typed (no layout/transliteration correction). */
   private exact = false;
-  private filter: FilterState = NO_FILTERS;
+  /** Undefined until the reader touches a filter control (rendered once the panel chunk is here). */
+  private filter: FilterState | undefined;
   /** Tag counts from the last answer not narrowed by a tag, so the other tags stay choosable. */
   private tagCounts: Record<string, number> = {};
   /** Derived before each render: the groups on screen, and the options in keyboard order. */
@@ -119,15 +120,47 @@ export class NewsSearch extends LitElement {
       debounceMs: this.debounce,
       minLength: this.minLength,
       pageSize: this.pageSize,
-      filters: toSearchFilters(this.filter, this.exact),
+      filters: this.filter && loaded.panel ? loaded.panel.toSearchFilters(this.filter, this.exact) : { exact: this.exact },
     }),
     (response) => this.handleResults(response),
   );
   private readonly combobox = new ComboboxController(this);
-  private readonly modal = new ModalController(this);
+  /** Modal mode's dialog behaviour, from its lazy chunk (undefined until the first open). */
+  private modal: ModalController | undefined;
+  /** How many of the lazy chunks' styles this widget's shadow root has adopted. */
+  private adoptedChunkStyles = 0;
 
   get optionCount(): number {
     return this.options.length;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    document.addEventListener('keydown', this.onShortcut);
+    // The reader is about to use the widget: fetch the lazy parts now, so they are here before the
+    // first results (and the first open of the dialog) need them.
+    this.addEventListener('focusin', this.prefetch);
+    this.addEventListener('pointerenter', this.prefetch);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    document.removeEventListener('keydown', this.onShortcut);
+  }
+
+  /**
+   * Render only once the lazy parts this render shows are here: the English strings on an English
+   * page, the result panel (results, filters, correction notice) with the first answer. Prefetched
+   * on focus or hover, they are already here and no update waits; a chunk that failed to load is
+   * not waited for again (chunks.ts). Modal mode fetches its dialog as soon as it renders.
+   */
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    if (this.mode === 'modal') void loadModal();
+    const waits: Promise<void>[] = [];
+    if (!loaded.english && this.localize.language === 'en') waits.push(loadEnglish());
+    if (!loaded.panel && this.searcher.status !== 'idle') waits.push(loadPanel());
+    if (!waits.length) return this.updateWithChunkStyles();
+    return Promise.all(waits).then(() => this.updateWithChunkStyles());
   }
 
   protected override firstUpdated(): void {
@@ -151,6 +184,7 @@ export class NewsSearch extends LitElement {
 
   /** Set the query and search now (no debounce). */
   search(q: string): Promise<void> {
+    void loadPanel();
     this.value = q;
     this.exact = false;
     this.combobox.reset();
@@ -169,7 +203,11 @@ export class NewsSearch extends LitElement {
   /** Modal mode: open the dialog and focus the field. Inline mode: focus the field and show the results. */
   async open(): Promise<void> {
     this.combobox.reset();
-    if (this.mode === 'modal') return this.modal.open();
+    if (this.mode === 'modal') {
+      await loadModal();
+      this.modal ??= loaded.modal && new loaded.modal.ModalController(this);
+      return this.modal?.open();
+    }
     await this.updateComplete;
     this.focusField();
   }
@@ -178,7 +216,7 @@ export class NewsSearch extends LitElement {
   close(): void {
     if (this.mode === 'modal') {
       this.combobox.active = -1;
-      this.modal.close();
+      this.modal?.close();
     } else {
       this.combobox.collapse();
     }
@@ -213,8 +251,8 @@ export class NewsSearch extends LitElement {
         <span>${t.term('openButton')}</span>
         <kbd aria-hidden="true">/</kbd>
       </button>
-      <dialog part="dialog" aria-label=${t.term('dialogLabel')} @close=${this.handleDialogClose} @cancel=${modal.onCancel} @click=${modal.onBackdropClick} @keydown=${modal.onKeyDown}>
-        ${modal.isOpen
+      <dialog part="dialog" aria-label=${t.term('dialogLabel')} @close=${this.handleDialogClose} @cancel=${modal?.onCancel} @click=${modal?.onBackdropClick} @keydown=${modal?.onKeyDown}>
+        ${modal?.isOpen
           ? html`<div class="dialog-body">
               ${this.renderSearch()}
               <button class="close" type="button" @click=${() => this.close()}>${t.term('closeButton')}</button>
@@ -252,14 +290,14 @@ export class NewsSearch extends LitElement {
           @keydown=${this.combobox.onKeyDown}
         />
         <div class="panel" ?hidden=${collapsed || status === 'idle'}>
-          ${renderFilters(this.filter, this.tagCounts, t, this.handleFilterChange)}
+          ${loaded.panel ? loaded.panel.renderFilters(LIT, this.filter, this.tagCounts, t, this.handleFilterChange) : nothing}
           <p class="status" part="status" aria-hidden="true">${this.statusText()}</p>
           ${this.renderCorrection()}
           ${status === 'loading' && this.searcher.slow ? html`<div class="loading" aria-hidden="true">${t.term('loading')}</div>` : nothing}
           ${status === 'done' && !this.options.length ? html`<p class="hint">${t.term('emptyHint')}</p>` : nothing}
           ${status === 'error' ? html`<button class="retry" type="button" @click=${this.handleRetry}>${t.term('retry')}</button>` : nothing}
           <div id="listbox" role="listbox" part="list" aria-label=${t.term('listLabel')} aria-busy=${status === 'loading' && this.searcher.slow ? 'true' : 'false'} ?hidden=${!expanded}>
-            ${renderGroups({
+            ${loaded.panel?.renderGroups(LIT, {
               groups: this.groups,
               active,
               endpoint: this.endpoint,
@@ -281,16 +319,17 @@ export class NewsSearch extends LitElement {
   /** «Показаны результаты по запросу «соглашение»» and the one-click way back to what was typed. */
   private renderCorrection() {
     const text = this.correctionText();
-    if (!text) return nothing;
-    return html`<p class="corrected" part="corrected">
-      ${text}
-      <button class="exact" part="exact" type="button" @click=${this.handleSearchExact}>${this.localize.term('searchExact', { query: this.searcher.query })}</button>
-    </p>`;
+    return text && loaded.panel ? loaded.panel.renderCorrection(LIT, text, this.searcher.query, this.localize, this.handleSearchExact) : nothing;
   }
 
+  /** «Показаны результаты по запросу «…» (why)», the reason worded as on the no-JavaScript page. */
   private correctionText(): string {
-    const corrected = this.searcher.status === 'done' ? this.searcher.response?.correctedQuery : undefined;
-    return corrected ? this.localize.term('corrected', { query: corrected }) : '';
+    const response = this.searcher.status === 'done' ? this.searcher.response : undefined;
+    if (!response?.correctedQuery) return '';
+    const t = this.localize;
+    // A kind this widget does not know yet (a newer server) just goes without a reason.
+    const reason = response.correctionKind && (t.strings[`${response.correctionKind}Reason`] as string | undefined);
+    return t.term('corrected', { query: response.correctedQuery }) + (reason ? ` (${reason})` : '');
   }
 
   private statusText(): string {
@@ -325,16 +364,16 @@ export class NewsSearch extends LitElement {
     this.focusField();
   }
 
-  private handleSearchExact(): void {
+  private readonly handleSearchExact = (): void => {
     this.exact = true;
     void this.searcher.search(this.value);
     this.focusField();
-  }
+  };
 
   /** A filter changed: search again with it; the new count reaches the live region. */
   private handleFilterChange = (event: Event): void => {
-    const { name, value } = event.target as HTMLSelectElement | HTMLInputElement;
-    this.filter = { ...this.filter, [name]: value };
+    if (!loaded.panel) return;
+    this.filter = loaded.panel.changeFilter(this.filter, event);
     if (this.searcher.status !== 'idle') void this.searcher.search(this.value);
   };
 
@@ -346,17 +385,45 @@ export class NewsSearch extends LitElement {
   }
 
   private handleResults(response: SearchResponse): void {
-    if (!this.filter.tag) this.tagCounts = response.facets?.tags ?? {};
+    if (!this.filter?.tag) this.tagCounts = response.facets?.tags ?? {};
     const detail: ResultsDetail = { query: this.searcher.query, total: response.total, hits: response.hits };
     this.dispatchEvent(new CustomEvent('news-search:results', { detail, bubbles: true, composed: true }));
   }
 
   private handleDialogClose(): void {
     this.combobox.active = -1;
-    this.modal.onClose();
+    this.modal?.onClose();
   }
 
+  /** `/` and Ctrl/Cmd+K open the dialog from anywhere on the page, except `/` typed into a field. */
+  private readonly onShortcut = (event: KeyboardEvent): void => {
+    if (this.mode !== 'modal' || event.defaultPrevented || event.isComposing) return;
+    const commandK = (event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'k';
+    const slash = event.key === '/' && !event.ctrlKey && !event.metaKey && !event.altKey && !isEditable(event.composedPath()[0]);
+    if (!commandK && !slash) return;
+    event.preventDefault();
+    if (this.modal?.isOpen) this.focusField();
+    else void this.open();
+  };
+
+  private readonly prefetch = (): void => {
+    void loadPanel();
+    if (this.mode === 'modal') void loadModal();
+  };
+
   // ---- helpers -----------------------------------------------------------------------------
+
+  /** Adopt the styles of chunks loaded since the last update (another widget may have loaded them), then update. */
+  private updateWithChunkStyles(): void {
+    const fresh = chunkStyles.slice(this.adoptedChunkStyles);
+    const root = this.renderRoot;
+    if (fresh.length && root instanceof ShadowRoot) {
+      if (supportsAdoptingStyleSheets) root.adoptedStyleSheets = [...root.adoptedStyleSheets, ...fresh.map((s) => s.styleSheet!)];
+      else adoptStyles(root, fresh);
+    }
+    this.adoptedChunkStyles = chunkStyles.length;
+    super.scheduleUpdate();
+  }
 
   /** Fire `news-search:select`; navigate if asked and the page did not cancel. Returns whether to proceed. */
   private choose(hit: SearchHit, navigate: boolean): boolean {
@@ -375,6 +442,14 @@ export class NewsSearch extends LitElement {
   private remember(q: string): void {
     if (this.persist) saveQuery(this.storageKey, q);
   }
+}
+
+/** What the lazy chunks' templates take from Lit (see lazy/lit-tags.ts). */
+const LIT: LitTags = { html, nothing };
+
+function isEditable(target: EventTarget | undefined): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  return target.isContentEditable || target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement;
 }
 
 /** The `strings` attribute is JSON; a typo there must not break the widget, only be reported. */

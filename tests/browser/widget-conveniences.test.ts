@@ -44,8 +44,11 @@ describe('corrected query (wrong keyboard layout)', () => {
     await widget.search('cjukfitybt');
 
     const notice = widget.host.locator('.corrected');
-    expect((await notice.textContent())?.replace(/\s+/g, ' ').trim()).toBe('Показаны результаты по запросу «соглашение» Искать «cjukfitybt»');
-    expect(await widget.liveRegion.textContent()).toContain('Показаны результаты по запросу «соглашение»');
+    // The reason in brackets, worded as on the no-JavaScript results page.
+    expect((await notice.textContent())?.replace(/\s+/g, ' ').trim()).toBe(
+      'Показаны результаты по запросу «соглашение» (запрос набран в другой раскладке клавиатуры) Искать «cjukfitybt»',
+    );
+    expect(await widget.liveRegion.textContent()).toContain('Показаны результаты по запросу «соглашение» (запрос набран в другой раскладке клавиатуры)');
     expect((await new AxeBuilder({ page }).include('#layout').analyze()).violations.map((v) => v.id)).toEqual([]);
     expect(await widget.options.count()).toBeGreaterThan(0);
     const href = new URL((await widget.options.first().getAttribute('href'))!);
@@ -71,7 +74,9 @@ describe('corrected query (wrong keyboard layout)', () => {
     const { page } = await openDemo(env.browser, env.server.baseUrl);
     const widget = await mountWidget(page, 'english', { debounce: '0', lang: 'en' });
     await widget.search('cjukfitybt');
-    expect((await widget.host.locator('.corrected').textContent())?.replace(/\s+/g, ' ').trim()).toBe('Showing results for “соглашение” Search for “cjukfitybt”');
+    expect((await widget.host.locator('.corrected').textContent())?.replace(/\s+/g, ' ').trim()).toBe(
+      'Showing results for “соглашение” (typed in another keyboard layout) Search for “cjukfitybt”',
+    );
 
     await widget.search('паром');
     const total = await lastTotal(page, 'english');

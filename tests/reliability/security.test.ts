@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { createEngine } from '../../core/engine/client.js';
@@ -47,6 +47,9 @@ describe('security', () => {
       check(!text.includes(masterKey), `master key in ${path}`);
     }
     check(!(await readFile('dist/widget.js', 'utf8')).includes(masterKey), 'master key in the widget bundle');
+    for (const chunk of await readdir('dist/widget-chunks')) {
+      check(!(await readFile(`dist/widget-chunks/${chunk}`, 'utf8')).includes(masterKey), `master key in the widget chunk ${chunk}`);
+    }
     check(!server.proc.output().includes(masterKey), 'master key in the server log');
     const searchKey = await ensureSearchKey(adminEngine(), uid);
     check(!server.proc.output().includes(searchKey), 'search key in the server log');
@@ -69,7 +72,7 @@ describe('security', () => {
   });
 
   it('path traversal on every static route answers 404', async () => {
-    const attempts = ['/widget.js/../package.json', '/%2e%2e/package.json', '/articles/..%2F..%2Fpackage.json', '/articles/%2e%2e%2f%2e%2e%2fdata%2fmaster-key', '/api/articles/..%2f..%2f.env', '/..%2fdata%2fmaster-key', '/data/master-key', '/.env', '/package.json', '/dist/widget.js/..'];
+    const attempts = ['/widget.js/../package.json', '/%2e%2e/package.json', '/articles/..%2F..%2Fpackage.json', '/articles/%2e%2e%2f%2e%2e%2fdata%2fmaster-key', '/api/articles/..%2f..%2f.env', '/..%2fdata%2fmaster-key', '/data/master-key', '/.env', '/package.json', '/dist/widget.js/..', '/widget-chunks/..%2f..%2fpackage.json', '/widget-chunks/'];
     for (const path of attempts) {
       const res = await fetch(`${server.url}${path}`);
       const text = await res.text();

@@ -8,6 +8,7 @@ import { answerClientErrors } from '../../server/http/errors.js';
 import { ResponseCache } from '../../server/search/cache.js';
 import type { IndexWatcher } from '../../server/search/index-watch.js';
 import { watchedRanking, type RankingFollower as RankingIndex } from '../../server/ranking/follower.js';
+import { readWidgetChunks } from '../../server/routes/static.js';
 import { WIDGET_BUNDLE } from '../../server/system.js';
 import * as vitestHooks from 'vitest';
 import { runIndexer } from '../../indexer/run.js';
@@ -37,6 +38,7 @@ export async function startTestServer(
   const engineUrl = options.engineUrl ?? testEngine().url;
   const engine = createEngine({ url: engineUrl, apiKey: searchKey, timeoutMs: options.engineTimeoutMs ?? 2000 });
   const widgetJs = await readFile(WIDGET_BUNDLE, 'utf8');
+  const widgetChunks = await readWidgetChunks(WIDGET_BUNDLE);
   // As in production (server/system.ts): the ranking index and the cache, kept current by one index watcher.
   let watcher: IndexWatcher | undefined;
   let ranking: RankingIndex | undefined;
@@ -48,7 +50,7 @@ export async function startTestServer(
     const alsoOnVersion = cache && ((version: string | undefined) => void cache.setVersion(version));
     ({ ranking, watcher } = await watchedRanking(engine, monitor, indexUid, { pollMs: 100, alsoOnVersion }, createLogger('silent')));
   }
-  const app = createApp({ engine, indexUid, log: createLogger('silent'), widgetJs, ranking, cache, ...options.app });
+  const app = createApp({ engine, indexUid, log: createLogger('silent'), widgetJs, widgetChunks, ranking, cache, ...options.app });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
     answerClientErrors(s);

@@ -1,7 +1,8 @@
-import { html, nothing, type TemplateResult } from 'lit';
+import type { TemplateResult } from 'lit';
 import type { SearchHit } from '../../core/api.js';
 import type { ArticleGroup } from '../group-hits.js';
 import type { Language } from '../i18n.js';
+import type { LitTags } from '../lazy/lit-tags.js';
 import { renderSegments } from './highlight.js';
 import { matchedPhrase, safeHref, withHighlight, withTextFragment } from './links.js';
 
@@ -19,7 +20,8 @@ export interface ResultList {
 }
 
 /** One block per article (role=group) holding its sections as options, numbered in keyboard order. */
-export function renderGroups(list: ResultList): TemplateResult[] {
+export function renderGroups(lit: LitTags, list: ResultList): TemplateResult[] {
+  const { html, nothing } = lit;
   const base = new URL(list.endpoint, document.baseURI).href;
   let index = 0;
   return list.groups.map((group, g) => {
@@ -29,12 +31,13 @@ export function renderGroups(list: ResultList): TemplateResult[] {
         <span class="title">${group.article.title}</span>
         ${group.article.date ? html`<time datetime=${group.article.date}>${formatDate(group.article.date, list.language)}</time>` : nothing}
       </div>
-      ${group.hits.map((hit) => renderOption(list, hit, index++, base))}
+      ${group.hits.map((hit) => renderOption(lit, list, hit, index++, base))}
     </div>`;
   });
 }
 
-function renderOption(list: ResultList, hit: SearchHit, i: number, base: string): TemplateResult {
+function renderOption(lit: LitTags, list: ResultList, hit: SearchHit, i: number, base: string): TemplateResult {
+  const { html, nothing } = lit;
   const href = safeHref(hit.url, base);
   const target = href ? withTextFragment(withHighlight(href, base, list.words), matchedPhrase(hit.snippet)) : undefined;
   return html`<a
@@ -48,8 +51,8 @@ function renderOption(list: ResultList, hit: SearchHit, i: number, base: string)
     @click=${(event: MouseEvent) => list.onChoose(event, hit)}
     @mousemove=${() => list.onHover(i)}
   >
-    <span class="section" part="section">${renderSegments(hit.titleHighlight.length ? hit.titleHighlight : [{ text: hit.section.title, highlight: false }])}</span>
-    <span class="snippet" part="snippet">${renderSegments(hit.snippet)}</span>
+    <span class="section" part="section">${renderSegments(lit, hit.titleHighlight.length ? hit.titleHighlight : [{ text: hit.section.title, highlight: false }])}</span>
+    <span class="snippet" part="snippet">${renderSegments(lit, hit.snippet)}</span>
   </a>`;
 }
 

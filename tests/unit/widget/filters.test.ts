@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NO_FILTERS, toSearchFilters } from '../../../widget/filters.js';
+import { NO_FILTERS, toSearchFilters } from '../../../widget/lazy/filters.js';
 import { withHighlight } from '../../../widget/render/links.js';
 
 const NOW = Date.parse('2026-11-25T21:30:00Z');

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { fill, formatCount, pickLanguage, resolveStrings } from '../../../widget/i18n.js';
+import type { CorrectionKind, SearchResponse } from '../../../core/api.js';
+import { resultsPage } from '../../../server/pages/results.js';
+import { addStrings, fill, formatCount, pickLanguage, resolveStrings } from '../../../widget/i18n.js';
+import { en } from '../../../widget/lazy/english.js';
+import { ru as panelRu } from '../../../widget/lazy/panel.js';
+
+// What widget/chunks.ts does when the lazy chunks arrive.
+addStrings('en', en);
+addStrings('ru', panelRu);
 
 describe('widget strings', () => {
   it('counts in Russian with the three plural forms', () => {
@@ -36,5 +44,21 @@ describe('widget strings', () => {
   it('fills placeholders as plain text', () => {
     expect(fill('по запросу «{query}»', { query: '<b>x</b>' })).toBe('по запросу «<b>x</b>»');
     expect(fill('{unknown} stays', {})).toBe('{unknown} stays');
+  });
+
+  it('has every string in both languages once the chunks are in, and the chunks add no stray keys', () => {
+    const ruKeys = Object.keys(resolveStrings('ru', undefined)).sort();
+    expect(Object.keys(en).sort()).toEqual(ruKeys);
+    expect(ruKeys).toContain('byDate');
+    expect(resolveStrings('ru', undefined).typoReason).toBe('исправлены опечатки');
+  });
+
+  it('words the correction reasons in Russian exactly as the no-JavaScript results page does', () => {
+    const kinds: CorrectionKind[] = ['layout', 'translit', 'typo', 'split'];
+    const ru = resolveStrings('ru', undefined);
+    for (const kind of kinds) {
+      const response: SearchResponse = { query: 'q', correctedQuery: 'й', correctionKind: kind, total: 0, limit: 10, offset: 0, processingTimeMs: 1, hits: [], facets: { tags: {}, years: {} } };
+      expect(resultsPage(response)).toContain(`(${ru[`${kind}Reason`]})`);
+    }
   });
 });

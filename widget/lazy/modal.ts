@@ -1,4 +1,11 @@
-import type { ReactiveController, ReactiveElement } from 'lit';
+/**
+ * Lazy chunk: modal mode's dialog behaviour and styles. The entry renders the open button and
+ * listens for the `/` and Ctrl/Cmd+K shortcuts itself; it fetches this chunk as soon as a widget in
+ * modal mode connects (and on focus or hover), and `open()` waits for it, so no first open is lost.
+ */
+import type { ReactiveElement } from 'lit';
+
+export { styles } from './modal.styles.js';
 
 /** What modal mode needs from its element. */
 export interface ModalHost extends ReactiveElement {
@@ -11,25 +18,17 @@ export interface ModalHost extends ReactiveElement {
 
 /**
  * Modal mode as the APG dialog pattern: a button opens a <dialog>; `/` and Ctrl/Cmd+K open it from
- * anywhere on the page except while typing elsewhere; Tab stays inside; Escape, the close button
- * or a click on the backdrop close it, and focus goes back to where it was.
+ * anywhere on the page except while typing elsewhere (the entry's shortcut listener); Tab stays
+ * inside; Escape, the close button or a click on the backdrop close it, and focus goes back to
+ * where it was.
  */
-export class ModalController implements ReactiveController {
+export class ModalController {
   /** Whether the dialog is open (its content is rendered only then). */
   isOpen = false;
   private returnFocusTo: HTMLElement | null = null;
 
-  constructor(private readonly host: ModalHost) {
-    host.addController(this);
-  }
-
-  hostConnected(): void {
-    document.addEventListener('keydown', this.onShortcut);
-  }
-
-  hostDisconnected(): void {
-    document.removeEventListener('keydown', this.onShortcut);
-  }
+  // No lifecycle hooks: the host re-renders from `isOpen`, and the shortcuts live in the entry.
+  constructor(private readonly host: ModalHost) {}
 
   async open(): Promise<void> {
     if (this.isOpen) return;
@@ -86,21 +85,6 @@ export class ModalController implements ReactiveController {
   private get dialog(): HTMLDialogElement | null {
     return this.host.renderRoot.querySelector('dialog');
   }
-
-  private readonly onShortcut = (event: KeyboardEvent): void => {
-    if (this.host.mode !== 'modal' || event.defaultPrevented || event.isComposing) return;
-    const commandK = (event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'k';
-    const slash = event.key === '/' && !event.ctrlKey && !event.metaKey && !event.altKey && !isEditable(event.composedPath()[0]);
-    if (!commandK && !slash) return;
-    event.preventDefault();
-    if (this.isOpen) this.host.focusField();
-    else void this.open();
-  };
-}
-
-function isEditable(target: EventTarget | undefined): boolean {
-  if (!(target instanceof HTMLElement)) return false;
-  return target.isContentEditable || target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement;
 }
 
 /** The focused element, looking inside shadow roots (the page may itself be built of components). */

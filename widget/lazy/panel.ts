@@ -1,0 +1,47 @@
+/**
+ * Lazy chunk: the result panel's rendering (grouped results with highlights and deep links, the
+ * filters, the «results for the corrected query» notice), its Russian strings and its styles. The
+ * entry fetches it when the reader focuses or points at the widget (or a search starts) and renders
+ * no results before it is here (widget/chunks.ts), so the first results come with it. Like every
+ * chunk it imports nothing from Lit or the entry at run time (see lit-tags.ts).
+ */
+import type { TemplateResult } from 'lit';
+import type { Strings } from '../i18n.js';
+import type { LocalizeController } from '../localize-controller.js';
+import type { LitTags } from './lit-tags.js';
+
+export { changeFilter, renderFilters, toSearchFilters } from './filters.js';
+export { renderGroups } from '../render/results.js';
+export { styles } from './panel.styles.js';
+
+/** The panel's strings in Russian (the English ones come with the English chunk). */
+export const ru: Partial<Strings> = {
+  filters: 'Фильтры',
+  period: 'Период',
+  anyTime: 'За всё время',
+  lastDay: 'За сутки',
+  lastWeek: 'За неделю',
+  lastMonth: 'За месяц',
+  lastYear: 'За год',
+  customDates: 'Свои даты',
+  dateFrom: 'С',
+  dateTo: 'По',
+  tag: 'Рубрика',
+  anyTag: 'Все рубрики',
+  sort: 'Порядок',
+  byRelevance: 'По релевантности',
+  byDate: 'Сначала новые',
+  // As the no-JavaScript results page words them (server/pages/results.ts).
+  layoutReason: 'запрос набран в другой раскладке клавиатуры',
+  translitReason: 'запрос набран латиницей',
+  typoReason: 'исправлены опечатки',
+  splitReason: 'слитно набранные слова разделены',
+};
+
+/** «Показаны результаты по запросу «…» (why)» and the one-click way back to exactly what was typed. */
+export function renderCorrection({ html }: LitTags, notice: string, typed: string, t: LocalizeController, onExact: () => void): TemplateResult {
+  return html`<p class="corrected" part="corrected">
+    ${notice}
+    <button class="exact" part="exact" type="button" @click=${onExact}>${t.term('searchExact', { query: typed })}</button>
+  </p>`;
+}
