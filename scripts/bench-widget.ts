@@ -175,7 +175,7 @@ const lit = sizes(minimalJs);
 console.log('Bundle sizes (esbuild, minified, ES2021; zlib gzip -9 and brotli q11)');
 console.log(`  dist/widget.js            raw ${kb(widget.raw).padStart(8)}  gzip ${kb(widget.gzip).padStart(8)}  brotli ${kb(widget.brotli).padStart(8)}`);
 console.log(`  minimal Lit search box    raw ${kb(lit.raw).padStart(8)}  gzip ${kb(lit.gzip).padStart(8)}  brotli ${kb(lit.brotli).padStart(8)}`);
-console.log(`  widget / minimal          gzip ×${(widget.gzip / lit.gzip).toFixed(2)} (+${kb(widget.gzip - lit.gzip)}); target: whole bundle ≤ 15 KB gzip`);
+console.log(`  widget / minimal          gzip ×${(widget.gzip / lit.gzip).toFixed(2)} (+${kb(widget.gzip - lit.gzip)}); target: dist/widget.js (what a page loads to show the box) ≤ 12 KB gzip; lazy chunks in dist/widget-chunks/ (docs/widget.md)`);
 
 const stage = await startStage(['articles', 'tests/fixtures/widget/harbor.txt', 'tests/fixtures/widget/river.txt', 'tests/fixtures/article-v1.txt']);
 try {
