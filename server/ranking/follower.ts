@@ -408,18 +408,33 @@ export class RankingFollower {
     }
   }
 
-  /** The current state of every listed chunk: present → upsert, absent → remove. */
+  /**
+   * The current state of every listed chunk: present → upsert, absent → remove. With shards,
+   * "absent" means absent from every shard: a --reshard copies an article to its new shard, then
+   * deletes it from the old one, and the old shard's entry must not remove the new copy.
+   */
   private async applyEntry(shard: Engine, entry: ChangeEntry): Promise<void> {
     const index = this.index;
     if (!index) return;
     for (let i = 0; i < entry.ids.length; i += ID_PAGE) {
       const ids = entry.ids.slice(i, i + ID_PAGE);
-      const found = await shard.index(this.indexUid).search<RankingDocument>('', { filter: oneOf('id', ids), limit: ids.length, attributesToRetrieve: [...SOURCE_FIELDS] });
-      const present = new Set(found.hits.map((h) => h.id));
-      index.apply({ upsert: found.hits, remove: ids.filter((id) => !present.has(id)) });
+      const found = await this.documentsById(shard, ids);
+      let absent = ids.filter((id) => !found.some((d) => d.id === id));
+      for (const other of this.shards) {
+        if (other === shard || absent.length === 0) continue;
+        const elsewhere = await this.documentsById(other, absent);
+        found.push(...elsewhere);
+        absent = absent.filter((id) => !elsewhere.some((d) => d.id === id));
+      }
+      index.apply({ upsert: found, remove: absent });
     }
     const chunks = index.stats().chunks;
     if (!this.fits(chunks)) this.needFull = true;
+  }
+
+  private async documentsById(shard: Engine, ids: readonly string[]): Promise<RankingDocument[]> {
+    const found = await shard.index(this.indexUid).search<RankingDocument>('', { filter: oneOf('id', ids), limit: ids.length, attributesToRetrieve: [...SOURCE_FIELDS] });
+    return found.hits;
   }
 }
 

@@ -2,8 +2,12 @@ import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChunkDocument } from '../../core/document.js';
 import { shardFor } from '../../core/engine/cluster.js';
+import { createLogger } from '../../core/logger.js';
 import { collectChunks } from '../../indexer/run.js';
 import { runShardedIndexer, type ShardTarget } from '../../indexer/shards.js';
+import { RankingFollower } from '../../server/ranking/follower.js';
+import { createRankingIndex, type RankingDocument } from '../../server/ranking/index.js';
+import { analyzeQuery } from '../../server/search/analyze.js';
 import { allDocuments, shardTargets, startShards, stopShards, writeClusterCorpus, type TestShard } from '../support/cluster.js';
 import { uniqueIndexUid } from '../support/engine.js';
 import { spawnTsx } from '../support/process.js';
@@ -13,6 +17,7 @@ let shards: TestShard[] = [];
 let targets: ShardTarget[] = [];
 let corpus = '';
 let expected: ChunkDocument[] = [];
+let follower: RankingFollower | undefined;
 
 /** Where every chunk is, per shard. */
 async function layout(over: readonly ShardTarget[]): Promise<Map<string, ChunkDocument[]>> {
@@ -45,6 +50,7 @@ beforeAll(async () => {
 }, SLOW_MACHINE_MS);
 
 afterAll(async () => {
+  follower?.stop();
   await stopShards(shards);
   await rm(corpus, { recursive: true, force: true });
 });
@@ -66,10 +72,15 @@ describe('sharded indexing and --reshard from 2 to 3 shards', { timeout: SLOW_MA
   });
 
   it('killed after copying, before deleting: two copies, none lost; the re-run converges to exactly once', async () => {
+    // A proxy's ranking index follows all three shards' change logs through the whole move, and
+    // reads the logs between the copy and the deletion: it must keep every moved chunk.
+    follower = new RankingFollower(targets.map((t) => t.engine), uid, { pollMs: 60_000 }, createLogger('silent')).start();
+    await follower.settled();
     const crash = new Error('killed mid-way');
     await expect(
       runShardedIndexer(targets, uid, { paths: [corpus], prune: false, reshard: true }, {
-        afterCopy: () => {
+        afterCopy: async () => {
+          await follower!.poll();
           throw crash;
         },
       }),
@@ -83,6 +94,17 @@ describe('sharded indexing and --reshard from 2 to 3 shards', { timeout: SLOW_MA
     expect(summary.moved).toBeGreaterThan(0);
     expect(summary).toMatchObject({ failed: 0, chunksSent: 0, chunksDeleted: 0 });
     assertEveryChunkOnceOnItsShard(await layout(targets));
+    await follower.poll();
+    expect(follower.fullBuilds).toBe(1); // followed through the logs, not rebuilt
+    const fresh = createRankingIndex([...(await layout(targets)).values()].flat() as unknown as RankingDocument[]);
+    const kept = follower.current()!;
+    expect(expected.map((d) => d.id).filter((id) => !kept.has(id))).toEqual([]);
+    expect(kept.stats()).toEqual(fresh.stats());
+    for (const q of ['новости', 'подробности сообщение', 'тест ', 'отмечают в городе']) {
+      const [ours, theirs] = [kept, fresh].map((index) => index.search(analyzeQuery(q), {}, 20));
+      expect({ chunks: ours!.chunks, total: ours!.total }).toEqual({ chunks: theirs!.chunks, total: theirs!.total });
+    }
+    follower.stop();
   });
 
   it('moved only the articles the new shard wins (about a third), and a further run has nothing to do', async () => {
