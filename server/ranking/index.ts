@@ -51,12 +51,7 @@ export interface RankingStats {
 export function createRankingIndex(documents: Iterable<RankingDocument> = []): RankingIndex {
   const store = new RankingStore();
   store.beginBulk();
-  const batch: ChunkRecord[] = [];
-  for (const doc of documents) {
-    batch.push(toRecord(doc));
-    if (batch.length >= 5000) store.apply(batch.splice(0), []);
-  }
-  store.apply(batch, []);
+  for (const doc of documents) store.load(toRecord(doc));
   store.endBulk();
   store.compact();
   return wrap(store);
@@ -79,7 +74,10 @@ function wrap(store: RankingStore): RankingIndex {
       store.beginBulk(); // into an empty index: postings made at the end
       store.beginSweep();
       try {
-        for await (const page of pages) store.apply(page.map(toRecord), []);
+        for await (const page of pages) {
+          if (store.loadingInBulk) for (const document of page) store.load(toRecord(document));
+          else store.apply(page.map(toRecord), []);
+        }
       } catch (error) {
         store.cancelSweep(); // a failed read removes nothing
         store.endBulk();
