@@ -16,7 +16,7 @@
  * Corpus text stays in the data dir and the output file, never in the repository.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ChunkDocument } from '../core/document.js';
@@ -54,6 +54,8 @@ async function record(argv: string[]): Promise<void> {
     const admin = createEngine({ url: engine.url, apiKey: engine.masterKey, timeoutMs: 120_000 });
     await loadIndex(admin, chunks);
     const port = Number(values.port);
+    // A fresh server data dir: the ranking index is built from the engine, never loaded from a snapshot.
+    await rm(path.join(dataDir, `server-${port}`), { recursive: true, force: true });
     server = spawn(process.execPath, [path.resolve(values.server, 'dist/server.js')], {
       cwd: path.resolve(values.server),
       env: {
@@ -66,15 +68,18 @@ async function record(argv: string[]): Promise<void> {
         SKIP_INDEX_ON_START: 'true',
         RATE_LIMIT: '0',
         CACHE_ENTRIES: '0',
-        LOG_LEVEL: 'error',
+        // info: the "ranking index built" line tells when the ranking index answers (waitReady).
+        LOG_LEVEL: 'info',
         LOG_QUERIES: 'false',
         ENGINE_TIMEOUT_MS: '30000',
         ...(values.ranking === 'off' && { RANKING_MEMORY_MB: '0' }),
       },
-      stdio: ['ignore', 'inherit', 'inherit'],
+      stdio: ['ignore', 'pipe', 'inherit'],
     });
+    let log = '';
+    server.stdout!.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-100_000)));
     const base = `http://127.0.0.1:${port}`;
-    await waitReady(base, server);
+    await waitReady(base, server, () => values.ranking === 'off' || log.includes('"msg":"ranking index built"'));
     const lines: string[] = [];
     for (const q of queries) {
       for (const params of forms(q)) {
@@ -116,10 +121,11 @@ async function loadIndex(admin: Engine, chunks: ChunkDocument[]): Promise<void> 
   if (task.status !== 'succeeded') throw new Error(`indexing task ${task.uid} ${task.status}: ${task.error?.message ?? ''}`);
 }
 
-async function waitReady(base: string, server: ChildProcess): Promise<void> {
+/** Ready, and (with the ranking index) ranking: answers given while it builds would come from the engine. */
+async function waitReady(base: string, server: ChildProcess, ranking: () => boolean): Promise<void> {
   for (let i = 0; i < 600; i++) {
     if (server.exitCode !== null) throw new Error(`the server exited with ${server.exitCode}`);
-    const ok = await fetch(`${base}/readyz`).then((r) => r.ok, () => false);
+    const ok = ranking() && (await fetch(`${base}/readyz`).then((r) => r.ok, () => false));
     if (ok) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }

@@ -1,3 +1,4 @@
+/** `npm start` wiring: engine(s), start-up indexing, keys, caches, ranking follower, HTTP server, shutdown. */
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
@@ -18,12 +19,12 @@ import { connectRedis, FallbackRateLimitStore, SharedResponseCache, watchRedisHe
 import type { EngineStatus } from '../core/engine/supervisor.js';
 import { engineState, Readiness } from './routes/health.js';
 import { ResponseCache } from './search/cache.js';
-import { clusterEngine } from './search/cluster-engine.js';
-import { coordinatorsFor } from './search/cluster-search.js';
+import { clusterEngine, coordinatorsFor } from './search/cluster-engine.js';
+
 import { watchIndex, type IndexWatcher } from './search/index-watch.js';
 import { indexArticlesAtStart } from './startup-indexing.js';
 import { RankingFollower } from './ranking/follower.js';
-import { sharedCache, type SearchCache } from './search/service.js';
+import { sharedCache, type SearchCache } from './search/answer.js';
 
 /** How long start-up waits for the first ranking index before it listens anyway. */
 const RANKING_START_WAIT_MS = 15_000;
