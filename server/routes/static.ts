@@ -1,3 +1,4 @@
+/** The widget bundle and the demo page that embeds it. */
 import type { Router } from 'express';
 import { sendCacheable, sendPage, strongEtag } from '../http/security.js';
 import { demoPage } from '../pages/demo.js';
