@@ -1,6 +1,6 @@
 /**
  * The public HTTP API contract. The widget imports these *types only* (erased by esbuild), so no
- * runtime code from here reaches the bundle. The validating schema lives in server/search/request.ts
+ * runtime code from here reaches the bundle. The validating schema lives in server/search/validate-request.ts
  * and the OpenAPI document in server/http/openapi.ts; both follow these types.
  */
 

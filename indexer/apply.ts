@@ -1,3 +1,4 @@
+/** Applying a plan to the engine: batched chunk writes, deletions, and the engine clock that splits time into ours and the engine's. */
 import type { ChunkFingerprint } from '../core/document.js';
 import { DIFF_FIELDS } from '../core/document.js';
 import type { Engine } from '../core/engine/client.js';

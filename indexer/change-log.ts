@@ -1,3 +1,4 @@
+/** Writes the change log (core/change-log.ts format) that proxies follow to update their ranking indexes in place. */
 import { CHANGE_LOG_KEEP, CHANGE_LOG_SETTINGS, changeLogUid, type ChangeEntry } from '../core/change-log.js';
 import type { Engine } from '../core/engine/client.js';
 import { toEngineError } from '../core/engine/client.js';

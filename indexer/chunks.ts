@@ -1,3 +1,4 @@
+/** Article → chunk documents: one or more passages per section, with stems, anchors and fingerprints. */
 import { createHash } from 'node:crypto';
 import { searchFields } from '../core/text/stem.js';
 import { SCHEMA_VERSION, type Article, type ChunkDocument, type Section } from '../core/document.js';

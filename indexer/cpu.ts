@@ -1,3 +1,4 @@
+/** CPU time of this thread and process, for the indexer's own-work figures. */
 import { readFileSync } from 'node:fs';
 
 /**

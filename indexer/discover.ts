@@ -1,3 +1,4 @@
+/** Input paths → article files: folders walked, unsupported names reported. */
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../core/errors.js';

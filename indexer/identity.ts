@@ -1,3 +1,4 @@
+/** Stable article ids (from url, file name or content) and hashes. */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 

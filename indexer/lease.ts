@@ -1,3 +1,4 @@
+/** The one-writer-per-index lease kept in the engine (every indexer run takes it, the server's start-up run included). */
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { Engine } from '../core/engine/client.js';

@@ -1,3 +1,4 @@
+/** Runs reading and parsing in a worker thread that works ahead of the engine (parse-worker.ts is its other end). */
 import { Worker } from 'node:worker_threads';
 import type { PreparedItem } from './prepare.js';
 import type { KnownSources } from './read.js';

@@ -1,3 +1,4 @@
+/** What changed: articles compared by fingerprint with what the engine holds (added, updated, unchanged). */
 import type { ChunkDocument, ChunkFingerprint } from '../core/document.js';
 
 export type ArticleChange = 'added' | 'updated' | 'unchanged';

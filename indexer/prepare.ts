@@ -1,3 +1,4 @@
+/** Read articles → prepared chunks with their JSON, ready to batch (main thread or parser thread). */
 import type { ChunkDocument } from '../core/document.js';
 import { articleToChunkJson } from './chunks.js';
 import type { Failure, InputOptions, KnownSources, Unchanged } from './read.js';

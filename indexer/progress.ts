@@ -1,3 +1,4 @@
+/** The progress line on stderr (a bar on a terminal, a plain line otherwise). */
 import cliProgress from 'cli-progress';
 import type { Progress } from './run.js';
 

@@ -1,3 +1,4 @@
+/** Files and stdin → articles or failures, each failure naming its file and line. */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import path from 'node:path';

@@ -1,3 +1,4 @@
+/** `--rebuild`: index into a fresh index and swap it in atomically. */
 import type { Engine } from '../core/engine/client.js';
 import { toEngineError } from '../core/engine/client.js';
 import { ensureIndex } from '../core/engine/settings.js';

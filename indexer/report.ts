@@ -1,3 +1,4 @@
+/** The run summary an editor reads (and the server logs from the CLI's output). */
 import type { IndexSummary, WrittenTo } from './run.js';
 
 export function formatSummary(summary: IndexSummary): string {

@@ -1,3 +1,4 @@
+/** The indexing run: inputs → plan → engine writes → sources and prune, with its summary. */
 import type { Article, ChunkDocument } from '../core/document.js';
 import type { Engine } from '../core/engine/client.js';
 import { ensureIndex } from '../core/engine/settings.js';

@@ -1,3 +1,4 @@
+/** Paragraphs → sections with headings and anchors (the deep links). */
 import type { Section } from '../core/document.js';
 import { uniqueAnchors } from './anchors.js';
 import { isHeading } from './headings.js';

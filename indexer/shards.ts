@@ -1,3 +1,4 @@
+/** Indexing over MEILI_SHARDS: each article to its shard, resharding, a summary per shard. */
 import type { ChunkDocument, ChunkFingerprint } from '../core/document.js';
 import type { Engine } from '../core/engine/client.js';
 import { toEngineError } from '../core/engine/client.js';

@@ -1,3 +1,4 @@
+/** Which source file each article came from (for --prune), kept in its own index. */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Engine } from '../core/engine/client.js';

@@ -1,3 +1,4 @@
+/** Waiting for engine tasks and turning failed ones into errors. */
 import type { Engine } from '../core/engine/client.js';
 import { toEngineError } from '../core/engine/client.js';
 import { EngineError } from '../core/errors.js';

@@ -1,3 +1,4 @@
+/** `--watch`: re-run when input files change. */
 import { watch } from 'chokidar';
 import { ARTICLE_EXTENSIONS } from './parse/format.js';
 

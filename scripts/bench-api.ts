@@ -35,8 +35,8 @@ import type { Article } from '../core/document.js';
 import { articleToChunks } from '../indexer/chunks.js';
 import { procStatCpuMs } from '../indexer/cpu.js';
 import { toArticle } from '../indexer/parse/index.js';
-import { RETRIEVED_FIELDS, TEXT_FIELDS, engineHighlight } from '../server/search/execute.js';
-import { FACETS } from '../server/search/query.js';
+import { RETRIEVED_FIELDS, TEXT_FIELDS, engineHighlight } from '../server/search/source.js';
+import { FACETS } from '../server/search/engine-query.js';
 
 const CORPUS = path.resolve('../shared/corpus/rt.jsonl.gz');
 const ARTICLES = Number(process.env['BENCH_ARTICLES'] ?? 3000);

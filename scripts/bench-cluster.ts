@@ -23,10 +23,10 @@ import { applyPlan } from '../indexer/apply.js';
 import { articleToChunks } from '../indexer/chunks.js';
 import { toArticle } from '../indexer/parse/index.js';
 import { planChanges } from '../indexer/plan.js';
-import { clusterEngine } from '../server/search/cluster-engine.js';
-import { clusterSearch, collectFailedShards, coordinatorsFor, shardQuery, type Coordinator } from '../server/search/cluster-search.js';
-import { executeSearch } from '../server/search/execute.js';
-import type { EngineQuery } from '../server/search/query.js';
+import { clusterEngine, collectFailedShards, coordinatorsFor, type Coordinator } from '../server/search/cluster-engine.js';
+import { executeSearch } from '../server/search/pipeline.js';
+import { engineHighlight, RETRIEVED_FIELDS } from '../server/search/source.js';
+import type { EngineQuery } from '../server/search/engine-query.js';
 
 const CORPUS = path.resolve('../shared/corpus');
 const ARTICLES = Number(process.env['BENCH_ARTICLES'] ?? 2000);
@@ -120,13 +120,14 @@ async function main(): Promise<void> {
 
     const singleSearch = createEngine({ url: one.url, apiKey: one.masterKey, timeoutMs: 10_000 });
     const coordinators: Coordinator[] = coordinatorsFor(searchShards, 10_000);
+    // The engine's own ranking with the pipeline's fields and markers, on one engine and on the cluster.
+    const engineParams = (q: EngineQuery) => ({ filter: q.filter.length > 0 ? q.filter : undefined, sort: q.sort, attributesToRetrieve: [...RETRIEVED_FIELDS], ...engineHighlight(), matchingStrategy: 'last' as const, limit: q.limit, offset: q.offset });
     const runSingle = async (q: EngineQuery) => {
-      const { indexUid: _uid, ...params } = shardQuery(q, INDEX);
-      await singleSearch.index(INDEX).search(q.q, { ...params, limit: q.limit, offset: q.offset });
+      await singleSearch.index(INDEX).search(q.q, engineParams(q));
       return false;
     };
-    const runCluster = async (q: EngineQuery) => (await clusterSearch(coordinators, INDEX, q)).partial;
     const facade = clusterEngine(coordinators);
+    const runCluster = async (q: EngineQuery) => (await collectFailedShards(() => facade.index(INDEX).search(q.q, engineParams(q)))).failedShards.length > 0;
     const runSinglePipeline = async (q: EngineQuery) => (await executeSearch(singleSearch, INDEX, q), false);
     const runClusterPipeline = async (q: EngineQuery) => (await collectFailedShards(() => executeSearch(facade, INDEX, q))).failedShards.length > 0;
 

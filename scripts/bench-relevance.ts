@@ -34,9 +34,9 @@ const TASK_TIMEOUT_MS = 30 * 60_000;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { ...CORPUS_OPTIONS, limit: { type: 'string', default: '30' }, 'data-dir': { type: 'string' } },
+    options: { ...CORPUS_OPTIONS, limit: { type: 'string', default: '30' }, 'data-dir': { type: 'string' }, fallbacks: { type: 'boolean', default: false } },
   });
-  const usage = 'usage: bench:relevance -- --corpus FILE.jsonl.gz --queries FILE.jsonl[,FILE2.jsonl] [--limit-articles N] [--sample N] [--limit 30] [--data-dir DIR]';
+  const usage = 'usage: bench:relevance -- --corpus FILE.jsonl.gz --queries FILE.jsonl[,FILE2.jsonl] [--limit-articles N] [--sample N] [--limit 30] [--data-dir DIR] [--fallbacks]';
   const { records, chunks, queries } = await loadEvaluation(values, usage);
   const hitLimit = positiveInt(values.limit, '--limit') ?? 30;
   console.log(`${records.length} articles → ${chunks.length} chunks; ${queries.length} queries`);
@@ -45,6 +45,7 @@ async function main(): Promise<void> {
   const dataDir = values['data-dir'] ?? (await mkdtemp(path.join(os.tmpdir(), 'bench-relevance-')));
   const embedded = await startEmbeddedEngine({ dataDir });
   let server: Server | undefined;
+  let unranked: Server | undefined;
   let watcher: IndexWatcher | undefined;
   try {
     const admin = createEngine({ url: embedded.url, apiKey: embedded.masterKey, timeoutMs: 120_000 });
@@ -71,6 +72,14 @@ async function main(): Promise<void> {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
     });
     const port = (server.address() as { port: number }).port;
+    // --fallbacks: the same app without the ranking index (what answers while it builds or is over
+    // its memory budget: engine candidates re-ranked, server/search/engine-rerank.ts).
+    if (values.fallbacks) {
+      const app = createApp({ engine, indexUid: projectUid, log: createLogger('silent'), widgetJs, http: { rateLimit: 0 } });
+      unranked = await new Promise<Server>((resolve) => {
+        const s = app.listen(0, '127.0.0.1', () => resolve(s));
+      });
+    }
 
     const baseline: Searcher = async (q) => {
       const started = performance.now();
@@ -101,18 +110,42 @@ async function main(): Promise<void> {
       return { ms, urls: body.hits.map((h) => h.article.url) };
     };
     const project = api(false);
+    const unrankedPort = unranked ? (unranked.address() as { port: number }).port : 0;
+    const withoutRanking: Searcher = async (q) => {
+      const started = performance.now();
+      const url = `http://127.0.0.1:${unrankedPort}/api/search?${new URLSearchParams({ q, limit: '10', group: 'article' })}`;
+      const body = (await http(url)) as SearchResponse;
+      return { ms: performance.now() - started, urls: body.hits.map((h) => h.article.url) };
+    };
+    // What the pipeline's engine source sends (server/search/pipeline.ts rankedByEngine) if it
+    // also answered word queries: the project's index and settings, the engine's own order.
+    const engineOnly: Searcher = async (q) => {
+      const started = performance.now();
+      const result = await admin.index(projectUid).search<ChunkDocument>(q, { limit: hitLimit, matchingStrategy: 'frequency', attributesToRetrieve: ['articleUrl'] });
+      return { ms: performance.now() - started, urls: result.hits.map((h) => h.articleUrl) };
+    };
     // exact=true: no typo, split or keyboard-layout correction (the ranking as it was before typo
     // tolerance; the layout correction changes no dev query).
     const asTyped = api(true);
 
-    for (const searcher of [baseline, stemsOnly, asTyped, project]) for (const q of queries.slice(0, 20)) await searcher(q.q); // warm-up
+    const fallbacks = values.fallbacks ? [engineOnly, withoutRanking] : [];
+    for (const searcher of [baseline, stemsOnly, asTyped, project, ...fallbacks]) for (const q of queries.slice(0, 20)) await searcher(q.q); // warm-up
     // Side by side, query by query: both configurations see the same machine load.
-    const [baselineScores, stemsScores, asTypedScores, projectScores] = await evaluateInterleaved([baseline, stemsOnly, asTyped, project], queries);
+    const [baselineScores, stemsScores, asTypedScores, projectScores, engineOnlyScores, withoutRankingScores] = await evaluateInterleaved(
+      [baseline, stemsOnly, asTyped, project, ...fallbacks],
+      queries,
+    );
     const rows = [
       { name: 'Meilisearch defaults', ...baselineScores! },
       { name: 'Meilisearch, stems field', ...stemsScores! },
       { name: 'this project, exact=true (no corrections)', ...asTypedScores! },
       { name: 'this project (API)', ...projectScores! },
+      ...(values.fallbacks
+        ? [
+            { name: 'engine only, project settings (no re-ranking)', ...engineOnlyScores! },
+            { name: 'this project without the ranking index (engine-rerank.ts)', ...withoutRankingScores! },
+          ]
+        : []),
     ];
     const types = [...new Set(queries.map((q) => q.type))];
     printTable(rows, types);
@@ -121,6 +154,7 @@ async function main(): Promise<void> {
   } finally {
     watcher?.stop();
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await new Promise<void>((resolve) => (unranked ? unranked.close(() => resolve()) : resolve()));
     await embedded.stop();
     if (!values['data-dir']) await rm(dataDir, { recursive: true, force: true });
   }

@@ -12,7 +12,7 @@ import { articleToChunks } from '../indexer/chunks.js';
 import { toArticle } from '../indexer/parse/index.js';
 import type { ParsedArticle } from '../indexer/parse/types.js';
 import { sourceHash } from '../indexer/read.js';
-import { MAX_QUERY_CHARS } from '../server/search/request.js';
+import { MAX_QUERY_CHARS } from '../server/search/validate-request.js';
 
 const CUTOFF = 10;
 

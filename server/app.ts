@@ -1,3 +1,4 @@
+/** The Express app: middleware order, routes, the cached fast path in front. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Express } from 'express';
 import compression from 'compression';
@@ -18,7 +19,7 @@ import { healthRoutes, type ClusterReadiness, type Readiness } from './routes/he
 import { staticRoutes } from './routes/static.js';
 import { ResponseCache, UrlKeys } from './search/cache.js';
 import type { RankingFollower as RankingIndex } from './ranking/follower.js';
-import { cachedByUrl, createSearchService, inProcessCache, type SearchCache } from './search/service.js';
+import { cachedByUrl, createSearchService, inProcessCache, type SearchCache } from './search/answer.js';
 import { HIT_HEADERS, searchRoutes } from './routes/search.js';
 
 /** HTTP behaviour taken from Config (see core/config.ts for meanings and defaults). */

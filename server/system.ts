@@ -1,3 +1,4 @@
+/** `npm start` wiring: engine(s), start-up indexing, keys, caches, ranking follower, HTTP server, shutdown. */
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
@@ -11,22 +12,18 @@ import { ensureMonitorKey, ensureSearchKey } from '../core/engine/keys.js';
 import { ensureIndex } from '../core/engine/settings.js';
 import { AppError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import { formatSummary } from '../indexer/report.js';
-import { runIndexer } from '../indexer/run.js';
-import { formatShardedSummary, runShardedIndexer } from '../indexer/shards.js';
 import { createApp, type AppDeps } from './app.js';
 import { answerClientErrors } from './http/errors.js';
 import { createMetrics } from './http/metrics.js';
 import { connectRedis, FallbackRateLimitStore, SharedResponseCache, watchRedisHealth } from './http/redis-stores.js';
-import { acquireLease } from '../indexer/lease.js';
 import type { EngineStatus } from '../core/engine/supervisor.js';
 import { engineState, Readiness } from './routes/health.js';
 import { ResponseCache } from './search/cache.js';
-import { clusterEngine } from './search/cluster-engine.js';
-import { coordinatorsFor } from './search/cluster-search.js';
+import { clusterEngine, coordinatorsFor } from './search/cluster-engine.js';
 import { watchIndex, type IndexWatcher } from './search/index-watch.js';
+import { indexArticlesAtStart } from './startup-indexing.js';
 import { RankingFollower } from './ranking/follower.js';
-import { sharedCache, type SearchCache } from './search/service.js';
+import { sharedCache, type SearchCache } from './search/answer.js';
 import { readWidgetChunks } from './routes/static.js';
 
 /** How long start-up waits for the first ranking index before it listens anyway. */
@@ -160,14 +157,7 @@ async function singleSide(config: Config, log: Logger): Promise<SearchSide> {
     if (config.skipIndexOnStart) {
       await ensureIndex(admin, config.indexUid);
     } else {
-      // The same lease as `npm run index`: a second server on this DATA_DIR, or an editor's run, waits its turn.
-      const lease = await acquireLease(admin, config.indexUid, {
-        holder: `server pid ${process.pid} indexing ${config.articlesDir}`,
-        onWait: (holder) => log.info({ holder }, `waiting for another indexer before indexing ${config.articlesDir}: ${holder}`),
-      });
-      const summary = await runIndexer(admin, config.indexUid, { paths: [config.articlesDir], prune: false }).finally(() => lease.release());
-      log.info({ summary: { ...summary, failures: undefined } }, 'indexed articles');
-      for (const line of formatSummary(summary).split('\n')) log.info(line);
+      await indexArticlesAtStart(config, { engine: { url: connection.url, masterKey: connection.masterKey } }, log);
     }
     const searchKey = await ensureSearchKey(admin, config.indexUid);
     const engine = createEngine({ url: connection.url, apiKey: searchKey, timeoutMs: config.engineTimeoutMs });
@@ -195,12 +185,7 @@ async function singleSide(config: Config, log: Logger): Promise<SearchSide> {
 async function clusterSide(config: Config, cluster: ClusterConfig, log: Logger): Promise<SearchSide> {
   const searchShards = await prepareCluster(cluster, config.indexUid);
   log.info({ shards: cluster.shards.map((s) => ({ name: s.name, url: s.url })) }, 'using a cluster of Meilisearch shards');
-  if (!config.skipIndexOnStart) {
-    const targets = cluster.shards.map((shard) => ({ name: shard.name, engine: adminEngineFor(shard, 60_000) }));
-    const summary = await runShardedIndexer(targets, config.indexUid, { paths: [config.articlesDir], prune: false, reshard: false });
-    log.info({ summary: { ...summary, failures: undefined } }, 'indexed articles');
-    for (const line of formatShardedSummary(summary).split('\n')) log.info(line);
-  }
+  if (!config.skipIndexOnStart) await indexArticlesAtStart(config, { cluster }, log);
   const coordinators = coordinatorsFor(searchShards, config.engineTimeoutMs);
   const engine = clusterEngine(coordinators);
   const names = coordinators.map((c) => c.name);

@@ -6,7 +6,7 @@ import { engineSynonyms } from '../text/synonyms.js';
 
 /**
  * The index settings, as data. Searchable attributes are in priority order; `stems` is the derived
- * morphology field (core/text/stem.ts) that server/search/execute.ts queries with stemmed words.
+ * morphology field (core/text/stem.ts) that server/search/engine-rerank.ts queries with stemmed words.
  * Synonyms are stemmed like that field; stop words are the ones the stemmed field leaves out.
  */
 export const INDEX_SETTINGS = {
@@ -22,7 +22,7 @@ export const INDEX_SETTINGS = {
   typoTolerance: { enabled: true },
   synonyms: engineSynonyms(),
   stopWords: [...RUSSIAN_STOP_WORDS].sort(),
-  // Exact hit counts are the document frequencies the ranking reads (server/search/term-stats.ts);
+  // Exact hit counts are the document frequencies the ranking reads (server/search/engine-rerank.ts);
   // the default cap of 1000 would flatten every common word to the same rarity.
   pagination: { maxTotalHits: 10_000_000 },
 } satisfies Settings;

@@ -2,7 +2,7 @@
  * Queries typed with the wrong keyboard layout (`ghbdtn` for «привет», ЙЦУКЕН keys pressed while
  * the QWERTY layout was on) and Latin transliterations of Russian words (`moskva`). These
  * functions only propose candidates; whether one is used is decided against the engine
- * (server/search/correct.ts), so a real English word or a brand keeps its own results.
+ * (server/search/layout-correction.ts), so a real English word or a brand keeps its own results.
  */
 
 const QWERTY = "qwertyuiop[]asdfghjkl;'zxcvbnm,.`";

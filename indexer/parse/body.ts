@@ -1,3 +1,4 @@
+/** Blocks of an article body → paragraphs and metadata (date, tags, url) found in the text. */
 import { cleanText } from '../../core/text/normalize.js';
 import { parseDateline, parseSourceLine } from '../metadata.js';
 import { isCodeLine } from './code-lines.js';

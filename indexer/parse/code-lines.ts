@@ -1,3 +1,4 @@
+/** Tells embedded player and analytics code from article prose, line by line. */
 import { parse } from 'acorn';
 
 /**

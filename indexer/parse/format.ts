@@ -1,3 +1,4 @@
+/** Which parser reads a file: by extension, gzip detected by name or bytes. */
 import { looksLikeSeedText } from './seed-text.js';
 
 export type Format = 'text' | 'markdown' | 'html' | 'json' | 'jsonl';

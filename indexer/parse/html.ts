@@ -1,3 +1,4 @@
+/** HTML article → ParsedArticle. */
 import { parse } from 'parse5';
 import type { DefaultTreeAdapterMap } from 'parse5';
 import { cleanText } from '../../core/text/normalize.js';

@@ -1,3 +1,4 @@
+/** ParsedArticle → Article: the one entry that validates and completes what any parser read. */
 import type { Article } from '../../core/document.js';
 import { articleIdFromContent, articleIdFromName, articleIdFromUrl } from '../identity.js';
 import { splitSections } from '../sections.js';

@@ -1,3 +1,4 @@
+/** JSON and JSON Lines records → ParsedArticle, with line-numbered errors. */
 import { z } from 'zod';
 import { InputError } from '../../core/errors.js';
 import { extractBodyMetadata, isoDate, plainTextBody, stringField, tagList } from './body.js';

@@ -1,3 +1,4 @@
+/** Markdown article (front matter, headings) → ParsedArticle. */
 import matter from 'gray-matter';
 import { cleanText } from '../../core/text/normalize.js';
 import { InputError } from '../../core/errors.js';

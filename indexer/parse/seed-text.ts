@@ -1,3 +1,4 @@
+/** The seed .txt format (articles/) → ParsedArticle. */
 import { cleanText } from '../../core/text/normalize.js';
 import { InputError } from '../../core/errors.js';
 import { extractBodyMetadata, isoDate } from './body.js';

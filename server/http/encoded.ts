@@ -1,3 +1,4 @@
+/** Compressed forms of bodies sent again and again, negotiated as the compression middleware would. */
 import { createRequire } from 'node:module';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { Request, Response } from 'express';

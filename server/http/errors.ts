@@ -1,3 +1,4 @@
+/** Errors → HTTP status and JSON body, in one place. */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError, type ErrorCode } from '../../core/errors.js';
 import type { ErrorBody } from '../../core/api.js';

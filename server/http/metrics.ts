@@ -1,3 +1,4 @@
+/** Prometheus metrics (prom-client) and the /metrics route. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';

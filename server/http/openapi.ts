@@ -1,4 +1,5 @@
-import { MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS } from '../search/request.js';
+/** The OpenAPI document of the public API (/api/openapi.json). */
+import { MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS } from '../search/validate-request.js';
 
 const segments = { type: 'array', items: { $ref: '#/components/schemas/Segment' } };
 const error = (description: string) => ({

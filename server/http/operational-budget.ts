@@ -1,3 +1,4 @@
+/** Request budget of /healthz, /readyz and /metrics, checked in front of Express. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import proxyAddr from 'proxy-addr';
 import { errorBody } from './errors.js';

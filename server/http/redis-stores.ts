@@ -1,3 +1,4 @@
+/** Rate-limit counters and response cache shared by several proxies through Redis. */
 import { MemoryStore, type ClientRateLimitInfo, type IncrementResponse, type Options, type Store } from 'express-rate-limit';
 import { Redis } from 'ioredis';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';

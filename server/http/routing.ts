@@ -1,3 +1,4 @@
+/** A router that matches paths exactly (no trailing-slash or case folding). */
 import { Router } from 'express';
 
 /**

@@ -1,3 +1,4 @@
+/** Security headers (helmet, page CSP), ETags, CORS and the public rate limit. */
 import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import cors from 'cors';

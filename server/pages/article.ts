@@ -1,3 +1,4 @@
+/** The article reader page (a section deep link lands here). */
 import type { ArticleResponse } from '../../core/api.js';
 import { escapeHtml, segmentsHtml } from './html.js';
 

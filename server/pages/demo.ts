@@ -1,3 +1,4 @@
+/** The demo page with the widget and its embed snippet. */
 import { escapeHtml } from './html.js';
 
 /**

@@ -1,3 +1,4 @@
+/** HTML escaping and highlight segments for the server-rendered pages. */
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /** Escape text for HTML element content and quoted attribute values. */

@@ -1,3 +1,4 @@
+/** The no-JavaScript results page (/search). */
 import type { SearchResponse } from '../../core/api.js';
 import { pluralRu } from '../../core/text/plural.js';
 import { escapeHtml, segmentsHtml } from './html.js';

@@ -1,3 +1,4 @@
+/** Article routes: /api/articles/:id (JSON) and /articles/:id (page). */
 import type { Router } from 'express';
 import type { ArticleResponse } from '../../core/api.js';
 import type { ChunkDocument } from '../../core/document.js';
@@ -10,7 +11,7 @@ import { articlePage, type TextRenderer } from '../pages/article.js';
 import { segmentsHtml } from '../pages/html.js';
 import { analyzeQuery } from '../search/analyze.js';
 import { markAll, wordMatcher } from '../search/mark.js';
-import { MAX_QUERY_CHARS, assertWellFormed } from '../search/request.js';
+import { MAX_QUERY_CHARS, assertWellFormed } from '../search/validate-request.js';
 import { toSegments } from '../search/shape.js';
 import { equals } from '../search/filters.js';
 import { exactRouter } from '../http/routing.js';

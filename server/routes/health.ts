@@ -1,3 +1,4 @@
+/** /healthz and /readyz (engine and index state, per shard in a cluster). */
 import type { Router } from 'express';
 import type { Engine } from '../../core/engine/client.js';
 import { toEngineError } from '../../core/engine/client.js';

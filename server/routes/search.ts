@@ -1,10 +1,11 @@
+/** Search routes: GET/POST /api/search and the no-JS /search page. */
 import express, { Router, type Request, type Response } from 'express';
 import type { SearchResponse } from '../../core/api.js';
 import { ParameterError } from '../../core/errors.js';
 import type { EncodedBodies } from '../http/encoded.js';
 import { sendPage } from '../http/security.js';
 import { resultsPage } from '../pages/results.js';
-import type { SearchService } from '../search/service.js';
+import type { SearchService } from '../search/answer.js';
 import { exactRouter } from '../http/routing.js';
 
 /** Parameters the no-JavaScript results page passes on; anything else in its URL (utm_…) is ignored. */

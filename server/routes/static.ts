@@ -1,3 +1,4 @@
+/** The widget bundle, its lazy chunks and the demo page that embeds it. */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Router } from 'express';

@@ -1,3 +1,4 @@
+/** Query text → terms (stems, case forms, synonyms, the prefix being typed). */
 import { inflectedForms } from '../../core/text/inflections.js';
 import { isStopWord } from '../../core/text/stopwords.js';
 import { stemWord, words } from '../../core/text/stem.js';

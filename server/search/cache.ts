@@ -1,3 +1,4 @@
+/** The in-process response cache (LRU keyed by query and index version) and the URL → key memory of the fast path. */
 import { LRUCache } from 'lru-cache';
 
 /**

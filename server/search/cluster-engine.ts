@@ -1,6 +1,15 @@
-import type { FederatedMultiSearchParams, MultiSearchQuery, SearchParams } from 'meilisearch';
+/**
+ * A cluster of Meilisearch shards as one engine: clusterEngine() answers the calls the query
+ * pipeline makes with remote federated multi-searches, so the cluster is a detail of the engine
+ * and not a second pipeline. Shards that fail in any call of one request make its answer partial.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { FederatedMultiSearchParams, MultiSearchQuery, SearchParams, SearchResponse } from 'meilisearch';
 import type { Engine } from '../../core/engine/client.js';
-import { federatedSearch, withoutFederation, type Coordinator } from './cluster-search.js';
+import { createEngine, toEngineError } from '../../core/engine/client.js';
+import type { SearchShard } from '../../core/engine/cluster.js';
+import { EngineUnavailableError } from '../../core/errors.js';
+import type { EngineHit } from './source.js';
 
 /**
  * The part of the engine client that executeSearch(), loadArticle() and the readiness check call,
@@ -36,7 +45,7 @@ export function clusterEngine(coordinators: readonly Coordinator[]): Engine {
   const surface: ClusterEngineSurface = {
     index: (indexUid) => ({ search: (q, params) => search(indexUid, q, params) }),
     async multiSearch({ queries, federation }) {
-      // Callers that federate themselves use cluster-search.ts; this is the per-query form.
+      // Only the per-query form: the pipeline never federates itself.
       if (federation !== undefined) throw new TypeError('clusterEngine.multiSearch: federated requests go through federatedSearch()');
       return { results: await Promise.all(queries.map(({ indexUid, q, ...params }) => search(indexUid, q, params as SearchParams))) };
     },
@@ -45,3 +54,71 @@ export function clusterEngine(coordinators: readonly Coordinator[]): Engine {
   return surface as unknown as Engine;
 }
 
+/** A shard the proxy can send the federated search to, with its search-only key. */
+export interface Coordinator {
+  name: string;
+  engine: Engine;
+}
+
+/** One search-key client per shard; each can coordinate, in list order (the first is the default). */
+export function coordinatorsFor(shards: readonly SearchShard[], timeoutMs: number): Coordinator[] {
+  return shards.map((s) => ({ name: s.name, engine: createEngine({ url: s.url, apiKey: s.searchKey, timeoutMs }) }));
+}
+
+export type FederatedAnswer = SearchResponse<EngineHit> & {
+  estimatedTotalHits?: number;
+  remoteErrors?: Record<string, { code?: string; message?: string }>;
+};
+
+/** The merged answer of one federated request and the shards that did not contribute to it. */
+export interface FederatedOutcome {
+  answer: FederatedAnswer;
+  failedShards: string[];
+}
+
+/**
+ * Sends one federated request through the first reachable coordinator; the engine reports
+ * unreachable remotes in `remoteErrors`, and a coordinator we could not reach at all counts as
+ * failed too. Only when no shard answers does it fail. Failed shards are also added to the
+ * collector of the current request (collectFailedShards), however deep the call.
+ */
+export async function federatedSearch(coordinators: readonly Coordinator[], request: FederatedMultiSearchParams): Promise<FederatedOutcome> {
+  const unreachable: string[] = [];
+  let lastError: unknown;
+  for (const coordinator of coordinators) {
+    let answer: FederatedAnswer;
+    try {
+      answer = (await coordinator.engine.multiSearch<FederatedMultiSearchParams, EngineHit>(request)) as FederatedAnswer;
+    } catch (error) {
+      const typed = toEngineError(error, `cluster search via ${coordinator.name}`);
+      if (!(typed instanceof EngineUnavailableError)) throw typed;
+      unreachable.push(coordinator.name);
+      lastError = typed;
+      continue;
+    }
+    const failedShards = [...new Set([...unreachable, ...Object.keys(answer.remoteErrors ?? {})])].sort();
+    const collector = failedShardCollector.getStore();
+    for (const name of failedShards) collector?.add(name);
+    return { answer, failedShards };
+  }
+  for (const name of unreachable) failedShardCollector.getStore()?.add(name);
+  throw lastError ?? new EngineUnavailableError('cluster search: no shards configured');
+}
+
+const failedShardCollector = new AsyncLocalStorage<Set<string>>();
+
+/**
+ * Runs `work` (one HTTP request's searches, however many engine calls they make) and returns the
+ * shards that failed in any of its federated calls: a response built from them is partial.
+ */
+export async function collectFailedShards<T>(work: () => Promise<T>): Promise<{ value: T; failedShards: string[] }> {
+  const failed = new Set<string>();
+  const value = await failedShardCollector.run(failed, work);
+  return { value, failedShards: [...failed].sort() };
+}
+
+/** `_federation` is engine bookkeeping; shape.ts never reads it and responses must not leak it. */
+export function withoutFederation(hit: EngineHit & { _federation?: unknown }): EngineHit {
+  const { _federation: _ignored, ...rest } = hit;
+  return rest;
+}

@@ -1,3 +1,4 @@
+/** Polls the engine for index changes (the version the cache and the ranking index follow). */
 import type { Engine } from '../../core/engine/client.js';
 import type { Logger } from '../../core/logger.js';
 

@@ -1,3 +1,4 @@
+/** Highlights and snippets on the original text, by folded form, stem and prefix. */
 import { HIGHLIGHT_END, HIGHLIGHT_START } from '../../core/text/normalize.js';
 import { foldWord, stemWord } from '../../core/text/stem.js';
 import type { AnalyzedQuery } from './analyze.js';

@@ -1,8 +1,9 @@
+/** Engine hits → the public JSON (sections, deep links, segments, facets, grouping by article). */
 import type { SearchFacets, SearchHit, SearchResponse, Segment, SectionMatch } from '../../core/api.js';
 import { HIGHLIGHT_END, HIGHLIGHT_START } from '../../core/text/normalize.js';
 import { safeArticleUrl } from '../../core/url.js';
-import type { EngineHit, EngineResult } from './execute.js';
-import { FACETS, SECTIONS_PER_ARTICLE } from './query.js';
+import type { EngineHit, EngineResult } from './source.js';
+import { FACETS, SECTIONS_PER_ARTICLE } from './engine-query.js';
 
 /** Split engine text with highlight markers into plain segments. */
 export function toSegments(marked: string): Segment[] {

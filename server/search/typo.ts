@@ -1,3 +1,4 @@
+/** Typo and split-word corrections against the ranking index's vocabulary. */
 import { inflectedForms } from '../../core/text/inflections.js';
 import { foldWord, stemWord } from '../../core/text/stem.js';
 import { allowedEdits, splitWord, typoCandidates, usualSlip, type TypoCandidate, type Vocabulary } from '../../core/text/typo.js';

@@ -1,7 +1,7 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { describe, expect, it } from 'vitest';
 import type { SearchResponse } from '../../core/api.js';
-import { SEARCH_PARAMETERS } from '../../server/search/request.js';
+import { SEARCH_PARAMETERS } from '../../server/search/validate-request.js';
 import { API_ARTICLES, INJECTION, TRICKY_TAGS, useFixtureServer } from '../fixtures/api-articles.js';
 import { uniqueIndexUid } from '../support/engine.js';
 import { startTestServer } from '../support/server.js';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../core/config.js';
 import { ensureMonitorKey } from '../../core/engine/keys.js';
 import { createLogger } from '../../core/logger.js';
-import { SEARCH_PARAMETERS } from '../../server/search/request.js';
+import { SEARCH_PARAMETERS } from '../../server/search/validate-request.js';
 import { startSystem, type RunningSystem } from '../../server/system.js';
 import { useFixtureServer } from '../fixtures/api-articles.js';
 import { adminEngine, testEngine } from '../support/engine.js';

@@ -4,10 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareCluster } from '../../core/engine/cluster.js';
 import { runShardedIndexer } from '../../indexer/shards.js';
 import { runIndexer } from '../../indexer/run.js';
-import { clusterSearch, connectClusterSearch, coordinatorsFor, shardQuery, type Coordinator } from '../../server/search/cluster-search.js';
-import type { EngineHit } from '../../server/search/execute.js';
-import { executeSearch } from '../../server/search/execute.js';
-import { buildEngineQuery, type EngineQuery } from '../../server/search/query.js';
+import type { Engine } from '../../core/engine/client.js';
+import { clusterEngine, collectFailedShards, coordinatorsFor } from '../../server/search/cluster-engine.js';
+import { executeSearch } from '../../server/search/pipeline.js';
+import { engineHighlight, RETRIEVED_FIELDS, type EngineHit, type EngineResult } from '../../server/search/source.js';
+import { buildEngineQuery, type EngineQuery } from '../../server/search/engine-query.js';
 import { shapeHit } from '../../server/search/shape.js';
 import { clusterOf, restartShard, shardTargets, startShards, stopShards, writeClusterCorpus, type TestShard } from '../support/cluster.js';
 import { adminEngine, deleteIndex, uniqueIndexUid } from '../support/engine.js';
@@ -17,11 +18,12 @@ const QUERIES = ['зерно', 'экспорт зерна', 'метро Каза
 const uid = uniqueIndexUid('cluster_search');
 const single = adminEngine();
 let shards: TestShard[] = [];
-let coordinators: Coordinator[] = [];
+/** The cluster as the server sees it: one engine (clusterEngine over a coordinator per shard). */
+let facade: Engine;
 let corpus = '';
 
 function query(q: string): EngineQuery {
-  return buildEngineQuery({ q, limit: 10 } as Parameters<typeof buildEngineQuery>[0]);
+  return buildEngineQuery({ q, limit: 10, offset: 0 } as Parameters<typeof buildEngineQuery>[0]);
 }
 
 /** Hits as (id, score) so ties can be allowed: documents with equal scores may come in any order. */
@@ -31,28 +33,28 @@ interface Scored {
   score: number;
 }
 
-async function singleTop10(q: string, strategy: MatchingStrategies): Promise<Scored[]> {
-  const params: SearchParams = { ...shardQuery(query(q), uid, strategy), limit: 10, showRankingScore: true };
-  delete (params as Record<string, unknown>)['indexUid'];
-  const result = await single.index(uid).search<EngineHit & { _rankingScore: number }>(q, params);
+/** The engine's own ranking with the pipeline's fields and markers (as for a sorted or empty query), under `strategy`. */
+function engineParams(q: EngineQuery, strategy: MatchingStrategies): SearchParams {
+  return { filter: q.filter.length > 0 ? q.filter : undefined, sort: q.sort, attributesToRetrieve: [...RETRIEVED_FIELDS], ...engineHighlight(), matchingStrategy: strategy };
+}
+
+async function top10(engine: Engine, q: string, strategy: MatchingStrategies): Promise<Scored[]> {
+  const { value: result, failedShards } = await collectFailedShards(() =>
+    engine.index(uid).search<EngineHit & { _rankingScore: number }>(q, { ...engineParams(query(q), strategy), limit: 10, showRankingScore: true }),
+  );
+  expect(failedShards).toEqual([]);
   return result.hits.map((h) => ({ id: h.id!, articleId: h.articleId!, score: h._rankingScore }));
 }
 
-async function clusterTop10(q: string, strategy: MatchingStrategies): Promise<Scored[]> {
-  const base = { ...shardQuery(query(q), uid, strategy), showRankingScore: true };
-  const result = await clusterSearch(coordinators, uid, query(q), [base]);
-  expect(result.partial).toBe(false);
-  return result.hits.map((h) => ({ id: h.id!, articleId: h.articleId!, score: (h as { _rankingScore: number })._rankingScore }));
+/** The engine's own ranking, `last` strategy: the same query on one engine holding every article, or on the cluster. */
+async function plain(engine: Engine, q: EngineQuery): Promise<EngineHit[]> {
+  return (await engine.index(uid).search<EngineHit>(q.q, { ...engineParams(q, 'last'), limit: q.limit, offset: q.offset })).hits;
 }
 
-/**
- * The cluster path is the engine's own ranking (not yet the morphology re-ranking of execute.ts),
- * so "like a single engine" means the same query on one engine holding every article.
- */
-async function singlePlain(q: EngineQuery): Promise<EngineHit[]> {
-  const params: SearchParams = { ...shardQuery(q, uid, 'last'), limit: q.limit, offset: q.offset };
-  delete (params as Record<string, unknown>)['indexUid'];
-  return (await single.index(uid).search<EngineHit>(q.q, params)).hits;
+/** The server's query pipeline over the cluster, with the shards that did not answer. */
+async function clusterAnswer(q: EngineQuery): Promise<EngineResult & { failedShards: string[] }> {
+  const { value, failedShards } = await collectFailedShards(() => executeSearch(facade, uid, q));
+  return { ...value, failedShards };
 }
 
 /** Runs of equal score, as sets; the last run may be cut by the limit, so only its size and score are compared. */
@@ -75,7 +77,7 @@ beforeAll(async () => {
   shards = await startShards(['a', 'b', 'c']);
   const cluster = clusterOf(shards);
   const searchShards = await prepareCluster(cluster, uid);
-  coordinators = coordinatorsFor(searchShards, 5000);
+  facade = clusterEngine(coordinatorsFor(searchShards, 5000));
   const sharded = await runShardedIndexer(shardTargets(shards), uid, { paths: [corpus], prune: false, reshard: false });
   const plain = await runIndexer(single, uid, { paths: [corpus], prune: false });
   expect(sharded.failed).toBe(0);
@@ -93,7 +95,7 @@ afterAll(async () => {
 describe('search over 3 shards', { timeout: SLOW_MACHINE_MS }, () => {
   const cases = (['last', 'all'] as const).flatMap((strategy) => QUERIES.map((q) => [q, strategy] as const));
   it.each(cases)('ranks %s (matchingStrategy %s) exactly as one engine holding all articles, ties allowed', async (q, strategy) => {
-    const [one, three] = [await singleTop10(q, strategy), await clusterTop10(q, strategy)];
+    const [one, three] = [await top10(single, q, strategy), await top10(facade, q, strategy)];
     expect(one.length).toBeGreaterThan(0);
     const [g1, g3] = [tieGroups(one), tieGroups(three)];
     expect(g3.map((g) => [g.score, g.ids.length])).toEqual(g1.map((g) => [g.score, g.ids.length]));
@@ -101,34 +103,34 @@ describe('search over 3 shards', { timeout: SLOW_MACHINE_MS }, () => {
   });
 
   it('keeps highlight markers and shapes hits like a single engine', async () => {
-    const [hit] = (await clusterSearch(coordinators, uid, query('элеватор'))).hits;
+    const [hit] = await plain(facade, query('элеватор'));
     const shaped = shapeHit(hit!);
     expect(shaped.snippet.some((s) => s.highlight && /элеватор/i.test(s.text))).toBe(true);
     expect(Object.keys(hit!)).not.toContain('_federation');
-    const plain = await singlePlain(query('элеватор'));
-    expect(shapeHit(plain.find((h) => h.id === hit!.id)!)).toEqual(shaped);
+    const one = await plain(single, query('элеватор'));
+    expect(shapeHit(one.find((h) => h.id === hit!.id)!)).toEqual(shaped);
   });
 
-  it('connectClusterSearch is the one-call wiring for the server (idempotent start-up)', async () => {
-    const search = await connectClusterSearch(clusterOf(shards), uid, 5000);
+  it('the query pipeline finds over the cluster what it finds on one engine (sorted by date: the engine ranks)', async () => {
     // Limit above the number of matches, so ties at the cut cannot make the sets differ.
-    const q = { ...query('метро'), limit: 50 };
-    const [one, three] = [await singlePlain(q), await search(q)];
-    expect(three.partial).toBe(false);
-    expect(one.length).toBeLessThan(50);
-    expect(new Set(three.hits.map((h) => h.id))).toEqual(new Set(one.map((h) => h.id)));
+    const q = { ...query('метро'), sort: ['dateTs:desc'], limit: 50 };
+    const [one, three] = [await executeSearch(single, uid, q), await clusterAnswer(q)];
+    expect(three.failedShards).toEqual([]);
+    expect(one.hits.length).toBeGreaterThan(0);
+    expect(one.hits.length).toBeLessThan(50);
+    expect(new Set(three.hits.map((h) => h.id))).toEqual(new Set(one.hits.map((h) => h.id)));
   });
 
   it('counts totals and merges facets across shards', async () => {
     const q = { ...query('зерно'), facets: ['tags', 'year'] };
-    const [one, three] = [await executeSearch(single, uid, q), await clusterSearch(coordinators, uid, q)];
+    const [one, three] = [await executeSearch(single, uid, q), await clusterAnswer(q)];
     expect(three.total).toBe(one.total);
     expect(three.facetDistribution).toEqual(one.facetDistribution);
   });
 
   it('pages with offset across shards like a single engine', async () => {
     const q = { ...query('новостях'), limit: 5, offset: 5 };
-    const [one, three] = [await executeSearch(single, uid, q), await clusterSearch(coordinators, uid, q)];
+    const [one, three] = [await executeSearch(single, uid, q), await clusterAnswer(q)];
     expect(three.hits).toHaveLength(5);
     expect(three.total).toBe(one.total);
   });
@@ -136,27 +138,27 @@ describe('search over 3 shards', { timeout: SLOW_MACHINE_MS }, () => {
 
 describe('a shard going down and coming back', { timeout: SLOW_MACHINE_MS }, () => {
   it('answers with partial results naming the dead shard, then full results again', async () => {
-    const full = await clusterSearch(coordinators, uid, query('новостях'));
+    const full = await clusterAnswer(query('новостях'));
     const c = shards[2]!;
     await c.engine.stop();
-    const partial = await clusterSearch(coordinators, uid, query('новостях'));
-    expect(partial).toMatchObject({ partial: true, failedShards: ['c'] });
+    const partial = await clusterAnswer(query('новостях'));
+    expect(partial).toMatchObject({ failedShards: ['c'] });
     expect(partial.hits.length).toBeGreaterThan(0);
     expect(partial.total).toBeLessThan(full.total);
 
     await restartShard(c);
-    const again = await clusterSearch(coordinators, uid, query('новостях'));
-    expect(again).toMatchObject({ partial: false, failedShards: [], total: full.total });
+    const again = await clusterAnswer(query('новостях'));
+    expect(again).toMatchObject({ failedShards: [], total: full.total });
     expect(again.hits.map((h) => h.id)).toEqual(full.hits.map((h) => h.id));
   });
 
   it('survives the default coordinator going down: the next shard coordinates', async () => {
     const a = shards[0]!;
     await a.engine.stop();
-    const partial = await clusterSearch(coordinators, uid, query('зерно'));
-    expect(partial).toMatchObject({ partial: true, failedShards: ['a'] });
+    const partial = await clusterAnswer(query('зерно'));
+    expect(partial).toMatchObject({ failedShards: ['a'] });
     expect(partial.hits.length).toBeGreaterThan(0);
     await restartShard(a);
-    expect(await clusterSearch(coordinators, uid, query('зерно'))).toMatchObject({ partial: false, failedShards: [] });
+    expect(await clusterAnswer(query('зерно'))).toMatchObject({ failedShards: [] });
   });
 });

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -31,4 +32,9 @@ describe('module structure', () => {
   it('has no import cycles, and server/ and indexer/ share only core/', async () => {
     expect(await violations()).toEqual([]);
   }, 60_000);
+
+  it('names no exception to server/ → indexer/ (start-up indexing runs the indexer CLI as a child process)', () => {
+    const config = createRequire(import.meta.url)(path.join(ROOT, '.dependency-cruiser.cjs')) as { forbidden: { name: string; from: Record<string, unknown> }[] };
+    expect(config.forbidden.find((rule) => rule.name === 'server-not-to-indexer')?.from).toEqual({ path: '^server/' });
+  });
 });

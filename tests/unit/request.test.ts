@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ParameterError } from '../../core/errors.js';
 import { ResponseCache } from '../../server/search/cache.js';
 import { compare, oneOf } from '../../server/search/filters.js';
-import { buildEngineQuery } from '../../server/search/query.js';
-import { parseSearchRequest } from '../../server/search/request.js';
+import { buildEngineQuery } from '../../server/search/engine-query.js';
+import { parseSearchRequest } from '../../server/search/validate-request.js';
 
 function rejection(raw: unknown): string {
   try {

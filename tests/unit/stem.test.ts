@@ -4,7 +4,7 @@ import { isStopWord } from '../../core/text/stopwords.js';
 import { engineSynonyms, stemmedGroups, synonymIndex } from '../../core/text/synonyms.js';
 import { analyzeQuery } from '../../server/search/analyze.js';
 import { markAll, markSnippet, wordMatcher } from '../../server/search/mark.js';
-import { termFrequency } from '../../server/search/rank.js';
+import { termFrequency } from '../../server/search/engine-rerank.js';
 import { HIGHLIGHT_END as E, HIGHLIGHT_START as S } from '../../core/text/normalize.js';
 
 describe('Russian stems', () => {

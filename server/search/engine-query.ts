@@ -1,10 +1,11 @@
+/** A validated request → EngineQuery: normalized text, engine filters and the same filters as ranking scope. */
 import { normalizeQuery } from '../../core/text/normalize.js';
 import { compare, equals } from './filters.js';
 import type { RankScope } from '../ranking/index.js';
-import type { SearchRequest } from './request.js';
+import type { SearchRequest } from './validate-request.js';
 
 /**
- * What the API asks of the engine, independent of how it is executed (execute.ts decides the
+ * What the API asks of the engine, independent of how it is executed (pipeline.ts decides the
  * engine calls: highlight markers, morphology, federation). Filters are built from validated
  * values with filters.ts, never from raw input.
  */

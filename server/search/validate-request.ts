@@ -1,3 +1,4 @@
+/** Query-string or JSON parameters → a validated SearchRequest (zod), errors naming the parameter. */
 import { z } from 'zod';
 import type { GroupBy, SortOrder } from '../../core/api.js';
 import { ParameterError } from '../../core/errors.js';

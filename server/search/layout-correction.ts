@@ -1,3 +1,4 @@
+/** Wrong keyboard layout or transliteration: searched converted when that finds far more. */
 import { correctionCandidates, type CorrectionKind } from '../../core/text/layout.js';
 
 /** A query that finds this many hits as typed was meant as typed (an English word, a brand). */

@@ -1,18 +1,19 @@
+/** A search request → JSON bytes: validate, cache, layout correction, the pipeline, grouping, shape. */
 import type { SearchResponse } from '../../core/api.js';
 import type { Engine } from '../../core/engine/client.js';
 import type { Metrics } from '../http/metrics.js';
 import type { SharedResponseCache } from '../http/redis-stores.js';
 import type { ResponseCache, UrlKeys } from './cache.js';
-import { collectFailedShards } from './cluster-search.js';
+import { collectFailedShards } from './cluster-engine.js';
 import type { RankingFollower as RankingIndex } from '../ranking/follower.js';
-import { executeSearch } from './execute.js';
+import { executeSearch } from './pipeline.js';
 import { oneOf } from './filters.js';
-import { SECTIONS_PER_ARTICLE, buildEngineQuery, type EngineQuery } from './query.js';
-import { parseSearchRequest, type SearchRequest } from './request.js';
-import { searchWithCorrection } from './correct.js';
+import { SECTIONS_PER_ARTICLE, buildEngineQuery, type EngineQuery } from './engine-query.js';
+import { parseSearchRequest, type SearchRequest } from './validate-request.js';
+import { searchWithCorrection } from './layout-correction.js';
 import type { CorrectionKind } from '../../core/text/layout.js';
 import { normalizeQuery } from '../../core/text/normalize.js';
-import type { EngineResult } from './execute.js';
+import type { EngineResult } from './pipeline.js';
 import { groupByArticle, shapeResponse } from './shape.js';
 
 export interface SearchOutcome {

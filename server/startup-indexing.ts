@@ -1,0 +1,73 @@
+/**
+ * Start-up indexing: `npm start` indexes ARTICLES_DIR by running the indexer's command line (`npm
+ * run index`) as a child process, as an editor would, so the server shares nothing with indexer/
+ * but core/. The indexer takes the same lease as every other run (indexer/lease.ts): a second
+ * server on the same DATA_DIR, or an editor's run, waits its turn.
+ */
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import split2 from 'split2';
+import type { Config } from '../core/config.js';
+import type { ClusterConfig } from '../core/engine/cluster.js';
+import { AppError, ConfigError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+
+/** Where the indexer writes: the server's engine connection (URL and master key), or the cluster's shards. */
+export type IndexTarget = { engine: { url: string; masterKey: string } } | { cluster: ClusterConfig };
+
+/**
+ * The indexer run by the runtime this server runs under: the compiled bundle beside it
+ * (dist/server.js → dist/indexer.js, plain node), or, when the server runs from TypeScript source
+ * (`npm run dev`, tests), the source entry through tsx, so both always run the same code.
+ */
+export function indexerCommand(moduleUrl: string = import.meta.url): { program: string; args: string[] } {
+  const here = fileURLToPath(moduleUrl);
+  const dir = path.dirname(here);
+  if (here.endsWith('.ts')) {
+    const tsx = pathToFileURL(createRequire(moduleUrl).resolve('tsx')).href;
+    return { program: process.execPath, args: ['--import', tsx, path.resolve(dir, '../indexer/cli.ts')] };
+  }
+  return { program: process.execPath, args: ['--enable-source-maps', path.join(dir, 'indexer.js')] };
+}
+
+/**
+ * The indexer's environment, built from the server's validated configuration (never the server's
+ * own process.env: in-process callers pass a Config of their own). Only what the indexer reads.
+ */
+export function indexerEnv(config: Config, target: IndexTarget): Record<string, string> {
+  const where: Record<string, string> =
+    'engine' in target
+      ? { MEILI_URL: target.engine.url, MEILI_MASTER_KEY: target.engine.masterKey }
+      : { MEILI_SHARDS: JSON.stringify(target.cluster.shards.map(({ name, url, masterKey }) => ({ name, url, masterKey }))) };
+  return { ...where, INDEX_UID: config.indexUid, DATA_DIR: config.dataDir, ENGINE_TIMEOUT_MS: String(config.engineTimeoutMs) };
+}
+
+/**
+ * Runs `index ARTICLES_DIR` and waits for it. Its summary (stdout) and notes are logged line by
+ * line at info, its errors at warn, its progress at debug. Exit 0 or 1 (some articles failed, the rest indexed) let
+ * the server start; any other code (config, engine failure) stops the start-up with that reason.
+ */
+export async function indexArticlesAtStart(config: Config, target: IndexTarget, log: Logger): Promise<void> {
+  const { program, args } = indexerCommand();
+  const child = spawn(program, [...args, config.articlesDir], { env: indexerEnv(config, target), stdio: ['ignore', 'pipe', 'pipe'] });
+  let lastError = '';
+  child.stdout.pipe(split2()).on('data', (line: string) => log.info(line));
+  // stderr holds the run's progress, notes ("waiting: another indexer …") and errors.
+  child.stderr.pipe(split2()).on('data', (line: string) => {
+    if (line.startsWith('progress:')) log.debug(line);
+    else if (line.startsWith('error:')) log.warn((lastError = line));
+    else if (line.trim() !== '') log.info(line);
+  });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (exitCode, signal) => resolve(exitCode ?? (signal ? -1 : null)));
+  });
+  if (code === 0) log.info({ articlesDir: config.articlesDir, exitCode: code }, 'indexed articles');
+  else if (code === 1) log.warn({ articlesDir: config.articlesDir, exitCode: code }, 'indexed articles; some could not be indexed (see the errors above)');
+  else {
+    const reason = `indexing ${config.articlesDir} at start-up failed (indexer exit code ${code}): ${lastError.replace(/^error: /, '')}`;
+    throw code === 2 ? new ConfigError(reason) : new AppError('engine_error', reason);
+  }
+}
