@@ -93,9 +93,12 @@ export async function acquireLease(engine: Engine, indexUid: string, options: Ac
       if (renewFailed) throw renewFailed;
       const claims = await readClaims(engine, uid);
       const now = Date.now();
-      const expired = claims.filter((c) => c.expiresAt < now && c.id !== claim.id);
+      let expired = claims.filter((c) => c.expiresAt < now && c.id !== claim.id);
+      // A claim looks expired while its holder's renewals still wait in the engine's queue (a
+      // long task ahead of them on a busy engine): judge expiry only once the lease's writes are done.
+      if (expired.length > 0 && (await leaseWritesPending(engine, uid))) expired = [];
       if (expired.length > 0) await remove(engine, uid, expired.map((c) => c.id));
-      const ahead = claims.filter((c) => c.id !== claim.id && c.expiresAt >= now && (c.ticket === null || c.ticket < ticket));
+      const ahead = claims.filter((c) => c.id !== claim.id && !expired.includes(c) && (c.ticket === null || c.ticket < ticket));
       if (ahead.length === 0) return { holder, release };
       const first = ahead.find((c) => c.ticket !== null) ?? ahead[0]!;
       if (options.noWait) throw new LeaseBusyError(indexUid, `${first.holder}, since ${first.since}`);
@@ -133,6 +136,15 @@ async function write(engine: Engine, uid: string, doc: LeaseClaim, what: string)
   const task = await waitTask(engine, taskUid, what);
   if (task.status !== 'succeeded') throw new AppError('engine_error', `${what}: task ${taskUid} ${task.status}`);
   return taskUid;
+}
+
+async function leaseWritesPending(engine: Engine, uid: string): Promise<boolean> {
+  try {
+    const pending = await engine.tasks.getTasks({ indexUids: [uid], statuses: ['enqueued', 'processing'], limit: 1 });
+    return pending.results.length > 0;
+  } catch (error) {
+    throw toEngineError(error, 'reading the indexer lease');
+  }
 }
 
 async function remove(engine: Engine, uid: string, ids: string[]): Promise<void> {
