@@ -134,6 +134,7 @@ export class Scorer {
     if (!pruned && P.feedbackTerms > 0 && P.feedback > 0) {
       const first = this.baseScores(touched.chunks, P);
       for (const [id, weight] of this.feedbackTerms(touched, first, matches, P)) {
+        if (walk.postings + s.postingLength(id) > P.maxPostings) continue; // the work bound holds here too
         this.accumulate(new Map([[id, 1]]), P.feedback * weight, P, allowed, touched, walk, true);
       }
     }
