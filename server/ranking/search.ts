@@ -561,23 +561,26 @@ function topOrder(scores: Float64Array, keep: number, tieBreak: (x: number, y: n
  */
 function countFacets(s: RankingStore, chunks: readonly number[], facets: readonly string[]): Record<string, Record<string, number>> {
   if (facets.length === 0) return {};
-  const perArticle = new Map<number, number>();
+  // Counted in a typed array, not a Map: a long query matches most chunks, and the facets are
+  // asked for by default (a Map here was ~11 % of an API search's CPU on dev summaries).
+  const perArticle = new Int32Array(s.articleCapacity);
+  const articles: number[] = [];
   for (const c of chunks) {
     const a = s.chunkArticle[c]!;
-    perArticle.set(a, (perArticle.get(a) ?? 0) + 1);
+    if (perArticle[a]!++ === 0) articles.push(a);
   }
   const out: Record<string, Record<string, number>> = {};
   for (const facet of facets) out[facet] = {};
   if (out['tags']) {
     const perTag = new Map<string, number>();
-    for (const [a, n] of perArticle) for (const t of s.articleTags[a]!) perTag.set(s.tagNames[t]!, (perTag.get(s.tagNames[t]!) ?? 0) + n);
+    for (const a of articles) for (const t of s.articleTags[a]!) perTag.set(s.tagNames[t]!, (perTag.get(s.tagNames[t]!) ?? 0) + perArticle[a]!);
     out['tags'] = Object.fromEntries([...perTag].sort((x, y) => compareIds(x[0], y[0])));
   }
   const years = out['year'];
   if (years) {
-    for (const [a, n] of perArticle) {
+    for (const a of articles) {
       const year = s.articleYear[a]!;
-      if (year !== -2147483648) years[year] = (years[year] ?? 0) + n;
+      if (year !== -2147483648) years[year] = (years[year] ?? 0) + perArticle[a]!;
     }
   }
   return out;
