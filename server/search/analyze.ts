@@ -43,8 +43,8 @@ export interface AnalyzedQuery {
  * Distinct terms ranked per query; the rest of a longer query is ignored. 64 touches no dev query
  * (the longest, pasted summaries, analyse to at most 56 terms): a cap of 32 cut 262 of 1,600 and
  * lowered summary MRR@10 0.841 → 0.805 (bench:relevance, 2026-12-04). Within the 512-character
- * limit it bounds little; the real bound on a query's work (rarest terms first, bounded posting
- * walks) belongs in the ranking module and is still to do (issue 18, point 8).
+ * limit it bounds little; the bound on a query's work is the ranking's `maxPostings` (rarest terms
+ * first, server/ranking/params.ts; docs/api.md).
  */
 export const MAX_QUERY_TERMS = 64;
 
