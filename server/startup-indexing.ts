@@ -38,9 +38,11 @@ export function indexerCommand(moduleUrl: string = import.meta.url): { program: 
  */
 export function indexerEnv(config: Config, target: IndexTarget): Record<string, string> {
   const where: Record<string, string> =
-    'engine' in target
-      ? { MEILI_URL: target.engine.url, MEILI_MASTER_KEY: target.engine.masterKey }
-      : { MEILI_SHARDS: JSON.stringify(target.cluster.shards.map(({ name, url, masterKey }) => ({ name, url, masterKey }))) };
+    'cluster' in target
+      ? { MEILI_SHARDS: JSON.stringify(target.cluster.shards.map(({ name, url, masterKey }) => ({ name, url, masterKey }))) }
+      : config.meiliUrl === undefined
+        ? {} // the embedded engine: found through DATA_DIR's engine record, as an editor's run finds it (and says "the running server's engine")
+        : { MEILI_URL: target.engine.url, MEILI_MASTER_KEY: target.engine.masterKey };
   return { ...where, INDEX_UID: config.indexUid, DATA_DIR: config.dataDir, ENGINE_TIMEOUT_MS: String(config.engineTimeoutMs) };
 }
 

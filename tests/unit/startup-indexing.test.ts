@@ -20,8 +20,12 @@ describe('start-up indexing runs the indexer CLI', () => {
   it("builds the child's environment from the validated config alone, never the parent's", () => {
     process.env['NEWS_SEARCH_PARENT_ONLY'] = 'leak';
     const config = loadConfig({ INDEX_UID: 'site_a', DATA_DIR: '/srv/data', ENGINE_TIMEOUT_MS: '3000' }, '/');
-    const single = indexerEnv(config, { engine: { url: 'http://127.0.0.1:7700', masterKey: 'k'.repeat(24) } });
-    expect(single).toEqual({ MEILI_URL: 'http://127.0.0.1:7700', MEILI_MASTER_KEY: 'k'.repeat(24), INDEX_UID: 'site_a', DATA_DIR: '/srv/data', ENGINE_TIMEOUT_MS: '3000' });
+    const external = loadConfig({ INDEX_UID: 'site_a', DATA_DIR: '/srv/data', ENGINE_TIMEOUT_MS: '3000', MEILI_URL: 'http://10.0.0.9:7700', MEILI_MASTER_KEY: 'k'.repeat(24) }, '/');
+    const single = indexerEnv(external, { engine: { url: 'http://10.0.0.9:7700', masterKey: 'k'.repeat(24) } });
+    expect(single).toEqual({ MEILI_URL: 'http://10.0.0.9:7700', MEILI_MASTER_KEY: 'k'.repeat(24), INDEX_UID: 'site_a', DATA_DIR: '/srv/data', ENGINE_TIMEOUT_MS: '3000' });
+    // The embedded engine is found through DATA_DIR, as an editor's run finds the server's engine.
+    const embedded = indexerEnv(config, { engine: { url: 'http://127.0.0.1:7700', masterKey: 'k'.repeat(24) } });
+    expect(embedded).toEqual({ INDEX_UID: 'site_a', DATA_DIR: '/srv/data', ENGINE_TIMEOUT_MS: '3000' });
     const shards = [
       { name: 's1', url: 'http://10.0.0.1:7700', masterKey: 'a'.repeat(16) },
       { name: 's2', url: 'http://10.0.0.2:7700', masterKey: 'b'.repeat(16) },
