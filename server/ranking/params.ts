@@ -54,6 +54,12 @@ export const INDEX_RANK_PARAMS = {
    * reads 219,603 (49,479 chunks); 512 characters of the commonest words 436,399 (docs/api.md).
    */
   maxPostings: 300_000,
+  /**
+   * …or this many per chunk of the index, whichever is more: a common word's postings grow with the
+   * archive, so an absolute bound alone would leave out ever rarer words of long queries as it grows
+   * (6 × 49,479 dev chunks ≈ 300,000: the same bound on the dev set; 3.5M at 10× the corpus).
+   */
+  maxPostingsPerChunk: 6,
   /** Queries of at most this many terms are "short" (topics, keywords) and use SHORT_QUERY_PARAMS. */
   shortTerms: 2,
 };

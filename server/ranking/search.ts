@@ -121,7 +121,8 @@ export class Scorer {
     const allowed = allowedArticles(s, scope);
     const P = query.terms.length <= INDEX_RANK_PARAMS.shortTerms ? { ...INDEX_RANK_PARAMS, ...SHORT_QUERY_PARAMS } : INDEX_RANK_PARAMS;
     const all = query.terms.map((term) => termMatch(s, term));
-    const matches = withinBudget(s, all, P.maxPostings);
+    const budget = Math.max(P.maxPostings, P.maxPostingsPerChunk * s.chunkCount);
+    const matches = withinBudget(s, all, budget);
     const touched: Touched = { chunks: [], articles: [] };
     const keep = Math.max(P.refine, wanted * 10);
     const walk: Walk = { postings: 0 };
@@ -134,7 +135,7 @@ export class Scorer {
     if (!pruned && P.feedbackTerms > 0 && P.feedback > 0) {
       const first = this.baseScores(touched.chunks, P);
       for (const [id, weight] of this.feedbackTerms(touched, first, matches, P)) {
-        if (walk.postings + s.postingLength(id) > P.maxPostings) continue; // the work bound holds here too
+        if (walk.postings + s.postingLength(id) > budget) continue; // the work bound holds here too
         this.accumulate(new Map([[id, 1]]), P.feedback * weight, P, allowed, touched, walk, true);
       }
     }

@@ -90,6 +90,7 @@ describe('work bound', () => {
     expect(unbounded.dropped).toBe(0);
 
     INDEX_RANK_PARAMS.maxPostings = 200;
+    INDEX_RANK_PARAMS.maxPostingsPerChunk = 0;
     const bounded = index.search(analyzeQuery(q), {}, 10);
     expect(bounded.postingsWalked).toBeLessThanOrEqual(200);
     expect(bounded.postingsWalked).toBe(1 + 27 + 75 * 2);
@@ -99,8 +100,17 @@ describe('work bound', () => {
     expect(bounded.total).toBe(75);
   });
 
+  it('grows with the index: a bound per chunk reads as many postings as the same absolute bound', () => {
+    INDEX_RANK_PARAMS.maxPostings = 0;
+    INDEX_RANK_PARAMS.maxPostingsPerChunk = 200 / 75; // 75 chunks
+    const bounded = index.search(analyzeQuery(q), {}, 10);
+    expect(bounded.postingsWalked).toBe(1 + 27 + 75 * 2);
+    expect(bounded.dropped).toBe(3);
+  });
+
   it('holds with pruning on too (at most twice the bound: the split search, then the walk)', () => {
     INDEX_RANK_PARAMS.maxPostings = 200;
+    INDEX_RANK_PARAMS.maxPostingsPerChunk = 0;
     INDEX_RANK_PARAMS.prune = 1;
     const bounded = index.search(analyzeQuery(q), {}, 1);
     expect(bounded.postingsWalked).toBeLessThanOrEqual(400);
