@@ -4,7 +4,7 @@ import os from 'node:os';
 import type { Engine } from '../core/engine/client.js';
 import { toEngineError } from '../core/engine/client.js';
 import { AppError } from '../core/errors.js';
-import { waitTask } from './apply.js';
+import { checkTask, waitTask } from './apply.js';
 
 /**
  * One writer per index at a time, whatever runs it (CLI, a server's start-up indexing, several
@@ -133,8 +133,7 @@ async function enqueue(engine: Engine, uid: string, doc: LeaseClaim, what: strin
 /** Writes one document and waits for it. */
 async function write(engine: Engine, uid: string, doc: LeaseClaim, what: string): Promise<number> {
   const taskUid = await enqueue(engine, uid, doc, what);
-  const task = await waitTask(engine, taskUid, what);
-  if (task.status !== 'succeeded') throw new AppError('engine_error', `${what}: task ${taskUid} ${task.status}`);
+  checkTask(await waitTask(engine, taskUid, what), what);
   return taskUid;
 }
 
@@ -150,7 +149,7 @@ async function leaseWritesPending(engine: Engine, uid: string): Promise<boolean>
 async function remove(engine: Engine, uid: string, ids: string[]): Promise<void> {
   try {
     const taskUid = (await engine.index(uid).deleteDocuments(ids)).taskUid;
-    await waitTask(engine, taskUid, 'releasing the indexer lease');
+    checkTask(await waitTask(engine, taskUid, 'releasing the indexer lease'), 'releasing the indexer lease');
   } catch (error) {
     throw toEngineError(error, 'releasing the indexer lease');
   }

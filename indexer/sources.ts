@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Engine } from '../core/engine/client.js';
 import { toEngineError } from '../core/engine/client.js';
-import { waitTask } from './apply.js';
+import { checkTask, waitTask } from './apply.js';
 
 /**
  * Which input file each stored article came from, kept in the engine beside the index (in
@@ -56,11 +56,11 @@ export async function recordSources(engine: Engine, indexUid: string, seen: Read
     if (seen.size > 0) {
       const docs: SourceDoc[] = [...seen].map(([file, articleIds]) => ({ id: docId(file), file, articleIds }));
       const task = await engine.index(uid).addDocuments(docs, { primaryKey: 'id' });
-      await waitTask(engine, task.taskUid, what);
+      checkTask(await waitTask(engine, task.taskUid, what), what);
     }
     if (goneFiles.length > 0) {
       const task = await engine.index(uid).deleteDocuments(goneFiles.map(docId));
-      await waitTask(engine, task.taskUid, what);
+      checkTask(await waitTask(engine, task.taskUid, what), what);
     }
   } catch (error) {
     throw toEngineError(error, what);

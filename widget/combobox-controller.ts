@@ -35,6 +35,8 @@ export class ComboboxController {
   }
 
   activate(index: number): void {
+    // Called on every mousemove over an option: an unchanged index must not re-render the list.
+    if (index === this.active) return;
     this.active = index;
     this.host.requestUpdate();
   }
