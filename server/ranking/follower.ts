@@ -137,9 +137,8 @@ export class RankingFollower {
       // The entry we stopped at must still be the same one (a log deleted and written anew reuses numbers).
       for (let s = 0; s < this.shards.length; s++) {
         if (p.positions[s]! === 0) continue;
-        const found = await this.shards[s]!.index(changeLogUid(this.indexUid)).search<ChangeEntry>('', { filter: `seq = ${p.positions[s]!}`, limit: 1, attributesToRetrieve: ['at'] });
-        const at = found.hits[0]?.at;
-        if (at !== undefined && at !== p.at[s]) throw new Error('the change log was recreated since');
+        const at = await this.entryAt(this.shards[s]!, p.positions[s]!);
+        if (at !== null && at !== p.at[s]) throw new Error('the change log was recreated since');
       }
       if (!this.fits(index.stats().chunks)) return;
       this.index = index;
@@ -419,12 +418,14 @@ export class RankingFollower {
     for (let i = 0; i < entry.ids.length; i += ID_PAGE) {
       const ids = entry.ids.slice(i, i + ID_PAGE);
       const found = await this.documentsById(shard, ids);
-      let absent = ids.filter((id) => !found.some((d) => d.id === id));
+      const present = new Set(found.map((d) => d.id));
+      let absent = ids.filter((id) => !present.has(id));
       for (const other of this.shards) {
         if (other === shard || absent.length === 0) continue;
         const elsewhere = await this.documentsById(other, absent);
         found.push(...elsewhere);
-        absent = absent.filter((id) => !elsewhere.some((d) => d.id === id));
+        for (const d of elsewhere) present.add(d.id);
+        absent = absent.filter((id) => !present.has(id));
       }
       index.apply({ upsert: found, remove: absent });
     }

@@ -2,7 +2,7 @@ import { crc32 } from 'node:zlib';
 import type { AnalyzedQuery } from '../search/analyze.js';
 import { Scorer, type RankScope, type Ranking } from './search.js';
 import type { RankVocabulary } from '../search/typo.js';
-import { NO_YEAR, RankingStore, toRecord, type ChunkRecord, type RankingDocument } from './store.js';
+import { RankingStore, toRecord, type ChunkRecord, type RankingDocument } from './store.js';
 
 export type { RankingDocument } from './store.js';
 export type { RankScope, Ranking, RankedChunk } from './search.js';
@@ -228,7 +228,7 @@ export function loadRankingIndex(bytes: Buffer): { index: RankingIndex; position
       articleId,
       tags: tags.map((t) => header.tags[t]!),
       dateTs,
-      year: year === NO_YEAR ? null : year,
+      year,
       sectionIndex: section[i]!,
       lead: lead[i] === 1,
       titleLength: titleLength[i]!,

@@ -39,18 +39,8 @@ export const INDEX_RANK_PARAMS = {
   /** …and found in at most this share of all articles. */
   feedbackMaxDf: 0.1,
   /**
-   * Max-score pruning (prune.ts): exact — the same chunks, scores, total and facets as the
-   * exhaustive walk (1,600 dev queries, 0 differences) — for queries of at least `pruneMinTerms`
-   * terms over the whole index. Off: postings are unsorted, so the exact total, facets and
-   * document frequencies still need every posting read, only scoring is saved, and finding the
-   * split costs more than that (dev summaries, in process: CPU p50 11.1 → 12.1 ms, p95 17.5 →
-   * 21.6 ms; docs/api.md). Worth turning on once postings are in chunk order (skipping blocks).
-   */
-  prune: 0,
-  pruneMinTerms: 3,
-  /**
    * The work bound: postings a query's terms may have together (rarest terms first, the commonest
-   * left out beyond it); a search reads at most this (twice with pruning). The longest dev query
+   * left out beyond it); a search reads at most this. The longest dev query
    * reads 219,603 (49,479 chunks); 512 characters of the commonest words 436,399 (docs/api.md).
    */
   maxPostings: 300_000,

@@ -1,6 +1,6 @@
 import type { AnalyzedQuery, QueryTerm } from '../search/analyze.js';
 import { bm25, bm25Idf, INDEX_RANK_PARAMS, SHORT_QUERY_PARAMS } from './params.js';
-import { kthLargest, postingsOf, PRUNE_MARGIN, pruningPlan, termBound, withinBudget } from './prune.js';
+import { withinBudget } from './budget.js';
 import type { RankingStore } from './store.js';
 
 /** Which chunks a query may return (the API's filters, as values, not filter strings). */
@@ -30,10 +30,8 @@ export interface Ranking {
    * all the query's postings together exceed it. 0 for every dev query (docs/api.md).
    */
   dropped: number;
-  /** Postings read: at most maxPostings (twice that with pruning on). */
+  /** Postings read: at most the work bound. */
   postingsWalked: number;
-  /** Whether max-score pruning scored only candidates (same result as the exhaustive walk). */
-  pruned: boolean;
   /** Chunk counts per facet value over the matching chunks (counted when asked: while the engine fetches the page). */
   facets(): Record<string, Record<string, number>>;
 }
@@ -80,10 +78,6 @@ export class Scorer {
   private feedbackWeight = new Float64Array(0);
   private feedbackSeen = new Uint8Array(0);
   private articleBest = new Float64Array(0);
-  private chunkStamp = new Int32Array(0);
-  private articleStamp = new Int32Array(0);
-  private seen = new Uint8Array(0);
-  private stamp = 0;
 
   constructor(private readonly store: RankingStore) {}
 
@@ -94,8 +88,6 @@ export class Scorer {
       this.chunkTf = new Float32Array(this.capacity);
       this.chunkScore = new Float64Array(this.capacity);
       this.termChunks = new Int32Array(this.capacity);
-      this.chunkStamp = new Int32Array(this.capacity);
-      this.seen = new Uint8Array(this.capacity);
     }
     if (this.articleCapacity < s.articleCapacity) {
       this.articleCapacity = s.articleCapacity + (s.articleCapacity >> 3);
@@ -105,7 +97,6 @@ export class Scorer {
       this.termArticles = new Int32Array(this.articleCapacity);
       this.idArticles = new Int32Array(this.articleCapacity);
       this.articleBest = new Float64Array(this.articleCapacity);
-      this.articleStamp = new Int32Array(this.articleCapacity);
     }
     if (this.termCapacity < s.terms.length) {
       this.termCapacity = s.terms.length + (s.terms.length >> 3);
@@ -126,13 +117,8 @@ export class Scorer {
     const touched: Touched = { chunks: [], articles: [] };
     const keep = Math.max(P.refine, wanted * 10);
     const walk: Walk = { postings: 0 };
-    // Max-score pruning (prune.ts) only where its bounds hold: whole index, no feedback pass.
-    const pruned = P.prune > 0 && !allowed && !(P.feedbackTerms > 0 && P.feedback > 0) ? this.candidates(matches, keep, P, walk) : undefined;
-    const census: number[] = [];
-    const idfs = matches.map((match) =>
-      pruned ? this.accumulateCandidates(match.ids, P, pruned, touched, walk, census) : this.accumulate(match.ids, 1, P, allowed, touched, walk),
-    );
-    if (!pruned && P.feedbackTerms > 0 && P.feedback > 0) {
+    const idfs = matches.map((match) => this.accumulate(match.ids, 1, P, allowed, touched, walk));
+    if (P.feedbackTerms > 0 && P.feedback > 0) {
       const first = this.baseScores(touched.chunks, P);
       for (const [id, weight] of this.feedbackTerms(touched, first, matches, P)) {
         if (walk.postings + s.postingLength(id) > budget) continue; // the work bound holds here too
@@ -156,58 +142,14 @@ export class Scorer {
 
     for (const c of touchedChunks) this.chunkScore[c] = 0;
     for (const a of touched.articles) this.articleScore[a] = 0;
-    // Pruned, only candidates were scored; the census has every chunk that matched.
-    for (const c of census) this.seen[c] = 0;
-    const matching = pruned ? census : touchedChunks;
     return {
       chunks,
-      total: matching.length,
+      total: touchedChunks.length,
       unmatched: all.filter((m) => m.ids.size === 0).map((m) => m.term),
       dropped: all.length - matches.length,
       postingsWalked: walk.postings,
-      pruned: pruned !== undefined,
-      facets: () => countFacets(s, matching, facets),
+      facets: () => countFacets(s, touchedChunks, facets),
     };
-  }
-
-  /**
-   * Max-score pruning: the articles whose chunks can still reach the best `keep`, or undefined
-   * when no split is found. Terms are walked best bound first (scores in these scratch buffers);
-   * once the `keep`-th best partial score exceeds the sum of the bounds of the terms not yet
-   * walked, a chunk of an article none of the walked terms touched cannot make the cut, nor can
-   * any chunk whose partial score plus that sum is below it. The exact scores are then taken in
-   * query order over these articles only (so they equal the exhaustive walk's to the last bit).
-   */
-  private candidates(matches: readonly TermMatch[], keep: number, P: RankParams, walk: Walk): Uint8Array | undefined {
-    const s = this.store;
-    if (matches.length < P.pruneMinTerms) return undefined;
-    const bounds = matches.map((m) => termBound(s, m.ids, P));
-    const plan = pruningPlan(bounds, matches.map((m) => postingsOf(s, m.ids)));
-    const touched: Touched = { chunks: [], articles: [] };
-    const scratch: Walk = { postings: 0 };
-    let rest = plan.total;
-    let result: Uint8Array | undefined;
-    for (const k of plan.order) {
-      if (scratch.postings > plan.giveUpAfter) break;
-      this.accumulate(matches[k]!.ids, 1, P, undefined, touched, scratch);
-      rest -= bounds[k]!;
-      if (touched.chunks.length < keep || !plan.worthChecking(rest)) continue;
-      const partial = this.baseScores(touched.chunks, P);
-      const theta = kthLargest(partial, keep);
-      const cut = theta - PRUNE_MARGIN * (1 + theta);
-      if (rest >= cut) continue;
-      // An untouched chunk of a touched article has at most its article's partial score, which
-      // the touched chunks of that article (there is one) already have at least.
-      result = new Uint8Array(s.articleCapacity);
-      touched.chunks.forEach((c, i) => {
-        if (partial[i]! + rest >= cut) result![s.chunkArticle[c]!] = 1;
-      });
-      break;
-    }
-    walk.postings += scratch.postings;
-    for (const c of touched.chunks) this.chunkScore[c] = 0;
-    for (const a of touched.articles) this.articleScore[a] = 0;
-    return result;
   }
 
   /**
@@ -252,51 +194,6 @@ export class Scorer {
     return idf;
   }
 
-  /**
-   * `accumulate` for a pruned search: every posting of the term is read, for its exact document
-   * frequencies and for the set of all matching chunks (`matching`), but only chunks of
-   * `candidates` articles are scored. Same sums in the same order as `accumulate` for those.
-   */
-  private accumulateCandidates(ids: ReadonlyMap<number, number>, P: RankParams, candidates: Uint8Array, touched: Touched, walk: Walk, matching: number[]): number {
-    const s = this.store;
-    const { postStart, postLength, postChunk, postTf, postTitleTf, chunkArticle, chunkLead } = s;
-    const { chunkTf, articleCounts, termChunks, idArticles, seen, chunkStamp, articleStamp } = this;
-    // One id: its own frequencies; several: distinct chunks and articles, counted by stamp.
-    const single = ids.size === 1 ? ids.keys().next().value! : -1;
-    const stamp = single >= 0 ? 0 : this.nextStamp();
-    let df = single >= 0 ? postLength[single]! : 0;
-    let articleDf = single >= 0 ? s.articleDf[single]! : 0;
-    let chunkCount = 0;
-    let articleCount = 0;
-    for (const [id, weight] of ids) {
-      const start = postStart[id]!;
-      walk.postings += postLength[id]!;
-      let idArticleCount = 0;
-      for (let i = start, end = start + postLength[id]!; i < end; i++) {
-        const c = postChunk[i]!;
-        const a = chunkArticle[c]!;
-        if (seen[c] === 0) {
-          seen[c] = 1;
-          matching.push(c);
-        }
-        if (single < 0) {
-          if (chunkStamp[c] !== stamp) (chunkStamp[c] = stamp), df++;
-          if (articleStamp[a] !== stamp) (articleStamp[a] = stamp), articleDf++;
-        }
-        if (candidates[a] === 0) continue;
-        const count = postTf[i]! + P.title * postTitleTf[i]!;
-        if (chunkTf[c] === 0) termChunks[chunkCount++] = c;
-        chunkTf[c]! += count * weight;
-        if (articleCounts[a] === 0) idArticles[idArticleCount++] = a;
-        articleCounts[a]! += count * (1 + P.lead * chunkLead[c]!);
-      }
-      articleCount = this.weighArticles(idArticleCount, weight, articleCount);
-    }
-    const idf = bm25Idf(s.chunkCount, df);
-    this.settle(chunkCount, articleCount, idf, bm25Idf(s.articleCount, articleDf), 1, P, touched);
-    return idf;
-  }
-
   /** One id's integer counts per article (in `idArticles`), times its weight, into the term's article counts. */
   private weighArticles(idArticleCount: number, weight: number, articleCount: number): number {
     const { idArticles, articleTf, articleCounts, termArticles } = this;
@@ -329,16 +226,6 @@ export class Scorer {
       articleScore[a]! += scale * bm25(articleIdf, articleTf[a]!, articleK1, articleB, articleLength[a]! / averageArticle);
       articleTf[a] = 0;
     }
-  }
-
-  /** A stamp no chunk or article carries yet (one per multi-id term walked by a pruned search). */
-  private nextStamp(): number {
-    if (++this.stamp >= 0x7fffffff) {
-      this.chunkStamp.fill(0);
-      this.articleStamp.fill(0);
-      this.stamp = 1;
-    }
-    return this.stamp;
   }
 
   /** Each touched chunk's score so far: its own BM25 plus its article's, weighted. */

@@ -312,11 +312,6 @@ export class RankingStore {
     }
   }
 
-  /**
-   * A sweep: every chunk written from now on is marked; `endSweep` removes the chunks that were
-   * there before and were not written again. A whole index re-read this way (after an index swap)
-   * changes the index in place: unchanged chunks cost a digest, memory stays about the same.
-   */
   /** Starts a bulk load (only into an empty store; nothing may be searched until endBulk). */
   beginBulk(): void {
     if (this.chunkCount === 0) this.bulk = true;
@@ -414,6 +409,11 @@ export class RankingStore {
     }
   }
 
+  /**
+   * A sweep: every chunk written from now on is marked; `endSweep` removes the chunks that were
+   * there before and were not written again. A whole index re-read this way (after an index swap)
+   * changes the index in place: unchanged chunks cost a digest, memory stays about the same.
+   */
   beginSweep(): void {
     this.sweepMarks = new Uint8Array(this.chunkIds.length);
   }
@@ -432,13 +432,10 @@ export class RankingStore {
     return gone.length;
   }
 
-  /** Bytes held by the typed arrays (strings and maps come on top). */
+  /** Bytes held by the typed arrays (strings and maps come on top): every column, none listed by hand. */
   get byteSize(): number {
-    return [
-      this.sortedTermIds, this.postStart, this.postLength, this.postCapacity, this.articleDf, this.postChunk, this.postTf, this.postTitleTf,
-      this.surfaceStem, this.surfaceCount, this.chunkArticle, this.chunkLead, this.chunkSection, this.chunkTitleLength, this.chunkTokenStart,
-      this.chunkByteLength, this.chunkTokenLength, this.chunkNext, this.chunkTokenSegment, this.articleDate, this.articleYear, this.articleFirst, this.articleLength,
-    ].reduce((sum, a) => sum + a.byteLength, this.tokenBytes);
+    const columns = Object.values(this).filter((value): value is ArrayBufferView => ArrayBuffer.isView(value));
+    return columns.reduce((sum, column) => sum + column.byteLength, this.tokenBytes);
   }
 
   /** Bytes held by the token segments. */
@@ -718,13 +715,13 @@ export class RankingStore {
     return segment;
   }
 
-  /** Reclaims the room of moved posting lists and removed chunks' tokens once it is half the arena. */
   /** After a bulk load: every arena down to its live size plus a little slack. */
   compact(): void {
     if (this.postGarbage > 0 || this.postUsed + (this.postUsed >> 2) + (1 << 16) < this.postChunk.length) this.compactPostings();
     if (this.tokenGarbage > 0) this.compactTokens();
   }
 
+  /** Reclaims the room of moved posting lists and removed chunks' tokens once it is half the arena. */
   private compactIfWasteful(): void {
     if (this.postGarbage > 1024 && this.postGarbage > this.postUsed / 2) this.compactPostings();
     if (this.tokenGarbage > 1024 && this.tokenGarbage > this.tokenUsed / 2) this.compactTokens();
