@@ -1,12 +1,12 @@
 /** Request budget of /healthz, /readyz and /metrics, checked in front of Express. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ipKeyGenerator } from 'express-rate-limit';
 import proxyAddr from 'proxy-addr';
 import { errorBody } from './errors.js';
+import type { TrustProxy } from './rate-limit-counter.js';
 
 /** /healthz, /readyz and /metrics: probes and scrapers, with a budget of their own. */
 export const OPERATIONAL_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/metrics']);
-
-type Trust = (address: string, hop: number) => boolean;
 
 const OVER_BUDGET_PAUSE_MS = 250;
 
@@ -23,7 +23,7 @@ const OVER_BUDGET_PAUSE_MS = 250;
 export function operationalBudget(
   limit: number,
   windowMs: number,
-  trust: Trust,
+  trust: TrustProxy,
   setSecurityHeaders: (res: ServerResponse) => void,
 ): (req: IncomingMessage, res: ServerResponse) => boolean {
   if (limit === 0) return () => false;
@@ -39,8 +39,9 @@ export function operationalBudget(
       windowStart = now;
       counts = new Map();
     }
-    // The same client key as Express's req.ip: the peer, or the forwarded address under `trust proxy`.
-    const client = proxyAddr(req, trust);
+    // The search limit's client key (rate-limit-counter.ts): req.ip's address, IPv6 grouped by /56,
+    // so a client cannot rotate addresses inside its own block for a fresh budget.
+    const client = ipKeyGenerator(proxyAddr(req, trust));
     const count = (counts.get(client) ?? 0) + 1;
     counts.set(client, count);
     if (count <= limit) return false;
