@@ -1,4 +1,5 @@
 /** Indexing over MEILI_SHARDS: each article to its shard, resharding, a summary per shard. */
+import { oneOf } from '../core/engine/filters.js';
 import type { ChunkDocument, ChunkFingerprint } from '../core/document.js';
 import type { Engine } from '../core/engine/client.js';
 import { toEngineError } from '../core/engine/client.js';
@@ -151,10 +152,9 @@ async function moveMisplaced(
   return misplaced.length;
 }
 
-/** Full documents of some articles, by the filterable articleId (values escaped per meilisearch-facts §8). */
+/** Full documents of some articles, by the filterable articleId. */
 async function readArticleDocuments(engine: Engine, indexUid: string, articleIds: readonly string[]): Promise<ChunkDocument[]> {
-  const literal = (v: string) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-  const filter = `articleId IN [${articleIds.map(literal).join(', ')}]`;
+  const filter = oneOf('articleId', articleIds);
   const out: ChunkDocument[] = [];
   try {
     for (let offset = 0; ; offset += 1000) {

@@ -4,7 +4,7 @@ import { getHeapStatistics } from 'node:v8';
 import { changeLogUid, type ChangeEntry } from '../../core/change-log.js';
 import type { Engine } from '../../core/engine/client.js';
 import type { Logger } from '../../core/logger.js';
-import { atLeast, oneOf } from '../search/filters.js';
+import { atLeast, oneOf } from '../../core/engine/filters.js';
 import { watchIndex, type IndexWatcher } from '../search/index-watch.js';
 import { createRankingIndex, loadRankingIndex, type RankingDocument, type RankingIndex } from './index.js';
 

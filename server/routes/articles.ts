@@ -13,7 +13,7 @@ import { analyzeQuery } from '../search/analyze.js';
 import { markAll, wordMatcher } from '../search/mark.js';
 import { MAX_QUERY_CHARS, assertWellFormed } from '../search/validate-request.js';
 import { toSegments } from '../search/shape.js';
-import { equals } from '../search/filters.js';
+import { equals } from '../../core/engine/filters.js';
 import { exactRouter } from '../http/routing.js';
 
 const ARTICLE_ID = /^[A-Za-z0-9_-]{1,128}$/;

@@ -7,7 +7,7 @@ import type { ResponseCache, UrlKeys } from './cache.js';
 import { collectFailedShards } from './cluster-engine.js';
 import type { RankingFollower as RankingIndex } from '../ranking/follower.js';
 import { executeSearch } from './pipeline.js';
-import { oneOf } from './filters.js';
+import { oneOf } from '../../core/engine/filters.js';
 import { SECTIONS_PER_ARTICLE, buildEngineQuery, type EngineQuery } from './engine-query.js';
 import { parseSearchRequest, type SearchRequest } from './validate-request.js';
 import { searchWithCorrection } from './layout-correction.js';

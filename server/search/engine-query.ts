@@ -1,6 +1,6 @@
 /** A validated request → EngineQuery: normalized text, engine filters and the same filters as ranking scope. */
 import { normalizeQuery } from '../../core/text/normalize.js';
-import { compare, equals } from './filters.js';
+import { compare, equals } from '../../core/engine/filters.js';
 import type { RankScope } from '../ranking/index.js';
 import type { SearchRequest } from './validate-request.js';
 

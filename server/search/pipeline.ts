@@ -11,6 +11,7 @@ import type { RankingFollower } from '../ranking/follower.js';
 import type { RankingIndex } from '../ranking/index.js';
 import { analyzeQuery, type AnalyzedQuery } from './analyze.js';
 import { rankEngineCandidates } from './engine-rerank.js';
+import { oneOf } from '../../core/engine/filters.js';
 import { markAll, markSnippet, plainSnippet, wordMatcher, type WordMatcher } from './mark.js';
 import { SECTIONS_PER_ARTICLE, type EngineQuery } from './engine-query.js';
 import {
@@ -154,17 +155,12 @@ function bestChunksOf(articles: ReadonlySet<string>, ordered: readonly RankedChu
 async function fetchHits(engine: Engine, indexUid: string, ids: string[]): Promise<EngineHit[]> {
   if (ids.length === 0) return [];
   const result = await engine.index(indexUid).search<EngineHit>('', {
-    filter: [`id IN [${ids.map(filterString).join(', ')}]`],
+    filter: [oneOf('id', ids)],
     limit: ids.length,
     attributesToRetrieve: [...RETRIEVED_FIELDS],
   });
   const byId = new Map(result.hits.map((h) => [h.id, h]));
   return ids.flatMap((id) => byId.get(id) ?? []);
-}
-
-/** A safe filter literal (meilisearch-facts §8: backslash first, then the quote). */
-function filterString(value: string): string {
-  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
 /** Honour an optional `distinct` attribute (one hit per value), which a federated list cannot do itself. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ParameterError } from '../../core/errors.js';
 import { ResponseCache } from '../../server/search/cache.js';
-import { compare, oneOf } from '../../server/search/filters.js';
+import { compare, oneOf } from '../../core/engine/filters.js';
 import { buildEngineQuery } from '../../server/search/engine-query.js';
 import { parseSearchRequest } from '../../server/search/validate-request.js';
 

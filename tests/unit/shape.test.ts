@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HIGHLIGHT_END as E, HIGHLIGHT_START as S } from '../../core/text/normalize.js';
 import { sectionUrl, toSegments } from '../../server/search/shape.js';
-import { quoteFilterValue } from '../../server/search/filters.js';
+import { quoteFilterValue } from '../../core/engine/filters.js';
 
 describe('toSegments', () => {
   it('turns highlight markers into segments, even mid-word', () => {
