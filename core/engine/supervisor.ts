@@ -2,7 +2,7 @@ import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { startEmbeddedEngine, type EmbeddedEngine } from './embedded.js';
 import { isSameProcessAlive, processId, readRecord, removeOwnRecordSync, updateRecord } from './registry.js';
-import { engineAnswers, openDataDirEngine, type DataDirEngine } from './shared.js';
+import { describeOwner, engineAnswers, openDataDirEngine, type DataDirEngine } from './shared.js';
 
 /**
  * What a server knows about its DATA_DIR's engine, kept current by the supervisor (never asked of
@@ -24,12 +24,11 @@ const BACKOFF_MS = [100, 250, 500, 1000, 2000, 4000, 8000, 15_000, 30_000];
 const FAILED_AFTER_ATTEMPTS = 5;
 /** Consecutive unanswered probes after which a running engine of ours counts as hung. */
 const HUNG_AFTER_PROBES = 3;
+const PROBE_MS = 1000;
 
 export interface SupervisorOptions {
   dataDir: string;
   log: Logger;
-  probeMs?: number;
-  onStatus?: (status: EngineStatus) => void;
 }
 
 /**
@@ -67,11 +66,6 @@ export class EngineSupervisor {
     return this.statusNow;
   }
 
-  /** Who owns the engine now: this server, or another process. */
-  get origin(): DataDirEngine['origin'] {
-    return this.handle.origin;
-  }
-
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
@@ -102,7 +96,7 @@ export class EngineSupervisor {
 
   private schedule(): void {
     if (this.stopped) return;
-    this.timer = setTimeout(() => void this.probe().finally(() => this.schedule()), this.options.probeMs ?? 1000);
+    this.timer = setTimeout(() => void this.probe().finally(() => this.schedule()), PROBE_MS);
     this.timer.unref();
   }
 
@@ -124,13 +118,13 @@ export class EngineSupervisor {
     const found = await readRecord(this.options.dataDir);
     const ownerAlive = found !== undefined && isSameProcessAlive(found.record.owner);
     if (!ownerAlive) {
-      this.down(found ? `the engine's owner (${found.record.owner.role} pid ${found.record.owner.pid}) is gone` : 'the engine record is gone');
+      this.down(found ? `the engine's owner (${describeOwner(found.record)}) is gone` : 'the engine record is gone');
       return;
     }
     const answers = await engineAnswers(this.url, this.masterKey);
     if (answers && this.statusNow.state !== 'up') this.setStatus({ state: 'up', since: Date.now(), restarts: this.statusNow.restarts });
     if (!answers && this.statusNow.state === 'up') {
-      this.setStatus({ state: 'restarting', since: Date.now(), reason: `the engine of ${found.record.owner.role} pid ${found.record.owner.pid} does not answer`, restarts: this.statusNow.restarts });
+      this.setStatus({ state: 'restarting', since: Date.now(), reason: `the engine of ${describeOwner(found.record)} does not answer`, restarts: this.statusNow.restarts });
     }
   }
 
@@ -169,18 +163,17 @@ export class EngineSupervisor {
 
   /** Same data, key and port; the record keeps naming this server, with the new engine process. */
   private async restartOwn(): Promise<void> {
-    const engine = await startEmbeddedEngine({ dataDir: this.options.dataDir, port: this.port, healthTimeoutMs: 20_000 });
+    // The key this server and its clients hold, not the file read again.
+    const engine = await startEmbeddedEngine({ dataDir: this.options.dataDir, port: this.port, healthTimeoutMs: 20_000, masterKey: this.masterKey });
     if (this.stopped) {
       await engine.stop();
       return;
     }
     this.engine = engine;
     this.watchExit(engine);
-    const found = await readRecord(this.options.dataDir);
-    const me = processId()!;
     await updateRecord(this.options.dataDir, {
       url: engine.url,
-      owner: { ...me, role: found?.record.owner.role ?? 'server' },
+      owner: { ...processId()!, role: 'server' }, // only a server supervises
       engine: processId(engine.pid),
       since: new Date().toISOString(),
     });
@@ -203,6 +196,5 @@ export class EngineSupervisor {
 
   private setStatus(status: EngineStatus): void {
     this.statusNow = status;
-    this.options.onStatus?.(status);
   }
 }
