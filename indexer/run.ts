@@ -51,8 +51,6 @@ export interface IndexSummary {
   failures: Failure[];
   /** What reading the inputs dropped or changed (code lines, unsafe urls), as `origin: what`. */
   notes: string[];
-  /** Set when `--prune` was asked for but skipped, and why. */
-  pruneSkipped?: string;
   /** `--prune` with failed inputs: articles no input produced but kept, and why (their input failed). */
   pruneKept?: { articleId: string; reason: string }[];
   /** Where the run wrote (set by the caller that knows the connection): never a key. */
@@ -182,7 +180,7 @@ async function worthAThread(files: readonly string[]): Promise<boolean> {
   return false;
 }
 
-type ItemsResult = Pick<IndexSummary, 'articles' | ArticleChange | 'pruned' | 'failed' | 'chunks' | 'chunksSent' | 'chunksDeleted' | 'failures' | 'notes' | 'pruneSkipped' | 'pruneKept' | 'engineBusyMs'>;
+type ItemsResult = Pick<IndexSummary, 'articles' | ArticleChange | 'pruned' | 'failed' | 'chunks' | 'chunksSent' | 'chunksDeleted' | 'failures' | 'notes' | 'pruneKept' | 'engineBusyMs'>;
 
 /**
  * Diff each prepared article against the engine's fingerprints and send only changed chunks, in

@@ -87,13 +87,13 @@ export function decidePrune(
   failedFiles: ReadonlySet<string>,
   sources: ReadonlyMap<string, Set<string>>,
 ): PruneDecision {
+  if (failedFiles.size === 0) return { prune: [...unseen], kept: [] };
   const fileOf = new Map<string, string>();
   for (const [file, ids] of sources) for (const id of ids) fileOf.set(id, file);
   const decision: PruneDecision = { prune: [], kept: [] };
   for (const articleId of unseen) {
     const file = fileOf.get(articleId);
-    if (failedFiles.size === 0) decision.prune.push(articleId);
-    else if (file === undefined) decision.kept.push({ articleId, reason: 'its source file is not recorded and some inputs failed' });
+    if (file === undefined) decision.kept.push({ articleId, reason: 'its source file is not recorded and some inputs failed' });
     else if (failedFiles.has(file)) decision.kept.push({ articleId, reason: `its source ${path.relative(process.cwd(), file) || file} failed to read` });
     else decision.prune.push(articleId);
   }
