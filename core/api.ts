@@ -94,6 +94,14 @@ export interface SearchResponse {
 /** How `correctedQuery` was found. */
 export type CorrectionKind = 'layout' | 'translit' | 'typo' | 'split';
 
+/** Why the query was read differently, in Russian: the no-JS results page and the widget say it alike. */
+export const CORRECTION_REASONS_RU: Readonly<Record<CorrectionKind, string>> = {
+  layout: 'запрос набран в другой раскладке клавиатуры',
+  translit: 'запрос набран латиницей',
+  typo: 'исправлены опечатки',
+  split: 'слитно набранные слова разделены',
+};
+
 export interface ArticleResponse {
   id: string;
   title: string;

@@ -1,5 +1,5 @@
 /** The no-JavaScript results page (/search). */
-import type { SearchResponse } from '../../core/api.js';
+import { CORRECTION_REASONS_RU, type SearchResponse } from '../../core/api.js';
 import { pluralRu } from '../../core/text/plural.js';
 import { escapeHtml, segmentsHtml } from './html.js';
 
@@ -12,14 +12,6 @@ function safeLink(url: string, query: string): string {
   }
   return /^https?:\/\//i.test(url) ? url : '#';
 }
-
-/** Why the query was read differently, as the «Showing results for» line says it. */
-const CORRECTION_REASONS: Record<NonNullable<SearchResponse['correctionKind']>, string> = {
-  layout: 'запрос набран в другой раскладке клавиатуры',
-  translit: 'запрос набран латиницей',
-  typo: 'исправлены опечатки',
-  split: 'слитно набранные слова разделены',
-};
 
 /** The next or previous page: the same search (`exact`, filters and order kept), another offset. */
 function pageLink(q: string, offset: number, kept: Readonly<Record<string, string>>): string {
@@ -52,7 +44,7 @@ export function resultsPage(response: SearchResponse, error?: string, kept: Read
       ? `${pluralRu(total, ['Найден', 'Найдено', 'Найдено'])} ${total} ${pluralRu(total, ['результат', 'результата', 'результатов'])} по запросу «${escapeHtml(query)}»`
       : `Ничего не найдено по запросу «${escapeHtml(query)}». Попробуйте другие слова или более общий запрос.`
     : 'Введите запрос.';
-  const why = response.correctionKind ? ` (${CORRECTION_REASONS[response.correctionKind]})` : '';
+  const why = response.correctionKind ? ` (${CORRECTION_REASONS_RU[response.correctionKind]})` : '';
   const corrected = response.correctedQuery
     ? `<p class="corrected">Показаны результаты по запросу «${escapeHtml(response.correctedQuery)}»${why}. <a href="${escapeHtml(`/search?${new URLSearchParams({ q: query, exact: '1' })}`)}">Искать именно «${escapeHtml(query)}»</a></p>`
     : '';

@@ -5,6 +5,7 @@
  * no results before it is here (widget/chunks.ts), so the first results come with it. Like every
  * chunk it imports nothing from Lit or the entry at run time (see lit-tags.ts).
  */
+import { CORRECTION_REASONS_RU } from '../../core/api.js';
 import type { TemplateResult } from 'lit';
 import type { Strings } from '../i18n.js';
 import type { LocalizeController } from '../localize-controller.js';
@@ -31,11 +32,11 @@ export const ru: Partial<Strings> = {
   sort: 'Порядок',
   byRelevance: 'По релевантности',
   byDate: 'Сначала новые',
-  // As the no-JavaScript results page words them (server/pages/results.ts).
-  layoutReason: 'запрос набран в другой раскладке клавиатуры',
-  translitReason: 'запрос набран латиницей',
-  typoReason: 'исправлены опечатки',
-  splitReason: 'слитно набранные слова разделены',
+  // As the no-JavaScript results page words them.
+  layoutReason: CORRECTION_REASONS_RU.layout,
+  translitReason: CORRECTION_REASONS_RU.translit,
+  typoReason: CORRECTION_REASONS_RU.typo,
+  splitReason: CORRECTION_REASONS_RU.split,
 };
 
 /** «Показаны результаты по запросу «…» (why)» and the one-click way back to exactly what was typed. */
