@@ -10,12 +10,9 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import split2 from 'split2';
 import type { Config } from '../core/config.js';
-import type { ClusterConfig } from '../core/engine/cluster.js';
+import { isDistributed } from '../core/engine/cluster.js';
 import { AppError, ConfigError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-
-/** Where the indexer writes: the server's engine connection (URL and master key), or the cluster's shards. */
-export type IndexTarget = { engine: { url: string; masterKey: string } } | { cluster: ClusterConfig };
 
 /**
  * The indexer run by the runtime this server runs under: the compiled bundle beside it
@@ -36,13 +33,12 @@ export function indexerCommand(moduleUrl: string = import.meta.url): { program: 
  * The indexer's environment, built from the server's validated configuration (never the server's
  * own process.env: in-process callers pass a Config of their own). Only what the indexer reads.
  */
-export function indexerEnv(config: Config, target: IndexTarget): Record<string, string> {
-  const where: Record<string, string> =
-    'cluster' in target
-      ? { MEILI_SHARDS: JSON.stringify(target.cluster.shards.map(({ name, url, masterKey }) => ({ name, url, masterKey }))) }
-      : config.meiliUrl === undefined
-        ? {} // the embedded engine: found through DATA_DIR's engine record, as an editor's run finds it (and says "the running server's engine")
-        : { MEILI_URL: target.engine.url, MEILI_MASTER_KEY: target.engine.masterKey };
+export function indexerEnv(config: Config): Record<string, string> {
+  const where: Record<string, string> = isDistributed(config.cluster)
+    ? { MEILI_SHARDS: JSON.stringify(config.cluster.shards.map(({ name, url, masterKey }) => ({ name, url, masterKey }))) }
+    : config.meiliUrl !== undefined && config.meiliMasterKey !== undefined
+      ? { MEILI_URL: config.meiliUrl, MEILI_MASTER_KEY: config.meiliMasterKey }
+      : {}; // the embedded engine: found through DATA_DIR's engine record, as an editor's run finds it (and says "the running server's engine")
   return { ...where, INDEX_UID: config.indexUid, DATA_DIR: config.dataDir, ENGINE_TIMEOUT_MS: String(config.engineTimeoutMs) };
 }
 
@@ -51,9 +47,9 @@ export function indexerEnv(config: Config, target: IndexTarget): Record<string, 
  * line at info, its errors at warn, its progress at debug. Exit 0 or 1 (some articles failed, the rest indexed) let
  * the server start; any other code (config, engine failure) stops the start-up with that reason.
  */
-export async function indexArticlesAtStart(config: Config, target: IndexTarget, log: Logger): Promise<void> {
+export async function indexArticlesAtStart(config: Config, log: Logger): Promise<void> {
   const { program, args } = indexerCommand();
-  const child = spawn(program, [...args, config.articlesDir], { env: indexerEnv(config, target), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(program, [...args, config.articlesDir], { env: indexerEnv(config), stdio: ['ignore', 'pipe', 'pipe'] });
   let lastError = '';
   child.stdout.pipe(split2()).on('data', (line: string) => log.info(line));
   // stderr holds the run's progress, notes ("waiting: another indexer …") and errors.

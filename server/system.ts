@@ -157,7 +157,7 @@ async function singleSide(config: Config, log: Logger): Promise<SearchSide> {
     if (config.skipIndexOnStart) {
       await ensureIndex(admin, config.indexUid);
     } else {
-      await indexArticlesAtStart(config, { engine: { url: connection.url, masterKey: connection.masterKey } }, log);
+      await indexArticlesAtStart(config, log);
     }
     const searchKey = await ensureSearchKey(admin, config.indexUid);
     const engine = createEngine({ url: connection.url, apiKey: searchKey, timeoutMs: config.engineTimeoutMs });
@@ -185,7 +185,7 @@ async function singleSide(config: Config, log: Logger): Promise<SearchSide> {
 async function clusterSide(config: Config, cluster: ClusterConfig, log: Logger): Promise<SearchSide> {
   const searchShards = await prepareCluster(cluster, config.indexUid);
   log.info({ shards: cluster.shards.map((s) => ({ name: s.name, url: s.url })) }, 'using a cluster of Meilisearch shards');
-  if (!config.skipIndexOnStart) await indexArticlesAtStart(config, { cluster }, log);
+  if (!config.skipIndexOnStart) await indexArticlesAtStart(config, log);
   const coordinators = coordinatorsFor(searchShards, config.engineTimeoutMs);
   const engine = clusterEngine(coordinators);
   const names = coordinators.map((c) => c.name);

@@ -21,16 +21,17 @@ describe('start-up indexing runs the indexer CLI', () => {
     process.env['NEWS_SEARCH_PARENT_ONLY'] = 'leak';
     const config = loadConfig({ INDEX_UID: 'site_a', DATA_DIR: '/srv/data', ENGINE_TIMEOUT_MS: '3000' }, '/');
     const external = loadConfig({ INDEX_UID: 'site_a', DATA_DIR: '/srv/data', ENGINE_TIMEOUT_MS: '3000', MEILI_URL: 'http://10.0.0.9:7700', MEILI_MASTER_KEY: 'k'.repeat(24) }, '/');
-    const single = indexerEnv(external, { engine: { url: 'http://10.0.0.9:7700', masterKey: 'k'.repeat(24) } });
+    const single = indexerEnv(external);
     expect(single).toEqual({ MEILI_URL: 'http://10.0.0.9:7700', MEILI_MASTER_KEY: 'k'.repeat(24), INDEX_UID: 'site_a', DATA_DIR: '/srv/data', ENGINE_TIMEOUT_MS: '3000' });
     // The embedded engine is found through DATA_DIR, as an editor's run finds the server's engine.
-    const embedded = indexerEnv(config, { engine: { url: 'http://127.0.0.1:7700', masterKey: 'k'.repeat(24) } });
+    const embedded = indexerEnv(config);
     expect(embedded).toEqual({ INDEX_UID: 'site_a', DATA_DIR: '/srv/data', ENGINE_TIMEOUT_MS: '3000' });
     const shards = [
       { name: 's1', url: 'http://10.0.0.1:7700', masterKey: 'a'.repeat(16) },
       { name: 's2', url: 'http://10.0.0.2:7700', masterKey: 'b'.repeat(16) },
     ];
-    const sharded = indexerEnv(config, { cluster: { shards } });
+    const clustered = loadConfig({ INDEX_UID: 'site_a', DATA_DIR: '/srv/data', ENGINE_TIMEOUT_MS: '3000', MEILI_SHARDS: JSON.stringify(shards) }, '/');
+    const sharded = indexerEnv(clustered);
     expect(JSON.parse(sharded['MEILI_SHARDS']!)).toEqual(shards);
     expect(sharded).not.toHaveProperty('MEILI_URL');
     // What the child receives parses back into the same target.
