@@ -63,7 +63,7 @@ function readQueries(): EngineQuery[] {
   return lines
     .filter((_, i) => i % step === 0)
     .slice(0, QUERIES)
-    .map((line) => ({ q: normalizeQuery((JSON.parse(line) as { q: string }).q), filter: [], sort: undefined, limit: 10, offset: 0, facets: [] }));
+    .map((line) => ({ q: normalizeQuery((JSON.parse(line) as { q: string }).q), filter: [], scope: {}, sort: undefined, limit: 10, offset: 0, facets: [] }));
 }
 
 async function load(engine: Engine, chunks: ChunkDocument[]): Promise<void> {

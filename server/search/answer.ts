@@ -134,7 +134,7 @@ async function runSearch(search: Search, request: SearchRequest, typed: EngineQu
     const sections = await search({
       q: query.q,
       filter: [...query.filter, oneOf('articleId', articleIds)],
-      scope: query.scope && { ...query.scope, articleIds },
+      scope: { ...query.scope, articleIds },
       sort: undefined,
       limit: Math.min(articleIds.length * SECTIONS_PER_ARTICLE * 2, 300),
       offset: 0,

@@ -12,11 +12,8 @@ import type { SearchRequest } from './validate-request.js';
 export interface EngineQuery {
   q: string;
   filter: string[];
-  /**
-   * The same filters as values, for the in-process ranking index; absent → queries with filters go
-   * to the engine alone.
-   */
-  scope?: RankScope | undefined;
+  /** The same filters as values, for the in-process ranking index. */
+  scope: RankScope;
   /** Meilisearch sort expressions, e.g. `dateTs:desc`; undefined = relevance. */
   sort: string[] | undefined;
   limit: number;

@@ -42,7 +42,7 @@ export type Source = 'engine' | 'ranking' | 'engine-rerank';
 /** The one place that decides the source. */
 export function chooseSource(query: EngineQuery, analyzed: AnalyzedQuery, ranker: RankingIndex | undefined): Source {
   if (analyzed.terms.length === 0 || query.sort) return 'engine';
-  if (ranker && (query.filter.length === 0 || query.scope)) return 'ranking';
+  if (ranker) return 'ranking';
   return 'engine-rerank';
 }
 
@@ -97,7 +97,7 @@ async function rankedByIndex(engine: Engine, indexUid: string, query: EngineQuer
   const typos = query.asTyped ? undefined : correctTypos(typed, ranker.vocabulary());
   const analyzed = typos?.query ?? typed;
   const correction = typos?.kind && { correctedQuery: correctedText(query.q, typos.replaced), correctionKind: typos.kind };
-  const ranking = ranker.search(analyzed, query.scope ?? {}, wanted, query.facets);
+  const ranking = ranker.search(analyzed, query.scope, wanted, query.facets);
   const ordered: RankedChunk[] = ranking.chunks.map(({ id, articleId, sectionIndex }) => ({ id, articleId, sectionIndex }));
   let total = ranking.total;
   // Long queries keep their meaning without one unknown word (and the engine is slow on long
