@@ -65,7 +65,7 @@ function wrap(store: RankingStore): RankingIndex {
       const stem = surface < 0 ? -1 : store.surfaceStem[surface]!;
       return stem < 0 ? 0 : store.postingLength(stem);
     },
-    completes: (prefix) => store.termsWithPrefix(prefix).length > 0,
+    completes: (prefix) => store.termsWithPrefix(prefix, 1).length > 0, // per keystroke: stop at the first
   };
   return {
     apply: (change) => store.apply((change.upsert ?? []).map(toRecord), change.remove ?? []),

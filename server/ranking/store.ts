@@ -222,13 +222,13 @@ export class RankingStore {
     return id !== undefined && this.surfaceCount[id]! > 0 ? id : -1;
   }
 
-  /** Live term ids starting with `prefix`, in code-unit order of the terms. */
-  termsWithPrefix(prefix: string): number[] {
+  /** Live term ids starting with `prefix`, in code-unit order of the terms (at most `limit`). */
+  termsWithPrefix(prefix: string, limit = Infinity): number[] {
     this.sortNewTerms();
     const from = this.lowerBound(prefix);
     const to = this.lowerBound(`${prefix}\uffff`);
     const out: number[] = [];
-    for (let i = from; i < to; i++) {
+    for (let i = from; i < to && out.length < limit; i++) {
       const t = this.sortedTermIds[i]!;
       if (this.postLength[t]! > 0) out.push(t);
     }
