@@ -2,6 +2,7 @@
 import { CHANGE_LOG_KEEP, CHANGE_LOG_SETTINGS, changeLogUid, type ChangeEntry } from '../core/change-log.js';
 import type { Engine } from '../core/engine/client.js';
 import { toEngineError } from '../core/engine/client.js';
+import { ensureIndex } from '../core/engine/settings.js';
 import { EngineError } from '../core/errors.js';
 import { checkTask, waitTask } from './tasks.js';
 
@@ -59,23 +60,7 @@ export class ChangeLogWriter {
   }
 
   private async ensure(): Promise<void> {
-    const what = `preparing the change log ${this.uid}`;
-    try {
-      const exists = await this.engine.getIndex(this.uid).then(
-        () => true,
-        (error: unknown) => {
-          if ((error as { cause?: { code?: string } }).cause?.code === 'index_not_found') return false;
-          throw error;
-        },
-      );
-      if (!exists) {
-        const created = await waitTask(this.engine, (await this.engine.createIndex(this.uid, { primaryKey: 'seq' })).taskUid, what);
-        if (created.error?.code !== 'index_already_exists') checkTask(created, what);
-      }
-      checkTask(await waitTask(this.engine, (await this.engine.index(this.uid).updateSettings(CHANGE_LOG_SETTINGS)).taskUid, what), what);
-    } catch (error) {
-      throw error instanceof EngineError ? error : toEngineError(error, what);
-    }
+    await ensureIndex(this.engine, this.uid, { primaryKey: 'seq', settings: CHANGE_LOG_SETTINGS });
   }
 
   private async read<T>(query: (index: ReturnType<Engine['index']>) => Promise<T>): Promise<T | undefined> {

@@ -29,8 +29,11 @@ export const INDEX_SETTINGS = {
 
 const TASK_TIMEOUT_MS = 120_000;
 
-/** Create the index if needed and patch only the settings that differ from what it has. */
-export async function ensureIndex(engine: Engine, indexUid: string): Promise<void> {
+/**
+ * Create the index if needed and patch only the settings that differ from what it has: the news
+ * index by default, or another of ours (the change log) with its own key and settings.
+ */
+export async function ensureIndex(engine: Engine, indexUid: string, { primaryKey = 'id', settings = INDEX_SETTINGS as Settings } = {}): Promise<void> {
   try {
     const exists = await engine
       .getIndex(indexUid)
@@ -40,10 +43,10 @@ export async function ensureIndex(engine: Engine, indexUid: string): Promise<voi
         throw error;
       });
     if (!exists) {
-      await engine.createIndex(indexUid, { primaryKey: 'id' }).waitTask({ timeout: TASK_TIMEOUT_MS });
+      await engine.createIndex(indexUid, { primaryKey }).waitTask({ timeout: TASK_TIMEOUT_MS });
     }
     const current = await engine.index(indexUid).getSettings();
-    const patch = settingsPatch(current, INDEX_SETTINGS);
+    const patch = settingsPatch(current, settings);
     if (Object.keys(patch).length > 0) {
       const task = await engine.index(indexUid).updateSettings(patch).waitTask({ timeout: TASK_TIMEOUT_MS });
       if (task.status !== 'succeeded') {
