@@ -30,39 +30,61 @@ const MAX_AGE_MS = 500;
 const CHECK_WAIT_MS = 1000;
 
 /**
- * What `/readyz` answers from: the engine's state as the server knows it, not an engine call per
- * request. The supervisor's status (a restart under way, a failed restart) is answered at once;
- * otherwise the index's state from the last check, re-checked at most every MAX_AGE_MS whatever
- * the request rate, one check at a time.
+ * The result of a check, run again at most every MAX_AGE_MS whatever the request rate, one run at
+ * a time; a caller waits at most CHECK_WAIT_MS for a run, then takes the last result (or `fallback`).
  */
-export class Readiness {
-  private state: EngineState | undefined;
+class KeptCheck<T> {
+  private value: T | undefined;
   private checkedAt = 0;
-  private checking: Promise<EngineState> | undefined;
+  private running: Promise<T> | undefined;
 
   constructor(
-    private readonly engine: Engine,
-    private readonly indexUid: string,
-    private readonly engineStatus?: () => EngineStatus,
+    private readonly check: () => Promise<T>,
+    private readonly fallback: T,
   ) {}
+
+  /** Check again at the next call (the engine just came back). */
+  expire(): void {
+    this.checkedAt = 0;
+  }
+
+  async current(): Promise<T> {
+    if (this.value !== undefined && Date.now() - this.checkedAt <= MAX_AGE_MS) return this.value;
+    const run = (this.running ??= this.check()
+      .then((value) => {
+        this.value = value;
+        this.checkedAt = Date.now();
+        return value;
+      })
+      .finally(() => (this.running = undefined)));
+    const waited = await Promise.race([run, new Promise<undefined>((resolve) => void setTimeout(() => resolve(undefined), CHECK_WAIT_MS).unref())]);
+    return waited ?? this.value ?? this.fallback;
+  }
+}
+
+/**
+ * What `/readyz` answers from: the engine's state as the server knows it, not an engine call per
+ * request. The supervisor's status (a restart under way, a failed restart) is answered at once;
+ * otherwise the index's state from a kept check.
+ */
+export class Readiness {
+  private readonly index: KeptCheck<EngineState>;
+
+  constructor(
+    engine: Engine,
+    indexUid: string,
+    private readonly engineStatus?: () => EngineStatus,
+  ) {
+    this.index = new KeptCheck(() => engineState(engine, indexUid), 'unavailable');
+  }
 
   async current(): Promise<{ engine?: EngineStatus; index: EngineState }> {
     const status = this.engineStatus?.();
     if (status && status.state !== 'up') {
-      this.checkedAt = 0; // check the index again as soon as the engine is back
+      this.index.expire(); // check the index again as soon as the engine is back
       return { engine: status, index: 'unavailable' };
     }
-    if (this.state === undefined || Date.now() - this.checkedAt > MAX_AGE_MS) {
-      const check = (this.checking ??= engineState(this.engine, this.indexUid).then((state) => {
-        this.state = state;
-        this.checkedAt = Date.now();
-        this.checking = undefined;
-        return state;
-      }));
-      const waited = await Promise.race([check, new Promise<undefined>((resolve) => void setTimeout(() => resolve(undefined), CHECK_WAIT_MS).unref())]);
-      return { index: waited ?? this.state ?? 'unavailable' };
-    }
-    return { index: this.state };
+    return { index: await this.index.current() };
   }
 }
 
@@ -75,13 +97,15 @@ export class Readiness {
  */
 export function healthRoutes(engine: Engine, indexUid: string, clusterReadiness?: ClusterReadiness, readiness = new Readiness(engine, indexUid)): Router {
   const router = exactRouter();
+  // Per shard, from a kept check too: a probe flood must not become N engine calls per request.
+  const shardStates = clusterReadiness && new KeptCheck(clusterReadiness, {});
   router.get('/healthz', (_req, res) => {
     res.set('cache-control', 'no-store').json({ status: 'ok' });
   });
   router.get('/readyz', async (_req, res) => {
     res.set('cache-control', 'no-store');
-    if (clusterReadiness) {
-      const shards = await clusterReadiness();
+    if (shardStates) {
+      const shards = await shardStates.current();
       const ready = Object.values(shards).filter((s) => s === 'ready').length;
       if (ready === 0) {
         res.status(503).json({ ...errorBody('engine_unavailable', 'No search engine shard is ready.'), shards });
