@@ -2,7 +2,7 @@
  * A throw-away local system for the widget's bench and screenshots: the bundled Meilisearch on a
  * temp dir, the real indexer over our own fixtures, and the real server on a free port.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,7 +13,7 @@ import { createLogger } from '../core/logger.js';
 import { runIndexer } from '../indexer/run.js';
 import { createApp } from '../server/app.js';
 import { WIDGET_BUNDLE } from '../server/system.js';
-import { readWidgetChunks } from '../server/routes/static.js';
+import { readWidget } from '../server/routes/static.js';
 
 export interface Stage {
   baseUrl: string;
@@ -34,8 +34,7 @@ export async function startStage(articlePaths: string[]): Promise<Stage> {
       engine: createEngine({ url: engine.url, apiKey: searchKey, timeoutMs: 2000 }),
       indexUid: INDEX,
       log: createLogger('silent'),
-      widgetJs: await readFile(WIDGET_BUNDLE, 'utf8'),
-      widgetChunks: await readWidgetChunks(WIDGET_BUNDLE),
+      ...(await readWidget(WIDGET_BUNDLE).then(({ js, chunks }) => ({ widgetJs: js, widgetChunks: chunks }))),
       // The benchmark is one client typing fast; the public per-IP limit would distort it.
       http: { rateLimit: 0 },
     });

@@ -1,5 +1,4 @@
 /** `npm start` wiring: engine(s), start-up indexing, keys, caches, ranking follower, HTTP server, shutdown. */
-import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +9,6 @@ import { adminEngineFor, isDistributed, prepareCluster, shardFor, type ClusterCo
 import { connectEngine } from '../core/engine/connect.js';
 import { ensureMonitorKey, ensureSearchKey } from '../core/engine/keys.js';
 import { ensureIndex } from '../core/engine/settings.js';
-import { AppError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { createApp, type AppDeps } from './app.js';
 import { answerClientErrors } from './http/errors.js';
@@ -24,7 +22,7 @@ import { watchIndex, type IndexWatcher } from './search/index-watch.js';
 import { indexArticlesAtStart } from './startup-indexing.js';
 import { RankingFollower } from './ranking/follower.js';
 import { sharedCache, type SearchCache } from './search/answer.js';
-import { readWidgetChunks } from './routes/static.js';
+import { readWidget } from './routes/static.js';
 
 /** How long start-up waits for the first ranking index before it listens anyway. */
 const RANKING_START_WAIT_MS = 15_000;
@@ -62,8 +60,7 @@ interface Monitor {
  * REDIS_URL) → HTTP. Master keys are used only in here, before the app exists.
  */
 export async function startSystem(config: Config, log: Logger): Promise<RunningSystem> {
-  const widgetJs = await readWidgetBundle();
-  const widgetChunks = await readWidgetChunks(WIDGET_BUNDLE);
+  const widget = await readWidget(WIDGET_BUNDLE);
   const side = isDistributed(config.cluster) ? await clusterSide(config, config.cluster, log) : await singleSide(config, log);
   let redis: Redis | undefined;
   let watcher: IndexWatcher | undefined;
@@ -101,8 +98,8 @@ export async function startSystem(config: Config, log: Logger): Promise<RunningS
       engine: side.engine,
       indexUid: config.indexUid,
       log,
-      widgetJs,
-      widgetChunks,
+      widgetJs: widget.js,
+      widgetChunks: widget.chunks,
       cache,
       metrics,
       ranking,
@@ -246,14 +243,6 @@ async function closeRedis(redis: Redis | undefined): Promise<void> {
   // quit() waits for a reply, which never comes while Redis is down.
   if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
   else redis.disconnect();
-}
-
-async function readWidgetBundle(): Promise<string> {
-  try {
-    return await readFile(WIDGET_BUNDLE, 'utf8');
-  } catch {
-    throw new AppError('invalid_config', `The widget bundle ${WIDGET_BUNDLE} is missing; run \`npm run build\` first.`);
-  }
 }
 
 /**

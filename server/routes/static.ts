@@ -2,6 +2,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Router } from 'express';
+import { AppError } from '../../core/errors.js';
 import { sendCacheable, sendPage, strongEtag } from '../http/security.js';
 import { demoPage } from '../pages/demo.js';
 import { exactRouter } from '../http/routing.js';
@@ -14,13 +15,24 @@ const JAVASCRIPT = 'text/javascript; charset=utf-8';
 /** Where the build puts the widget's lazy chunks, beside widget.js; also their URL path. */
 export const WIDGET_CHUNKS = 'widget-chunks';
 
-/** The widget's lazy chunks (file name → code), read once at start-up from beside the bundle. */
-export async function readWidgetChunks(widgetBundle: string): Promise<Map<string, string>> {
+/**
+ * The widget bundle and its lazy chunks (file name → code), read once at start-up. A missing
+ * bundle, or a chunk it imports that is not beside it, stops the start-up: without the panel chunk
+ * the widget would show no results at all.
+ */
+export async function readWidget(widgetBundle: string): Promise<{ js: string; chunks: Map<string, string> }> {
+  const rebuild = 'run `npm run build` first';
+  const js = await readFile(widgetBundle, 'utf8').catch(() => {
+    throw new AppError('invalid_config', `The widget bundle ${widgetBundle} is missing; ${rebuild}.`);
+  });
   const dir = path.join(path.dirname(widgetBundle), WIDGET_CHUNKS);
   const names = await readdir(dir).catch(() => []);
   const chunks = new Map<string, string>();
   for (const name of names.filter((n) => n.endsWith('.js'))) chunks.set(name, await readFile(path.join(dir, name), 'utf8'));
-  return chunks;
+  const imported = [...js.matchAll(new RegExp(`${WIDGET_CHUNKS}/([\\w-]+\\.js)`, 'g'))].map((m) => m[1]!);
+  const missing = imported.filter((name) => !chunks.has(name));
+  if (missing.length > 0) throw new AppError('invalid_config', `The widget's chunks ${missing.join(', ')} are missing from ${dir}; ${rebuild}.`);
+  return { js, chunks };
 }
 
 /**

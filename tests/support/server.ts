@@ -1,5 +1,4 @@
 import type { Server } from 'node:http';
-import { readFile } from 'node:fs/promises';
 import { createEngine } from '../../core/engine/client.js';
 import { ensureMonitorKey, ensureSearchKey } from '../../core/engine/keys.js';
 import { createLogger } from '../../core/logger.js';
@@ -8,7 +7,7 @@ import { answerClientErrors } from '../../server/http/errors.js';
 import { ResponseCache } from '../../server/search/cache.js';
 import type { IndexWatcher } from '../../server/search/index-watch.js';
 import { watchedRanking, type RankingFollower as RankingIndex } from '../../server/ranking/follower.js';
-import { readWidgetChunks } from '../../server/routes/static.js';
+import { readWidget } from '../../server/routes/static.js';
 import { WIDGET_BUNDLE } from '../../server/system.js';
 import * as vitestHooks from 'vitest';
 import { runIndexer } from '../../indexer/run.js';
@@ -37,8 +36,7 @@ export async function startTestServer(
   const searchKey = await ensureSearchKey(adminEngine(), indexUid);
   const engineUrl = options.engineUrl ?? testEngine().url;
   const engine = createEngine({ url: engineUrl, apiKey: searchKey, timeoutMs: options.engineTimeoutMs ?? 2000 });
-  const widgetJs = await readFile(WIDGET_BUNDLE, 'utf8');
-  const widgetChunks = await readWidgetChunks(WIDGET_BUNDLE);
+  const { js: widgetJs, chunks: widgetChunks } = await readWidget(WIDGET_BUNDLE);
   // As in production (server/system.ts): the ranking index and the cache, kept current by one index watcher.
   let watcher: IndexWatcher | undefined;
   let ranking: RankingIndex | undefined;
