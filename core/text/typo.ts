@@ -60,8 +60,8 @@ export function usualSlip(typed: string, meant: string): boolean {
   return false;
 }
 
-export const ONE_TYPO_FROM = 5;
-export const TWO_TYPOS_FROM = 9;
+const ONE_TYPO_FROM = 5;
+const TWO_TYPOS_FROM = 9;
 
 /** Edits allowed in a word of this length (the engine's minWordSizeForTypos defaults). */
 export function allowedEdits(length: number): 0 | 1 | 2 {

@@ -18,7 +18,7 @@ import type { EngineHit } from './source.js';
  * highlighting, grouping, corrections) runs unchanged over shards, and its corpus statistics are
  * cluster-wide because federated hit counts add up across the (disjoint) shards.
  */
-export interface ClusterEngineSurface {
+interface ClusterEngineSurface {
   index(indexUid: string): { search(q?: string | null, params?: SearchParams): Promise<unknown> };
   multiSearch(request: { queries: MultiSearchQuery[]; federation?: unknown }): Promise<{ results: unknown[] }>;
 }
@@ -38,7 +38,7 @@ export function clusterEngine(coordinators: readonly Coordinator[]): Engine {
       federation: { limit, offset, ...(facets.length > 0 ? { facetsByIndex: { [indexUid]: facets }, mergeFacets: {} } : {}) },
       queries: remotes.map((remote) => ({ indexUid, q: q ?? '', ...perQuery, federationOptions: { weight: 1, remote } })),
     };
-    const { answer } = await federatedSearch(coordinators, request);
+    const answer = await federatedSearch(coordinators, request);
     return { ...answer, hits: answer.hits.map(withoutFederation), query: q ?? '', limit, offset };
   };
 
@@ -46,7 +46,7 @@ export function clusterEngine(coordinators: readonly Coordinator[]): Engine {
     index: (indexUid) => ({ search: (q, params) => search(indexUid, q, params) }),
     async multiSearch({ queries, federation }) {
       // Only the per-query form: the pipeline never federates itself.
-      if (federation !== undefined) throw new TypeError('clusterEngine.multiSearch: federated requests go through federatedSearch()');
+      if (federation !== undefined) throw new TypeError('clusterEngine.multiSearch: takes per-query searches only; it federates each of them itself');
       return { results: await Promise.all(queries.map(({ indexUid, q, ...params }) => search(indexUid, q, params as SearchParams))) };
     },
   };
@@ -65,24 +65,18 @@ export function coordinatorsFor(shards: readonly SearchShard[], timeoutMs: numbe
   return shards.map((s) => ({ name: s.name, engine: createEngine({ url: s.url, apiKey: s.searchKey, timeoutMs }) }));
 }
 
-export type FederatedAnswer = SearchResponse<EngineHit> & {
+type FederatedAnswer = SearchResponse<EngineHit> & {
   estimatedTotalHits?: number;
   remoteErrors?: Record<string, { code?: string; message?: string }>;
 };
 
-/** The merged answer of one federated request and the shards that did not contribute to it. */
-export interface FederatedOutcome {
-  answer: FederatedAnswer;
-  failedShards: string[];
-}
-
 /**
  * Sends one federated request through the first reachable coordinator; the engine reports
  * unreachable remotes in `remoteErrors`, and a coordinator we could not reach at all counts as
- * failed too. Only when no shard answers does it fail. Failed shards are also added to the
- * collector of the current request (collectFailedShards), however deep the call.
+ * failed too. Only when no shard answers does it fail. Failed shards go to the collector of the
+ * current request (collectFailedShards), however deep the call.
  */
-export async function federatedSearch(coordinators: readonly Coordinator[], request: FederatedMultiSearchParams): Promise<FederatedOutcome> {
+async function federatedSearch(coordinators: readonly Coordinator[], request: FederatedMultiSearchParams): Promise<FederatedAnswer> {
   const unreachable: string[] = [];
   let lastError: unknown;
   for (const coordinator of coordinators) {
@@ -96,10 +90,9 @@ export async function federatedSearch(coordinators: readonly Coordinator[], requ
       lastError = typed;
       continue;
     }
-    const failedShards = [...new Set([...unreachable, ...Object.keys(answer.remoteErrors ?? {})])].sort();
     const collector = failedShardCollector.getStore();
-    for (const name of failedShards) collector?.add(name);
-    return { answer, failedShards };
+    for (const name of [...unreachable, ...Object.keys(answer.remoteErrors ?? {})]) collector?.add(name);
+    return answer;
   }
   for (const name of unreachable) failedShardCollector.getStore()?.add(name);
   throw lastError ?? new EngineUnavailableError('cluster search: no shards configured');
@@ -118,7 +111,7 @@ export async function collectFailedShards<T>(work: () => Promise<T>): Promise<{ 
 }
 
 /** `_federation` is engine bookkeeping; shape.ts never reads it and responses must not leak it. */
-export function withoutFederation(hit: EngineHit & { _federation?: unknown }): EngineHit {
+function withoutFederation(hit: EngineHit & { _federation?: unknown }): EngineHit {
   const { _federation: _ignored, ...rest } = hit;
   return rest;
 }

@@ -22,7 +22,7 @@ import { engineFilter, SHORT_QUERY_TERMS, TEXT_CANDIDATES, TEXT_FIELDS, type Ran
  * How many chunks the engine proposes for re-ranking. More finds more (long queries), fewer is
  * faster; 150 kept p95 within budget on the 55k-chunk benchmark (docs/relevance.md).
  */
-export const RELAXATIONS = [
+const RELAXATIONS = [
   { skipRarest: 0, candidates: 100 },
   { skipRarest: 1, candidates: 50 },
   { skipRarest: 2, candidates: 50 },
@@ -95,7 +95,7 @@ function statsReader(engine: Engine, indexUid: string): TermStatsReader {
  * The stemmed words for the engine, rarest first (the engine reads only the first ten), with the
  * word being typed kept last so the engine still matches it as a prefix.
  */
-export function stemmedQuery(analyzed: AnalyzedQuery, stats: TermStats, skipRarest = 0): string {
+function stemmedQuery(analyzed: AnalyzedQuery, stats: TermStats, skipRarest = 0): string {
   const typing = analyzed.terms.filter((t) => t.prefix);
   // Unknown counts (first sight of a word): longer stems are usually rarer.
   const rarity = (t: QueryTerm): number => stats.df.get(termKey(t)) ?? stats.documents / termKey(t).length ** 2;
@@ -127,7 +127,7 @@ function candidates(lists: CandidateFields[][]): Candidate[] {
  * such as headlines spread their words over several sections) and exact (unstemmed) word matches,
  * so that «партнер» ranks the section saying «партнер» above one saying «партнера».
  */
-export const RANK_PARAMS = {
+const RANK_PARAMS = {
   k1: 2,
   b: 0.75,
   /**
@@ -141,7 +141,7 @@ export const RANK_PARAMS = {
   prefixMatch: 0.9,
 };
 
-export interface Candidate {
+interface Candidate {
   id: string;
   articleId: string;
   /** Space-separated stems (the indexer's `stems` field). */
@@ -152,7 +152,7 @@ export interface Candidate {
   engineRank: number;
 }
 
-export interface Scored<C extends Candidate> {
+interface Scored<C extends Candidate> {
   candidate: C;
   score: number;
 }
@@ -162,7 +162,7 @@ interface TermWeight {
   idf: number;
 }
 
-export function rankCandidates<C extends Candidate>(query: AnalyzedQuery, stats: TermStats, candidates: readonly C[]): Scored<C>[] {
+function rankCandidates<C extends Candidate>(query: AnalyzedQuery, stats: TermStats, candidates: readonly C[]): Scored<C>[] {
   const weights = termWeights(query, stats);
   const parsed = candidates.map((c) => ({ candidate: c, tokens: c.stems ? c.stems.split(' ') : [] }));
   const avgLength = Math.max(1, parsed.reduce((sum, p) => sum + p.tokens.length, 0) / Math.max(1, parsed.length));
@@ -248,7 +248,7 @@ function phraseCount(phrase: readonly string[], tokens: readonly string[]): numb
  * indexer wrote, and the search-only key suffices. Counts are cached briefly: they move only when
  * the index changes, and a slightly stale idf ranks the same.
  */
-export interface TermStats {
+interface TermStats {
   /** Number of chunks in the index (corpus-wide: filters do not apply to idf). */
   documents: number;
   /** termKey → chunks containing the term's typed stem(s); absent = unknown. */
@@ -258,7 +258,7 @@ export interface TermStats {
 const CACHE_TTL_MS = 60_000;
 const DOCUMENTS_KEY = '\u0000documents';
 
-export interface CountRequest {
+interface CountRequest {
   key: string;
   query: MultiSearchQuery;
 }

@@ -11,7 +11,7 @@ import type { AnalyzedQuery, QueryTerm, TermCorrection } from './analyze.js';
  * that is two known words without the space is split into two terms. Chosen on the dev sets with
  * `npm run bench:relevance` (docs/relevance.md, «Typo tolerance»).
  */
-export const TYPO_PARAMS = {
+const TYPO_PARAMS = {
   /** Weight of a correction at edit distance 1 and 2 (a term found as typed weighs 1). */
   distanceWeight: [1, 0.8, 0.5] as readonly number[],
   /** Corrections weigh (their frequency / the most common correction's) to this power. */
@@ -40,8 +40,6 @@ export const TYPO_PARAMS = {
    * (dev summaries: MRR 0.841 uncorrected, 0.839 corrected).
    */
   correctUpToTerms: 12,
-  /** Corrections also bring the stems of their other case forms found in the index (as typed words do). */
-  correctionForms: true,
   /** A one-edit correction that is not a usual slip (core/text/typo.ts usualSlip) weighs this much more. */
   unusualSlip: 0.3,
   /** At equal edits, a split beats a one-word correction only when its rarer part is this much more common. */
@@ -133,7 +131,7 @@ function weighted(typed: string, candidates: ReturnType<typeof typoCandidates>, 
   for (const { c, weight } of scored) {
     // Other case forms count only as words the index has seen (inflections.ts generates forms by
     // rule, and a foreign name's rule-made forms stem to short unrelated words).
-    const forms = TYPO_PARAMS.correctionForms ? inflectedForms(c.word).filter((f) => vocabulary.frequency(f) > 0) : [];
+    const forms = inflectedForms(c.word).filter((f) => vocabulary.frequency(f) > 0);
     for (const stem of [stemWord(c.word), ...forms.map(stemWord)]) {
       const had = byStem.get(stem);
       if (!had || had.weight < weight) byStem.set(stem, { surface: c.word, stem, weight });
