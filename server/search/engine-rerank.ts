@@ -16,7 +16,7 @@ import { words } from '../../core/text/stem.js';
 import { bm25, bm25Idf } from '../ranking/params.js';
 import { termKey, type AnalyzedQuery, type QueryTerm } from './analyze.js';
 import type { EngineQuery } from './engine-query.js';
-import { engineFilter, SHORT_QUERY_TERMS, TEXT_CANDIDATES, TEXT_FIELDS, type Ranked } from './source.js';
+import { engineFilter, SHORT_QUERY_TERMS, textSearchParams, type Ranked } from './source.js';
 
 /**
  * How many chunks the engine proposes for re-ranking. More finds more (long queries), fewer is
@@ -62,14 +62,7 @@ export async function rankEngineCandidates(engine: Engine, indexUid: string, que
   // Short queries also search the original words: exact forms, typos and prefixes of surface forms.
   // Long ones are left to the stems (the engine is slow on long queries over the text).
   if (analyzed.terms.length <= SHORT_QUERY_TERMS) {
-    searched.push({
-      indexUid,
-      ...engineFilter(query),
-      q: query.q,
-      attributesToSearchOn: [...TEXT_FIELDS],
-      limit: Math.max(TEXT_CANDIDATES, wanted),
-      attributesToRetrieve: [...CANDIDATE_FIELDS, 'sectionTitle', 'text'],
-    });
+    searched.push({ indexUid, q: query.q, ...textSearchParams(query, wanted, [...CANDIDATE_FIELDS, 'sectionTitle', 'text']) });
   }
   const { results } = await engine.multiSearch({ queries: searched });
   const lists = results as unknown as SearchResponse<CandidateFields>[];

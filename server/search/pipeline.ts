@@ -20,8 +20,7 @@ import {
   RETRIEVED_FIELDS,
   SHORT_QUERY_TERMS,
   SNIPPET_WORDS,
-  TEXT_CANDIDATES,
-  TEXT_FIELDS,
+  textSearchParams,
   type EngineHit,
   type EngineResult,
   type Ranked,
@@ -104,12 +103,7 @@ async function rankedByIndex(engine: Engine, indexUid: string, query: EngineQuer
   // queries over the text), so only short ones, or ones with too few matches, ask it for typos.
   const mistyped = ranking.unmatched.length > 0 && analyzed.terms.length <= SHORT_QUERY_TERMS;
   if (mistyped || ordered.length === 0) {
-    const engineTypos = await engine.index(indexUid).search<RankedChunk>(query.q, {
-      ...engineFilter(query),
-      attributesToSearchOn: [...TEXT_FIELDS],
-      limit: Math.max(TEXT_CANDIDATES, wanted),
-      attributesToRetrieve: ['id', 'articleId', 'sectionIndex'],
-    });
+    const engineTypos = await engine.index(indexUid).search<RankedChunk>(query.q, textSearchParams(query, wanted, ['id', 'articleId', 'sectionIndex']));
     const known = new Set(ordered.map((o) => o.id));
     const added = engineTypos.hits.filter((hit) => !known.has(hit.id));
     ordered.push(...added);

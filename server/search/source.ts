@@ -81,3 +81,8 @@ export function engineHighlight(): SearchParams {
     highlightPostTag: HIGHLIGHT_END,
   };
 }
+
+/** The engine's search of the original text (exact forms, typos, surface prefixes) for a query's candidates. */
+export function textSearchParams(query: EngineQuery, wanted: number, fields: readonly string[]): SearchParams {
+  return { ...engineFilter(query), attributesToSearchOn: [...TEXT_FIELDS], limit: Math.max(TEXT_CANDIDATES, wanted), attributesToRetrieve: [...fields] };
+}
