@@ -2,7 +2,7 @@
 import type { ChunkFingerprint } from '../core/document.js';
 import { DIFF_FIELDS } from '../core/document.js';
 import type { Engine } from '../core/engine/client.js';
-import { toEngineError } from '../core/engine/client.js';
+import { engineErrorCode, toEngineError } from '../core/engine/client.js';
 import type { ChangeEntry } from '../core/change-log.js';
 import { changeLogFor } from './change-log.js';
 import { thisThreadCpuMs } from './cpu.js';
@@ -81,7 +81,7 @@ export async function readFingerprints(engine: Engine, indexUid: string): Promis
     }
     return pages.flatMap((p) => p.results);
   } catch (error) {
-    if ((error as { cause?: { code?: string } }).cause?.code === 'index_not_found') return [];
+    if (engineErrorCode(error) === 'index_not_found') return [];
     throw toEngineError(error, `reading documents of index ${indexUid}`);
   }
 }

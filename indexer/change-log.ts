@@ -1,7 +1,7 @@
 /** Writes the change log (core/change-log.ts format) that proxies follow to update their ranking indexes in place. */
 import { CHANGE_LOG_KEEP, CHANGE_LOG_SETTINGS, changeLogUid, type ChangeEntry } from '../core/change-log.js';
 import type { Engine } from '../core/engine/client.js';
-import { toEngineError } from '../core/engine/client.js';
+import { engineErrorCode, toEngineError } from '../core/engine/client.js';
 import { ensureIndex } from '../core/engine/settings.js';
 import { EngineError } from '../core/errors.js';
 import { checkTask, waitTask } from './tasks.js';
@@ -67,7 +67,7 @@ export class ChangeLogWriter {
     try {
       return await query(this.engine.index(this.uid));
     } catch (error) {
-      if ((error as { cause?: { code?: string } }).cause?.code === 'index_not_found') return undefined;
+      if (engineErrorCode(error) === 'index_not_found') return undefined;
       throw toEngineError(error, `reading the change log ${this.uid}`);
     }
   }

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Engine } from '../core/engine/client.js';
-import { toEngineError } from '../core/engine/client.js';
+import { engineErrorCode, toEngineError } from '../core/engine/client.js';
 import { checkTask, waitTask } from './apply.js';
 
 /**
@@ -38,7 +38,7 @@ export async function readSources(engine: Engine, indexUid: string): Promise<Map
       if (offset + 1000 >= page.total) break;
     }
   } catch (error) {
-    if ((error as { cause?: { code?: string } }).cause?.code === 'index_not_found') return byFile;
+    if (engineErrorCode(error) === 'index_not_found') return byFile;
     throw toEngineError(error, 'reading the indexer source records');
   }
   return byFile;

@@ -25,6 +25,11 @@ export function createEngine({ url, apiKey, timeoutMs }: EngineOptions): Engine 
   return new Meilisearch({ host: url, apiKey, httpClient: keepAliveHttpClient(timeoutMs) });
 }
 
+/** The engine's error code carried by what the client threw (`index_not_found`, …), if any. */
+export function engineErrorCode(error: unknown): string | undefined {
+  return (error as { cause?: { code?: string } }).cause?.code;
+}
+
 /** Translate whatever the client threw into our typed errors; engine messages are kept for logs only. */
 export function toEngineError(error: unknown, what: string): AppError {
   if (error instanceof AppError) return error;

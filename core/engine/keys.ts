@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { changeLogUid } from '../change-log.js';
 import type { Engine } from './client.js';
-import { toEngineError } from './client.js';
+import { engineErrorCode, toEngineError } from './client.js';
 
 /**
  * The search-only key the public server uses: `actions: ["search"]` on this one index, so that a
@@ -40,7 +40,7 @@ async function ensureKey(
   const uid = uuidFromName(`news-search:${role}:${indexUid}`);
   try {
     const existing = await masterEngine.getKey(uid).catch((error: unknown) => {
-      if ((error as { cause?: { code?: string } }).cause?.code === 'api_key_not_found') return undefined;
+      if (engineErrorCode(error) === 'api_key_not_found') return undefined;
       throw error;
     });
     if (existing) return existing.key;

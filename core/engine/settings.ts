@@ -1,6 +1,6 @@
 import type { Settings } from 'meilisearch';
 import type { Engine } from './client.js';
-import { toEngineError } from './client.js';
+import { engineErrorCode, toEngineError } from './client.js';
 import { RUSSIAN_STOP_WORDS } from '../text/stopwords.js';
 import { engineSynonyms } from '../text/synonyms.js';
 
@@ -39,7 +39,7 @@ export async function ensureIndex(engine: Engine, indexUid: string, { primaryKey
       .getIndex(indexUid)
       .then(() => true)
       .catch((error: unknown) => {
-        if ((error as { cause?: { code?: string } }).cause?.code === 'index_not_found') return false;
+        if (engineErrorCode(error) === 'index_not_found') return false;
         throw error;
       });
     if (!exists) {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { changeLogUid, type ChangeEntry } from '../../core/change-log.js';
 import type { Engine } from '../../core/engine/client.js';
+import { engineErrorCode } from '../../core/engine/client.js';
 import type { Logger } from '../../core/logger.js';
 import { atLeast, oneOf } from '../../core/engine/filters.js';
 import { watchIndex, type IndexWatcher } from '../search/index-watch.js';
@@ -302,7 +303,7 @@ export class RankingFollower {
         try {
           page = await engineIndex.search<RankingDocument>('', { filter, sort: ['id:asc'], limit: this.pageSize, attributesToRetrieve: [...SOURCE_FIELDS] });
         } catch (error) {
-          if ((error as { cause?: { code?: string } }).cause?.code !== 'invalid_search_sort') throw error;
+          if (engineErrorCode(error) !== 'invalid_search_sort') throw error;
           // An index made before `id` was sortable, until the indexer's next run updates its settings.
           yield* this.documentsByOffset(engineIndex);
           break;
@@ -358,7 +359,7 @@ export class RankingFollower {
       const last = await log.search<ChangeEntry>('', { sort: ['seq:desc'], limit: 1, attributesToRetrieve: ['seq'] });
       return last.hits[0]?.seq ?? 0;
     } catch (error) {
-      if ((error as { cause?: { code?: string } }).cause?.code === 'index_not_found') return undefined;
+      if (engineErrorCode(error) === 'index_not_found') return undefined;
       throw error;
     }
   }
@@ -372,7 +373,7 @@ export class RankingFollower {
         try {
           entries = (await log.search<ChangeEntry>('', { filter: `seq > ${this.positions[s]!}`, sort: ['seq:asc'], limit: LOG_PAGE })).hits;
         } catch (error) {
-          if ((error as { cause?: { code?: string } }).cause?.code !== 'index_not_found') throw error;
+          if (engineErrorCode(error) !== 'index_not_found') throw error;
           // No log (an engine indexed by an older indexer, or it was deleted): follow versions instead.
           if (!this.noLog && this.positions[s]! > 0) this.needFull = true;
           this.noLog = true;
