@@ -393,11 +393,11 @@ function addPrefixCompletions(s: RankingStore, term: QueryTerm, ids: Map<number,
 function allowedArticles(s: RankingStore, scope: RankScope): Uint8Array | undefined {
   if (!scope.articleIds && scope.tag === undefined && scope.fromTs === undefined && scope.toTs === undefined) return undefined;
   const allowed = new Uint8Array(s.articleCapacity);
-  const candidates = scope.articleIds
-    ? scope.articleIds.flatMap((id) => s.articleNumber.get(id) ?? [])
-    : [...s.articleNumber.values()];
+  const tag = scope.tag === undefined ? undefined : s.knownTag(scope.tag);
+  if (tag === -1) return allowed; // no article has it
+  const candidates = scope.articleIds ? scope.articleIds.flatMap((id) => s.articleNumber.get(id) ?? []) : s.articleNumber.values();
   for (const a of candidates) {
-    if (scope.tag !== undefined && !s.articleTags[a]!.some((t) => s.tagNames[t] === scope.tag)) continue;
+    if (tag !== undefined && !s.articleTags[a]!.includes(tag)) continue;
     const date = s.articleDate[a]!;
     if (scope.fromTs !== undefined && (Number.isNaN(date) || date < scope.fromTs)) continue;
     if (scope.toTs !== undefined && (Number.isNaN(date) || date > scope.toTs)) continue;

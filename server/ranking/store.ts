@@ -622,6 +622,11 @@ export class RankingStore {
     return c;
   }
 
+  /** A tag's number, -1 when no article was ever written with it. */
+  knownTag(tag: string): number {
+    return this.tagIds.get(tag) ?? -1;
+  }
+
   private tagId(tag: string): number {
     let id = this.tagIds.get(tag);
     if (id === undefined) this.tagIds.set(tag, (id = this.tagNames.push(tag) - 1));
