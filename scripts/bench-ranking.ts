@@ -8,7 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import { analyzeQuery } from '../server/search/analyze.js';
-import { createRankingIndex, INDEX_RANK_PARAMS, SHORT_QUERY_PARAMS } from '../server/ranking/index.js';
+import { createRankingIndex, INDEX_RANK_PARAMS, SHORT_QUERY_PARAMS, VERBOSE_QUERY_PARAMS } from '../server/ranking/index.js';
 import { CORPUS_OPTIONS, evaluate, loadEvaluation, printLatencyByType, printTable, type Searcher } from './relevance-eval.js';
 
 async function main(): Promise<void> {
@@ -40,12 +40,16 @@ async function main(): Promise<void> {
   };
   const defaults = { ...INDEX_RANK_PARAMS };
   const shortDefaults = { ...SHORT_QUERY_PARAMS };
+  const verboseDefaults = { ...VERBOSE_QUERY_PARAMS };
   const rows = [];
   for (const variant of [undefined, ...(values.try ?? [])]) {
-    const { short, ...params } = variant ? (JSON.parse(variant) as Partial<typeof INDEX_RANK_PARAMS> & { short?: Partial<typeof INDEX_RANK_PARAMS> }) : {};
+    type Overrides = Partial<typeof INDEX_RANK_PARAMS>;
+    const { short, verbose, ...params } = variant ? (JSON.parse(variant) as Overrides & { short?: Overrides; verbose?: Overrides }) : {};
     Object.assign(INDEX_RANK_PARAMS, defaults, params);
     for (const key of Object.keys(SHORT_QUERY_PARAMS)) delete (SHORT_QUERY_PARAMS as Record<string, unknown>)[key];
     Object.assign(SHORT_QUERY_PARAMS, shortDefaults, short ?? {});
+    for (const key of Object.keys(VERBOSE_QUERY_PARAMS)) delete (VERBOSE_QUERY_PARAMS as Record<string, unknown>)[key];
+    Object.assign(VERBOSE_QUERY_PARAMS, verboseDefaults, verbose ?? {});
     rows.push({ name: variant ?? 'ranking index (in process)', ...(await evaluate(search, queries)) });
   }
   const types = [...new Set(queries.map((q) => q.type))];

@@ -6,7 +6,7 @@ import { RankingStore, toRecord, type ChunkRecord, type RankingDocument } from '
 
 export type { RankingDocument } from './store.js';
 export type { RankScope, Ranking, RankedChunk } from './search.js';
-export { INDEX_RANK_PARAMS, SHORT_QUERY_PARAMS, bm25, bm25Idf } from './params.js';
+export { INDEX_RANK_PARAMS, SHORT_QUERY_PARAMS, VERBOSE_QUERY_PARAMS, bm25, bm25Idf } from './params.js';
 
 /**
  * The ranking index: an in-memory inverted index of every chunk's stems, held by each proxy so

@@ -22,6 +22,22 @@ export const INDEX_RANK_PARAMS = {
   inflections: 1,
   /** Bonus per pair of consecutive query words found side by side, in idf units. */
   phrase: 0,
+  /** EXPERIMENT: query term frequency saturation k3 (0 = off). */
+  queryK: 0,
+  /** EXPERIMENT: stems sharing the first `truncLength` letters count this much (0 = off). */
+  trunc: 0,
+  truncLength: 5,
+  /** EXPERIMENT: each term's weight times its idf to this power (rare words count more). */
+  idfPower: 0,
+  /** EXPERIMENT: coverage exponent (article's matched idf share). */
+  cover: 0,
+  /** EXPERIMENT: BM25 of the article's lead chunk, weight. */
+  leadField: 0,
+  leadK1: 1.2,
+  leadB: 0.75,
+  /** EXPERIMENT: pairs of consecutive query words within a window. */
+  proximity: 0,
+  proximityWindow: 5,
   /** A prefix (as-you-type) match counts this much of a full match. */
   prefixMatch: 0.9,
   /** Prefix expansions stop after this many postings (a 2-letter prefix matches most of the index). */
@@ -52,6 +68,8 @@ export const INDEX_RANK_PARAMS = {
   maxPostingsPerChunk: 6,
   /** Queries of at most this many terms are "short" (topics, keywords) and use SHORT_QUERY_PARAMS. */
   shortTerms: 2,
+  /** Queries of at least this many terms are pasted passages (summaries) and use VERBOSE_QUERY_PARAMS. */
+  verboseTerms: 20,
 };
 
 /**
@@ -73,6 +91,8 @@ export const SHORT_QUERY_PARAMS: Partial<typeof INDEX_RANK_PARAMS> = {
   feedback: 0.1,
   feedbackMaxDf: 0.05,
 };
+
+export const VERBOSE_QUERY_PARAMS: Partial<typeof INDEX_RANK_PARAMS> = {};
 
 export function bm25Idf(documents: number, df: number): number {
   return Math.log(1 + (documents - df + 0.5) / (df + 0.5));
