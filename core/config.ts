@@ -101,8 +101,8 @@ const envSchema = z.object({
   CACHE_ENTRIES: z.coerce.number().int().min(0).max(1_000_000).default(2000),
   INDEX_POLL_MS: z.coerce.number().int().min(100).max(600_000).default(1000),
   RANKING_MEMORY_MB: z.coerce.number().int().min(0).max(1_000_000).optional(),
-  MAX_BODY_BYTES: z.coerce.number().int().min(256).max(1_048_576).default(4096),
-  MAX_URL_BYTES: z.coerce.number().int().min(256).max(65_536).default(4096),
+  MAX_BODY_BYTES: z.coerce.number().int().min(256).max(1_048_576).default(16_384),
+  MAX_URL_BYTES: z.coerce.number().int().min(256).max(65_536).default(12_288),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   METRICS_ALLOW: z
     .string()

@@ -16,6 +16,8 @@ export interface SearchOptions {
 /** The API's largest `limit` and `offset` (the documented contract). */
 export const MAX_LIMIT = 50;
 export const MAX_OFFSET = 1000;
+/** The API's longest `q`: a longer paste is cut at a word boundary rather than refused. */
+export const MAX_QUERY_CHARS = 1500;
 /** A request slower than this shows the loading state; faster ones go straight to their results. */
 export const SLOW_AFTER_MS = 150;
 
@@ -74,7 +76,7 @@ export class SearchController implements ReactiveController {
   /** Search now, from the first page. */
   search(q: string): Promise<void> {
     const { pageSize, filters } = this.options();
-    return this.execute({ q: q.trim(), limit: pageSize, offset: 0, filters, previous: undefined });
+    return this.execute({ q: clipQuery(q.trim()), limit: pageSize, offset: 0, filters, previous: undefined });
   }
 
   /** Ask again exactly as last time (after an error). */
@@ -180,4 +182,14 @@ function appendPage(previous: SearchResponse, page: SearchResponse): SearchRespo
 
 function rejectsOffset(error: unknown): boolean {
   return error instanceof SearchFailed && error.code === 'invalid_parameter' && error.message.includes('offset');
+}
+
+/** At most MAX_QUERY_CHARS, cut after the last whole word that fits. */
+export function clipQuery(q: string): string {
+  if (q.length <= MAX_QUERY_CHARS) return q;
+  const cut = q.slice(0, MAX_QUERY_CHARS + 1);
+  const space = cut.search(/\s\S*$/);
+  // No space to cut at: cut at the limit, never between the halves of a surrogate pair (the API
+  // refuses ill-formed text).
+  return (space > 0 ? cut.slice(0, space) : cut.slice(0, MAX_QUERY_CHARS).replace(/[\uD800-\uDBFF]$/, '')).trim();
 }

@@ -1,6 +1,7 @@
 /** The no-JavaScript results page (/search). */
 import { CORRECTION_REASONS_RU, type SearchResponse } from '../../core/api.js';
 import { pluralRu } from '../../core/text/plural.js';
+import { MAX_QUERY_CHARS } from '../search/validate-request.js';
 import { escapeHtml, segmentsHtml } from './html.js';
 
 
@@ -72,7 +73,7 @@ export function resultsPage(response: SearchResponse, error?: string, kept: Read
 <main>
 <form action="/search" method="get" role="search">
   <label for="q">Поиск по новостям</label>
-  <input id="q" name="q" type="search" value="${escapeHtml(query)}">
+  <input id="q" name="q" type="search" maxlength="${MAX_QUERY_CHARS}" value="${escapeHtml(query)}">
   <button type="submit">Найти</button>
 </form>
 ${corrected}

@@ -1,7 +1,7 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { describe, expect, it } from 'vitest';
 import type { SearchResponse } from '../../core/api.js';
-import { SEARCH_PARAMETERS } from '../../server/search/validate-request.js';
+import { MAX_QUERY_CHARS, SEARCH_PARAMETERS } from '../../server/search/validate-request.js';
 import { API_ARTICLES, INJECTION, TRICKY_TAGS, useFixtureServer } from '../fixtures/api-articles.js';
 import { uniqueIndexUid } from '../support/engine.js';
 import { startTestServer } from '../support/server.js';
@@ -118,7 +118,22 @@ describe('filters', () => {
   it('very long values: 200-character tag is searched, longer ones refused naming the parameter', async () => {
     expect((await search({ tag: 'я'.repeat(200) })).body.total).toBe(0);
     expectParameterError(await search({ tag: 'я'.repeat(201) }), 'tag');
-    expectParameterError(await search({ q: 'о'.repeat(513) }), 'q');
+    expectParameterError(await search({ q: 'о'.repeat(MAX_QUERY_CHARS + 1) }), 'q');
+  });
+
+  it('a pasted paragraph of MAX_QUERY_CHARS characters is searched by GET and by POST', async () => {
+    // Words of no article, with the subject once near the end: a reader pastes a whole passage.
+    const filler = 'Вчера вечером представители сторон долго обсуждали погоду, транспорт и культуру региона. ';
+    let q = filler.repeat(Math.ceil(MAX_QUERY_CHARS / filler.length));
+    q = `${q.slice(0, MAX_QUERY_CHARS - 40).trimEnd()} завод в Минске`;
+    q = q.padEnd(MAX_QUERY_CHARS, 'а');
+    expect(q).toHaveLength(MAX_QUERY_CHARS);
+    const byGet = await search({ q, group: 'article' });
+    expect(byGet.status).toBe(200);
+    expect((byGet.body as SearchResponse).hits[0]?.article.id).toBe('minsk-deal');
+    const byPost = await post(JSON.stringify({ q, group: 'article' }));
+    expect(byPost.status).toBe(200);
+    expect((byPost.body as SearchResponse).hits[0]?.article.id).toBe('minsk-deal');
   });
 
   it('from/to bound the date inclusively', async () => {
@@ -162,13 +177,13 @@ describe('malformed requests', () => {
     expectParameterError(await post('{"q":["a"]}'), 'q');
     expectParameterError(await post('{"limit":null}'), 'limit');
     expectParameterError(await post('{"limit":"5","extra":1}'), 'extra');
-    const big = await post(JSON.stringify({ q: 'x'.repeat(10_000) }));
+    const big = await post(JSON.stringify({ q: 'x'.repeat(20_000) }));
     expect(big.status).toBe(413);
     expect(big.body.error.code).toBe('payload_too_large');
   });
 
   it('an overlong URL gets 414 with an error body', async () => {
-    const reply = await get(`/api/search?q=${'a'.repeat(5000)}`);
+    const reply = await get(`/api/search?q=${'a'.repeat(13_000)}`);
     expect(reply.status).toBe(414);
     expect(reply.body.error.code).toBe('uri_too_long');
   });

@@ -17,7 +17,7 @@ describe('API configuration', () => {
   it('parses CORS origins, rate limits, trust proxy and cache size', () => {
     const config = loadConfig({ CORS_ORIGINS: 'https://a.example, https://b.example', RATE_LIMIT: '0', TRUST_PROXY: '2', CACHE_ENTRIES: '0' });
     expect(config).toMatchObject({ corsOrigins: ['https://a.example', 'https://b.example'], rateLimit: 0, trustProxy: 2, cacheEntries: 0 });
-    expect(loadConfig({})).toMatchObject({ corsOrigins: ['*'], rateLimit: 300, trustProxy: false, cacheEntries: 2000, maxBodyBytes: 4096 });
+    expect(loadConfig({})).toMatchObject({ corsOrigins: ['*'], rateLimit: 300, trustProxy: false, cacheEntries: 2000, maxBodyBytes: 16_384, maxUrlBytes: 12_288 });
     expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toBe('loopback, 10.0.0.0/8');
   });
   it('refuses bad values naming the variable', () => {

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { clipQuery, MAX_QUERY_CHARS } from '../../../widget/search-controller.js';
+import { MAX_QUERY_CHARS as API_MAX_QUERY_CHARS } from '../../../server/search/validate-request.js';
+
+describe('clipQuery (a long paste is cut, not refused)', () => {
+  it('uses the API limit', () => {
+    expect(MAX_QUERY_CHARS).toBe(API_MAX_QUERY_CHARS);
+  });
+
+  it('keeps a query within the limit as it is', () => {
+    const q = 'слово '.repeat(250).trim();
+    expect(q.length).toBeLessThanOrEqual(MAX_QUERY_CHARS);
+    expect(clipQuery(q)).toBe(q);
+  });
+
+  it('cuts a longer paste after the last whole word that fits', () => {
+    const q = 'переговоры '.repeat(400);
+    const clipped = clipQuery(q);
+    expect(clipped.length).toBeLessThanOrEqual(MAX_QUERY_CHARS);
+    expect(clipped.length).toBeGreaterThan(MAX_QUERY_CHARS - 'переговоры '.length);
+    expect(clipped.split(' ').every((w) => w === 'переговоры')).toBe(true);
+  });
+
+  it('cuts a paste without spaces at the limit, never inside a surrogate pair', () => {
+    expect(clipQuery('я'.repeat(MAX_QUERY_CHARS + 10))).toHaveLength(MAX_QUERY_CHARS);
+    const emoji = '😀'.repeat(MAX_QUERY_CHARS); // two UTF-16 units each
+    const clipped = clipQuery(`x${emoji}`);
+    expect(clipped.length).toBeLessThanOrEqual(MAX_QUERY_CHARS);
+    expect(clipped).not.toMatch(/[\uD800-\uDBFF]$/);
+  });
+});
