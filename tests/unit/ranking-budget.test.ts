@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { searchFields } from '../../core/text/stem.js';
-import { createRankingIndex, INDEX_RANK_PARAMS, type RankingDocument, type RankingIndex } from '../../server/ranking/index.js';
+import { createRankingIndex, INDEX_RANK_PARAMS, VERBOSE_QUERY_PARAMS, type RankingDocument, type RankingIndex } from '../../server/ranking/index.js';
 import { analyzeQuery } from '../../server/search/analyze.js';
 
 // Words of very different frequencies: a few in most chunks, some in a few, many rare.
@@ -26,8 +26,10 @@ function doc(article: string, n: number, text: string[]): RankingDocument {
 }
 
 const defaults = { ...INDEX_RANK_PARAMS };
+const verboseDefaults = { ...VERBOSE_QUERY_PARAMS };
 afterEach(() => {
   Object.assign(INDEX_RANK_PARAMS, defaults);
+  Object.assign(VERBOSE_QUERY_PARAMS, verboseDefaults);
 });
 
 describe('work bound', () => {
@@ -52,6 +54,21 @@ describe('work bound', () => {
     // The rare word still decides the first hit.
     expect(bounded.chunks[0]!.id).toBe('a7-1');
     expect(bounded.total).toBe(75);
+  });
+
+  it('a pasted passage (verboseTerms terms or more) has its own, tighter bound', () => {
+    // The same words plus unknown ones: 26 terms, none of the extra ones in the index.
+    const passage = `${q} ${RARE.slice(1, 21).join(' ')}`;
+    expect(analyzeQuery(passage).terms.length).toBeGreaterThanOrEqual(INDEX_RANK_PARAMS.verboseTerms);
+    INDEX_RANK_PARAMS.maxPostings = 1_000_000;
+    VERBOSE_QUERY_PARAMS.maxPostings = 200;
+    VERBOSE_QUERY_PARAMS.maxPostingsPerChunk = 0;
+    const bounded = index.search(analyzeQuery(passage), {}, 10);
+    expect(bounded.postingsWalked).toBe(1 + 27 + 75 * 2);
+    expect(bounded.dropped).toBe(3);
+    expect(bounded.chunks[0]!.id).toBe('a7-1');
+    // A shorter query of the same indexed words keeps the general bound: nothing left out.
+    expect(index.search(analyzeQuery(q), {}, 10).dropped).toBe(0);
   });
 
   it('grows with the index: a bound per chunk reads as many postings as the same absolute bound', () => {
