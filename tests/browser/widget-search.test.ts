@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer } from '../support/server.js';
+import { clipQuery, MAX_QUERY_CHARS } from '../../widget/search-controller.js';
 import { mountWidget, openDemo, recordedEvents, startWidgetEnv, NewsSearchHarness, type WidgetEnv } from './harness.js';
 
 let env: WidgetEnv;
@@ -41,6 +42,21 @@ describe('<news-search> searching as you type, in real Chromium', () => {
     const marks = await widget.host.locator('[role="option"] mark').allTextContents();
     expect(marks.length).toBeGreaterThan(0);
     expect(marks.every((m) => m.toLowerCase().startsWith('паром'))).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a pasted passage longer than the API takes is cut at a word and searched, not refused', async () => {
+    const { page, errors } = await openDemo(env.browser, env.server.baseUrl);
+    const widget = new NewsSearchHarness(page, '#inline-search');
+    const passage = `Новый паром пойдёт по расписанию. ${'Пассажиры обсуждали погоду и расписание рейсов. '.repeat(80)}`;
+    expect(passage.length).toBeGreaterThan(2 * MAX_QUERY_CHARS);
+    await widget.input.fill(passage);
+    const sent = clipQuery(passage.trim());
+    await widget.settled(sent);
+    expect(await widget.host.locator('.retry').count()).toBe(0);
+    const titles = await widget.host.locator('[role="group"] .title').allTextContents();
+    expect(titles).toContain('Новый паром свяжет Калининград и Усть-Лугу');
     expect(errors).toEqual([]);
     await page.close();
   });
