@@ -77,9 +77,10 @@ export class Scorer {
   private feedbackTf = new Uint32Array(0);
   private feedbackWeight = new Float64Array(0);
   private feedbackSeen = new Uint8Array(0);
+  private keyMark = new Int32Array(0);
+  private keyWeight = new Float32Array(0);
   private articleBest = new Float64Array(0);
   private articleCover = new Float64Array(0);
-  private articleSpread = new Float32Array(0);
   private coverTotal = 0;
   private articleIdfs: number[] = [];
 
@@ -102,13 +103,14 @@ export class Scorer {
       this.idArticles = new Int32Array(this.articleCapacity);
       this.articleBest = new Float64Array(this.articleCapacity);
       this.articleCover = new Float64Array(this.articleCapacity);
-      this.articleSpread = new Float32Array(this.articleCapacity);
     }
     if (this.termCapacity < s.terms.length) {
       this.termCapacity = s.terms.length + (s.terms.length >> 3);
       this.feedbackTf = new Uint32Array(this.termCapacity);
       this.feedbackWeight = new Float64Array(this.termCapacity);
       this.feedbackSeen = new Uint8Array(this.termCapacity);
+      this.keyMark = new Int32Array(this.termCapacity);
+      this.keyWeight = new Float32Array(this.termCapacity);
     }
   }
 
@@ -127,13 +129,8 @@ export class Scorer {
     this.articleIdfs = [];
     const keyCache = new Map<number, number>();
     const idfs = matches.map((match) => this.accumulate(match.ids, queryWeight(match.term, P), P, allowed, touched, walk));
-    if (P.pairArticle > 0 && matches.length === 2) this.pairs(matches, P, allowed, touched, walk);
-    if (P.feedbackTerms > 0 && P.feedback > 0 && matches.length <= P.feedbackMaxQueryTerms) {
+    if (P.feedbackTerms > 0 && P.feedback > 0) {
       const first = this.baseScores(touched.chunks, P);
-      if (P.key > 0 && P.keyFirst > 0) {
-        const top = topOrder(first, P.refine, (x, y) => compareIds(s.chunkIds[touched.chunks[x]!]!, s.chunkIds[touched.chunks[y]!]!));
-        for (const i of top) first[i]! += P.key * this.keyness(s.chunkArticle[touched.chunks[i]!]!, matches, P, keyCache);
-      }
       for (const [id, weight] of this.feedbackTerms(touched, first, matches, P)) {
         if (walk.postings + s.postingLength(id) > budget) continue; // the work bound holds here too
         this.accumulate(new Map([[id, 1]]), P.feedback * weight, P, allowed, touched, walk, true);
@@ -146,14 +143,18 @@ export class Scorer {
     const order = topOrder(base, keep, (x, y) => compareIds(ids[touchedChunks[x]!]!, ids[touchedChunks[y]!]!));
     const surfaces = typedSurfaces(s, matches);
     const leadCache = new Map<number, number>();
+    if (P.key > 0) this.markQuery(matches, 1);
     const refined = order.slice(0, P.refine).map((i) => {
       const c = touchedChunks[i]!;
       const phrase = P.phrase > 0 ? P.phrase * this.phraseIdf(c, matches, idfs) : 0;
       const near = P.proximity > 0 ? P.proximity * this.proximityIdf(c, matches, idfs, P.proximityWindow) : 0;
       const lead = P.leadField > 0 ? P.leadField * this.leadScore(s.chunkArticle[c]!, matches, idfs, P, leadCache) : 0;
-      const key = P.key > 0 ? P.key * this.keyness(s.chunkArticle[c]!, matches, P, keyCache) : 0;
+      const article = s.chunkArticle[c]!;
+      // The first `keyArticles` articles in score order (each read whole) are reordered by keyness.
+      const key = P.key > 0 && (keyCache.has(article) || keyCache.size < P.keyArticles) ? P.key * this.keyness(article, matches, P, keyCache) : 0;
       return { c, score: base[i]! + P.exact * this.exactIdf(c, surfaces, idfs) + phrase + near + lead + key };
     });
+    if (P.key > 0) this.markQuery(matches, 0);
     refined.sort((x, y) => y.score - x.score || compareIds(ids[x.c]!, ids[y.c]!));
     const ranked = [...refined, ...order.slice(P.refine).map((i) => ({ c: touchedChunks[i]!, score: base[i]! }))];
     const chunks = ranked.map(({ c, score }) => ({ id: ids[c]!, articleId: s.articleIds[s.chunkArticle[c]!]!, sectionIndex: s.chunkSection[c]!, score }));
@@ -199,13 +200,11 @@ export class Scorer {
         const a = chunkArticle[c]!;
         if (allowed && !allowed[a]) continue;
         if (rescoreOnly && this.articleScore[a] === 0) continue;
-        const raw = postTf[i]! + P.title * postTitleTf[i]!;
-        const count = P.chunkTfPower === 1 ? raw : Math.pow(raw, P.chunkTfPower);
-        if (!rescoreOnly || (this.chunkScore[c] !== 0 && P.feedbackLevel !== 1)) {
+        const count = postTf[i]! + P.title * postTitleTf[i]!;
+        if (!rescoreOnly || this.chunkScore[c] !== 0) {
           if (chunkTf[c] === 0) termChunks[chunkCount++] = c;
           chunkTf[c]! += count * weight;
         }
-        if (rescoreOnly && P.feedbackLevel === 2) continue;
         // Integer counts per article first (exact in any order), weighted once below.
         if (articleCounts[a] === 0) idArticles[idArticleCount++] = a;
         articleCounts[a]! += count * (1 + P.lead * chunkLead[c]!);
@@ -220,7 +219,7 @@ export class Scorer {
       this.coverTotal += articleIdf;
     }
     const weight = P.idfPower !== 0 && !rescoreOnly ? scale * Math.pow(articleIdf, P.idfPower) : scale;
-    this.settle(chunkCount, articleCount, idf, articleIdf, weight, P, touched, rescoreOnly ? 0 : P.spread);
+    this.settle(chunkCount, articleCount, idf, articleIdf, weight, P, touched);
     return idf;
   }
 
@@ -237,11 +236,10 @@ export class Scorer {
   }
 
   /** The term's BM25 from its counts (in `termChunks`, `termArticles`) into the running scores; clears the counts. */
-  private settle(chunkCount: number, articleCount: number, idf: number, articleIdf: number, scale: number, P: RankParams, touched: Touched, spread = 0): void {
+  private settle(chunkCount: number, articleCount: number, idf: number, articleIdf: number, scale: number, P: RankParams, touched: Touched): void {
     const s = this.store;
-    const { chunkTf, articleTf, termChunks, termArticles, chunkScore, articleScore, articleSpread } = this;
-    const { chunkTokenLength, articleLength, chunkArticle } = s;
-    if (spread > 0) for (let i = 0; i < chunkCount; i++) articleSpread[chunkArticle[termChunks[i]!]!]! += Math.min(1, chunkTf[termChunks[i]!]!);
+    const { chunkTf, articleTf, termChunks, termArticles, chunkScore, articleScore } = this;
+    const { chunkTokenLength, articleLength } = s;
     const averageChunk = s.averageChunkLength;
     const averageArticle = s.averageArticleLength;
     const { k1, b, articleK1, articleB } = P;
@@ -256,11 +254,6 @@ export class Scorer {
       if (articleScore[a] === 0) touched.articles.push(a);
       articleScore[a]! += scale * bm25(articleIdf, articleTf[a]!, articleK1, articleB, articleLength[a]! / averageArticle);
       articleTf[a] = 0;
-      if (spread > 0) {
-        const n = articleSpread[a]!;
-        articleScore[a]! += scale * spread * articleIdf * (n / (n + P.spreadK));
-        articleSpread[a] = 0;
-      }
     }
   }
 
@@ -292,23 +285,12 @@ export class Scorer {
     const na = s.articleCount;
     for (const [k, a] of articles.entries()) {
       const articleTerms: number[] = [];
-      let windowLength = 0;
       for (const c of s.articleChunks(a)) {
         const length = s.decode(c);
         const tokens = s.decodedTerms;
-        if (P.feedbackWindow > 0) {
-          // Only the words near a query word: what the article says about the query's subject.
-          let last = -1_000_000;
-          const near = new Uint8Array(length);
-          for (let p = 0; p < length; p++) if (queryIds.has(tokens[p]!)) last = p; else if (p - last <= P.feedbackWindow) near[p] = 1;
-          last = 1_000_000;
-          for (let p = length - 1; p >= 0; p--) if (queryIds.has(tokens[p]!)) last = p; else if (last - p <= P.feedbackWindow) near[p] = 1;
-          for (let p = 0; p < length; p++) if (near[p]) { windowLength++; if (tf[tokens[p]!]!++ === 0) articleTerms.push(tokens[p]!); }
-          continue;
-        }
         for (let p = 0; p < length; p++) if (tf[tokens[p]!]!++ === 0) articleTerms.push(tokens[p]!);
       }
-      const length = Math.max(1, P.feedbackWindow > 0 ? windowLength : s.articleLength[a]!);
+      const length = Math.max(1, s.articleLength[a]!);
       for (const t of articleTerms) {
         const count = tf[t]!;
         tf[t] = 0;
@@ -391,90 +373,56 @@ export class Scorer {
     return sum;
   }
 
+  /** Marks (on) or unmarks the query's term ids for `keyness`. */
+  private markQuery(matches: readonly TermMatch[], on: 0 | 1): void {
+    matches.forEach((match, m) => {
+      for (const [id, weight] of match.ids) {
+        this.keyMark[id] = on * (m + 1);
+        this.keyWeight[id] = on * weight;
+      }
+    });
+  }
+
   /**
-   * EXPERIMENT (keyness): how much the query's words are what the article is about — each word's
-   * tf·idf in the article against the article's best other word's — times the query's idf.
+   * Keyness: how much the query's words are what the article is about. Each query word's tf·idf in
+   * the article is compared with the article's other words'; with `above` of them ahead of it, the
+   * word adds idf × keyRank / (keyRank + above). Editors tag an article with its main subjects, and
+   * a word the article mentions often but after many others is a side subject. Query words are
+   * marked in `keyMark` (term id → query term + 1) by the caller.
    */
   private keyness(article: number, matches: readonly TermMatch[], P: RankParams, cache: Map<number, number>): number {
     const had = cache.get(article);
     if (had !== undefined) return had;
     const s = this.store;
-    const tf = this.feedbackTf;
+    const { feedbackTf: tf, keyMark, keyWeight } = this;
     const terms: number[] = [];
+    const counts = new Float64Array(matches.length);
     for (const c of s.articleChunks(article)) {
       const length = s.decode(c);
       const tokens = s.decodedTerms;
-      for (let p = 0; p < length; p++) if (tf[tokens[p]!]!++ === 0) terms.push(tokens[p]!);
-    }
-    const na = s.articleCount;
-    const query = new Set<number>();
-    for (const m of matches) for (const id of m.ids.keys()) query.add(id);
-    let best = 0;
-    const values: number[] = [];
-    for (const t of terms) if (!query.has(t)) {
-      const v = tf[t]! * bm25Idf(na, s.articleDf[t]!);
-      best = Math.max(best, v);
-      if (P.keyRank > 0) values.push(v);
-    }
-    let sum = 0;
-    matches.forEach((m, k) => {
-      let count = 0;
-      for (const [id, w] of m.ids) count += tf[id]! * w;
-      const idf = this.articleIdfs[k]!;
-      let r: number;
-      if (P.keyRank > 0) {
-        let above = 0;
-        for (const v of values) if (v > count * idf) above++;
-        r = P.keyRank / (P.keyRank + above);
-      } else r = best > 0 ? Math.min(P.keyCap, (count * idf) / best) : P.keyCap;
-      sum += idf * Math.pow(r, P.keyPower);
-    });
-    for (const t of terms) tf[t] = 0;
-    cache.set(article, sum);
-    return sum;
-  }
-
-  /**
-   * EXPERIMENT (sequential dependence): the two query words within `pairWindow` tokens of each other,
-   * counted per article (chunks holding both), scored as one more term of the article.
-   */
-  private pairs(matches: readonly TermMatch[], P: RankParams, allowed: Uint8Array | undefined, touched: Touched, walk: Walk): void {
-    const s = this.store;
-    const { postStart, postLength, postChunk, chunkArticle } = s;
-    const mark = this.feedbackSeen.length >= s.slotCapacity ? null : null; // (unused)
-    void mark;
-    const inFirst = new Set<number>();
-    for (const id of matches[0]!.ids.keys()) for (let i = postStart[id]!, to = i + postLength[id]!; i < to; i++) inFirst.add(postChunk[i]!);
-    const both = new Set<number>();
-    for (const id of matches[1]!.ids.keys()) for (let i = postStart[id]!, to = i + postLength[id]!; i < to; i++) if (inFirst.has(postChunk[i]!)) both.add(postChunk[i]!);
-    const left = matches[0]!.ids;
-    const right = matches[1]!.ids;
-    const { articleTf, termArticles } = this;
-    let articleCount = 0;
-    for (const c of both) {
-      const a = chunkArticle[c]!;
-      if (allowed && !allowed[a]) continue;
-      const length = s.decode(c);
-      walk.postings += 0;
-      const tokens = s.decodedTerms;
-      let lastLeft = -1_000_000;
-      let lastRight = -1_000_000;
-      let count = 0;
       for (let p = 0; p < length; p++) {
         const t = tokens[p]!;
-        const isLeft = left.has(t);
-        const isRight = right.has(t);
-        if (isRight && p - lastLeft <= P.pairWindow) count++;
-        else if (!P.pairOrdered && isLeft && p - lastRight <= P.pairWindow) count++;
-        if (isLeft) lastLeft = p;
-        if (isRight) lastRight = p;
+        const m = keyMark[t]!;
+        if (m > 0) counts[m - 1]! += keyWeight[t]!;
+        else if (tf[t]!++ === 0) terms.push(t);
       }
-      if (count === 0) continue;
-      if (articleTf[a] === 0) termArticles[articleCount++] = a;
-      articleTf[a]! += count;
     }
-    const articleIdf = bm25Idf(s.articleCount, articleCount);
-    this.settle(0, articleCount, 0, articleIdf, P.pairArticle, P, touched);
+    const na = s.articleCount;
+    const values = counts.map((count, m) => count * this.articleIdfs[m]!);
+    const above = new Int32Array(matches.length);
+    // A word that could not beat the weakest query word even at the highest idf needs no log.
+    const bound = Math.min(...values) / bm25Idf(na, 0);
+    for (const t of terms) {
+      const count = tf[t]!;
+      tf[t] = 0;
+      if (count <= bound) continue;
+      const v = count * bm25Idf(na, s.articleDf[t]!);
+      for (let m = 0; m < values.length; m++) if (v > values[m]!) above[m]!++;
+    }
+    let sum = 0;
+    for (let m = 0; m < values.length; m++) sum += this.articleIdfs[m]! * (P.keyRank / (P.keyRank + above[m]!));
+    cache.set(article, sum);
+    return sum;
   }
 
   /** EXPERIMENT: BM25 of the query over the article's lead chunk. */
