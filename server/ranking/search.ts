@@ -77,9 +77,12 @@ export class Scorer {
   private feedbackTf = new Uint32Array(0);
   private feedbackWeight = new Float64Array(0);
   private feedbackSeen = new Uint8Array(0);
+  private keyMark = new Int32Array(0);
+  private keyWeight = new Float32Array(0);
   private articleBest = new Float64Array(0);
   private articleCover = new Float64Array(0);
   private coverTotal = 0;
+  private articleIdfs: number[] = [];
 
   constructor(private readonly store: RankingStore) {}
 
@@ -106,6 +109,8 @@ export class Scorer {
       this.feedbackTf = new Uint32Array(this.termCapacity);
       this.feedbackWeight = new Float64Array(this.termCapacity);
       this.feedbackSeen = new Uint8Array(this.termCapacity);
+      this.keyMark = new Int32Array(this.termCapacity);
+      this.keyWeight = new Float32Array(this.termCapacity);
     }
   }
 
@@ -121,6 +126,8 @@ export class Scorer {
     const keep = Math.max(P.refine, wanted * 10);
     const walk: Walk = { postings: 0 };
     this.coverTotal = 0;
+    this.articleIdfs = [];
+    const keyCache = new Map<number, number>();
     const idfs = matches.map((match) => this.accumulate(match.ids, queryWeight(match.term, P), P, allowed, touched, walk));
     if (P.feedbackTerms > 0 && P.feedback > 0) {
       const first = this.baseScores(touched.chunks, P);
@@ -136,13 +143,18 @@ export class Scorer {
     const order = topOrder(base, keep, (x, y) => compareIds(ids[touchedChunks[x]!]!, ids[touchedChunks[y]!]!));
     const surfaces = typedSurfaces(s, matches);
     const leadCache = new Map<number, number>();
+    if (P.key > 0) this.markQuery(matches, 1);
     const refined = order.slice(0, P.refine).map((i) => {
       const c = touchedChunks[i]!;
       const phrase = P.phrase > 0 ? P.phrase * this.phraseIdf(c, matches, idfs) : 0;
       const near = P.proximity > 0 ? P.proximity * this.proximityIdf(c, matches, idfs, P.proximityWindow) : 0;
       const lead = P.leadField > 0 ? P.leadField * this.leadScore(s.chunkArticle[c]!, matches, idfs, P, leadCache) : 0;
-      return { c, score: base[i]! + P.exact * this.exactIdf(c, surfaces, idfs) + phrase + near + lead };
+      const article = s.chunkArticle[c]!;
+      // The first `keyArticles` articles in score order (each read whole) are reordered by keyness.
+      const key = P.key > 0 && (keyCache.has(article) || keyCache.size < P.keyArticles) ? P.key * this.keyness(article, matches, P, keyCache) : 0;
+      return { c, score: base[i]! + P.exact * this.exactIdf(c, surfaces, idfs) + phrase + near + lead + key };
     });
+    if (P.key > 0) this.markQuery(matches, 0);
     refined.sort((x, y) => y.score - x.score || compareIds(ids[x.c]!, ids[y.c]!));
     const ranked = [...refined, ...order.slice(P.refine).map((i) => ({ c: touchedChunks[i]!, score: base[i]! }))];
     const chunks = ranked.map(({ c, score }) => ({ id: ids[c]!, articleId: s.articleIds[s.chunkArticle[c]!]!, sectionIndex: s.chunkSection[c]!, score }));
@@ -201,6 +213,7 @@ export class Scorer {
     }
     const idf = bm25Idf(s.chunkCount, rescoreOnly ? df : chunkCount);
     const articleIdf = bm25Idf(s.articleCount, rescoreOnly ? articleDf : articleCount);
+    if (!rescoreOnly) this.articleIdfs.push(articleIdf);
     if (!rescoreOnly && P.cover > 0) {
       for (let i = 0; i < articleCount; i++) this.articleCover[this.termArticles[i]!]! += articleIdf;
       this.coverTotal += articleIdf;
@@ -357,6 +370,58 @@ export class Scorer {
         }
       }
     }
+    return sum;
+  }
+
+  /** Marks (on) or unmarks the query's term ids for `keyness`. */
+  private markQuery(matches: readonly TermMatch[], on: 0 | 1): void {
+    matches.forEach((match, m) => {
+      for (const [id, weight] of match.ids) {
+        this.keyMark[id] = on * (m + 1);
+        this.keyWeight[id] = on * weight;
+      }
+    });
+  }
+
+  /**
+   * Keyness: how much the query's words are what the article is about. Each query word's tf·idf in
+   * the article is compared with the article's other words'; with `above` of them ahead of it, the
+   * word adds idf × keyRank / (keyRank + above). Editors tag an article with its main subjects, and
+   * a word the article mentions often but after many others is a side subject. Query words are
+   * marked in `keyMark` (term id → query term + 1) by the caller.
+   */
+  private keyness(article: number, matches: readonly TermMatch[], P: RankParams, cache: Map<number, number>): number {
+    const had = cache.get(article);
+    if (had !== undefined) return had;
+    const s = this.store;
+    const { feedbackTf: tf, keyMark, keyWeight } = this;
+    const terms: number[] = [];
+    const counts = new Float64Array(matches.length);
+    for (const c of s.articleChunks(article)) {
+      const length = s.decode(c);
+      const tokens = s.decodedTerms;
+      for (let p = 0; p < length; p++) {
+        const t = tokens[p]!;
+        const m = keyMark[t]!;
+        if (m > 0) counts[m - 1]! += keyWeight[t]!;
+        else if (tf[t]!++ === 0) terms.push(t);
+      }
+    }
+    const na = s.articleCount;
+    const values = counts.map((count, m) => count * this.articleIdfs[m]!);
+    const above = new Int32Array(matches.length);
+    // A word that could not beat the weakest query word even at the highest idf needs no log.
+    const bound = Math.min(...values) / bm25Idf(na, 0);
+    for (const t of terms) {
+      const count = tf[t]!;
+      tf[t] = 0;
+      if (count <= bound) continue;
+      const v = count * bm25Idf(na, s.articleDf[t]!);
+      for (let m = 0; m < values.length; m++) if (v > values[m]!) above[m]!++;
+    }
+    let sum = 0;
+    for (let m = 0; m < values.length; m++) sum += this.articleIdfs[m]! * (P.keyRank / (P.keyRank + above[m]!));
+    cache.set(article, sum);
     return sum;
   }
 

@@ -143,4 +143,27 @@ describe('ranking index', () => {
       SHORT_QUERY_PARAMS.feedbackTerms = saved;
     }
   });
+
+  it('with keyness on, puts the article a short query\'s word is the subject of above one where it is a side subject', () => {
+    // «Вулкан» six times in the lead of an article about elections (whose words come eight times
+    // each), twice in a short one about the volcano.
+    const fillers = Array.from({ length: 50 }, (_, i) => ({ article: `filler${i}`, text: `Погода: дождь и ветер, сводка ${i}.` }));
+    const election = Array.from({ length: 8 }, () => 'выборы, депутаты, парламент, кандидаты').join('; ');
+    const r = ranker([
+      ...fillers,
+      { article: 'side', text: 'Город Вулкан, улица Вулкан, кинотеатр «Вулкан», завод «Вулкан», клуб «Вулкан», парк «Вулкан».' },
+      { article: 'side', section: 1, title: 'Участки', text: `${election}.` },
+      { article: 'subject', text: 'Вулкан проснулся: вулкан выбросил пепел.' },
+    ]);
+    const saved = SHORT_QUERY_PARAMS.key;
+    try {
+      SHORT_QUERY_PARAMS.key = 0;
+      expect(articlesFor(r, 'вулкан ')).toEqual(['side', 'subject']);
+      SHORT_QUERY_PARAMS.key = 3;
+      expect(articlesFor(r, 'вулкан ')).toEqual(['subject', 'side']);
+    } finally {
+      if (saved === undefined) delete SHORT_QUERY_PARAMS.key;
+      else SHORT_QUERY_PARAMS.key = saved;
+    }
+  });
 });
