@@ -22,24 +22,8 @@ export const INDEX_RANK_PARAMS = {
   inflections: 1,
   /** Bonus per pair of consecutive query words found side by side, in idf units. */
   phrase: 0,
-  /** EXPERIMENT: query term frequency saturation k3 (0 = off). */
-  queryK: 0,
-  /** EXPERIMENT: stems sharing the first `truncLength` letters count this much (0 = off). */
-  trunc: 0,
-  truncLength: 5,
-  /** EXPERIMENT: each term's weight times its idf to this power (rare words count more). */
-  idfPower: 0,
-  /** EXPERIMENT: coverage exponent (article's matched idf share). */
-  cover: 0,
-  /** EXPERIMENT: BM25 of the article's lead chunk, weight. */
-  leadField: 0,
-  leadK1: 1.2,
-  leadB: 0.75,
-  /** EXPERIMENT: pairs of consecutive query words within a window. */
-  proximity: 0,
-  proximityWindow: 5,
   /**
-   * Keyness (search.ts `keyness`; for short queries, off by default): the first `keyArticles`
+   * Keyness (search.ts `keyness`; on for short queries, SHORT_QUERY_PARAMS): the first `keyArticles`
    * articles of the ranking get key × Σ over query words of idf × keyRank / (keyRank + the number of
    * the article's other words whose tf·idf beats the query word's). Editors tag an article with what
    * it is about: its top words. Measured (kw17, short: key 0.5): RT keyword nDCG@10 0.5480 → 0.5500
@@ -100,6 +84,8 @@ export const SHORT_QUERY_PARAMS: Partial<typeof INDEX_RANK_PARAMS> = {
   // Two words side by side are a name or an expression («южная америка»); a one- or two-word topic
   // also takes words from its best articles (keyword nDCG 0.529 → 0.547 with both).
   phrase: 3,
+  // Is the topic one of the article's top words? (the measurement is beside `key` above)
+  key: 0.5,
   feedbackTerms: 10,
   feedback: 0.1,
   feedbackMaxDf: 0.05,

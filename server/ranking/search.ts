@@ -80,8 +80,6 @@ export class Scorer {
   private keyMark = new Int32Array(0);
   private keyWeight = new Float32Array(0);
   private articleBest = new Float64Array(0);
-  private articleCover = new Float64Array(0);
-  private coverTotal = 0;
   private articleIdfs: number[] = [];
 
   constructor(private readonly store: RankingStore) {}
@@ -102,7 +100,6 @@ export class Scorer {
       this.termArticles = new Int32Array(this.articleCapacity);
       this.idArticles = new Int32Array(this.articleCapacity);
       this.articleBest = new Float64Array(this.articleCapacity);
-      this.articleCover = new Float64Array(this.articleCapacity);
     }
     if (this.termCapacity < s.terms.length) {
       this.termCapacity = s.terms.length + (s.terms.length >> 3);
@@ -119,16 +116,15 @@ export class Scorer {
     const s = this.store;
     const allowed = allowedArticles(s, scope);
     const P = paramsFor(query.terms.length);
-    const all = query.terms.map((term) => termMatch(s, term, P));
+    const all = query.terms.map((term) => termMatch(s, term));
     const budget = Math.max(P.maxPostings, P.maxPostingsPerChunk * s.chunkCount);
     const matches = withinBudget(s, all, budget);
     const touched: Touched = { chunks: [], articles: [] };
     const keep = Math.max(P.refine, wanted * 10);
     const walk: Walk = { postings: 0 };
-    this.coverTotal = 0;
     this.articleIdfs = [];
     const keyCache = new Map<number, number>();
-    const idfs = matches.map((match) => this.accumulate(match.ids, queryWeight(match.term, P), P, allowed, touched, walk));
+    const idfs = matches.map((match) => this.accumulate(match.ids, 1, P, allowed, touched, walk));
     if (P.feedbackTerms > 0 && P.feedback > 0) {
       const first = this.baseScores(touched.chunks, P);
       for (const [id, weight] of this.feedbackTerms(touched, first, matches, P)) {
@@ -142,17 +138,14 @@ export class Scorer {
     const ids = s.chunkIds;
     const order = topOrder(base, keep, (x, y) => compareIds(ids[touchedChunks[x]!]!, ids[touchedChunks[y]!]!));
     const surfaces = typedSurfaces(s, matches);
-    const leadCache = new Map<number, number>();
     if (P.key > 0) this.markQuery(matches, 1);
     const refined = order.slice(0, P.refine).map((i) => {
       const c = touchedChunks[i]!;
       const phrase = P.phrase > 0 ? P.phrase * this.phraseIdf(c, matches, idfs) : 0;
-      const near = P.proximity > 0 ? P.proximity * this.proximityIdf(c, matches, idfs, P.proximityWindow) : 0;
-      const lead = P.leadField > 0 ? P.leadField * this.leadScore(s.chunkArticle[c]!, matches, idfs, P, leadCache) : 0;
       const article = s.chunkArticle[c]!;
       // The first `keyArticles` articles in score order (each read whole) are reordered by keyness.
       const key = P.key > 0 && (keyCache.has(article) || keyCache.size < P.keyArticles) ? P.key * this.keyness(article, matches, P, keyCache) : 0;
-      return { c, score: base[i]! + P.exact * this.exactIdf(c, surfaces, idfs) + phrase + near + lead + key };
+      return { c, score: base[i]! + P.exact * this.exactIdf(c, surfaces, idfs) + phrase + key };
     });
     if (P.key > 0) this.markQuery(matches, 0);
     refined.sort((x, y) => y.score - x.score || compareIds(ids[x.c]!, ids[y.c]!));
@@ -160,10 +153,7 @@ export class Scorer {
     const chunks = ranked.map(({ c, score }) => ({ id: ids[c]!, articleId: s.articleIds[s.chunkArticle[c]!]!, sectionIndex: s.chunkSection[c]!, score }));
 
     for (const c of touchedChunks) this.chunkScore[c] = 0;
-    for (const a of touched.articles) {
-      this.articleScore[a] = 0;
-      this.articleCover[a] = 0;
-    }
+    for (const a of touched.articles) this.articleScore[a] = 0;
     return {
       chunks,
       total: touchedChunks.length,
@@ -214,12 +204,7 @@ export class Scorer {
     const idf = bm25Idf(s.chunkCount, rescoreOnly ? df : chunkCount);
     const articleIdf = bm25Idf(s.articleCount, rescoreOnly ? articleDf : articleCount);
     if (!rescoreOnly) this.articleIdfs.push(articleIdf);
-    if (!rescoreOnly && P.cover > 0) {
-      for (let i = 0; i < articleCount; i++) this.articleCover[this.termArticles[i]!]! += articleIdf;
-      this.coverTotal += articleIdf;
-    }
-    const weight = P.idfPower !== 0 && !rescoreOnly ? scale * Math.pow(articleIdf, P.idfPower) : scale;
-    this.settle(chunkCount, articleCount, idf, articleIdf, weight, P, touched);
+    this.settle(chunkCount, articleCount, idf, articleIdf, scale, P, touched);
     return idf;
   }
 
@@ -263,9 +248,7 @@ export class Scorer {
     for (let i = 0; i < touchedChunks.length; i++) {
       const c = touchedChunks[i]!;
       // Rounded so that sums taken in another order (several shards) tie exactly.
-      const a = this.store.chunkArticle[c]!;
-      const cover = P.cover > 0 && this.coverTotal > 0 ? Math.pow(this.articleCover[a]! / this.coverTotal, P.cover) : 1;
-      base[i] = Math.round((this.chunkScore[c]! + P.article * this.articleScore[a]!) * cover * 1e9) / 1e9;
+      base[i] = Math.round((this.chunkScore[c]! + P.article * this.articleScore[this.store.chunkArticle[c]!]!) * 1e9) / 1e9;
     }
     return base;
   }
@@ -347,32 +330,6 @@ export class Scorer {
     return sum;
   }
 
-  /** EXPERIMENT: Σ idf of pairs of consecutive query words within `window` tokens of each other. */
-  private proximityIdf(chunk: number, matches: readonly TermMatch[], idfs: readonly number[], window: number): number {
-    if (matches.length < 2) return 0;
-    const to = this.store.decode(chunk);
-    const tokens = this.store.decodedTerms;
-    const last = new Int32Array(matches.length).fill(-1_000_000);
-    const found = new Uint8Array(matches.length);
-    let sum = 0;
-    for (let p = 0; p < to; p++) {
-      const t = tokens[p]!;
-      for (let m = 0; m < matches.length; m++) {
-        if (!matches[m]!.ids.has(t)) continue;
-        last[m] = p;
-        if (m > 0 && !found[m - 1] && p - last[m - 1]! <= window) {
-          found[m - 1] = 1;
-          sum += (idfs[m - 1]! + idfs[m]!) / 2;
-        }
-        if (m + 1 < matches.length && !found[m] && p - last[m + 1]! <= window) {
-          found[m] = 1;
-          sum += (idfs[m]! + idfs[m + 1]!) / 2;
-        }
-      }
-    }
-    return sum;
-  }
-
   /** Marks (on) or unmarks the query's term ids for `keyness`. */
   private markQuery(matches: readonly TermMatch[], on: 0 | 1): void {
     matches.forEach((match, m) => {
@@ -425,29 +382,6 @@ export class Scorer {
     return sum;
   }
 
-  /** EXPERIMENT: BM25 of the query over the article's lead chunk. */
-  private leadScore(article: number, matches: readonly TermMatch[], idfs: readonly number[], P: RankParams, cache: Map<number, number>): number {
-    const had = cache.get(article);
-    if (had !== undefined) return had;
-    const s = this.store;
-    let lead = -1;
-    for (const c of s.articleChunks(article)) if (s.chunkLead[c] === 1) lead = c;
-    let score = 0;
-    if (lead >= 0) {
-      const to = s.decode(lead);
-      const tokens = s.decodedTerms;
-      const relative = to / s.averageChunkLength;
-      for (let m = 0; m < matches.length; m++) {
-        const ids = matches[m]!.ids;
-        let tf = 0;
-        for (let p = 0; p < to; p++) tf += ids.get(tokens[p]!) ?? 0;
-        if (tf > 0) score += bm25(idfs[m]!, tf, P.leadK1, P.leadB, relative);
-      }
-    }
-    cache.set(article, score);
-    return score;
-  }
-
   /** Σ idf of the query words found exactly as typed in the chunk (`surfaces`: surface id → term). */
   private exactIdf(chunk: number, surfaces: ReadonlyMap<number, number>, idfs: readonly number[]): number {
     const to = this.store.decode(chunk);
@@ -463,13 +397,6 @@ export class Scorer {
     }
     return sum;
   }
-}
-
-/** EXPERIMENT: BM25's query-term-frequency weight. */
-function queryWeight(term: QueryTerm, P: RankParams): number {
-  const count = term.count ?? 1;
-  if (P.queryK <= 0 || count === 1) return 1;
-  return ((P.queryK + 1) * count) / (P.queryK + count);
 }
 
 /** The parameters for a query of `terms` terms: short (a topic), verbose (a pasted passage) or the defaults. */
@@ -489,7 +416,7 @@ function typedSurfaces(s: RankingStore, matches: readonly TermMatch[]): Map<numb
   return surfaces;
 }
 
-function termMatch(s: RankingStore, term: QueryTerm, P: RankParams): TermMatch {
+function termMatch(s: RankingStore, term: QueryTerm): TermMatch {
   const ids = new Map<number, number>();
   for (const alternative of term.alternatives) {
     // Multi-word synonyms count through their rarest word: cheap, and close enough for ranking.
@@ -501,7 +428,6 @@ function termMatch(s: RankingStore, term: QueryTerm, P: RankParams): TermMatch {
   if (INDEX_RANK_PARAMS.inflections > 0) addInflections(s, term, ids);
   addCorrections(s, term, ids);
   if (term.prefix && term.surface.length >= 2) addPrefixCompletions(s, term, ids);
-  if (P.trunc > 0) addTruncations(s, term, ids, P);
   return { term, ids };
 }
 
@@ -521,15 +447,6 @@ function addCorrections(s: RankingStore, term: QueryTerm, ids: Map<number, numbe
     const id = s.liveTerm(correction.stem);
     if (id !== undefined && !ids.has(id)) ids.set(id, correction.weight);
   }
-}
-
-/** EXPERIMENT: stems that share the typed stem's first letters (derivations: турецк/турц). */
-function addTruncations(s: RankingStore, term: QueryTerm, ids: Map<number, number>, P: RankParams): void {
-  if (term.alternatives[0]!.length !== 1) return;
-  const stem = term.alternatives[0]![0]!;
-  if (stem.length <= P.truncLength || !/^[а-я]/.test(stem)) return;
-  const head = stem.slice(0, P.truncLength);
-  for (const id of s.termsWithPrefix(head)) if (!ids.has(id)) ids.set(id, P.trunc);
 }
 
 function addPrefixCompletions(s: RankingStore, term: QueryTerm, ids: Map<number, number>): void {

@@ -25,8 +25,6 @@ export interface QueryTerm {
    * weight its matches count with (server/search/typo.ts); absent when the word was not corrected.
    */
   corrections?: TermCorrection[];
-  /** How many times the query has this term (a pasted passage repeats its subject); absent = 1. */
-  count?: number;
 }
 
 export interface TermCorrection {
@@ -91,10 +89,7 @@ function dedupe(terms: QueryTerm[]): QueryTerm[] {
   for (const term of terms) {
     const key = term.alternatives[0]!.join(' ');
     const had = seen.get(key);
-    if (had) {
-      had.prefix ||= term.prefix;
-      had.count = (had.count ?? 1) + 1;
-    }
+    if (had) had.prefix ||= term.prefix;
     else seen.set(key, term);
   }
   return [...seen.values()];
