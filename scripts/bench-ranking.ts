@@ -9,14 +9,15 @@
 import { parseArgs } from 'node:util';
 import { analyzeQuery } from '../server/search/analyze.js';
 import { createRankingIndex, INDEX_RANK_PARAMS, SHORT_QUERY_PARAMS, VERBOSE_QUERY_PARAMS } from '../server/ranking/index.js';
-import { CORPUS_OPTIONS, evaluate, loadEvaluation, printLatencyByType, printTable, type Searcher } from './relevance-eval.js';
+import { CORPUS_OPTIONS, evaluate, loadEvaluation, printLatencyByType, printTable, queryScore, type Searcher } from './relevance-eval.js';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       ...CORPUS_OPTIONS,
       // Parameter variants to compare in the same run, e.g. --try '{"article":2}' (INDEX_RANK_PARAMS;
-      // a "short" member sets SHORT_QUERY_PARAMS).
+      // a "short" member sets SHORT_QUERY_PARAMS, a "verbose" one VERBOSE_QUERY_PARAMS). Each variant
+      // also prints, per query type, how many queries it wins and loses against the defaults.
       try: { type: 'string', multiple: true },
     },
   });
@@ -42,7 +43,16 @@ async function main(): Promise<void> {
   const shortDefaults = { ...SHORT_QUERY_PARAMS };
   const verboseDefaults = { ...VERBOSE_QUERY_PARAMS };
   const rows = [];
+  const perQuery: number[][] = [];
   for (const variant of [undefined, ...(values.try ?? [])]) {
+    const scores: number[] = [];
+    perQuery.push(scores);
+    const scoring: Searcher = async (q) => {
+      const answer = await search(q);
+      // evaluate() asks the queries one at a time, in order.
+      scores.push(queryScore(queries[scores.length]!, answer.urls));
+      return answer;
+    };
     type Overrides = Partial<typeof INDEX_RANK_PARAMS>;
     const { short, verbose, ...params } = variant ? (JSON.parse(variant) as Overrides & { short?: Overrides; verbose?: Overrides }) : {};
     Object.assign(INDEX_RANK_PARAMS, defaults, params);
@@ -50,12 +60,35 @@ async function main(): Promise<void> {
     Object.assign(SHORT_QUERY_PARAMS, shortDefaults, short ?? {});
     for (const key of Object.keys(VERBOSE_QUERY_PARAMS)) delete (VERBOSE_QUERY_PARAMS as Record<string, unknown>)[key];
     Object.assign(VERBOSE_QUERY_PARAMS, verboseDefaults, verbose ?? {});
-    rows.push({ name: variant ?? 'ranking index (in process)', ...(await evaluate(search, queries)) });
+    rows.push({ name: variant ?? 'ranking index (in process)', ...(await evaluate(scoring, queries)) });
   }
   const types = [...new Set(queries.map((q) => q.type))];
   printTable(rows, types);
+  printWinsAndLosses(rows.map((r) => r.name), perQuery, queries, types);
   console.log('');
   printLatencyByType(rows, types);
+}
+
+/** Per variant and query type: queries scored higher / lower than with the defaults (first row). */
+function printWinsAndLosses(names: string[], perQuery: number[][], queries: { type: string }[], types: string[]): void {
+  if (names.length < 2) return;
+  console.log('');
+  console.log(`| queries won / lost vs the defaults | ${types.join(' | ')} |`);
+  console.log(`|${['', ...types].map(() => '---').join('|')}|`);
+  for (let v = 1; v < names.length; v++) {
+    const cells = types.map((t) => {
+      let won = 0;
+      let lost = 0;
+      queries.forEach((q, i) => {
+        if (q.type !== t) return;
+        const delta = perQuery[v]![i]! - perQuery[0]![i]!;
+        if (delta > 1e-9) won++;
+        else if (delta < -1e-9) lost++;
+      });
+      return `+${won} / −${lost}`;
+    });
+    console.log(`| ${[names[v], ...cells].join(' | ')} |`);
+  }
 }
 
 main().catch((error: unknown) => {

@@ -110,6 +110,24 @@ export async function evaluateInterleaved(searchers: Searcher[], queries: Query[
   });
 }
 
+/**
+ * One query's headline figure: nDCG@10 for keyword types (many relevant articles), MRR@10 for the
+ * others (one). Used to count the queries a variant wins and loses (bench:ranking): a mean moved by
+ * a handful of queries is noise, a gain spread over many is not.
+ */
+export function queryScore(query: Query, urls: string[]): number {
+  const top = [...new Set(urls)].slice(0, CUTOFF);
+  const relevant = new Set(query.relevant);
+  if (query.type.startsWith('keyword')) {
+    const dcg = top.reduce((sum, u, i) => sum + (relevant.has(u) ? 1 / Math.log2(i + 2) : 0), 0);
+    let idcg = 0;
+    for (let i = 0; i < Math.min(relevant.size, CUTOFF); i++) idcg += 1 / Math.log2(i + 2);
+    return idcg > 0 ? dcg / idcg : 0;
+  }
+  const first = top.findIndex((u) => relevant.has(u));
+  return first >= 0 ? 1 / (first + 1) : 0;
+}
+
 function scoreOne(byType: Scores['byType'], query: Query, urls: string[], ms: number): void {
   const top = [...new Set(urls)].slice(0, CUTOFF);
   const relevant = new Set(query.relevant);
