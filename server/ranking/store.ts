@@ -278,7 +278,7 @@ export class RankingStore {
     this.compactIfWasteful();
   }
 
-  /** Every live chunk as a record (snapshots), in slot order. */
+  /** Every live chunk as a record, in slot order (tests compare a store's contents with it). */
   *records(): Generator<ChunkRecord> {
     for (let c = 0; c < this.chunkIds.length; c++) {
       const id = this.chunkIds[c];
