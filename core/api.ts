@@ -1,7 +1,8 @@
 /**
  * The public HTTP API contract. The widget imports these *types only* (erased by esbuild), so no
  * runtime code from here reaches the bundle. The validating schema lives in server/search/validate-request.ts
- * and the OpenAPI document in server/http/openapi.ts; both follow these types.
+ * and the OpenAPI document in server/http/openapi.ts; both follow these types. The query length
+ * limit is in core/query-length.ts.
  */
 
 /** A run of text; `highlight` marks the words that matched the query. Never HTML. */

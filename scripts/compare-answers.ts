@@ -23,7 +23,8 @@ import type { ChunkDocument } from '../core/document.js';
 import { createEngine, type Engine } from '../core/engine/client.js';
 import { startEmbeddedEngine } from '../core/engine/embedded.js';
 import { ensureIndex } from '../core/engine/settings.js';
-import { cutQuery, readCorpus, readQueries, recordToChunks } from './relevance-eval.js';
+import { clipQuery } from '../core/query-length.js';
+import { readCorpus, readQueries, recordToChunks } from './relevance-eval.js';
 
 const INDEX_UID = 'compare_answers';
 const TASK_TIMEOUT_MS = 10 * 60_000;
@@ -47,7 +48,7 @@ async function record(argv: string[]): Promise<void> {
   await mkdir(dataDir, { recursive: true });
   const records = await readCorpus(values.corpus, Number(values['limit-articles']));
   const chunks = records.flatMap(recordToChunks);
-  const queries = (await readQueries(values.queries)).map((q) => cutQuery(q.q));
+  const queries = (await readQueries(values.queries)).map((q) => clipQuery(q.q));
   const engine = await startEmbeddedEngine({ dataDir: path.join(dataDir, 'engine') });
   let server: ChildProcess | undefined;
   try {

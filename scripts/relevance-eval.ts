@@ -12,7 +12,7 @@ import { articleToChunks } from '../indexer/chunks.js';
 import { toArticle } from '../indexer/parse/index.js';
 import type { ParsedArticle } from '../indexer/parse/types.js';
 import { sourceHash } from '../indexer/read.js';
-import { MAX_QUERY_CHARS } from '../server/search/validate-request.js';
+import { clipQuery } from '../core/query-length.js';
 
 const CUTOFF = 10;
 
@@ -202,12 +202,6 @@ export const CORPUS_OPTIONS = {
  * The corpus's chunks (corpus rule applied) and the queries whose relevant articles are among
  * them, every n-th of them with `--sample`.
  */
-export function cutQuery(q: string): string {
-  if (q.length <= MAX_QUERY_CHARS) return q;
-  const cut = q.slice(0, MAX_QUERY_CHARS + 1);
-  return cut.slice(0, Math.max(cut.lastIndexOf(' '), 1)).trim();
-}
-
 export async function loadEvaluation(
   values: { corpus?: string | undefined; queries?: string | undefined; 'limit-articles'?: string | undefined; sample?: string | undefined },
   usage: string,
@@ -221,7 +215,7 @@ export async function loadEvaluation(
   const all = (await Promise.all(files.map(readQueries))).flat();
   // The API takes at most MAX_QUERY_CHARS; longer queries (some summaries) are cut at a word
   // boundary for every configuration alike, as a search box with that maxlength would.
-  let queries = all.filter((q) => q.relevant.some((u) => indexed.has(u))).map((q) => ({ ...q, q: cutQuery(q.q) }));
+  let queries = all.filter((q) => q.relevant.some((u) => indexed.has(u))).map((q) => ({ ...q, q: clipQuery(q.q) }));
   const sample = positiveInt(values.sample, '--sample');
   if (sample) queries = everyNth(queries, sample);
   return { records, chunks, queries };

@@ -1,5 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { SearchResponse } from '../core/api.js';
+import { clipQuery } from '../core/query-length.js';
 import { fetchResults, SearchFailed, type SearchFilters } from './fetch-results.js';
 
 export type SearchStatus = 'idle' | 'loading' | 'done' | 'error';
@@ -16,8 +17,6 @@ export interface SearchOptions {
 /** The API's largest `limit` and `offset` (the documented contract). */
 export const MAX_LIMIT = 50;
 export const MAX_OFFSET = 1000;
-/** The API's longest `q`: a longer paste is cut at a word boundary rather than refused. */
-export const MAX_QUERY_CHARS = 1500;
 /** A request slower than this shows the loading state; faster ones go straight to their results. */
 export const SLOW_AFTER_MS = 150;
 
@@ -184,12 +183,3 @@ function rejectsOffset(error: unknown): boolean {
   return error instanceof SearchFailed && error.code === 'invalid_parameter' && error.message.includes('offset');
 }
 
-/** At most MAX_QUERY_CHARS, cut after the last whole word that fits. */
-export function clipQuery(q: string): string {
-  if (q.length <= MAX_QUERY_CHARS) return q;
-  const cut = q.slice(0, MAX_QUERY_CHARS + 1);
-  const space = cut.search(/\s\S*$/);
-  // No space to cut at: cut at the limit, never between the halves of a surrogate pair (the API
-  // refuses ill-formed text).
-  return (space > 0 ? cut.slice(0, space) : cut.slice(0, MAX_QUERY_CHARS).replace(/[\uD800-\uDBFF]$/, '')).trim();
-}

@@ -1,5 +1,6 @@
 /** The OpenAPI document of the public API (/api/openapi.json). */
-import { MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS } from '../search/validate-request.js';
+import { MAX_QUERY_CHARS } from '../../core/query-length.js';
+import { MAX_LIMIT, MAX_OFFSET } from '../search/validate-request.js';
 
 const segments = { type: 'array', items: { $ref: '#/components/schemas/Segment' } };
 const error = (description: string) => ({

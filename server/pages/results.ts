@@ -1,7 +1,7 @@
 /** The no-JavaScript results page (/search). */
 import { CORRECTION_REASONS_RU, type SearchResponse } from '../../core/api.js';
+import { MAX_QUERY_CHARS } from '../../core/query-length.js';
 import { pluralRu } from '../../core/text/plural.js';
-import { MAX_QUERY_CHARS } from '../search/validate-request.js';
 import { escapeHtml, segmentsHtml } from './html.js';
 
 

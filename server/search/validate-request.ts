@@ -1,16 +1,9 @@
 /** Query-string or JSON parameters → a validated SearchRequest (zod), errors naming the parameter. */
 import { z } from 'zod';
 import type { GroupBy, SortOrder } from '../../core/api.js';
+import { MAX_QUERY_CHARS } from '../../core/query-length.js';
 import { ParameterError } from '../../core/errors.js';
 
-/**
- * Long enough for a pasted paragraph: the dev set's editor summaries run to 867 characters, and 86
- * of 300 are over 512, the limit until 2026-12-04 (refused with 400 then). A query's work is
- * bounded by terms and postings, not characters (server/search/analyze.ts, server/ranking/params.ts).
- * 1,500 Cyrillic characters percent-encoded are ~9 KB of URL: within MAX_URL_BYTES (12 KiB) and
- * Node's 16 KiB header cap, so a GET carries them.
- */
-export const MAX_QUERY_CHARS = 1500;
 export const MAX_LIMIT = 50;
 export const MAX_OFFSET = 1000;
 const ARTICLE_ID = /^[A-Za-z0-9_-]{1,128}$/;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer } from '../support/server.js';
-import { clipQuery, MAX_QUERY_CHARS } from '../../widget/search-controller.js';
+import { clipQuery, MAX_QUERY_CHARS } from '../../core/query-length.js';
 import { mountWidget, openDemo, recordedEvents, startWidgetEnv, NewsSearchHarness, type WidgetEnv } from './harness.js';
 
 let env: WidgetEnv;

@@ -1,7 +1,8 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { describe, expect, it } from 'vitest';
 import type { SearchResponse } from '../../core/api.js';
-import { MAX_QUERY_CHARS, SEARCH_PARAMETERS } from '../../server/search/validate-request.js';
+import { MAX_QUERY_CHARS } from '../../core/query-length.js';
+import { SEARCH_PARAMETERS } from '../../server/search/validate-request.js';
 import { API_ARTICLES, INJECTION, TRICKY_TAGS, useFixtureServer } from '../fixtures/api-articles.js';
 import { uniqueIndexUid } from '../support/engine.js';
 import { startTestServer } from '../support/server.js';
