@@ -6,32 +6,16 @@
  * (docs/relevance.md: NG as an untuned check). Written outside the repository: it holds corpus text.
  * The sample is fixed (seeded), so two runs compare.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { gunzipSync } from 'node:zlib';
-
-/** The corpus fields this needs (bench readers keep only url and content). */
-interface CorpusRecord {
-  url: string;
-  title?: string;
-  summary?: string;
-  keywords?: string[];
-}
+import { readCorpus, type CorpusRecord } from './relevance-eval.js';
 
 const PER_TYPE = 300;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { corpus: { type: 'string' }, out: { type: 'string' } } });
   if (!values.corpus || !values.out) throw new Error('usage: tsx scripts/check-queries.ts --corpus FILE.jsonl.gz --out FILE.jsonl');
-  const records = gunzipSync(await readFile(values.corpus))
-    .toString('utf8')
-    .split('\n')
-    .filter((line) => line.trim())
-    .map((line, i) => {
-      const record = JSON.parse(line) as Partial<CorpusRecord>;
-      if (typeof record.url !== 'string') throw new Error(`${values.corpus}:${i + 1}: a record needs a string "url"`);
-      return record as CorpusRecord;
-    });
+  const records = await readCorpus(values.corpus, undefined);
   const random = seeded(42);
   const queries = [
     ...sample(records.filter((r) => (r.summary ?? '').length > 80), random).map((r) => ({ type: 'summary', q: r.summary!, relevant: [r.url] })),

@@ -19,6 +19,10 @@ const CUTOFF = 10;
 export interface CorpusRecord {
   url: string;
   content: string;
+  /** Kept for making query sets (scripts/check-queries.ts); never indexed (the corpus rule). */
+  title?: string;
+  summary?: string;
+  keywords?: string[];
 }
 export interface Query {
   type: string;
@@ -42,7 +46,7 @@ export async function readCorpus(file: string, limit: number | undefined): Promi
     if (typeof record.url !== 'string' || typeof record.content !== 'string') {
       throw new Error(`${file}:${lineNo}: a record needs string "url" and "content"`);
     }
-    records.push({ url: record.url, content: record.content });
+    records.push({ url: record.url, content: record.content, title: record.title, summary: record.summary, keywords: record.keywords });
     if (limit && records.length >= limit) break;
   }
   lines.close();
