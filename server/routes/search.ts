@@ -1,6 +1,7 @@
 /** Search routes: GET/POST /api/search and the no-JS /search page. */
 import express, { Router, type Request, type Response } from 'express';
 import type { SearchResponse } from '../../core/api.js';
+import { clipQuery } from '../../core/query-length.js';
 import { ParameterError } from '../../core/errors.js';
 import type { EncodedBodies } from '../http/encoded.js';
 import { sendPage } from '../http/security.js';
@@ -44,11 +45,12 @@ export function searchRoutes(search: SearchService, maxBodyBytes: number, encode
   // Where the widget's <form> goes when JavaScript is off: the same search, rendered on the server.
   router.get('/search', async (req: Request, res) => {
     const raw = Object.fromEntries(Object.entries(req.query).filter(([k, v]) => PAGE_PARAMETERS.includes(k) && typeof v === 'string'));
-    const q = typeof raw['q'] === 'string' ? raw['q'] : '';
+    // A long paste is cut at a word, as the widget does, rather than refused.
+    const q = clipQuery(typeof raw['q'] === 'string' ? raw['q'] : '');
     // Paging links keep what the reader chose (exact, filters, order); q and offset are set per link.
     const { q: _q, offset: _offset, ...kept } = raw as Record<string, string>;
     try {
-      const response = q.trim() === '' ? undefined : (JSON.parse((await search({ ...raw, limit: String(PAGE_SIZE) })).body.toString()) as SearchResponse);
+      const response = q.trim() === '' ? undefined : (JSON.parse((await search({ ...raw, q, limit: String(PAGE_SIZE) })).body.toString()) as SearchResponse);
       sendPage(req, res, resultsPage(response ?? emptyResponse(q), undefined, kept), 'no-store');
     } catch (error) {
       if (!(error instanceof ParameterError)) throw error;
