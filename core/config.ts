@@ -3,6 +3,7 @@ import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
 import { parseClusterConfig, type ClusterConfig } from './engine/cluster.js';
 import { ConfigError } from './errors.js';
+import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_URL_BYTES } from './query-length.js';
 
 /**
  * Everything configurable, read once from the environment by an entry point (server/main.ts,
@@ -101,8 +102,8 @@ const envSchema = z.object({
   CACHE_ENTRIES: z.coerce.number().int().min(0).max(1_000_000).default(2000),
   INDEX_POLL_MS: z.coerce.number().int().min(100).max(600_000).default(1000),
   RANKING_MEMORY_MB: z.coerce.number().int().min(0).max(1_000_000).optional(),
-  MAX_BODY_BYTES: z.coerce.number().int().min(256).max(1_048_576).default(16_384),
-  MAX_URL_BYTES: z.coerce.number().int().min(256).max(65_536).default(12_288),
+  MAX_BODY_BYTES: z.coerce.number().int().min(256).max(1_048_576).default(DEFAULT_MAX_BODY_BYTES),
+  MAX_URL_BYTES: z.coerce.number().int().min(256).max(65_536).default(DEFAULT_MAX_URL_BYTES),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   METRICS_ALLOW: z
     .string()

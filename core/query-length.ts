@@ -8,10 +8,18 @@
  * The longest `q`, in UTF-16 units. Long enough for a pasted paragraph: the dev set's editor
  * summaries run to 867 characters, and 86 of 300 are over 512, the limit until 2026-12-04 (refused
  * with 400 then). A query's work is bounded by terms and postings, not characters
- * (server/search/analyze.ts, server/ranking/params.ts). 1,500 Cyrillic characters percent-encoded
- * are ~9 KB of URL: within MAX_URL_BYTES (12 KiB) and Node's 16 KiB header cap, so a GET carries them.
+ * (server/search/analyze.ts, server/ranking/params.ts).
  */
 export const MAX_QUERY_CHARS = 1500;
+
+/**
+ * Request size defaults that carry any MAX_QUERY_CHARS query (core/config.ts MAX_URL_BYTES,
+ * MAX_BODY_BYTES): a character percent-encodes to at most 9 bytes of URL (3 UTF-8 bytes: CJK,
+ * typographic quotes, №) and JSON-escapes to at most 12 bytes (a surrogate pair as two \uXXXX), plus
+ * room for the other parameters.
+ */
+export const DEFAULT_MAX_URL_BYTES = MAX_QUERY_CHARS * 9 + 2048;
+export const DEFAULT_MAX_BODY_BYTES = MAX_QUERY_CHARS * 12 + 2048;
 
 /**
  * `q` cut to MAX_QUERY_CHARS after the last whole word that fits, as a search box does with a long

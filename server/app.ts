@@ -1,10 +1,11 @@
 /** The Express app: middleware order, routes, the cached fast path in front. */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerOptions, ServerResponse } from 'node:http';
 import express, { type Express } from 'express';
 import compression from 'compression';
 import { MemoryStore, type Store } from 'express-rate-limit';
 import type { Engine } from '../core/engine/client.js';
 import type { Logger } from '../core/logger.js';
+import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_URL_BYTES } from '../core/query-length.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
 import { EncodedBodies } from './http/encoded.js';
 import { fastHits } from './http/fast-hits.js';
@@ -46,8 +47,8 @@ export const DEFAULT_HTTP_OPTIONS: HttpOptions = {
   rateLimit: 300,
   rateLimitWindowMs: 60_000,
   trustProxy: false,
-  maxBodyBytes: 16_384,
-  maxUrlBytes: 12_288,
+  maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
+  maxUrlBytes: DEFAULT_MAX_URL_BYTES,
   logQueries: true,
   metricsAllow: ['loopback'],
   healthRateLimit: 120,
@@ -81,6 +82,16 @@ export interface AppDeps {
  * Middleware order, routes, 404 and the error handler; no environment, no listen. With an
  * in-process cache, repeated cached GET searches are answered in front of all of it (fastHits).
  */
+/**
+ * Options for the HTTP server in front of the app. Node refuses a request whose line and headers
+ * pass `maxHeaderSize` (16 KiB by default) with a bare 431 before the app sees it, so the cap is
+ * the app's own URL limit plus room for headers: an over-long URL gets the app's 414 with an error
+ * body, and any URL within MAX_URL_BYTES is served.
+ */
+export function serverOptions(maxUrlBytes: number): ServerOptions {
+  return { maxHeaderSize: maxUrlBytes + 16_384 };
+}
+
 export function createApp(deps: AppDeps): Express {
   const http = { ...DEFAULT_HTTP_OPTIONS, ...deps.http };
   const metrics = deps.metrics ?? createMetrics();

@@ -10,7 +10,7 @@ import { connectEngine } from '../core/engine/connect.js';
 import { ensureMonitorKey, ensureSearchKey } from '../core/engine/keys.js';
 import { ensureIndex } from '../core/engine/settings.js';
 import type { Logger } from '../core/logger.js';
-import { createApp, type AppDeps } from './app.js';
+import { createApp, serverOptions, type AppDeps } from './app.js';
 import { answerClientErrors } from './http/errors.js';
 import { createMetrics } from './http/metrics.js';
 import { connectRedis, FallbackRateLimitStore, SharedResponseCache, watchRedisHealth } from './http/redis-stores.js';
@@ -266,7 +266,7 @@ function listen(app: ReturnType<typeof createApp>, config: Config): Promise<Serv
   return new Promise((resolve, reject) => {
     // Node looks for expired requests every connectionsCheckingInterval (30 s by default): check
     // often enough that a timeout is enforced near its configured value.
-    const server = createServer({ connectionsCheckingInterval: Math.min(1000, config.headersTimeoutMs / 2) }, app);
+    const server = createServer({ ...serverOptions(config.maxUrlBytes), connectionsCheckingInterval: Math.min(1000, config.headersTimeoutMs / 2) }, app);
     server.once('error', reject);
     server.listen(config.port, config.host, () => {
       server.off('error', reject);

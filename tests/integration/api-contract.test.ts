@@ -1,7 +1,7 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { describe, expect, it } from 'vitest';
 import type { SearchResponse } from '../../core/api.js';
-import { MAX_QUERY_CHARS } from '../../core/query-length.js';
+import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_URL_BYTES, MAX_QUERY_CHARS } from '../../core/query-length.js';
 import { SEARCH_PARAMETERS } from '../../server/search/validate-request.js';
 import { API_ARTICLES, INJECTION, TRICKY_TAGS, useFixtureServer } from '../fixtures/api-articles.js';
 import { uniqueIndexUid } from '../support/engine.js';
@@ -137,6 +137,22 @@ describe('filters', () => {
     expect((byPost.body as SearchResponse).hits[0]?.article.id).toBe('minsk-deal');
   });
 
+  it('the no-JS results page cuts a longer paste at a word instead of refusing it', async () => {
+    const q = `завод в Минске ${'вчера представители обсуждали погоду '.repeat(60)}`;
+    expect(q.length).toBeGreaterThan(MAX_QUERY_CHARS);
+    const page = await get(`/search?${new URLSearchParams({ q })}`);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('Соглашение о партнёрстве подписано в Минске');
+  });
+
+  it('MAX_QUERY_CHARS of the widest characters fit the default URL and body limits', async () => {
+    // 3 UTF-8 bytes each: 9 bytes of URL percent-encoded; astral ones: 12 bytes of JSON escaped.
+    const wide = '“'.repeat(MAX_QUERY_CHARS);
+    expect((await search({ q: wide, group: 'article' })).status).toBe(200);
+    const astral = '😀'.repeat(MAX_QUERY_CHARS / 2);
+    expect((await post(JSON.stringify({ q: astral }).replace(/[\ud800-\udfff]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`))).status).toBe(200);
+  });
+
   it('from/to bound the date inclusively', async () => {
     expect(articleIds(await search({ q: '', from: '2025-03-10', to: '2025-03-10' }))).toEqual(['minsk-deal']);
     expect(articleIds(await search({ q: '', from: '2025-01-01' }))).toEqual(['minsk-deal', 'tricky']);
@@ -178,13 +194,13 @@ describe('malformed requests', () => {
     expectParameterError(await post('{"q":["a"]}'), 'q');
     expectParameterError(await post('{"limit":null}'), 'limit');
     expectParameterError(await post('{"limit":"5","extra":1}'), 'extra');
-    const big = await post(JSON.stringify({ q: 'x'.repeat(20_000) }));
+    const big = await post(JSON.stringify({ q: 'x'.repeat(DEFAULT_MAX_BODY_BYTES) }));
     expect(big.status).toBe(413);
     expect(big.body.error.code).toBe('payload_too_large');
   });
 
   it('an overlong URL gets 414 with an error body', async () => {
-    const reply = await get(`/api/search?q=${'a'.repeat(13_000)}`);
+    const reply = await get(`/api/search?q=${'a'.repeat(DEFAULT_MAX_URL_BYTES)}`);
     expect(reply.status).toBe(414);
     expect(reply.body.error.code).toBe('uri_too_long');
   });

@@ -1,8 +1,8 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { createEngine } from '../../core/engine/client.js';
 import { ensureMonitorKey, ensureSearchKey } from '../../core/engine/keys.js';
 import { createLogger } from '../../core/logger.js';
-import { createApp, type AppDeps } from '../../server/app.js';
+import { createApp, DEFAULT_HTTP_OPTIONS, serverOptions, type AppDeps } from '../../server/app.js';
 import { answerClientErrors } from '../../server/http/errors.js';
 import { ResponseCache } from '../../server/search/cache.js';
 import type { IndexWatcher } from '../../server/search/index-watch.js';
@@ -50,7 +50,8 @@ export async function startTestServer(
   }
   const app = createApp({ engine, indexUid, log: createLogger('silent'), widgetJs, widgetChunks, ranking, cache, ...options.app });
   const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    // Sized as in production (server/system.ts), so URL limits behave the same.
+    const s = createServer(serverOptions(options.app?.http?.maxUrlBytes ?? DEFAULT_HTTP_OPTIONS.maxUrlBytes), app).listen(0, '127.0.0.1', () => resolve(s));
     answerClientErrors(s);
   });
   const address = server.address();
