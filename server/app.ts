@@ -62,7 +62,7 @@ export interface AppDeps {
   indexUid: string;
   log: Logger;
   widgetJs: string;
-  /** The widget's lazy chunks by file name (readWidgetChunks); absent = none served. */
+  /** The widget's lazy chunks by file name (readWidget in routes/static.ts); absent = none served. */
   widgetChunks?: ReadonlyMap<string, string>;
   http?: Partial<HttpOptions>;
   /** Search response cache, kept current by an index watcher; absent = no caching. */
