@@ -78,7 +78,6 @@ export class Scorer {
   private feedbackWeight = new Float64Array(0);
   private feedbackSeen = new Uint8Array(0);
   private keyMark = new Int32Array(0);
-  private keyWeight = new Float32Array(0);
   private articleBest = new Float64Array(0);
   private articleIdfs: number[] = [];
 
@@ -107,7 +106,6 @@ export class Scorer {
       this.feedbackWeight = new Float64Array(this.termCapacity);
       this.feedbackSeen = new Uint8Array(this.termCapacity);
       this.keyMark = new Int32Array(this.termCapacity);
-      this.keyWeight = new Float32Array(this.termCapacity);
     }
   }
 
@@ -330,13 +328,13 @@ export class Scorer {
     return sum;
   }
 
-  /** Marks (on) or unmarks the query's term ids for `keyness`. */
+  /**
+   * Marks (on) or unmarks the query's term ids for `keyness`: a bit per query term (the first 31),
+   * since one id can count for two terms (a prefix completion or a case form of the other word).
+   */
   private markQuery(matches: readonly TermMatch[], on: 0 | 1): void {
-    matches.forEach((match, m) => {
-      for (const [id, weight] of match.ids) {
-        this.keyMark[id] = on * (m + 1);
-        this.keyWeight[id] = on * weight;
-      }
+    matches.slice(0, 31).forEach((match, m) => {
+      for (const id of match.ids.keys()) this.keyMark[id] = on ? this.keyMark[id]! | (1 << m) : 0;
     });
   }
 
@@ -344,14 +342,14 @@ export class Scorer {
    * Keyness: how much the query's words are what the article is about. Each query word's tf·idf in
    * the article is compared with the article's other words'; with `above` of them ahead of it, the
    * word adds idf × keyRank / (keyRank + above). Editors tag an article with its main subjects, and
-   * a word the article mentions often but after many others is a side subject. Query words are
-   * marked in `keyMark` (term id → query term + 1) by the caller.
+   * a word the article mentions often but after many others is a side subject; a word it lacks
+   * adds nothing. Query words are marked in `keyMark` (term id → bits of its query terms) by the caller.
    */
   private keyness(article: number, matches: readonly TermMatch[], P: RankParams, cache: Map<number, number>): number {
     const had = cache.get(article);
     if (had !== undefined) return had;
     const s = this.store;
-    const { feedbackTf: tf, keyMark, keyWeight } = this;
+    const { feedbackTf: tf, keyMark } = this;
     const terms: number[] = [];
     const counts = new Float64Array(matches.length);
     for (const c of s.articleChunks(article)) {
@@ -359,16 +357,20 @@ export class Scorer {
       const tokens = s.decodedTerms;
       for (let p = 0; p < length; p++) {
         const t = tokens[p]!;
-        const m = keyMark[t]!;
-        if (m > 0) counts[m - 1]! += keyWeight[t]!;
-        else if (tf[t]!++ === 0) terms.push(t);
+        const bits = keyMark[t]!;
+        if (bits === 0) {
+          if (tf[t]!++ === 0) terms.push(t);
+          continue;
+        }
+        for (let m = 0; m < counts.length; m++) if (bits & (1 << m)) counts[m]! += matches[m]!.ids.get(t)!;
       }
     }
     const na = s.articleCount;
     const values = counts.map((count, m) => count * this.articleIdfs[m]!);
     const above = new Int32Array(matches.length);
-    // A word that could not beat the weakest query word even at the highest idf needs no log.
-    const bound = Math.min(...values) / bm25Idf(na, 0);
+    // A word that could not beat the weakest query word found even at the highest idf needs no log.
+    const found = values.filter((v) => v > 0);
+    const bound = found.length > 0 ? Math.min(...found) / bm25Idf(na, 0) : Infinity;
     for (const t of terms) {
       const count = tf[t]!;
       tf[t] = 0;
@@ -377,7 +379,7 @@ export class Scorer {
       for (let m = 0; m < values.length; m++) if (v > values[m]!) above[m]!++;
     }
     let sum = 0;
-    for (let m = 0; m < values.length; m++) sum += this.articleIdfs[m]! * (P.keyRank / (P.keyRank + above[m]!));
+    for (let m = 0; m < values.length; m++) if (values[m]! > 0) sum += this.articleIdfs[m]! * (P.keyRank / (P.keyRank + above[m]!));
     cache.set(article, sum);
     return sum;
   }
