@@ -50,6 +50,14 @@ export interface Config {
    * matched on the connection's own address (never a forwarded header); `none` = nobody.
    */
   metricsAllow: string[];
+  /**
+   * Admin routes (server/http/admin-access.ts): ADMIN_TOKEN opens all of them (publish hook,
+   * analytics); ANALYTICS_TOKEN only the analytics reports. Unset = those routes answer 404.
+   */
+  adminToken: string | undefined;
+  analyticsToken: string | undefined;
+  /** Who may call admin routes at all (addresses, subnets, loopback/…; `any` = everyone); matched on the TCP peer. */
+  adminAllow: string[] | 'any';
   /** Requests per client per window to /healthz, /readyz and /metrics; 0 disables the limit. */
   healthRateLimit: number;
   /** The origin readers reach this server at (the demo page's embed snippet); unset = relative URLs. */
@@ -110,6 +118,13 @@ const envSchema = z.object({
     .default('loopback')
     .transform((v) => (v.trim() === 'none' ? [] : v.split(',').map((a) => a.trim()).filter(Boolean)))
     .refine(compilesAsAddressList, 'a comma-separated list of addresses, subnets (10.0.0.0/8) or loopback/linklocal/uniquelocal'),
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').max(512).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces').optional(),
+  ANALYTICS_TOKEN: z.string().min(16, 'must be at least 16 characters').max(512).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces').optional(),
+  ADMIN_ALLOW: z
+    .string()
+    .default('any')
+    .transform((v): string[] | 'any' => (v.trim() === 'any' ? 'any' : v.trim() === 'none' ? [] : v.split(',').map((a) => a.trim()).filter(Boolean)))
+    .refine((v) => v === 'any' || compilesAsAddressList(v), 'a comma-separated list of addresses, subnets (10.0.0.0/8) or loopback/linklocal/uniquelocal, or any, or none'),
   HEALTH_RATE_LIMIT: z.coerce.number().int().min(0).default(120),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(10_000),
@@ -163,6 +178,9 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     maxUrlBytes: e.MAX_URL_BYTES,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     metricsAllow: e.METRICS_ALLOW,
+    adminToken: e.ADMIN_TOKEN,
+    analyticsToken: e.ANALYTICS_TOKEN,
+    adminAllow: e.ADMIN_ALLOW,
     healthRateLimit: e.HEALTH_RATE_LIMIT,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     headersTimeoutMs: e.HEADERS_TIMEOUT_MS,

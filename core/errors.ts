@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'invalid_config'
   | 'invalid_input'
   | 'not_found'
+  | 'unauthorized'
   | 'payload_too_large'
   | 'rate_limited'
   | 'engine_unavailable'
@@ -70,6 +71,13 @@ export class EngineError extends AppError {
   constructor(message: string, engineCode?: string, options: { cause?: unknown } = {}) {
     super('engine_error', message, { ...options, details: { engineCode } });
     this.engineCode = engineCode;
+  }
+}
+
+/** An admin route was called without the right token (answered 401 with WWW-Authenticate). */
+export class UnauthorizedError extends AppError {
+  constructor(message: string) {
+    super('unauthorized', message);
   }
 }
 

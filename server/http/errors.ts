@@ -10,6 +10,7 @@ const STATUS: Record<ErrorCode, number> = {
   invalid_input: 400,
   usage: 400,
   not_found: 404,
+  unauthorized: 401,
   payload_too_large: 413,
   rate_limited: 429,
   engine_unavailable: 503,
@@ -27,6 +28,9 @@ const PUBLIC_MESSAGE: Partial<Record<ErrorCode, string>> = {
   invalid_config: 'Internal error.',
   internal: 'Internal error.',
 };
+
+/** Both schemes the admin routes take (server/http/admin-access.ts). */
+const ADMIN_CHALLENGE = 'Basic realm="news-search admin", charset="UTF-8", Bearer realm="news-search admin"';
 
 export function errorBody(code: string, message: string): ErrorBody {
   return { error: { code, message } };
@@ -56,6 +60,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     const code: ErrorCode = appError?.code ?? 'internal';
     const status = STATUS[code];
     if (status >= 500) log.error({ err: error, code, path: req.path }, 'request failed');
+    if (code === 'unauthorized') res.set('www-authenticate', ADMIN_CHALLENGE);
     res.status(status).json(errorBody(code, PUBLIC_MESSAGE[code] ?? appError?.message ?? 'Internal error.'));
   };
 }
