@@ -40,4 +40,4 @@ export interface AnalyticsReport {
 export const ANALYTICS_REPORT_PATH = 'analytics/events';
 /** Search answers carry this header (value `1`) when the server collects analytics. */
 export const ANALYTICS_HEADER = 'x-search-analytics';
-export const ANALYTICS_REPORT_MAX_BYTES = 4096;
+export const ANALYTICS_REPORT_MAX_BYTES = 16_384;
