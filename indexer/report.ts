@@ -10,13 +10,17 @@ export function formatSummary(summary: IndexSummary): string {
     `time: ${sec(summary.elapsedMs)} s (own work ${sec(summary.ownMs)} s, engine ${sec(summary.engineMs)} s` +
       (summary.parserThread ? `, parser thread overlapping the engine ${sec(summary.parserOverlappedWaitMs ?? 0)} s)` : ')'),
   ];
+  if (summary.synonyms) {
+    const { files, groups, changed, errors } = summary.synonyms;
+    lines.push(`synonyms: ${groups} group(s) from ${files.join(', ')} (${changed ? 'changed: applied to the engine and announced to the proxies' : 'unchanged'})` + (errors.length > 0 ? `; ${errors.length} bad line(s) left out` : ''));
+  }
   if (summary.pruneKept) {
     lines.push(`prune kept ${summary.pruneKept.length} article(s) no input produced, because their input failed (fix it and run again, or use --rebuild):`);
     for (const kept of summary.pruneKept.slice(0, 20)) lines.push(`  kept ${kept.articleId}: ${kept.reason}`);
     if (summary.pruneKept.length > 20) lines.push(`  … and ${summary.pruneKept.length - 20} more (--json lists them all)`);
   }
   for (const note of summary.notes) lines.push(`note: ${note}`);
-  for (const failure of summary.failures) lines.push(`error: ${failure.source}: ${failure.reason}`);
+  for (const failure of [...summary.failures, ...(summary.synonyms?.errors ?? [])]) lines.push(`error: ${failure.source}: ${failure.reason}`);
   return lines.join('\n');
 }
 
