@@ -7,13 +7,10 @@ export function formatSummary(summary: IndexSummary): string {
     `articles: ${summary.added} added, ${summary.updated} updated, ${summary.unchanged} unchanged, ` +
       `${summary.pruned} pruned, ${summary.failed} failed`,
     `chunks: ${summary.chunks} in inputs, ${summary.chunksSent} sent, ${summary.chunksDeleted} deleted`,
+    ...(summary.synonyms ? [synonymsLine(summary.synonyms)] : []),
     `time: ${sec(summary.elapsedMs)} s (own work ${sec(summary.ownMs)} s, engine ${sec(summary.engineMs)} s` +
       (summary.parserThread ? `, parser thread overlapping the engine ${sec(summary.parserOverlappedWaitMs ?? 0)} s)` : ')'),
   ];
-  if (summary.synonyms) {
-    const { files, groups, changed, errors } = summary.synonyms;
-    lines.push(`synonyms: ${groups} group(s) from ${files.join(', ')} (${changed ? 'changed: applied to the engine and announced to the proxies' : 'unchanged'})` + (errors.length > 0 ? `; ${errors.length} bad line(s) left out` : ''));
-  }
   if (summary.pruneKept) {
     lines.push(`prune kept ${summary.pruneKept.length} article(s) no input produced, because their input failed (fix it and run again, or use --rebuild):`);
     for (const kept of summary.pruneKept.slice(0, 20)) lines.push(`  kept ${kept.articleId}: ${kept.reason}`);
@@ -22,6 +19,11 @@ export function formatSummary(summary: IndexSummary): string {
   for (const note of summary.notes) lines.push(`note: ${note}`);
   for (const failure of [...summary.failures, ...(summary.synonyms?.errors ?? [])]) lines.push(`error: ${failure.source}: ${failure.reason}`);
   return lines.join('\n');
+}
+
+function synonymsLine({ files, groups, changed, errors }: NonNullable<IndexSummary['synonyms']>): string {
+  const what = changed ? 'changed: applied to the engine and announced to the proxies' : 'unchanged';
+  return `synonyms: ${groups} group(s) from ${files.join(', ')} (${what})` + (errors.length > 0 ? `; ${errors.length} bad line(s) left out` : '');
 }
 
 /** The first line of every summary: where the articles went (a URL and an index, never a key). */

@@ -19,7 +19,7 @@ afterAll(async () => {
 
 const source = (groups: string[][]): SynonymsSource => ({ files: ['synonyms.txt'], groups, errors: [] });
 
-async function proxySees(): Promise<string[][]> {
+async function proxySees(): Promise<string[]> {
   const engine = createEngine({ url: testEngine().url, apiKey: await ensureSearchKey(adminEngine(), uid), timeoutMs: 5000 });
   const published = await new PublishedSynonyms(engine, uid, 60_000, createLogger('silent')).start();
   published.stop();
