@@ -14,15 +14,20 @@
  * re-reading the *current* state of every listed id (present → upsert, absent → remove), so a
  * replay is harmless, and it stops at an `open` entry. An indexer killed in between leaves the
  * entry open; the next indexer run closes it after the engine's pending tasks are finished. A
- * `reset` entry (an index swap, `--rebuild`) means "build from scratch".
+ * `reset` entry (an index swap, `--rebuild`) means "build from scratch". A `synonyms` entry carries
+ * the editors' synonym groups the indexer just applied to the engine's settings (no ids): each
+ * proxy's query analysis takes the latest one (server/search/synonyms.ts). The latest is never
+ * trimmed, so a proxy started at any time finds it.
  */
 export interface ChangeEntry {
   seq: number;
   state: 'open' | 'done';
-  kind: 'chunks' | 'reset';
+  kind: 'chunks' | 'reset' | 'synonyms';
   /** Chunk ids written or deleted (each proxy reads their current state). */
   ids: string[];
   at: string;
+  /** `synonyms` entries: the groups as the editors wrote them (each proxy stems them itself). */
+  synonyms?: string[][];
 }
 
 export function changeLogUid(indexUid: string): string {
@@ -30,9 +35,12 @@ export function changeLogUid(indexUid: string): string {
 }
 
 export const CHANGE_LOG_SETTINGS = {
-  filterableAttributes: ['seq', 'state'],
+  filterableAttributes: ['seq', 'state', 'kind'],
   sortableAttributes: ['seq'],
 };
 
 /** Entries kept: a proxy further behind than this rebuilds from scratch. */
 export const CHANGE_LOG_KEEP = 5000;
+
+/** The filter that finds the published synonym groups, newest first with `sort: ['seq:desc']`. */
+export const SYNONYMS_ENTRY_FILTER = 'kind = synonyms AND state = done';

@@ -1,5 +1,5 @@
 /** Writes the change log (core/change-log.ts format) that proxies follow to update their ranking indexes in place. */
-import { CHANGE_LOG_KEEP, CHANGE_LOG_SETTINGS, changeLogUid, type ChangeEntry } from '../core/change-log.js';
+import { CHANGE_LOG_KEEP, CHANGE_LOG_SETTINGS, changeLogUid, SYNONYMS_ENTRY_FILTER, type ChangeEntry } from '../core/change-log.js';
 import type { Engine } from '../core/engine/client.js';
 import { engineErrorCode, toEngineError } from '../core/engine/client.js';
 import { ensureIndex } from '../core/engine/settings.js';
@@ -47,6 +47,19 @@ export class ChangeLogWriter {
     await this.write(open.hits.map((e) => ({ ...e, state: 'done' as const })), true);
   }
 
+  /** The synonym groups last published here (undefined: never). */
+  async latestSynonyms(): Promise<ChangeEntry | undefined> {
+    await this.ensure();
+    const found = await this.read((index) => index.search<ChangeEntry>('', { filter: SYNONYMS_ENTRY_FILTER, sort: ['seq:desc'], limit: 1 }));
+    return found?.hits[0];
+  }
+
+  /** A `synonyms` entry, done at once (there is no write to wait for: the settings are applied before). */
+  async publishSynonyms(groups: string[][]): Promise<void> {
+    const seq = await this.take();
+    await this.write([{ seq, state: 'done', kind: 'synonyms', ids: [], at: new Date().toISOString(), synonyms: groups }], true);
+  }
+
   private take(): Promise<number> {
     const next = (this.nextSeq ??= this.head().then((head) => head + 1));
     this.nextSeq = next.then((n) => n + 1);
@@ -85,7 +98,10 @@ export class ChangeLogWriter {
   private async trim(seq: number): Promise<void> {
     if (seq <= CHANGE_LOG_KEEP) return;
     try {
-      await this.engine.index(this.uid).deleteDocuments({ filter: `seq < ${seq - CHANGE_LOG_KEEP}` });
+      // The latest synonyms entry stays, however old: a proxy started later reads its groups there.
+      const synonyms = await this.latestSynonyms();
+      const keep = synonyms ? ` AND NOT seq = ${synonyms.seq}` : '';
+      await this.engine.index(this.uid).deleteDocuments({ filter: `seq < ${seq - CHANGE_LOG_KEEP}${keep}` });
     } catch (error) {
       throw toEngineError(error, `trimming the change log ${this.uid}`);
     }

@@ -14,7 +14,8 @@ import { acquireLease, LeaseBusyError } from './lease.js';
 import { createProgressReporter } from './progress.js';
 import { rebuildIndex } from './rebuild.js';
 import { formatSummary } from './report.js';
-import { collectChunks, runIndexer, type IndexOptions, type IndexSummary, type WrittenTo } from './run.js';
+import { collectChunks, runIndexer, someFailed, type IndexOptions, type IndexSummary, type WrittenTo } from './run.js';
+import { readSynonyms } from './synonyms.js';
 import { watchInputs } from './watch.js';
 import { parseClusterConfig } from '../core/engine/cluster.js'; // cluster
 import { adminEngineFor } from '../core/engine/cluster.js'; // cluster
@@ -34,7 +35,8 @@ into Meilisearch (MEILI_URL, or the embedded engine under DATA_DIR), index INDEX
   --batch-size <n>  chunks per request to the engine (default 10000; smaller uses less engine memory)
   -h, --help  show this help
 Uses the engine of a server running on the same DATA_DIR; starts one for the run only when none runs.
-Exit codes: 0 all indexed, 1 some input failed (the rest was indexed), 2 usage or config, 3 engine failure,
+A synonyms.txt at the top of an input folder (or named) is applied as the synonym groups (docs/editors.md).
+Exit codes: 0 all indexed, 1 some input or synonyms line failed (the rest was applied), 2 usage or config, 3 engine failure,
 4 another indexer is writing to the index (--no-wait).`;
 
 async function main(argv: string[]): Promise<number> {
@@ -53,9 +55,10 @@ async function main(argv: string[]): Promise<number> {
 
   if (values['dry-run']) {
     const { chunks, failures } = await collectChunks(options);
+    const synonyms = await readSynonyms(options.paths);
     for (const chunk of chunks) process.stdout.write(`${JSON.stringify(chunk)}\n`);
-    for (const f of failures) process.stderr.write(`error: ${f.source}: ${f.reason}\n`);
-    return failures.length > 0 ? 1 : 0;
+    for (const f of [...failures, ...(synonyms?.errors ?? [])]) process.stderr.write(`error: ${f.source}: ${f.reason}\n`);
+    return failures.length > 0 || (synonyms?.errors.length ?? 0) > 0 ? 1 : 0;
   }
 
   // cluster: MEILI_SHARDS spreads articles over several engines (indexer/shards.ts)
@@ -69,7 +72,7 @@ async function main(argv: string[]): Promise<number> {
     const where: WrittenTo = { url: cluster!.shards.map((s) => `${s.name}=${s.url}`).join(', '), index: config.indexUid, engineOrigin: 'shards' };
     const summary = { engine: where, ...shardsSummary };
     process.stdout.write(values.json ? `${JSON.stringify(summary)}\n` : `${formatShardedSummary(summary)}\n`);
-    return summary.failed > 0 ? 1 : 0;
+    return someFailed(summary) ? 1 : 0;
   }
 
   // What the engine layer has to say (waiting for another process's engine, …) is a note to the editor, on stderr.
@@ -95,7 +98,7 @@ async function main(argv: string[]): Promise<number> {
       }
     };
     const summary = await once();
-    if (!values.watch) return summary.failed > 0 ? 1 : 0;
+    if (!values.watch) return someFailed(summary) ? 1 : 0;
     return await watchForever(positionals, once);
   } finally {
     await connection.stop();

@@ -5,6 +5,7 @@ import { ensureIndex } from '../core/engine/settings.js';
 import { checkTask, waitTask } from './apply.js';
 import { changeLogFor, withoutChangeLog } from './change-log.js';
 import { runIndexer, type IndexOptions, type IndexSummary } from './run.js';
+import { applySynonyms, readSynonyms } from './synonyms.js';
 
 export function rebuildUid(indexUid: string): string {
   return `${indexUid}_rebuild`;
@@ -21,7 +22,8 @@ export async function rebuildIndex(engine: Engine, indexUid: string, options: In
   const fresh = rebuildUid(indexUid);
   await deleteIndexIfAny(engine, fresh);
   // The fresh copy keeps no change log: proxies learn of it as one `reset` entry on the live log.
-  const summary = await withoutChangeLog(fresh, () => runIndexer(engine, fresh, { ...options, prune: false }));
+  const synonyms = options.synonyms === undefined ? await readSynonyms(options.paths) : options.synonyms;
+  const summary = await withoutChangeLog(fresh, () => runIndexer(engine, fresh, { ...options, prune: false, synonyms }));
   const started = performance.now();
   // The swap needs both indexes to exist; the first build of all creates an empty live one.
   await ensureIndex(engine, indexUid);
@@ -30,6 +32,8 @@ export async function rebuildIndex(engine: Engine, indexUid: string, options: In
   const logged = await log?.open([], 'reset');
   await runEngineTask(() => engine.swapIndexes([{ indexes: [indexUid, fresh], rename: false }]), `swapping ${fresh} into ${indexUid}`, engine);
   if (logged) await log!.close(logged);
+  // The fresh index brought its synonyms setting; the live log now announces its groups (changed: they differ from the last announced).
+  if (synonyms) summary.synonyms = await applySynonyms(engine, indexUid, synonyms);
   await deleteIndexIfAny(engine, fresh);
   const swapMs = performance.now() - started;
   return { ...summary, elapsedMs: Math.round(summary.elapsedMs + swapMs), engineMs: Math.round(summary.engineMs + swapMs) };

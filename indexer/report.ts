@@ -7,6 +7,7 @@ export function formatSummary(summary: IndexSummary): string {
     `articles: ${summary.added} added, ${summary.updated} updated, ${summary.unchanged} unchanged, ` +
       `${summary.pruned} pruned, ${summary.failed} failed`,
     `chunks: ${summary.chunks} in inputs, ${summary.chunksSent} sent, ${summary.chunksDeleted} deleted`,
+    ...(summary.synonyms ? [synonymsLine(summary.synonyms)] : []),
     `time: ${sec(summary.elapsedMs)} s (own work ${sec(summary.ownMs)} s, engine ${sec(summary.engineMs)} s` +
       (summary.parserThread ? `, parser thread overlapping the engine ${sec(summary.parserOverlappedWaitMs ?? 0)} s)` : ')'),
   ];
@@ -16,8 +17,13 @@ export function formatSummary(summary: IndexSummary): string {
     if (summary.pruneKept.length > 20) lines.push(`  … and ${summary.pruneKept.length - 20} more (--json lists them all)`);
   }
   for (const note of summary.notes) lines.push(`note: ${note}`);
-  for (const failure of summary.failures) lines.push(`error: ${failure.source}: ${failure.reason}`);
+  for (const failure of [...summary.failures, ...(summary.synonyms?.errors ?? [])]) lines.push(`error: ${failure.source}: ${failure.reason}`);
   return lines.join('\n');
+}
+
+function synonymsLine({ files, groups, changed, errors }: NonNullable<IndexSummary['synonyms']>): string {
+  const what = changed ? 'changed: applied to the engine and announced to the proxies' : 'unchanged';
+  return `synonyms: ${groups} group(s) from ${files.join(', ')} (${what})` + (errors.length > 0 ? `; ${errors.length} bad line(s) left out` : '');
 }
 
 /** The first line of every summary: where the articles went (a URL and an index, never a key). */

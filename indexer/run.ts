@@ -12,6 +12,7 @@ import { diffArticle, engineState, unseenArticles, type ArticleChange, type Engi
 import { prepareInputs, type PreparedItem } from './prepare.js';
 import { readArticles, type Failure, type InputOptions, type KnownSources } from './read.js';
 import { decidePrune, readSources, recordSources, sourceFile } from './sources.js';
+import { applySynonyms, readSynonyms, type SynonymsSource, type SynonymsSummary } from './synonyms.js';
 
 export type { Failure } from './read.js';
 
@@ -27,6 +28,11 @@ export interface IndexOptions extends InputOptions {
    * costs more than the parse it would hide. Never with stdin (`-`), which only this thread reads.
    */
   parserThread?: boolean;
+  /**
+   * The synonyms file(s) to apply: read from the inputs (readSynonyms) when not given; null = none
+   * (the engine's synonyms are left as they are).
+   */
+  synonyms?: SynonymsSource | null;
 }
 
 export const PARSER_THREAD_MIN_BYTES = 1024 * 1024;
@@ -49,6 +55,8 @@ export interface IndexSummary {
   chunksSent: number;
   chunksDeleted: number;
   failures: Failure[];
+  /** The editors' synonyms file, when one was among the inputs: its bad lines make the run exit 1. */
+  synonyms?: SynonymsSummary;
   /** What reading the inputs dropped or changed (code lines, unsafe urls), as `origin: what`. */
   notes: string[];
   /** `--prune` with failed inputs: articles no input produced but kept, and why (their input failed). */
@@ -104,6 +112,11 @@ export interface WrittenTo {
   owner?: string;
 }
 
+/** Exit status of a run: 1 when an input or a synonyms line failed (the rest was applied). */
+export function someFailed(summary: Pick<IndexSummary, 'failed' | 'synonyms'>): boolean {
+  return summary.failed > 0 || (summary.synonyms?.errors.length ?? 0) > 0;
+}
+
 /** Read and parse every input into chunks without an engine (`--dry-run`, tools, tests). */
 export async function collectChunks(options: InputOptions): Promise<{ articles: Article[]; chunks: ChunkDocument[]; failures: Failure[] }> {
   const articles: Article[] = [];
@@ -130,11 +143,13 @@ export async function runIndexer(engine: Engine, indexUid: string, options: Inde
   const parser = threadable && (options.parserThread ?? (await worthAThread(files))) ? new ParserThread(options.paths) : undefined;
   try {
     const clock = new EngineClock();
-    const { stored, sources } = await clock.wait(async () => {
+    const synonymsSource = options.synonyms === undefined ? await readSynonyms(options.paths) : options.synonyms;
+    const { stored, sources, synonyms } = await clock.wait(async () => {
       await ensureIndex(engine, indexUid);
+      const synonyms = synonymsSource ? await applySynonyms(engine, indexUid, synonymsSource) : undefined;
       await waitForPendingTasks(engine, indexUid);
       const [fingerprints, sources] = await Promise.all([readFingerprints(engine, indexUid), readSources(engine, indexUid)]);
-      return { stored: engineState(fingerprints) as EngineState, sources };
+      return { stored: engineState(fingerprints) as EngineState, sources, synonyms };
     });
     const items = (writer: ChunkWriter) =>
       parser ? parser.items(stored.completeSources) : prepareInputs(options, stored.completeSources);
@@ -150,6 +165,7 @@ export async function runIndexer(engine: Engine, indexUid: string, options: Inde
     const parserWaitedMs = parserWaits.reduce((sum, w) => sum + (w.end - w.start), 0);
     return {
       ...result,
+      ...(synonyms && { synonyms }),
       elapsedMs: Math.round(elapsedMs),
       ownMs: Math.round(elapsedMs - clock.ms - overlappedMs),
       engineMs: Math.round(clock.ms),

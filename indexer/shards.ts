@@ -10,6 +10,7 @@ import { applyPlan, readFingerprints } from './apply.js';
 import { groupBy, planChanges, type Plan } from './plan.js';
 import { formatSummary } from './report.js';
 import { collectChunks, type IndexOptions, type IndexSummary } from './run.js';
+import { applySynonyms, readSynonyms } from './synonyms.js';
 
 /** One shard as the indexer writes to it (master-key client). */
 export interface ShardTarget {
@@ -52,6 +53,9 @@ export async function runShardedIndexer(
   const names = shards.map((s) => s.name);
   const { articles, chunks, failures } = await collectChunks(options);
   await Promise.all(shards.map((s) => ensureIndex(s.engine, indexUid)));
+  // Every shard searches with the synonyms and every shard's log announces them (proxies read the first).
+  const synonymsSource = options.synonyms === undefined ? await readSynonyms(options.paths) : options.synonyms;
+  const synonyms = synonymsSource ? await Promise.all(shards.map((s) => applySynonyms(s.engine, indexUid, synonymsSource))) : undefined;
 
   let existing = await readAllFingerprints(shards, indexUid);
   const misplaced = findMisplaced(existing, names);
@@ -89,6 +93,7 @@ export async function runShardedIndexer(
     chunksSent: all.reduce((n, p) => n + p.upsert.length, 0),
     chunksDeleted: all.reduce((n, p) => n + p.delete.length, 0),
     failures,
+    ...(synonyms && { synonyms: { ...synonyms[0]!, changed: synonyms.some((s) => s.changed) } }),
     notes: articles.flatMap((article) => article.notes ?? []),
     elapsedMs: Math.round(performance.now() - started),
     // Only the final writes are timed as engine work here; reads and moves count as own work.

@@ -8,6 +8,8 @@
  */
 import { parseArgs } from 'node:util';
 import { analyzeQuery } from '../server/search/analyze.js';
+import { synonymTable } from '../core/text/synonyms.js';
+import { shippedSynonyms } from '../indexer/synonyms.js';
 import { createRankingIndex, INDEX_RANK_PARAMS, SHORT_QUERY_PARAMS, VERBOSE_QUERY_PARAMS } from '../server/ranking/index.js';
 import { CORPUS_OPTIONS, evaluate, loadEvaluation, printLatencyByType, printTable, queryScore, type Searcher } from './relevance-eval.js';
 
@@ -33,9 +35,11 @@ async function main(): Promise<void> {
       `built in ${(buildMs / 1000).toFixed(2)} s; typed arrays ${(stats.bytes / 1e6).toFixed(1)} MB; ${queries.length} queries`,
   );
   const urlOf = new Map(chunks.map((c) => [c.id, c.articleUrl]));
+  // The shipped articles/synonyms.txt, as a default install publishes it.
+  const synonyms = synonymTable((await shippedSynonyms()).groups);
   const search: Searcher = async (q) => {
     const t = performance.now();
-    const ranking = index.search(analyzeQuery(q), {}, 30);
+    const ranking = index.search(analyzeQuery(q, synonyms), {}, 30);
     const urls = ranking.chunks.slice(0, 300).map((c) => urlOf.get(c.id)!);
     return { urls, ms: performance.now() - t };
   };

@@ -26,6 +26,8 @@ import { createLogger } from '../core/logger.js';
 import { createApp } from '../server/app.js';
 import type { IndexWatcher } from '../server/search/index-watch.js';
 import { watchedRanking } from '../server/ranking/follower.js';
+import { PublishedSynonyms } from '../server/search/synonyms.js';
+import { applySynonyms, shippedSynonyms } from '../indexer/synonyms.js';
 import { WIDGET_BUNDLE } from '../server/system.js';
 import { CORPUS_OPTIONS, evaluateInterleaved, loadEvaluation, positiveInt, printLatencyByType, printTable, type Searcher } from './relevance-eval.js';
 
@@ -47,6 +49,7 @@ async function main(): Promise<void> {
   let server: Server | undefined;
   let unranked: Server | undefined;
   let watcher: IndexWatcher | undefined;
+  let synonyms: PublishedSynonyms | undefined;
   try {
     const admin = createEngine({ url: embedded.url, apiKey: embedded.masterKey, timeoutMs: 120_000 });
     const baselineUid = 'bench_baseline';
@@ -54,8 +57,11 @@ async function main(): Promise<void> {
     await loadIndex(admin, baselineUid, chunks.map(withoutDerivedFields), false);
     await loadIndex(admin, projectUid, chunks, true);
 
+    // The shipped articles/synonyms.txt in the settings and the change log, as the indexer publishes it.
+    await applySynonyms(admin, projectUid, await shippedSynonyms());
     const searchKey = await ensureSearchKey(admin, projectUid);
     const engine = createEngine({ url: embedded.url, apiKey: searchKey, timeoutMs: 5000 });
+    synonyms = await new PublishedSynonyms(engine, projectUid, 1000, createLogger('silent')).start();
     const widgetJs = await readFile(WIDGET_BUNDLE, 'utf8').catch(() => '');
     // The ranking index and its index watcher, as server/system.ts sets them up.
     const monitor = createEngine({ url: embedded.url, apiKey: await ensureMonitorKey(admin, projectUid), timeoutMs: 5000 });
@@ -67,7 +73,7 @@ async function main(): Promise<void> {
     if (!ranking.current()) throw new Error('the ranking index was not built');
     console.log(`ranking index built from the engine in ${(rankingBuiltMs / 1000).toFixed(1)} s`);
     // One client sends every query: the per-IP rate limit is for the public, not for the benchmark.
-    const app = createApp({ engine, indexUid: projectUid, log: createLogger('silent'), widgetJs, ranking, http: { rateLimit: 0 } });
+    const app = createApp({ engine, indexUid: projectUid, log: createLogger('silent'), widgetJs, ranking, synonyms, http: { rateLimit: 0 } });
     server = await new Promise<Server>((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
     });
@@ -75,7 +81,7 @@ async function main(): Promise<void> {
     // --fallbacks: the same app without the ranking index (what answers while it builds or is over
     // its memory budget: engine candidates re-ranked, server/search/engine-rerank.ts).
     if (values.fallbacks) {
-      const app = createApp({ engine, indexUid: projectUid, log: createLogger('silent'), widgetJs, http: { rateLimit: 0 } });
+      const app = createApp({ engine, indexUid: projectUid, log: createLogger('silent'), widgetJs, synonyms, http: { rateLimit: 0 } });
       unranked = await new Promise<Server>((resolve) => {
         const s = app.listen(0, '127.0.0.1', () => resolve(s));
       });
@@ -153,6 +159,7 @@ async function main(): Promise<void> {
     printLatencyByType(rows, types);
   } finally {
     watcher?.stop();
+    synonyms?.stop();
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     await new Promise<void>((resolve) => (unranked ? unranked.close(() => resolve()) : resolve()));
     await embedded.stop();

@@ -23,6 +23,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createRankingIndex, type RankingDocument } from '../server/ranking/index.js';
 import { analyzeQuery } from '../server/search/analyze.js';
+import { synonymTable } from '../core/text/synonyms.js';
+import { shippedSynonyms } from '../indexer/synonyms.js';
 import { everyNth, percentile, readCorpus, readQueries, recordToChunks } from './relevance-eval.js';
 import { startLatencyFixture } from './scale-update-latency.js';
 
@@ -121,7 +123,8 @@ async function child(scale: number, sample: number): Promise<ScaleResult> {
   const deleteMs = timed(() => index.apply({ remove: added.map((d) => d.id) }));
 
   const times: number[] = [];
-  for (const q of queries) times.push(timed(() => void index.search(analyzeQuery(q), {}, 30)));
+  const synonyms = synonymTable((await shippedSynonyms()).groups);
+  for (const q of queries) times.push(timed(() => void index.search(analyzeQuery(q, synonyms), {}, 30)));
   times.sort((a, b) => a - b);
 
   // The proxy's follower over a real engine holding the seed, starting from this index.

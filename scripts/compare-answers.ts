@@ -23,6 +23,7 @@ import type { ChunkDocument } from '../core/document.js';
 import { createEngine, type Engine } from '../core/engine/client.js';
 import { startEmbeddedEngine } from '../core/engine/embedded.js';
 import { ensureIndex } from '../core/engine/settings.js';
+import { applySynonyms, shippedSynonyms } from '../indexer/synonyms.js';
 import { clipQuery } from '../core/query-length.js';
 import { readCorpus, readQueries, recordToChunks } from './relevance-eval.js';
 
@@ -115,11 +116,13 @@ function forms(q: string): Record<string, string>[] {
 
 async function loadIndex(admin: Engine, chunks: ChunkDocument[]): Promise<void> {
   const stats = await admin.index(INDEX_UID).getStats().catch(() => undefined);
-  if (stats?.numberOfDocuments === chunks.length) return;
+  // The shipped synonyms in the settings and the change log, as the indexer publishes them.
+  if (stats?.numberOfDocuments === chunks.length) return void (await applySynonyms(admin, INDEX_UID, await shippedSynonyms()));
   await admin.deleteIndex(INDEX_UID).waitTask({ timeout: TASK_TIMEOUT_MS }).catch(() => undefined);
   await ensureIndex(admin, INDEX_UID);
   const task = await admin.index(INDEX_UID).addDocuments(chunks).waitTask({ timeout: TASK_TIMEOUT_MS, interval: 200 });
   if (task.status !== 'succeeded') throw new Error(`indexing task ${task.uid} ${task.status}: ${task.error?.message ?? ''}`);
+  await applySynonyms(admin, INDEX_UID, await shippedSynonyms());
 }
 
 /** Ready, and (with the ranking index) ranking: answers given while it builds would come from the engine. */

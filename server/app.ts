@@ -21,6 +21,7 @@ import { staticRoutes } from './routes/static.js';
 import { ResponseCache, UrlKeys } from './search/cache.js';
 import type { RankingFollower as RankingIndex } from './ranking/follower.js';
 import { cachedByUrl, createSearchService, inProcessCache, type SearchCache } from './search/answer.js';
+import type { Synonyms } from './search/synonyms.js';
 import { HIT_HEADERS, searchRoutes } from './routes/search.js';
 
 /** HTTP behaviour taken from Config (see core/config.ts for meanings and defaults). */
@@ -70,6 +71,8 @@ export interface AppDeps {
   metrics?: Metrics;
   /** In-process ranking index, kept current by the index watcher; absent = engine candidates only. */
   ranking?: RankingIndex | undefined;
+  /** The synonym groups the editors published (server/search/synonyms.ts); absent = none. */
+  synonyms?: Synonyms;
   /** Several engines (system.ts, MEILI_SHARDS): where articles live and per-shard readiness. */
   cluster?: { articleEngines: ArticleEngines; readiness: ClusterReadiness };
   /** Shared rate-limit counters (Redis) when several proxies run; absent = this process's memory. */
@@ -130,8 +133,8 @@ export function createApp(deps: AppDeps): Express {
   const urlKeys = local && http.fastHits && !deps.rateLimitStore ? new UrlKeys(local.maxEntries) : undefined;
   const cache = deps.cache instanceof ResponseCache ? inProcessCache(deps.cache) : deps.cache;
   const encoded = new EncodedBodies();
-  app.use(searchRoutes(createSearchService(deps.engine, deps.indexUid, cache, metrics, deps.ranking, urlKeys), http.maxBodyBytes, local && encoded));
-  app.use(articleRoutes(deps.cluster?.articleEngines ?? (() => [deps.engine]), deps.indexUid));
+  app.use(searchRoutes(createSearchService(deps.engine, deps.indexUid, cache, metrics, deps.ranking, urlKeys, deps.synonyms), http.maxBodyBytes, local && encoded));
+  app.use(articleRoutes(deps.cluster?.articleEngines ?? (() => [deps.engine]), deps.indexUid, deps.synonyms));
   app.use(staticRoutes(deps.widgetJs, http.publicUrl, deps.widgetChunks));
   app.use(notFoundHandler);
   app.use(countEngineErrors(metrics));
@@ -146,7 +149,7 @@ export function createApp(deps: AppDeps): Express {
       maxUrlBytes: http.maxUrlBytes,
       ...fastHitSteps(deps, http, metrics, cors),
       rateLimit: http.rateLimit === 0 ? undefined : new RateLimitCounter(rateLimitStore, http.rateLimit, http.rateLimitWindowMs, app.get('trust proxy fn') as TrustProxy),
-      cachedByUrl: cachedByUrl(local, urlKeys, deps.ranking),
+      cachedByUrl: cachedByUrl(local, urlKeys, deps.ranking, deps.synonyms),
       encoded,
     });
     handle = (req, res, next) => {

@@ -21,6 +21,7 @@ import { clusterEngine, coordinatorsFor } from './search/cluster-engine.js';
 import { watchIndex, type IndexWatcher } from './search/index-watch.js';
 import { indexArticlesAtStart } from './startup-indexing.js';
 import { RankingFollower } from './ranking/follower.js';
+import { PublishedSynonyms } from './search/synonyms.js';
 import { sharedCache, type SearchCache } from './search/answer.js';
 import { readWidget } from './routes/static.js';
 
@@ -64,7 +65,10 @@ export async function startSystem(config: Config, log: Logger): Promise<RunningS
   const side = isDistributed(config.cluster) ? await clusterSide(config, config.cluster, log) : await singleSide(config, log);
   let redis: Redis | undefined;
   let watcher: IndexWatcher | undefined;
+  let synonyms: PublishedSynonyms | undefined;
   try {
+    // Every proxy follows the groups the editors publish (first shard: every shard's log has them).
+    synonyms = await new PublishedSynonyms(side.shards[0]!, config.indexUid, config.indexPollMs, log).start();
     const metrics = createMetrics({ processMetrics: true });
     let shared: SharedResponseCache | undefined;
     if (config.redisUrl) {
@@ -103,6 +107,7 @@ export async function startSystem(config: Config, log: Logger): Promise<RunningS
       cache,
       metrics,
       ranking,
+      synonyms,
       cluster: side.cluster,
       rateLimitStore: redis && config.rateLimit > 0 ? new FallbackRateLimitStore(redis) : undefined,
       readiness: side.cluster ? undefined : new Readiness(side.engine, config.indexUid, side.engineStatus),
@@ -131,6 +136,7 @@ export async function startSystem(config: Config, log: Logger): Promise<RunningS
         stopping ??= (async () => {
           watcher?.stop();
           ranking?.stop();
+          synonyms?.stop();
           await drain(server, config.shutdownGraceMs, log);
           await closeRedis(redis);
           await side.stop();
@@ -140,6 +146,7 @@ export async function startSystem(config: Config, log: Logger): Promise<RunningS
     };
   } catch (error) {
     watcher?.stop();
+    synonyms?.stop();
     await closeRedis(redis);
     await side.stop();
     throw error;

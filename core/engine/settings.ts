@@ -2,12 +2,13 @@ import type { Settings } from 'meilisearch';
 import type { Engine } from './client.js';
 import { engineErrorCode, toEngineError } from './client.js';
 import { RUSSIAN_STOP_WORDS } from '../text/stopwords.js';
-import { engineSynonyms } from '../text/synonyms.js';
 
 /**
  * The index settings, as data. Searchable attributes are in priority order; `stems` is the derived
  * morphology field (core/text/stem.ts) that server/search/engine-rerank.ts queries with stemmed words.
- * Synonyms are stemmed like that field; stop words are the ones the stemmed field leaves out.
+ * Stop words are the ones the stemmed field leaves out. Synonyms are not here: they are the
+ * editors' data (`synonyms.txt`), which the indexer applies (indexer/synonyms.ts), so nothing that
+ * ensures the index (a server starting, a benchmark) puts back groups an editor removed.
  */
 export const INDEX_SETTINGS = {
   searchableAttributes: ['articleTitle', 'sectionTitle', 'text', 'stems'],
@@ -20,7 +21,6 @@ export const INDEX_SETTINGS = {
   rankingRules: ['sort', 'words', 'typo', 'proximity', 'attribute', 'exactness'],
   localizedAttributes: [{ attributePatterns: ['*'], locales: ['rus'] }],
   typoTolerance: { enabled: true },
-  synonyms: engineSynonyms(),
   stopWords: [...RUSSIAN_STOP_WORDS].sort(),
   // Exact hit counts are the document frequencies the ranking reads (server/search/engine-rerank.ts);
   // the default cap of 1000 would flatten every common word to the same rarity.

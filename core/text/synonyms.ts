@@ -1,35 +1,18 @@
+import { createHash } from 'node:crypto';
 import { stems } from './stem.js';
 
 /**
- * Synonym groups for news. Format: each entry is one group of equivalent expressions, written as a
- * reader would type them (any case, ё allowed, several words allowed). Every expression of a group
- * finds the others. Entries are normalised (stemmed) when they are applied, so one entry covers
- * every inflected form: «Белоруссии» finds «Беларусь». Keep groups to true equivalents — a wrong
- * group costs precision on every query that contains one of its words.
+ * Synonym groups: each one a list of equivalent expressions, written as a reader would type them
+ * (any case, ё allowed, several words allowed). Every expression of a group finds the others.
+ * Expressions are normalised (stemmed) when they are applied, so one entry covers every inflected
+ * form: «Белоруссии» finds «Беларусь». The groups are data editors own (`synonyms.txt` beside the
+ * articles, core/text/synonyms-file.ts), published by the indexer to the engine's settings and to
+ * every proxy through the change log (indexer/synonyms.ts, server/search/synonyms.ts).
  */
-export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
-  ['Беларусь', 'Белоруссия', 'РБ'],
-  ['США', 'Соединённые Штаты', 'Соединённые Штаты Америки'],
-  ['Россия', 'РФ', 'Российская Федерация'],
-  ['Великобритания', 'Британия', 'Соединённое Королевство'],
-  ['ЕС', 'Евросоюз', 'Европейский союз'],
-  ['ООН', 'Организация Объединённых Наций'],
-  ['НАТО', 'Североатлантический альянс'],
-  ['КНР', 'Китай'],
-  ['ФРГ', 'Германия'],
-  ['КНДР', 'Северная Корея'],
-  ['МИД', 'Министерство иностранных дел'],
-  ['Минобороны', 'Министерство обороны'],
-  ['МВД', 'Министерство внутренних дел'],
-  ['ФСБ', 'Федеральная служба безопасности'],
-  ['Госдума', 'Государственная дума'],
-  ['ЦБ', 'Центробанк', 'Центральный банк'],
-  ['ЧМ', 'чемпионат мира'],
-  ['ОИ', 'Олимпиада', 'Олимпийские игры'],
-];
+export type SynonymGroups = readonly (readonly string[])[];
 
 /** A synonym group as stem sequences (one array of stems per expression), duplicates removed. */
-export function stemmedGroups(groups: readonly (readonly string[])[] = SYNONYM_GROUPS): string[][][] {
+export function stemmedGroups(groups: SynonymGroups): string[][][] {
   return groups.map((group) => {
     const seen = new Map<string, string[]>();
     for (const expression of group) {
@@ -44,7 +27,7 @@ export function stemmedGroups(groups: readonly (readonly string[])[] = SYNONYM_G
  * The engine's `synonyms` setting for the stemmed field: every stemmed expression maps to the other
  * expressions of its group.
  */
-export function engineSynonyms(groups: readonly (readonly string[])[] = SYNONYM_GROUPS): Record<string, string[]> {
+export function engineSynonyms(groups: SynonymGroups): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const group of stemmedGroups(groups)) {
     const keys = group.map((s) => s.join(' '));
@@ -57,7 +40,7 @@ export function engineSynonyms(groups: readonly (readonly string[])[] = SYNONYM_
 }
 
 /** stem-sequence key → the other expressions (as stem arrays) of its groups, for query expansion. */
-export function synonymIndex(groups: readonly (readonly string[])[] = SYNONYM_GROUPS): Map<string, string[][]> {
+export function synonymIndex(groups: SynonymGroups): Map<string, string[][]> {
   const index = new Map<string, string[][]>();
   for (const group of stemmedGroups(groups)) {
     for (const expression of group) {
@@ -68,3 +51,23 @@ export function synonymIndex(groups: readonly (readonly string[])[] = SYNONYM_GR
   }
   return index;
 }
+
+/** What query analysis needs of a set of groups, built once per published version. */
+export interface SynonymTable {
+  /** Changes whenever the groups do: part of response cache keys. */
+  readonly version: string;
+  readonly index: ReadonlyMap<string, readonly string[][]>;
+  /** Words in the longest expression: how far analysis looks ahead for a multi-word one. */
+  readonly longest: number;
+}
+
+export function synonymTable(groups: SynonymGroups): SynonymTable {
+  const index = synonymIndex(groups);
+  return {
+    version: groups.length === 0 ? 'none' : createHash('sha1').update(JSON.stringify(groups)).digest('hex').slice(0, 12),
+    index,
+    longest: Math.max(1, ...[...index.keys()].map((k) => k.split(' ').length)),
+  };
+}
+
+export const NO_SYNONYMS: SynonymTable = synonymTable([]);

@@ -10,6 +10,7 @@ import { sendCacheable, sendPage } from '../http/security.js';
 import { articlePage, type TextRenderer } from '../pages/article.js';
 import { segmentsHtml } from '../pages/html.js';
 import { analyzeQuery } from '../search/analyze.js';
+import type { Synonyms } from '../search/synonyms.js';
 import { markAll, wordMatcher } from '../search/mark.js';
 import { MAX_QUERY_CHARS } from '../../core/query-length.js';
 import { assertWellFormed } from '../search/validate-request.js';
@@ -66,7 +67,7 @@ async function findArticle(engines: ArticleEngines, indexUid: string, id: string
   }
 }
 
-export function articleRoutes(engines: ArticleEngines, indexUid: string): Router {
+export function articleRoutes(engines: ArticleEngines, indexUid: string, synonyms?: Synonyms): Router {
   const router = exactRouter();
   router.get('/api/articles/:id', async (req, res) => {
     const article = await findArticle(engines, indexUid, req.params.id);
@@ -77,13 +78,13 @@ export function articleRoutes(engines: ArticleEngines, indexUid: string): Router
     const raw = typeof req.query['highlight'] === 'string' ? req.query['highlight'] : '';
     assertWellFormed('highlight', raw);
     const highlight = raw.slice(0, MAX_QUERY_CHARS);
-    sendPage(req, res, articlePage(article, highlight ? queryMarker(highlight) : undefined), ARTICLE_CACHE_CONTROL);
+    sendPage(req, res, articlePage(article, highlight ? queryMarker(highlight, synonyms) : undefined), ARTICLE_CACHE_CONTROL);
   });
   return router;
 }
 
 /** Marks the words of `q` (stems, exact forms, a prefix) wherever they occur in the article. */
-function queryMarker(q: string): TextRenderer {
-  const matcher = wordMatcher(analyzeQuery(q));
+function queryMarker(q: string, synonyms: Synonyms | undefined): TextRenderer {
+  const matcher = wordMatcher(analyzeQuery(q, synonyms?.current()));
   return (text) => segmentsHtml(toSegments(markAll(text, matcher)));
 }

@@ -2,7 +2,7 @@
 import { inflectedForms } from '../../core/text/inflections.js';
 import { isStopWord } from '../../core/text/stopwords.js';
 import { stemWord, words } from '../../core/text/stem.js';
-import { synonymIndex } from '../../core/text/synonyms.js';
+import { NO_SYNONYMS, type SynonymTable } from '../../core/text/synonyms.js';
 
 /** One query concept: a word, or a multi-word expression with its synonyms. */
 export interface QueryTerm {
@@ -48,18 +48,18 @@ export interface AnalyzedQuery {
  */
 export const MAX_QUERY_TERMS = 128;
 
-const SYNONYMS = synonymIndex();
-const LONGEST_SYNONYM = Math.max(1, ...[...SYNONYMS.keys()].map((k) => k.split(' ').length));
-
-/** Folded words → terms: stop words dropped (unless nothing else is left), synonyms attached. */
-export function analyzeQuery(q: string): AnalyzedQuery {
+/**
+ * Folded words → terms: stop words dropped (unless nothing else is left), synonyms attached (the
+ * groups the editors published: server/search/synonyms.ts).
+ */
+export function analyzeQuery(q: string, synonyms: SynonymTable = NO_SYNONYMS): AnalyzedQuery {
   const all = words(q);
   const kept = all.filter((w) => !isStopWord(w));
   const typed = kept.length > 0 ? kept : all;
   const lastTyped = all.at(-1);
   const terms: QueryTerm[] = [];
   for (let i = 0; i < typed.length; ) {
-    const match = longestSynonym(typed, i);
+    const match = longestSynonym(typed, i, synonyms);
     const span = match?.span ?? 1;
     const group = typed.slice(i, i + span);
     const stemmed = group.map(stemWord);
@@ -75,10 +75,10 @@ export function analyzeQuery(q: string): AnalyzedQuery {
   return { terms: dedupe(terms).slice(0, MAX_QUERY_TERMS) };
 }
 
-function longestSynonym(typed: string[], at: number): { span: number; others: string[][] } | undefined {
-  for (let span = Math.min(LONGEST_SYNONYM, typed.length - at); span >= 1; span--) {
+function longestSynonym(typed: string[], at: number, synonyms: SynonymTable): { span: number; others: readonly string[][] } | undefined {
+  for (let span = Math.min(synonyms.longest, typed.length - at); span >= 1; span--) {
     const key = typed.slice(at, at + span).map(stemWord).join(' ');
-    const others = SYNONYMS.get(key);
+    const others = synonyms.index.get(key);
     if (others) return { span, others };
   }
   return undefined;

@@ -12,6 +12,7 @@ import { SECTIONS_PER_ARTICLE, buildEngineQuery, type EngineQuery } from './engi
 import { parseSearchRequest, type SearchRequest } from './validate-request.js';
 import { searchWithCorrection } from './layout-correction.js';
 import type { CorrectionKind } from '../../core/text/layout.js';
+import type { Synonyms } from './synonyms.js';
 import { normalizeQuery } from '../../core/text/normalize.js';
 import type { EngineResult } from './pipeline.js';
 import { groupByArticle, shapeResponse } from './shape.js';
@@ -50,24 +51,25 @@ export function inProcessCache(cache: ResponseCache): SearchCache {
  * (the URL's key was learned then); undefined when the URL or its answer is not known. The
  * caller counts the hit if it serves it.
  */
-export function cachedByUrl(cache: ResponseCache, urlKeys: UrlKeys, ranking?: RankingIndex): (url: string) => Buffer | undefined {
+export function cachedByUrl(cache: ResponseCache, urlKeys: UrlKeys, ranking?: RankingIndex, synonyms?: Synonyms): (url: string) => Buffer | undefined {
   return (url) => {
     const keyBase = urlKeys.keyBase(url);
-    return keyBase === undefined ? undefined : cache.get(cacheKey(keyBase, ranking));
+    return keyBase === undefined ? undefined : cache.get(cacheKey(keyBase, ranking, synonyms));
   };
 }
 
 /**
  * The engine query holds everything the response depends on, already normalized; the ranking
- * index version it was ranked with is added, so proxies whose indexes differ for a moment (one
- * has seen an index change, the other not yet) never share answers through Redis.
+ * index version it was ranked with and the synonyms' version are added, so proxies whose indexes
+ * or synonyms differ for a moment (one has seen a change, the other not yet) never share answers
+ * through Redis, and no answer outlives the synonyms it was made with.
  */
 function cacheKeyBase(request: SearchRequest, query: EngineQuery): string {
   return JSON.stringify([query, request.group, request.exact]);
 }
 
-function cacheKey(keyBase: string, ranking: RankingIndex | undefined): string {
-  return keyBase + JSON.stringify(ranking?.currentVersion() ?? null);
+function cacheKey(keyBase: string, ranking: RankingIndex | undefined, synonyms: Synonyms | undefined): string {
+  return keyBase + JSON.stringify([ranking?.currentVersion() ?? null, synonyms?.current().version ?? null]);
 }
 
 export function sharedCache(cache: SharedResponseCache): SearchCache {
@@ -92,8 +94,9 @@ export function createSearchService(
   metrics: Metrics,
   ranking?: RankingIndex,
   urlKeys?: UrlKeys,
+  synonyms?: Synonyms,
 ): SearchService {
-  const search: Search = (query) => executeSearch(engine, indexUid, query, ranking);
+  const search: Search = (query) => executeSearch(engine, indexUid, query, ranking, synonyms?.current());
   const answer = async (request: SearchRequest, query: EngineQuery): Promise<{ body: Buffer; complete: boolean }> => {
     const { value: response, failedShards } = await collectFailedShards(() => runSearch(search, request, query));
     if (failedShards.length > 0) Object.assign(response, { partial: true, failedShards });
@@ -105,7 +108,7 @@ export function createSearchService(
     if (!cache) return { body: (await answer(request, query)).body, cached: false };
     const keyBase = cacheKeyBase(request, query);
     if (url !== undefined) urlKeys?.remember(url, keyBase);
-    const slot = await cache.lookup(cacheKey(keyBase, ranking));
+    const slot = await cache.lookup(cacheKey(keyBase, ranking, synonyms));
     metrics.cache.inc({ result: slot.body === undefined ? 'miss' : 'hit' });
     if (slot.body !== undefined) return { body: slot.body, cached: true };
     const pendingRanking = ranking?.pending() ?? false;

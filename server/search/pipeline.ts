@@ -9,6 +9,7 @@ import { toEngineError } from '../../core/engine/client.js';
 import { EngineError } from '../../core/errors.js';
 import type { RankingFollower } from '../ranking/follower.js';
 import type { RankingIndex } from '../ranking/index.js';
+import type { SynonymTable } from '../../core/text/synonyms.js';
 import { analyzeQuery, type AnalyzedQuery } from './analyze.js';
 import { rankEngineCandidates } from './engine-rerank.js';
 import { oneOf } from '../../core/engine/filters.js';
@@ -46,9 +47,9 @@ export function chooseSource(query: EngineQuery, analyzed: AnalyzedQuery, ranker
 }
 
 /** Run an EngineQuery through the pipeline. Over a cluster `engine` is clusterEngine(): nothing here changes. */
-export async function executeSearch(engine: Engine, indexUid: string, query: EngineQuery, ranking?: RankingFollower): Promise<EngineResult> {
+export async function executeSearch(engine: Engine, indexUid: string, query: EngineQuery, ranking?: RankingFollower, synonyms?: SynonymTable): Promise<EngineResult> {
   const started = performance.now();
-  const analyzed = analyzeQuery(query.q);
+  const analyzed = analyzeQuery(query.q, synonyms);
   const ranker = ranking?.current();
   try {
     const source = chooseSource(query, analyzed, ranker);

@@ -6,6 +6,7 @@ import { createApp, DEFAULT_HTTP_OPTIONS, serverOptions, type AppDeps } from '..
 import { answerClientErrors } from '../../server/http/errors.js';
 import { ResponseCache } from '../../server/search/cache.js';
 import type { IndexWatcher } from '../../server/search/index-watch.js';
+import { PublishedSynonyms } from '../../server/search/synonyms.js';
 import { watchedRanking, type RankingFollower as RankingIndex } from '../../server/ranking/follower.js';
 import { readWidget } from '../../server/routes/static.js';
 import { WIDGET_BUNDLE } from '../../server/system.js';
@@ -18,6 +19,8 @@ export interface TestServer {
   searchKey: string;
   /** The server's ranking index (absent with `ranking: false`): tests wait on `settled()` after indexing. */
   ranking: RankingIndex | undefined;
+  /** The synonyms it follows (the change log's `synonyms` entries, every 100 ms). */
+  synonyms: PublishedSynonyms;
   close(): Promise<void>;
 }
 
@@ -48,7 +51,8 @@ export async function startTestServer(
     const alsoOnVersion = cache && ((version: string | undefined) => void cache.setVersion(version));
     ({ ranking, watcher } = await watchedRanking(engine, monitor, indexUid, { pollMs: 100, alsoOnVersion }, createLogger('silent')));
   }
-  const app = createApp({ engine, indexUid, log: createLogger('silent'), widgetJs, widgetChunks, ranking, cache, ...options.app });
+  const synonyms = await new PublishedSynonyms(engine, indexUid, 100, createLogger('silent')).start();
+  const app = createApp({ engine, indexUid, log: createLogger('silent'), widgetJs, widgetChunks, ranking, cache, synonyms, ...options.app });
   const server: Server = await new Promise((resolve) => {
     // Sized as in production (server/system.ts), so URL limits behave the same.
     const s = createServer(serverOptions(options.app?.http?.maxUrlBytes ?? DEFAULT_HTTP_OPTIONS.maxUrlBytes), app).listen(0, '127.0.0.1', () => resolve(s));
@@ -60,8 +64,10 @@ export async function startTestServer(
     baseUrl: `http://127.0.0.1:${port}`,
     searchKey,
     ranking,
+    synonyms,
     close: () => {
       watcher?.stop();
+      synonyms.stop();
       return new Promise((resolve) => server.close(() => resolve()));
     },
   };
