@@ -11,7 +11,7 @@ import { articlePage, type TextRenderer } from '../pages/article.js';
 import { segmentsHtml } from '../pages/html.js';
 import { analyzeQuery } from '../search/analyze.js';
 import { markAll, wordMatcher } from '../search/mark.js';
-import { MAX_QUERY_CHARS } from '../../core/query-length.js';
+import { clipQuery } from '../../core/query-length.js';
 import { assertWellFormed } from '../search/validate-request.js';
 import { toSegments } from '../search/shape.js';
 import { equals } from '../../core/engine/filters.js';
@@ -76,7 +76,7 @@ export function articleRoutes(engines: ArticleEngines, indexUid: string): Router
     const article = await findArticle(engines, indexUid, req.params.id);
     const raw = typeof req.query['highlight'] === 'string' ? req.query['highlight'] : '';
     assertWellFormed('highlight', raw);
-    const highlight = raw.slice(0, MAX_QUERY_CHARS);
+    const highlight = clipQuery(raw);
     sendPage(req, res, articlePage(article, highlight ? queryMarker(highlight) : undefined), ARTICLE_CACHE_CONTROL);
   });
   return router;

@@ -7,6 +7,7 @@ import type { EncodedBodies } from '../http/encoded.js';
 import { sendPage } from '../http/security.js';
 import { resultsPage } from '../pages/results.js';
 import type { SearchService } from '../search/answer.js';
+import { parseSearchRequest } from '../search/validate-request.js';
 import { exactRouter } from '../http/routing.js';
 
 /** Parameters the no-JavaScript results page passes on; anything else in its URL (utm_…) is ignored. */
@@ -55,7 +56,10 @@ export function searchRoutes(search: SearchService, maxBodyBytes: number, encode
     // Paging links keep what the reader chose (exact, filters, order); q and offset are set per link.
     const { q: _q, offset: _offset, ...kept } = raw as Record<string, string>;
     try {
-      const response = q.trim() === '' ? undefined : (JSON.parse((await search({ ...raw, q, limit: String(PAGE_SIZE) })).body.toString()) as SearchResponse);
+      const params = { ...raw, q, limit: String(PAGE_SIZE) };
+      // The empty form searches nothing, but a bad value is named there too (the same 400 as with a query).
+      if (q.trim() === '') parseSearchRequest(params);
+      const response = q.trim() === '' ? undefined : (JSON.parse((await search(params)).body.toString()) as SearchResponse);
       sendPage(req, res, resultsPage(response ?? emptyResponse(q), undefined, kept), 'no-store');
     } catch (error) {
       if (!(error instanceof ParameterError)) throw error;

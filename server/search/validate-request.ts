@@ -97,11 +97,8 @@ export function parseSearchRequest(raw: unknown, source: ParameterSource = 'quer
     const issue = parsed.error.issues[0]!;
     throw new ParameterError(String(issue.path[0] ?? 'request'), issue.message);
   }
-  const request = parsed.data;
-  if (request.from && request.to && request.from > request.to) {
-    throw new ParameterError('from', 'must not be after `to`');
-  }
-  return request;
+  // `from` after `to` is a valid request (the OpenAPI document cannot forbid it) that matches nothing.
+  return parsed.data;
 }
 
 /**
