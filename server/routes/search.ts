@@ -46,7 +46,8 @@ export function searchRoutes(search: SearchService, maxBodyBytes: number, encode
     if (req.body === undefined && req.is(JSON_TYPES) === false) {
       throw new AppError('unsupported_media_type', 'The request body must be JSON (Content-Type: application/json).');
     }
-    return send(req, res, req.body ?? null);
+    // body-parser reads an empty JSON body as `{}`: the body is required (the OpenAPI document), `{}` is how to search everything.
+    return send(req, res, req.headers['content-length'] === '0' ? null : (req.body ?? null));
   });
   // Where the widget's <form> goes when JavaScript is off: the same search, rendered on the server.
   router.get('/search', async (req: Request, res) => {
