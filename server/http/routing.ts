@@ -39,6 +39,10 @@ export function routeMethods(stack: readonly LayerLike[], path: string): Set<str
   return methods;
 }
 
+/** `Allow` lists the methods in the usual order: GET, HEAD, POST, PUT, PATCH, DELETE, then any other. */
+const ORDER = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
+const rank = (method: string) => (ORDER.includes(method) ? ORDER.indexOf(method) : ORDER.length);
+
 /**
  * After the routes, before the 404: a request for a path some route serves, with a method none of
  * them takes, gets 405 with `Allow` and the JSON error body (RFC 9110 §15.5.6), not a 404 that
@@ -54,7 +58,7 @@ export function methodNotAllowed(app: Express): RequestHandler {
       next();
       return;
     }
-    const allow = [...methods, 'OPTIONS'].join(', ');
+    const allow = [...methods].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b)).concat('OPTIONS').join(', ');
     res
       .status(405)
       .set('allow', allow)
