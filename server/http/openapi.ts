@@ -10,11 +10,12 @@ const json = (description: string, schema: Record<string, unknown>) => ({ descri
 
 /**
  * What any route can answer before its own code runs (server/app.ts, server/http/errors.ts): a URL
- * over MAX_URL_BYTES (414), headers over Node's cap (431, answered by the HTTP parser), over the
+ * over MAX_URL_BYTES (414), headers over Node's cap (431) or too slow (408), both answered by the HTTP server, over the
  * request budget (429: the search budget, or the operational one for /healthz, /readyz, /metrics).
  * Every operation lists them, so the document is the whole set of statuses each can answer.
  */
 const common = {
+  '408': error('The request headers were not received in time (HEADERS_TIMEOUT_MS / REQUEST_TIMEOUT_MS; answered by the HTTP server).'),
   '414': error('The URL is longer than MAX_URL_BYTES (by default room for any request this document allows).'),
   '429': error('Rate limited; see the Retry-After header.'),
   '431': error('The request headers are too large.'),
