@@ -148,6 +148,25 @@ export class SchemaCases {
   }
 
   /**
+   * The value of `schema` that takes the most bytes, where there is one to name: the longest text
+   * of the widest characters (4 bytes in UTF-8, 12 percent-encoded or JSON-escaped), the largest
+   * number; an object of its properties' widest. Undefined for patterns, formats, enums and others.
+   */
+  widest(schema: Schema, where: string): unknown {
+    const s = this.resolve(schema, where);
+    const [type] = typesOf(s);
+    if ('const' in s || s['enum'] || s['pattern'] || s['format'] || typesOf(s).length !== 1) return undefined;
+    if (type === 'string' && typeof s['maxLength'] === 'number') return '😀'.repeat(s['maxLength']);
+    if ((type === 'integer' || type === 'number') && typeof s['maximum'] === 'number') return s['maximum'];
+    if (type === 'object') {
+      const props = Object.entries((s['properties'] ?? {}) as Record<string, Schema>).map(([name, p]) => [name, this.widest(p, `${where}.${name}`)] as const);
+      const widest = Object.fromEntries(props.filter(([, v]) => v !== undefined));
+      return Object.keys(widest).length > 0 ? widest : undefined;
+    }
+    return undefined;
+  }
+
+  /**
    * Values that break `schema` in one way each, labelled; `asText` for query and path parameters,
    * where every value is text (so a type is broken by text that is not a number, not by a JSON type).
    */
@@ -227,6 +246,16 @@ export function operationCases(cases: SchemaCases, method: string, path: string,
     return { method: method.toUpperCase(), path, operation: op, kind, violation, pathParams, query, ...(body === undefined ? {} : { body: JSON.stringify(body) }) };
   };
   const positive = fc.sample(valid, { numRuns: counts.positive, seed }).map((v) => make('positive', v.params, v.body));
+  // As schemathesis' coverage phase: one request with every parameter (or body field) at its widest
+  // at once, the largest URL or body the document allows, which the size limits must carry.
+  if (positive.length > 0) {
+    const widestParams = Object.fromEntries(params.map((p) => [p.name, cases.widest(p.schema, `${where} ${p.name}`)]).filter(([, v]) => v !== undefined));
+    const widestBody = bodySchema === undefined ? undefined : cases.widest(bodySchema, `${where} body`);
+    const [base] = fc.sample(valid, { numRuns: 1, seed });
+    if (Object.keys(widestParams).length > 0 || widestBody !== undefined) {
+      positive.push(make('positive', { ...base!.params, ...widestParams }, widestBody === undefined ? base!.body : { ...(base!.body as object), ...(widestBody as object) }));
+    }
+  }
   const breakers: fc.Arbitrary<Case>[] = [];
   for (const p of params) {
     for (const [label, arb] of cases.invalid(p.schema, `${where} ${p.name}`, true)) {
