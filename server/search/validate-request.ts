@@ -30,7 +30,7 @@ export interface SearchRequest {
  */
 export type ParameterSource = 'query' | 'json';
 
-/** Integers from text: `1e1`, `0x10`, ` 5` are refused. */
+/** From a query string digits only (`1e1`, `0x10`, ` 5` are refused); from JSON a number. */
 function integer(min: number, max: number, fallback: number, source: ParameterSource) {
   const reason = `must be an integer from ${min} to ${max}`;
   const typed = source === 'json' ? z.number({ error: `${reason} (a JSON number, not text)` }) : z.union([z.number(), z.string().regex(/^-?\d{1,9}$/).transform(Number)], { error: reason });

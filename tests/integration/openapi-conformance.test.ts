@@ -106,7 +106,7 @@ function conformance(c: Case, reply: Reply, validate: (schema: object) => Valida
   if (!documented) return `status ${reply.status} is not documented (documented: ${Object.keys(c.operation.responses).join(', ')}); body ${reply.body.slice(0, 200)}`;
   // The server runs with the default MAX_URL_BYTES / MAX_BODY_BYTES, which must carry any request the document allows.
   if (c.kind === 'positive' && REFUSALS.has(reply.status)) {
-    return `a schema-valid request (${Buffer.byteLength(url)} bytes of URL, ${Buffer.byteLength(c.body ?? '')} of body) was refused with ${reply.status}: ${reply.body.slice(0, 300)}`;
+    return `a schema-valid request was refused with ${reply.status} (${Buffer.byteLength(url)} bytes of URL, ${Buffer.byteLength(c.body ?? '')} of body): ${reply.body.slice(0, 300)}`;
   }
   if (c.kind === 'negative' && (reply.status < 400 || reply.status >= 500)) return `a request breaking the schema (${c.violation}) was accepted with ${reply.status}`;
   if (!documented.content || reply.status === 304) return undefined;
