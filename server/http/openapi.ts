@@ -127,13 +127,13 @@ export function openApiDocument(): Record<string, unknown> {
             articleId,
             queryParameter('highlight', {
               type: 'string',
-              description: `Words to mark in the text (the results page links with the query). Lenient: a longer one is cut to ${MAX_QUERY_CHARS} characters at a word; other parameters are ignored.`,
+              description: `Words to mark in the text (the results page links with the query). Lenient: a longer one is cut to ${MAX_QUERY_CHARS} characters at a word; other parameters are ignored. Given twice: 400.`,
             }),
           ],
           responses: {
             '200': html('The article page'),
             ...notModified,
-            '400': error('Malformed id, or `highlight` is ill-formed text (a lone surrogate); the message names it.'),
+            '400': error('Malformed id, or `highlight` given twice or ill-formed text (a lone surrogate); the message names it.'),
             '404': error('No such article.'),
             ...common,
             ...engine,
@@ -145,7 +145,7 @@ export function openApiDocument(): Record<string, unknown> {
           operationId: 'resultsPage',
           summary: "Server-rendered results page (the widget form's target without JavaScript)",
           description:
-            'For readers, so lenient where the API is strict: a longer `q` is cut at a word (as the widget does) rather than refused, and parameters it does not know (`utm_…`, `limit`) or that are repeated are ignored. A known parameter with an invalid value gets the page with the reason (400).',
+            'For readers, so lenient where the API is strict: a longer `q` is cut at a word (as the widget does) rather than refused, and parameters it does not know (`utm_…`, `limit`) are ignored. A known parameter with an invalid value, or given twice, gets the page with the reason (400).',
           parameters: [
             queryParameter('q', { type: 'string', default: '', description: `The query; cut to ${MAX_QUERY_CHARS} characters at a word when longer. Empty: the search form alone.` }),
             ...(['offset', 'exact', 'tag', 'from', 'to', 'sort'] as const).map((name) => queryParameter(name, searchFields[name])),

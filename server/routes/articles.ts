@@ -74,7 +74,9 @@ export function articleRoutes(engines: ArticleEngines, indexUid: string): Router
   });
   router.get('/articles/:id', async (req, res) => {
     const article = await findArticle(engines, indexUid, req.params.id);
-    const raw = typeof req.query['highlight'] === 'string' ? req.query['highlight'] : '';
+    const given = req.query['highlight'];
+    if (given !== undefined && typeof given !== 'string') throw new ParameterError('highlight', 'must be given once');
+    const raw = given ?? '';
     assertWellFormed('highlight', raw);
     const highlight = clipQuery(raw);
     sendPage(req, res, articlePage(article, highlight ? queryMarker(highlight) : undefined), ARTICLE_CACHE_CONTROL);

@@ -51,12 +51,16 @@ export function searchRoutes(search: SearchService, maxBodyBytes: number, encode
   });
   // Where the widget's <form> goes when JavaScript is off: the same search, rendered on the server.
   router.get('/search', async (req: Request, res) => {
-    const raw = Object.fromEntries(Object.entries(req.query).filter(([k, v]) => PAGE_PARAMETERS.includes(k) && typeof v === 'string'));
+    const known = Object.entries(req.query).filter(([k]) => PAGE_PARAMETERS.includes(k));
+    const raw = Object.fromEntries(known.filter(([, v]) => typeof v === 'string'));
     // A long paste is cut at a word, as the widget does, rather than refused.
     const q = clipQuery(typeof raw['q'] === 'string' ? raw['q'] : '');
     // Paging links keep what the reader chose (exact, filters, order); q and offset are set per link.
     const { q: _q, offset: _offset, ...kept } = raw as Record<string, string>;
     try {
+      // Unknown parameters are ignored; one it knows given twice (`offset=1&offset=2`) is not guessed at.
+      const repeated = known.find(([, v]) => typeof v !== 'string');
+      if (repeated) throw new ParameterError(repeated[0], 'must be given once');
       const params = { ...raw, q, limit: String(PAGE_SIZE) };
       // The empty form searches nothing, but a bad value is named there too (the same 400 as with a query).
       if (q.trim() === '') parseSearchRequest(params);

@@ -137,6 +137,16 @@ describe('filters', () => {
     expect((byPost.body as SearchResponse).hits[0]?.article.id).toBe('minsk-deal');
   });
 
+  it('the no-JS results page ignores parameters it does not know, and names a known one given twice or invalid, with or without q', async () => {
+    expect((await get('/search?q=клуб&utm_source=x&limit=3')).status).toBe(200);
+    for (const path of ['/search?offset=1&offset=2', '/search?q=a&q=b', '/search?offset=-5', '/search?q=клуб&exact=2']) {
+      const page = await get(path);
+      expect(page.status, path).toBe(400);
+      expect(page.headers.get('content-type'), path).toContain('text/html');
+    }
+    expectParameterError(await get('/articles/minsk-deal?highlight=a&highlight=b'), 'highlight');
+  });
+
   it('the no-JS results page cuts a longer paste at a word instead of refusing it', async () => {
     const q = `завод в Минске ${'вчера представители обсуждали погоду '.repeat(60)}`;
     expect(q.length).toBeGreaterThan(MAX_QUERY_CHARS);

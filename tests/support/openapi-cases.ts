@@ -241,6 +241,7 @@ export function operationCases(cases: SchemaCases, method: string, path: string,
     for (const [name, value] of Object.entries(values)) {
       if (value === undefined) continue;
       if (byName.get(name)?.in === 'path') pathParams[name] = String(value);
+      else if (Array.isArray(value)) for (const v of value) query.push([name, String(v)]);
       else query.push([name, String(value)]);
     }
     return { method: method.toUpperCase(), path, operation: op, kind, violation, pathParams, query, ...(body === undefined ? {} : { body: JSON.stringify(body) }) };
@@ -258,7 +259,9 @@ export function operationCases(cases: SchemaCases, method: string, path: string,
   }
   const breakers: fc.Arbitrary<Case>[] = [];
   for (const p of params) {
-    for (const [label, arb] of cases.invalid(p.schema, `${where} ${p.name}`, true)) {
+    // A query parameter given twice is an array where the schema says one value (none here is an array).
+    const twice: [string, fc.Arbitrary<unknown>][] = p.in === 'query' && cases.resolve(p.schema, where)['type'] !== 'array' ? [['given twice', fc.array(cases.valid(p.schema, `${where} ${p.name}`), { minLength: 2, maxLength: 2 })]] : [];
+    for (const [label, arb] of [...cases.invalid(p.schema, `${where} ${p.name}`, true), ...twice]) {
       breakers.push(fc.tuple(valid, arb).map(([v, bad]) => make('negative', { ...v.params, [p.name]: bad }, v.body, `${p.name}: ${label}`)));
     }
   }
