@@ -10,6 +10,8 @@ export type ErrorCode =
   | 'not_found'
   | 'unauthorized'
   | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'method_not_allowed'
   | 'rate_limited'
   | 'engine_unavailable'
   | 'engine_error'

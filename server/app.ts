@@ -14,6 +14,7 @@ import { countEngineErrors, createMetrics, recordRequests, timeRequest, watchRan
 import { openApiDocument } from './http/openapi.js';
 import { RateLimitCounter, type TrustProxy } from './http/rate-limit-counter.js';
 import { operationalBudget } from './http/operational-budget.js';
+import { methodNotAllowed } from './http/routing.js';
 import { corsPolicy, limitUrlLength, metricsAccess, rateLimitPolicy, securityHeaderSetter, securityHeaders } from './http/security.js';
 import { articleRoutes, type ArticleEngines } from './routes/articles.js';
 import { healthRoutes, type ClusterReadiness, type Readiness } from './routes/health.js';
@@ -136,6 +137,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(searchRoutes(createSearchService(deps.engine, deps.indexUid, cache, metrics, deps.ranking, urlKeys, deps.synonyms), http.maxBodyBytes, local && encoded));
   app.use(articleRoutes(deps.cluster?.articleEngines ?? (() => [deps.engine]), deps.indexUid, deps.synonyms));
   app.use(staticRoutes(deps.widgetJs, http.publicUrl, deps.widgetChunks));
+  app.use(methodNotAllowed(app));
   app.use(notFoundHandler);
   app.use(countEngineErrors(metrics));
   app.use(errorHandler(deps.log));

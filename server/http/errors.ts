@@ -12,6 +12,8 @@ const STATUS: Record<ErrorCode, number> = {
   not_found: 404,
   unauthorized: 401,
   payload_too_large: 413,
+  unsupported_media_type: 415,
+  method_not_allowed: 405,
   rate_limited: 429,
   engine_unavailable: 503,
   engine_missing: 503,
@@ -43,6 +45,7 @@ export const notFoundHandler: RequestHandler = (req, res) => {
 /** Express body-parser and friends throw errors with `status`/`type`; keep their status, hide their text. */
 function fromHttpError(error: { status?: number; type?: string }): AppError | undefined {
   if (error.status === 413) return new AppError('payload_too_large', 'The request body is too large.');
+  if (error.status === 415) return new AppError('unsupported_media_type', 'The request body\'s charset or encoding is not supported; send UTF-8 JSON.');
   if (error.status === 400 && error.type === 'entity.parse.failed') return new AppError('invalid_parameter', 'The request body is not valid JSON.');
   if (error.status !== undefined && error.status >= 400 && error.status < 500) {
     return new AppError('invalid_parameter', 'The request could not be read.');

@@ -1,22 +1,46 @@
 /** The OpenAPI document of the public API (/api/openapi.json). */
-import { MAX_QUERY_CHARS } from '../../core/query-length.js';
+import { MAX_QUERY_CHARS, MAX_TAG_CHARS } from '../../core/query-length.js';
 import { MAX_LIMIT, MAX_OFFSET } from '../search/validate-request.js';
 
 const segments = { type: 'array', items: { $ref: '#/components/schemas/Segment' } };
-const error = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-});
+const jsonError = { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } };
+const error = (description: string) => ({ description, content: jsonError });
+const html = (description: string) => ({ description, content: { 'text/html': { schema: { type: 'string' } } } });
+const json = (description: string, schema: Record<string, unknown>) => ({ description, content: { 'application/json': { schema } } });
+
+/**
+ * What any route can answer before its own code runs (server/app.ts, server/http/errors.ts): a URL
+ * over MAX_URL_BYTES (414), headers over Node's cap (431) or too slow (408), both answered by the HTTP server, over the
+ * request budget (429: the search budget, or the operational one for /healthz, /readyz, /metrics).
+ * Every operation lists them, so the document is the whole set of statuses each can answer.
+ */
+const common = {
+  '408': error('The request headers were not received in time (HEADERS_TIMEOUT_MS / REQUEST_TIMEOUT_MS; answered by the HTTP server).'),
+  '414': error('The URL is longer than MAX_URL_BYTES (by default room for any request this document allows).'),
+  '429': error('Rate limited; see the Retry-After header.'),
+  '431': error('The request headers are too large.'),
+};
+/** Engine trouble, on the routes that ask the engine. */
+const engine = {
+  '502': error('The search engine could not answer this request.'),
+  '503': error('The search engine is unreachable or too slow.'),
+};
+const notModified = { '304': { description: 'Not modified (If-None-Match matched the ETag).' } };
 
 /** Each search parameter once; GET takes them as query parameters, POST as JSON body fields. */
 const searchFields = {
-  q: { type: 'string', maxLength: MAX_QUERY_CHARS, default: '', description: 'The query; empty lists everything.' },
+  q: {
+    type: 'string',
+    maxLength: MAX_QUERY_CHARS,
+    default: '',
+    description: `The query; empty lists everything. At most ${MAX_QUERY_CHARS} characters (code points: an emoji is one).`,
+  },
   limit: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: 10 },
   offset: { type: 'integer', minimum: 0, maximum: MAX_OFFSET, default: 0 },
   article: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,128}$', description: 'Only sections of this article.' },
-  tag: { type: 'string', minLength: 1, maxLength: 200, description: 'Only articles with this tag (case-insensitive).' },
+  tag: { type: 'string', minLength: 1, maxLength: MAX_TAG_CHARS, description: 'Only articles with this tag (case-insensitive).' },
   from: { type: 'string', format: 'date', description: 'Published on or after this day (YYYY-MM-DD).' },
-  to: { type: 'string', format: 'date', description: 'Published on or before this day (YYYY-MM-DD).' },
+  to: { type: 'string', format: 'date', description: 'Published on or before this day (YYYY-MM-DD); before `from` matches nothing.' },
   sort: { type: 'string', enum: ['relevance', 'date'], default: 'relevance', description: '`date`: newest first.' },
   group: {
     type: 'string',
@@ -31,14 +55,17 @@ const searchFields = {
   },
 } as const;
 
+/** A query string has only text: integers and booleans are read from it (`limit=5`, `exact=1` or `true`). */
+const queryParameter = (name: string, schema: object) => ({ name, in: 'query', required: false, schema });
+
 const searchResponses = {
-  '200': { description: 'Results', content: { 'application/json': { schema: { $ref: '#/components/schemas/SearchResponse' } } } },
-  '400': error('A parameter is missing, repeated, unknown or invalid; the message names it.'),
-  '413': error('The request body is too large.'),
-  '414': error('The URL is too long.'),
-  '429': error('Rate limited; see the Retry-After header.'),
-  '503': error('The engine is unreachable or too slow.'),
+  '200': json('Results', { $ref: '#/components/schemas/SearchResponse' }),
+  '400': error('A parameter is repeated, unknown or invalid (of the wrong type, too long, out of range, ill-formed text); the message names it.'),
+  ...common,
+  ...engine,
 };
+
+const articleId = { name: 'id', in: 'path', required: true, schema: searchFields.article };
 
 /** The public contract as OpenAPI 3.1, served at /api/openapi.json (validated in the tests). */
 export function openApiDocument(): Record<string, unknown> {
@@ -47,38 +74,48 @@ export function openApiDocument(): Record<string, unknown> {
     info: {
       title: 'news-search API',
       version: '1.0.0',
-      description: 'Section-level search over Russian news. Errors are always `{ error: { code, message } }`.',
+      description:
+        'Section-level search over Russian news. Errors are always `{ error: { code, message } }` (the no-JS results page answers its 400 as a page). Lengths are in characters (code points). A method a path does not take gets 405 with `Allow`; OPTIONS (CORS preflight) is answered on every path.',
     },
     paths: {
       '/api/search': {
         get: {
           operationId: 'search',
           summary: 'Search sections (or articles)',
-          parameters: Object.entries(searchFields).map(([name, schema]) => ({ name, in: 'query', required: false, schema })),
+          description: 'Parameters as a query string: integers and booleans as text (`limit=5`, `exact=1` or `exact=true`); an unknown or repeated parameter is refused (400).',
+          parameters: Object.entries(searchFields).map(([name, schema]) => queryParameter(name, schema)),
           responses: searchResponses,
         },
         post: {
           operationId: 'searchPost',
           summary: 'Search with the parameters as a JSON body',
+          description: 'The same parameters as GET, typed: `{"limit": "5"}` is refused (400 naming `limit`), `{"limit": 5}` is taken.',
           requestBody: {
             required: true,
             content: {
               'application/json': { schema: { type: 'object', additionalProperties: false, properties: searchFields } },
             },
           },
-          responses: searchResponses,
+          responses: {
+            ...searchResponses,
+            '400': error('The body is not a JSON object, or a field is unknown or invalid (of the wrong JSON type, too long, out of range); the message names it.'),
+            '413': error('The request body is larger than MAX_BODY_BYTES (by default room for any body this document allows).'),
+            '415': error('The body is not JSON (Content-Type), or not in UTF-8.'),
+          },
         },
       },
       '/api/articles/{id}': {
         get: {
           operationId: 'getArticle',
           summary: 'An article with its sections',
-          parameters: [{ name: 'id', in: 'path', required: true, schema: searchFields.article }],
+          parameters: [articleId],
           responses: {
-            '200': { description: 'The article', content: { 'application/json': { schema: { $ref: '#/components/schemas/Article' } } } },
-            '400': error('Malformed id.'),
+            '200': json('The article', { $ref: '#/components/schemas/Article' }),
+            ...notModified,
+            '400': error('Malformed id; the message names it.'),
             '404': error('No such article.'),
-            '503': error('The engine is unreachable.'),
+            ...common,
+            ...engine,
           },
         },
       },
@@ -86,31 +123,100 @@ export function openApiDocument(): Record<string, unknown> {
         get: {
           operationId: 'articlePage',
           summary: 'A readable HTML page of the article, one anchor per section',
-          parameters: [{ name: 'id', in: 'path', required: true, schema: searchFields.article }],
-          responses: { '200': { description: 'HTML', content: { 'text/html': { schema: { type: 'string' } } } }, '404': error('No such article.') },
+          parameters: [
+            articleId,
+            queryParameter('highlight', {
+              type: 'string',
+              description: `Words to mark in the text (the results page links with the query). Lenient: a longer one is cut to ${MAX_QUERY_CHARS} characters at a word; other parameters are ignored. Given twice: 400.`,
+            }),
+          ],
+          responses: {
+            '200': html('The article page'),
+            ...notModified,
+            '400': error('Malformed id, or `highlight` given twice or ill-formed text (a lone surrogate); the message names it.'),
+            '404': error('No such article.'),
+            ...common,
+            ...engine,
+          },
         },
       },
       '/search': {
         get: {
           operationId: 'resultsPage',
-          summary: 'Server-rendered results page (the widget form\'s target without JavaScript)',
+          summary: "Server-rendered results page (the widget form's target without JavaScript)",
+          description:
+            'For readers, so lenient where the API is strict: a longer `q` is cut at a word (as the widget does) rather than refused, and parameters it does not know (`utm_…`, `limit`) are ignored. A known parameter with an invalid value, or given twice, gets the page with the reason (400).',
           parameters: [
-            { name: 'q', in: 'query', schema: searchFields.q },
-            { name: 'offset', in: 'query', schema: searchFields.offset },
-            { name: 'exact', in: 'query', schema: searchFields.exact },
+            queryParameter('q', { type: 'string', default: '', description: `The query; cut to ${MAX_QUERY_CHARS} characters at a word when longer. Empty: the search form alone.` }),
+            ...(['offset', 'exact', 'tag', 'from', 'to', 'sort'] as const).map((name) => queryParameter(name, searchFields[name])),
           ],
-          responses: { '200': { description: 'HTML', content: { 'text/html': { schema: { type: 'string' } } } }, '400': { description: 'HTML page naming the bad parameter' } },
+          responses: {
+            '200': html('The results page'),
+            '400': html('The results page naming the bad parameter and why'),
+            ...common,
+            ...engine,
+          },
         },
       },
-      '/healthz': { get: { operationId: 'health', summary: 'The process is alive', responses: { '200': { description: 'OK' } } } },
+      '/api/openapi.json': {
+        get: {
+          operationId: 'openapi',
+          summary: 'This document',
+          responses: { '200': json('OpenAPI 3.1', { type: 'object', required: ['openapi', 'paths'] }), ...common },
+        },
+      },
+      '/widget.js': {
+        get: {
+          operationId: 'widget',
+          summary: 'The <news-search> widget (an ES module; its lazy chunks load from /widget-chunks/)',
+          responses: { '200': { description: 'JavaScript', content: { 'text/javascript': { schema: { type: 'string' } } } }, ...notModified, ...common },
+        },
+      },
+      '/': {
+        get: {
+          operationId: 'demoPage',
+          summary: 'Demo page embedding the widget',
+          responses: { '200': html('The demo page'), ...notModified, ...common },
+        },
+      },
+      '/healthz': {
+        get: {
+          operationId: 'health',
+          summary: 'The process is alive',
+          responses: {
+            '200': json('OK', { type: 'object', required: ['status'], properties: { status: { const: 'ok' } } }),
+            ...common,
+          },
+        },
+      },
       '/readyz': {
         get: {
           operationId: 'ready',
           summary: 'The engine answers and the index exists',
-          responses: { '200': { description: 'Ready' }, '503': error('Not ready') },
+          responses: {
+            '200': json('Ready (over several engines: while at least one is, `degraded` when not all are)', {
+              type: 'object',
+              required: ['status'],
+              properties: { status: { enum: ['ready', 'degraded'] }, shards: { $ref: '#/components/schemas/ShardStates' } },
+            }),
+            '503': json('Not ready: the error says why (`index_missing`, `engine_unavailable`, `engine_restarting`)', {
+              allOf: [{ $ref: '#/components/schemas/Error' }, { type: 'object', properties: { shards: { $ref: '#/components/schemas/ShardStates' } } }],
+            }),
+            ...common,
+          },
         },
       },
-      '/metrics': { get: { operationId: 'metrics', summary: 'Prometheus metrics', responses: { '200': { description: 'text/plain; version=0.0.4' } } } },
+      '/metrics': {
+        get: {
+          operationId: 'metrics',
+          summary: 'Prometheus metrics (only for the addresses in METRICS_ALLOW)',
+          responses: {
+            '200': { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } },
+            '404': error('Not for this address (the same answer as an unknown path).'),
+            ...common,
+          },
+        },
+      },
     },
     components: {
       schemas: {
@@ -201,6 +307,11 @@ export function openApiDocument(): Record<string, unknown> {
               },
             },
           },
+        },
+        ShardStates: {
+          type: 'object',
+          description: 'Each shard by name: `ready`, `index_missing` or `unavailable`.',
+          additionalProperties: { enum: ['ready', 'index_missing', 'unavailable'] },
         },
         Error: {
           type: 'object',

@@ -1,6 +1,8 @@
-/** The no-JavaScript results page (/search). */
+/**
+ * The no-JavaScript results page (/search). Its search box has no `maxlength`: HTML counts UTF-16
+ * units there, the API code points (core/query-length.ts), and the route cuts a longer query at a word.
+ */
 import { CORRECTION_REASONS_RU, type SearchResponse } from '../../core/api.js';
-import { MAX_QUERY_CHARS } from '../../core/query-length.js';
 import { pluralRu } from '../../core/text/plural.js';
 import { escapeHtml, segmentsHtml } from './html.js';
 
@@ -73,7 +75,7 @@ export function resultsPage(response: SearchResponse, error?: string, kept: Read
 <main>
 <form action="/search" method="get" role="search">
   <label for="q">Поиск по новостям</label>
-  <input id="q" name="q" type="search" maxlength="${MAX_QUERY_CHARS}" value="${escapeHtml(query)}">
+  <input id="q" name="q" type="search" value="${escapeHtml(query)}">
   <button type="submit">Найти</button>
 </form>
 ${corrected}

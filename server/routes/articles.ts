@@ -12,7 +12,7 @@ import { segmentsHtml } from '../pages/html.js';
 import { analyzeQuery } from '../search/analyze.js';
 import type { Synonyms } from '../search/synonyms.js';
 import { markAll, wordMatcher } from '../search/mark.js';
-import { MAX_QUERY_CHARS } from '../../core/query-length.js';
+import { clipQuery } from '../../core/query-length.js';
 import { assertWellFormed } from '../search/validate-request.js';
 import { toSegments } from '../search/shape.js';
 import { equals } from '../../core/engine/filters.js';
@@ -75,9 +75,11 @@ export function articleRoutes(engines: ArticleEngines, indexUid: string, synonym
   });
   router.get('/articles/:id', async (req, res) => {
     const article = await findArticle(engines, indexUid, req.params.id);
-    const raw = typeof req.query['highlight'] === 'string' ? req.query['highlight'] : '';
+    const given = req.query['highlight'];
+    if (given !== undefined && typeof given !== 'string') throw new ParameterError('highlight', 'must be given once');
+    const raw = given ?? '';
     assertWellFormed('highlight', raw);
-    const highlight = raw.slice(0, MAX_QUERY_CHARS);
+    const highlight = clipQuery(raw);
     sendPage(req, res, articlePage(article, highlight ? queryMarker(highlight, synonyms) : undefined), ARTICLE_CACHE_CONTROL);
   });
   return router;

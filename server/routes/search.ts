@@ -2,16 +2,19 @@
 import express, { Router, type Request, type Response } from 'express';
 import type { SearchResponse } from '../../core/api.js';
 import { clipQuery } from '../../core/query-length.js';
-import { ParameterError } from '../../core/errors.js';
+import { AppError, ParameterError } from '../../core/errors.js';
 import type { EncodedBodies } from '../http/encoded.js';
 import { sendPage } from '../http/security.js';
 import { resultsPage } from '../pages/results.js';
 import type { SearchService } from '../search/answer.js';
+import { parseSearchRequest } from '../search/validate-request.js';
 import { exactRouter } from '../http/routing.js';
 
 /** Parameters the no-JavaScript results page passes on; anything else in its URL (utm_…) is ignored. */
 const PAGE_PARAMETERS = ['q', 'offset', 'exact', 'tag', 'from', 'to', 'sort'];
 const PAGE_SIZE = 10;
+/** The media types POST /api/search reads as JSON (the OpenAPI document lists application/json). */
+const JSON_TYPES = ['application/json', 'application/*+json'];
 /** The content type res.type('json') + res.send(string) would give, set for the bytes we send. */
 const JSON_TYPE = 'application/json; charset=utf-8';
 /** The headers every search response carries after the rate limit's, in the order they are set. */
@@ -33,24 +36,35 @@ export function searchRoutes(search: SearchService, maxBodyBytes: number, encode
   const router = exactRouter();
   const send = async (req: Request, res: Response, raw: unknown) => {
     // A GET's URL is remembered with its cache key, so the fast path finds a repeat's answer.
-    const { body, cached } = await search(raw, req.method === 'POST' ? undefined : req.originalUrl);
+    const { body, cached } = req.method === 'POST' ? await search(raw, undefined, 'json') : await search(raw, req.originalUrl);
     for (const [name, value] of cached ? HIT_HEADERS : MISS_HEADERS) res.setHeader(name, value);
     res.send(cached && encoded ? encoded.choose(req, res, body) : body);
   };
   router.get('/api/search', (req: Request, res) => send(req, res, req.query));
-  router.post('/api/search', express.json({ limit: maxBodyBytes, strict: true, type: ['application/json', 'application/*+json'] }), (req: Request, res) =>
-    // No JSON body (wrong or missing Content-Type) leaves req.body undefined: refuse, don't search everything.
-    send(req, res, req.body ?? null),
-  );
+  router.post('/api/search', express.json({ limit: maxBodyBytes, strict: true, type: JSON_TYPES }), (req: Request, res) => {
+    // A body of another type is refused as such (415); no body at all leaves req.body undefined: refuse, don't search everything.
+    if (req.body === undefined && req.is(JSON_TYPES) === false) {
+      throw new AppError('unsupported_media_type', 'The request body must be JSON (Content-Type: application/json).');
+    }
+    // body-parser reads an empty JSON body as `{}`: the body is required (the OpenAPI document), `{}` is how to search everything.
+    return send(req, res, req.headers['content-length'] === '0' ? null : (req.body ?? null));
+  });
   // Where the widget's <form> goes when JavaScript is off: the same search, rendered on the server.
   router.get('/search', async (req: Request, res) => {
-    const raw = Object.fromEntries(Object.entries(req.query).filter(([k, v]) => PAGE_PARAMETERS.includes(k) && typeof v === 'string'));
+    const known = Object.entries(req.query).filter(([k]) => PAGE_PARAMETERS.includes(k));
+    const raw = Object.fromEntries(known.filter(([, v]) => typeof v === 'string'));
     // A long paste is cut at a word, as the widget does, rather than refused.
     const q = clipQuery(typeof raw['q'] === 'string' ? raw['q'] : '');
     // Paging links keep what the reader chose (exact, filters, order); q and offset are set per link.
     const { q: _q, offset: _offset, ...kept } = raw as Record<string, string>;
     try {
-      const response = q.trim() === '' ? undefined : (JSON.parse((await search({ ...raw, q, limit: String(PAGE_SIZE) })).body.toString()) as SearchResponse);
+      // Unknown parameters are ignored; one it knows given twice (`offset=1&offset=2`) is not guessed at.
+      const repeated = known.find(([, v]) => typeof v !== 'string');
+      if (repeated) throw new ParameterError(repeated[0], 'must be given once');
+      const params = { ...raw, q, limit: String(PAGE_SIZE) };
+      // The empty form searches nothing, but a bad value is named there too (the same 400 as with a query).
+      if (q.trim() === '') parseSearchRequest(params);
+      const response = q.trim() === '' ? undefined : (JSON.parse((await search(params)).body.toString()) as SearchResponse);
       sendPage(req, res, resultsPage(response ?? emptyResponse(q), undefined, kept), 'no-store');
     } catch (error) {
       if (!(error instanceof ParameterError)) throw error;

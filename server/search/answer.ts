@@ -9,7 +9,7 @@ import type { RankingFollower as RankingIndex } from '../ranking/follower.js';
 import { executeSearch } from './pipeline.js';
 import { oneOf } from '../../core/engine/filters.js';
 import { SECTIONS_PER_ARTICLE, buildEngineQuery, type EngineQuery } from './engine-query.js';
-import { parseSearchRequest, type SearchRequest } from './validate-request.js';
+import { parseSearchRequest, type ParameterSource, type SearchRequest } from './validate-request.js';
 import { searchWithCorrection } from './layout-correction.js';
 import type { CorrectionKind } from '../../core/text/layout.js';
 import type { Synonyms } from './synonyms.js';
@@ -24,7 +24,8 @@ export interface SearchOutcome {
 }
 
 /** `url`: the raw URL of a GET whose query string is `raw`, remembered in `urlKeys` with its cache key. */
-export type SearchService = (raw: unknown, url?: string) => Promise<SearchOutcome>;
+/** `raw` from a query string (`url` given: a GET the fast path may answer again) or a JSON body (`source` json). */
+export type SearchService = (raw: unknown, url?: string, source?: ParameterSource) => Promise<SearchOutcome>;
 
 /** A cache read and the way to fill that entry, bound to the index version it was read under. */
 export interface CacheSlot {
@@ -102,8 +103,8 @@ export function createSearchService(
     if (failedShards.length > 0) Object.assign(response, { partial: true, failedShards });
     return { body: Buffer.from(JSON.stringify(response)), complete: failedShards.length === 0 };
   };
-  return async (raw, url) => {
-    const request = parseSearchRequest(raw);
+  return async (raw, url, source = 'query') => {
+    const request = parseSearchRequest(raw, source);
     const query = buildEngineQuery(request);
     if (!cache) return { body: (await answer(request, query)).body, cached: false };
     const keyBase = cacheKeyBase(request, query);

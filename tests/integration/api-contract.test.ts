@@ -1,7 +1,7 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { describe, expect, it } from 'vitest';
 import type { SearchResponse } from '../../core/api.js';
-import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_URL_BYTES, MAX_QUERY_CHARS } from '../../core/query-length.js';
+import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_URL_BYTES, MAX_QUERY_CHARS, MAX_TAG_CHARS } from '../../core/query-length.js';
 import { SEARCH_PARAMETERS } from '../../server/search/validate-request.js';
 import { API_ARTICLES, INJECTION, TRICKY_TAGS, useFixtureServer } from '../fixtures/api-articles.js';
 import { uniqueIndexUid } from '../support/engine.js';
@@ -137,6 +137,16 @@ describe('filters', () => {
     expect((byPost.body as SearchResponse).hits[0]?.article.id).toBe('minsk-deal');
   });
 
+  it('the no-JS results page ignores parameters it does not know, and names a known one given twice or invalid, with or without q', async () => {
+    expect((await get('/search?q=клуб&utm_source=x&limit=3')).status).toBe(200);
+    for (const path of ['/search?offset=1&offset=2', '/search?q=a&q=b', '/search?offset=-5', '/search?q=клуб&exact=2']) {
+      const page = await get(path);
+      expect(page.status, path).toBe(400);
+      expect(page.headers.get('content-type'), path).toContain('text/html');
+    }
+    expectParameterError(await get('/articles/minsk-deal?highlight=a&highlight=b'), 'highlight');
+  });
+
   it('the no-JS results page cuts a longer paste at a word instead of refusing it', async () => {
     const q = `завод в Минске ${'вчера представители обсуждали погоду '.repeat(60)}`;
     expect(q.length).toBeGreaterThan(MAX_QUERY_CHARS);
@@ -145,12 +155,15 @@ describe('filters', () => {
     expect(page.body).toContain('Соглашение о партнёрстве подписано в Минске');
   });
 
-  it('MAX_QUERY_CHARS of the widest characters fit the default URL and body limits', async () => {
-    // 3 UTF-8 bytes each: 9 bytes of URL percent-encoded; astral ones: 12 bytes of JSON escaped.
+  it('MAX_QUERY_CHARS of the widest characters (code points, as the OpenAPI maxLength counts) fit the default URL and body limits', async () => {
+    // 3 UTF-8 bytes each: 9 bytes of URL percent-encoded; astral ones: 4 bytes, 12 of URL, 12 of JSON escaped.
     const wide = '“'.repeat(MAX_QUERY_CHARS);
     expect((await search({ q: wide, group: 'article' })).status).toBe(200);
-    const astral = '😀'.repeat(MAX_QUERY_CHARS / 2);
-    expect((await post(JSON.stringify({ q: astral }).replace(/[\ud800-\udfff]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`))).status).toBe(200);
+    const astral = '😀'.repeat(MAX_QUERY_CHARS);
+    const longestTag = '😀'.repeat(MAX_TAG_CHARS);
+    expect((await search({ q: astral, tag: longestTag, article: 'a'.repeat(128), from: '2025-01-01', to: '2025-12-31', sort: 'relevance', group: 'article', limit: '50', offset: '1000', exact: 'false' })).status).toBe(200);
+    expect((await post(JSON.stringify({ q: astral, tag: longestTag }).replace(/[\ud800-\udfff]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`))).status).toBe(200);
+    expectParameterError(await search({ q: `${astral}😀` }), 'q');
   });
 
   it('from/to bound the date inclusively', async () => {
@@ -175,7 +188,12 @@ describe('filters', () => {
     ] as const) {
       expectParameterError(await search({ [name]: value }), name);
     }
-    expectParameterError(await search({ from: '2025-02-01', to: '2025-01-01' }), 'from');
+  });
+
+  it('`from` after `to` is served, matching nothing (the OpenAPI document cannot forbid it)', async () => {
+    const reply = await search({ from: '2025-02-01', to: '2025-01-01' });
+    expect(reply.status).toBe(200);
+    expect(reply.body.total).toBe(0);
   });
 });
 
@@ -189,7 +207,7 @@ describe('malformed requests', () => {
 
   it('POST bodies: not JSON, not an object, nested values, too large', async () => {
     expect((await post('{"q":')).status).toBe(400);
-    expectParameterError(await post('q=a', 'application/x-www-form-urlencoded'), 'body');
+    expectParameterError(await post(''), 'body');
     expectParameterError(await post('[]'), 'body');
     expectParameterError(await post('{"q":["a"]}'), 'q');
     expectParameterError(await post('{"limit":null}'), 'limit');
@@ -197,6 +215,34 @@ describe('malformed requests', () => {
     const big = await post(JSON.stringify({ q: 'x'.repeat(DEFAULT_MAX_BODY_BYTES) }));
     expect(big.status).toBe(413);
     expect(big.body.error.code).toBe('payload_too_large');
+  });
+
+  it('POST bodies are typed as the OpenAPI document says: `{"limit":"5"}` is refused naming limit; a body that is not JSON gets 415', async () => {
+    expectParameterError(await post('{"limit":"5"}'), 'limit');
+    expectParameterError(await post('{"offset":"0"}'), 'offset');
+    expectParameterError(await post('{"exact":"true"}'), 'exact');
+    expect((await post('{"limit":5,"exact":true}')).status).toBe(200);
+    for (const type of ['application/x-www-form-urlencoded', 'text/plain']) {
+      const reply = await post('q=a', type);
+      expect(reply.status, type).toBe(415);
+      expect(reply.body.error.code).toBe('unsupported_media_type');
+    }
+  });
+
+  it('a method a path does not take gets 405 with Allow and the error body, not 404', async () => {
+    for (const [method, path, allow] of [
+      ['PUT', '/api/search', 'GET, HEAD, POST, OPTIONS'],
+      ['DELETE', '/api/articles/minsk-deal', 'GET, HEAD, OPTIONS'],
+      ['POST', '/healthz', 'GET, HEAD, OPTIONS'],
+      ['PATCH', '/search', 'GET, HEAD, OPTIONS'],
+    ] as const) {
+      const reply = await get(path, { method });
+      expect(reply.status, `${method} ${path}`).toBe(405);
+      expect(reply.headers.get('allow')).toBe(allow);
+      expect(reply.body.error.code).toBe('method_not_allowed');
+    }
+    expect((await get('/nope', { method: 'PUT' })).status).toBe(404);
+    expect((await fetch(`${fixture.server.baseUrl}/api/search`, { method: 'HEAD' })).status).toBe(200);
   });
 
   it('an overlong URL gets 414 with an error body', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clipQuery, MAX_QUERY_CHARS } from '../../core/query-length.js';
+import { clipQuery, codePointLength, MAX_QUERY_CHARS } from '../../core/query-length.js';
 
 describe('clipQuery (a long paste is cut, not refused)', () => {
   it('keeps a query within the limit as it is', () => {
@@ -20,7 +20,13 @@ describe('clipQuery (a long paste is cut, not refused)', () => {
     expect(clipQuery('я'.repeat(MAX_QUERY_CHARS + 10))).toHaveLength(MAX_QUERY_CHARS);
     const emoji = '😀'.repeat(MAX_QUERY_CHARS); // two UTF-16 units each
     const clipped = clipQuery(`x${emoji}`);
-    expect(clipped.length).toBeLessThanOrEqual(MAX_QUERY_CHARS);
+    expect(codePointLength(clipped)).toBe(MAX_QUERY_CHARS);
     expect(clipped).not.toMatch(/[\uD800-\uDBFF]$/);
+  });
+
+  it('counts characters (code points) as the API does: MAX_QUERY_CHARS emoji are kept whole', () => {
+    const emoji = '😀'.repeat(MAX_QUERY_CHARS);
+    expect(clipQuery(emoji)).toBe(emoji);
+    expect(clipQuery(`${emoji} 😀`)).toBe(emoji);
   });
 });

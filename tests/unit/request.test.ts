@@ -4,6 +4,7 @@ import { ResponseCache } from '../../server/search/cache.js';
 import { compare, oneOf } from '../../core/engine/filters.js';
 import { buildEngineQuery } from '../../server/search/engine-query.js';
 import { parseSearchRequest } from '../../server/search/validate-request.js';
+import { MAX_QUERY_CHARS, MAX_TAG_CHARS } from '../../core/query-length.js';
 
 function rejection(raw: unknown): string {
   try {
@@ -24,8 +25,23 @@ describe('parseSearchRequest', () => {
     expect(parseSearchRequest(undefined)).toMatchObject({ limit: 10 });
   });
 
-  it('accepts strings (query string) and numbers (JSON) for integers', () => {
-    expect(parseSearchRequest({ limit: '5', offset: 20 })).toMatchObject({ limit: 5, offset: 20 });
+  it('reads integers and booleans from text in a query string, but takes only JSON numbers and booleans from a body', () => {
+    expect(parseSearchRequest({ limit: '5', offset: 20, exact: 'true' })).toMatchObject({ limit: 5, offset: 20, exact: true });
+    expect(parseSearchRequest({ limit: 5, exact: true }, 'json')).toMatchObject({ limit: 5, exact: true });
+    expect(() => parseSearchRequest({ limit: '5' }, 'json')).toThrow(/`limit`.*JSON number/);
+    expect(() => parseSearchRequest({ offset: '0' }, 'json')).toThrow(/`offset`/);
+    expect(() => parseSearchRequest({ exact: 'true' }, 'json')).toThrow(/`exact`.*JSON boolean/);
+  });
+
+  it('counts `q` and `tag` in characters (code points), the unit of the OpenAPI maxLength', () => {
+    expect(parseSearchRequest({ q: '😀'.repeat(MAX_QUERY_CHARS) }).q).toHaveLength(2 * MAX_QUERY_CHARS);
+    expect(() => parseSearchRequest({ q: '😀'.repeat(MAX_QUERY_CHARS + 1) })).toThrow(/`q`/);
+    expect(parseSearchRequest({ tag: '😀'.repeat(MAX_TAG_CHARS) }).tag).toHaveLength(2 * MAX_TAG_CHARS);
+    expect(() => parseSearchRequest({ tag: '😀'.repeat(MAX_TAG_CHARS + 1) })).toThrow(/`tag`/);
+  });
+
+  it('takes `from` after `to` (a valid request that matches nothing)', () => {
+    expect(parseSearchRequest({ from: '2025-02-02', to: '2025-02-01' })).toMatchObject({ from: '2025-02-02', to: '2025-02-01' });
   });
 
   it('names the offending parameter', () => {
@@ -34,7 +50,6 @@ describe('parseSearchRequest', () => {
     expect(rejection({ q: ['a', 'b'] })).toBe('q');
     expect(rejection({ tag: { $ne: 1 } })).toBe('tag');
     expect(rejection({ from: '2025-13-01' })).toBe('from');
-    expect(rejection({ from: '2025-02-02', to: '2025-02-01' })).toBe('from');
     expect(rejection({ 'bad\u0000name': 'x' })).toBe('bad?name');
     expect(rejection(null)).toBe('body');
     expect(rejection([])).toBe('body');
