@@ -13,7 +13,8 @@ import { createLogger } from '../core/logger.js';
 import { acquireLease, LeaseBusyError } from './lease.js';
 import { createProgressReporter } from './progress.js';
 import { rebuildIndex } from './rebuild.js';
-import { formatSummary } from './report.js';
+import { formatSummary, wroteTo } from './report.js';
+import { removeArticles } from './remove.js';
 import { collectChunks, runIndexer, type IndexOptions, type IndexSummary, type WrittenTo } from './run.js';
 import { watchInputs } from './watch.js';
 import { WebClient } from './web/client.js';
@@ -28,6 +29,8 @@ Indexes articles (seed .txt, Markdown, HTML, JSON, JSON Lines, each also .gz; \`
 an http(s) URL is a feed: RSS, Atom, RDF or JSON Feed, each item's page fetched unless the feed
 carries its full text) into Meilisearch (MEILI_URL, or the embedded engine under DATA_DIR), index INDEX_UID.
   --sitemap <url>  also index every page a sitemap lists (sitemap index, news sitemap, .gz); repeatable
+  --page <url>     also index one article page; repeatable
+  --delete <id>    remove the article with this id (no inputs then); repeatable
   --dry-run   print the chunks as JSON lines; needs no engine
   --prune     remove articles whose source is not among the inputs
   --rebuild   build a fresh index and swap it in atomically
@@ -49,13 +52,18 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const sitemaps = values.sitemap ?? [];
-  if (positionals.length === 0 && sitemaps.length === 0) throw new UsageError('no input paths given');
+  const pages = values.page ?? [];
+  const deletions = values.delete ?? [];
+  if (deletions.length > 0 && (positionals.length > 0 || sitemaps.length > 0 || pages.length > 0 || values.watch || values.rebuild || values.prune)) {
+    throw new UsageError('--delete takes no inputs and no --watch, --rebuild or --prune');
+  }
+  if (positionals.length === 0 && sitemaps.length === 0 && pages.length === 0 && deletions.length === 0) throw new UsageError('no input paths given');
   if (values.rebuild && values.watch) throw new UsageError('--rebuild and --watch cannot be combined');
   if (values['dry-run'] && (values.rebuild || values.watch || values.prune)) {
     throw new UsageError('--dry-run cannot be combined with --rebuild, --watch or --prune');
   }
   const config = loadConfig(process.env);
-  const sources = webSources(positionals, sitemaps);
+  const sources = webSources(positionals, sitemaps, pages);
   const paths = positionals.filter((p) => !isWebUrl(p));
   const options: IndexOptions = {
     paths,
@@ -101,6 +109,12 @@ async function main(argv: string[]): Promise<number> {
     };
     if (where.engineOrigin === 'started' && !values.json) {
       process.stderr.write(`note: no server is running on DATA_DIR ${config.dataDir}; started an engine for this run (a server started later serves this data; one using MEILI_URL does not)\n`);
+    }
+    if (deletions.length > 0) {
+      const lease = await acquireLease(engine, config.indexUid, leaseOptions);
+      const removed = await removeArticles(engine, config.indexUid, deletions).finally(() => lease.release());
+      process.stdout.write(values.json ? `${JSON.stringify(removed)}\n` : `${[wroteTo(where), ...removed.removed.map((r) => `removed ${r.articleId} (${r.chunks} chunks)`), ...removed.missing.map((id) => `error: ${id}: no such article in index ${config.indexUid}`)].join('\n')}\n`);
+      return removed.missing.length > 0 ? 1 : 0;
     }
     const once = async () => {
       const lease = await acquireLease(engine, config.indexUid, leaseOptions);
@@ -186,12 +200,18 @@ function isWebUrl(input: string): boolean {
   return /^https?:\/\//i.test(input);
 }
 
-function webSources(positionals: readonly string[], sitemaps: readonly string[]): WebSource[] {
-  for (const url of sitemaps) if (!isWebUrl(url)) throw new UsageError(`--sitemap: expected an http(s) URL, got "${url}"`);
-  for (const url of [...positionals.filter(isWebUrl), ...sitemaps]) {
+function webSources(positionals: readonly string[], sitemaps: readonly string[], pages: readonly string[]): WebSource[] {
+  for (const [option, urls] of [['--sitemap', sitemaps], ['--page', pages]] as const) {
+    for (const url of urls) if (!isWebUrl(url)) throw new UsageError(`${option}: expected an http(s) URL, got "${url}"`);
+  }
+  for (const url of [...positionals.filter(isWebUrl), ...sitemaps, ...pages]) {
     if (!URL.canParse(url)) throw new UsageError(`not a valid URL: "${url}"`);
   }
-  return [...positionals.filter(isWebUrl).map((url) => ({ kind: 'feed' as const, url })), ...sitemaps.map((url) => ({ kind: 'sitemap' as const, url }))];
+  return [
+    ...positionals.filter(isWebUrl).map((url) => ({ kind: 'feed' as const, url })),
+    ...sitemaps.map((url) => ({ kind: 'sitemap' as const, url })),
+    ...pages.map((url) => ({ kind: 'page' as const, url })),
+  ];
 }
 
 function parseCliArgs(argv: string[]) {
@@ -209,6 +229,8 @@ function parseCliArgs(argv: string[]) {
         'no-wait': { type: 'boolean' },
         'batch-size': { type: 'string' },
         sitemap: { type: 'string', multiple: true },
+        page: { type: 'string', multiple: true },
+        delete: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
     });

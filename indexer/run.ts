@@ -98,6 +98,8 @@ export interface IndexSummary {
    * finishedAt). Wall time minus this is when the engine had none of our documents to index.
    */
   engineBusyMs?: number;
+  /** The ids of the articles this run read, when there are at most MAX_LISTED_IDS (the publish hook's answer). */
+  articleIds?: string[];
   /** With feeds or sitemaps: HTTP requests made, and the longest pause the listings asked for (RSS ttl, max-age). */
   web?: { requests: number; pollHintSeconds?: number };
 }
@@ -211,7 +213,9 @@ async function worthAThread(files: readonly string[]): Promise<boolean> {
   return false;
 }
 
-type ItemsResult = Pick<IndexSummary, 'articles' | ArticleChange | 'pruned' | 'failed' | 'chunks' | 'chunksSent' | 'chunksDeleted' | 'failures' | 'notes' | 'pruneKept' | 'engineBusyMs'>;
+const MAX_LISTED_IDS = 100;
+
+type ItemsResult = Pick<IndexSummary, 'articleIds' | 'articles' | ArticleChange | 'pruned' | 'failed' | 'chunks' | 'chunksSent' | 'chunksDeleted' | 'failures' | 'notes' | 'pruneKept' | 'engineBusyMs'>;
 
 /**
  * Diff each prepared article against the engine's fingerprints and send only changed chunks, in
@@ -309,6 +313,7 @@ async function indexItems(
 
   return {
     articles: seen.size,
+    ...(seen.size <= MAX_LISTED_IDS ? { articleIds: [...seen] } : {}),
     ...counts,
     pruned: pruned.length,
     failed: failures.length,

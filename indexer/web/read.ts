@@ -14,7 +14,8 @@ import { articleFromListed, articleFromPage } from './page.js';
 import type { UrlRecord, WebState } from './state.js';
 
 export interface WebSource {
-  kind: 'feed' | 'sitemap';
+  /** `page`: one article page (the publish hook's `{ "url": … }`), no listing. */
+  kind: 'feed' | 'sitemap' | 'page';
   url: string;
 }
 
@@ -38,7 +39,8 @@ export async function* readWebSources(sources: readonly WebSource[], run: WebRea
   const seenIds = new Map<string, string>();
   for (const source of sources) {
     const items: ListedItem[] = [];
-    for await (const found of listItems(source.kind, source.url, run, 0)) {
+    const listing = source.kind === 'page' ? onePage(source.url) : listItems(source.kind, source.url, run, 0);
+    for await (const found of listing) {
       if ('failure' in found) yield found;
       else for (const item of found.items) if (!seenUrls.has(item.url)) (seenUrls.add(item.url), items.push(item));
     }
@@ -59,8 +61,12 @@ export async function* readWebSources(sources: readonly WebSource[], run: WebRea
   }
 }
 
+async function* onePage(url: string): AsyncGenerator<{ items: ListedItem[] }> {
+  yield { items: [{ url, tags: [] }] };
+}
+
 /** A listing's items (a sitemap index: its sitemaps' items); unchanged listings from what was recorded. */
-async function* listItems(kind: WebSource['kind'], url: string, run: WebRead, depth: number): AsyncGenerator<{ items: ListedItem[] } | { failure: ReturnType<typeof toFailure> & { listing: true } }> {
+async function* listItems(kind: 'feed' | 'sitemap', url: string, run: WebRead, depth: number): AsyncGenerator<{ items: ListedItem[] } | { failure: ReturnType<typeof toFailure> & { listing: true } }> {
   try {
     const before = run.state.get(url);
     const response = await run.client.get(url, before?.listed ? before : {});
