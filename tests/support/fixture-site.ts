@@ -61,7 +61,7 @@ ${sections}
 </article>${footer}</body></html>`;
 }
 
-export async function startFixtureSite(pages: SitePage[], options: { slowMs?: number; feedTtlMinutes?: number } = {}): Promise<FixtureSite> {
+export async function startFixtureSite(pages: SitePage[], options: { slowMs?: number; feedTtlMinutes?: number; /** false: the feed lists only the pages (the benchmark) */ badItems?: boolean } = {}): Promise<FixtureSite> {
   const requests = new Map<string, number>();
   const failing = new Set<string>();
   let base = '';
@@ -72,14 +72,7 @@ export async function startFixtureSite(pages: SitePage[], options: { slowMs?: nu
   };
   for (const page of [...pages]) byPath.set(`/news/${page.slug}.html`, page);
 
-  const rss = () => `<?xml version="1.0" encoding="utf-8"?>
-<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>
-<title>Вестник Тестовска</title><link>${base}/</link><description>Новости города</description>
-${options.feedTtlMinutes ? `<ttl>${options.feedTtlMinutes}</ttl>` : ''}
-${pages
-  .map((p) => `<item><title>${p.title}</title><link>/news/${p.slug}.html</link><guid>${base}/news/${p.slug}.html</guid><pubDate>${new Date(`${p.date}T06:00:00Z`).toUTCString()}</pubDate>${p.tags.map((t) => `<category>${t}</category>`).join('')}</item>`)
-  .join('\n')}
-<item><title>Повтор</title><link>${base}/news/${pages[0]?.slug}.html</link></item>
+  const badItems = () => `<item><title>Повтор</title><link>${base}/news/${pages[0]?.slug}.html</link></item>
 <item><title>Медленная страница</title><link>${base}/slow.html</link></item>
 <item><title>Сломанная страница</title><link>${base}/broken.html</link></item>
 <item><title>Пропавшая страница</title><link>${base}/gone.html</link></item>
@@ -87,7 +80,16 @@ ${pages
 <item><title>Петля</title><link>${base}/loop.html</link></item>
 <item><title>Не статья</title><link>${base}/gallery.html</link></item>
 <item><title>Полный текст в ленте</title><link>${base}/news/full-text.html</link><pubDate>Sun, 06 Dec 2026 07:00:00 GMT</pubDate><category>город</category>
-<content:encoded><![CDATA[<p>Городской совет утвердил план озеленения набережной: до конца весны там высадят двести лип и сто кустов сирени.</p><h2>Кто будет сажать</h2><p>Работы поручены муниципальному предприятию «Зеленстрой», добровольцев позовут на два субботника.</p><h3>Субботники</h3><p>Первый субботник назначен на середину апреля, второй — на начало мая.</p>]]></content:encoded></item>
+<content:encoded><![CDATA[<p>Городской совет утвердил план озеленения набережной: до конца весны там высадят двести лип и сто кустов сирени.</p><h2>Кто будет сажать</h2><p>Работы поручены муниципальному предприятию «Зеленстрой», добровольцев позовут на два субботника.</p><h3>Субботники</h3><p>Первый субботник назначен на середину апреля, второй — на начало мая.</p>]]></content:encoded></item>`;
+
+  const rss = () => `<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>
+<title>Вестник Тестовска</title><link>${base}/</link><description>Новости города</description>
+${options.feedTtlMinutes ? `<ttl>${options.feedTtlMinutes}</ttl>` : ''}
+${pages
+  .map((p) => `<item><title>${p.title}</title><link>/news/${p.slug}.html</link><guid>${base}/news/${p.slug}.html</guid><pubDate>${new Date(`${p.date}T06:00:00Z`).toUTCString()}</pubDate>${p.tags.map((t) => `<category>${t}</category>`).join('')}</item>`)
+  .join('\n')}
+${options.badItems === false ? '' : badItems()}
 </channel></rss>`;
 
   const newsSitemap = () => `<?xml version="1.0" encoding="UTF-8"?>
