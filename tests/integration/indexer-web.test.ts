@@ -75,7 +75,7 @@ describe('articles from a site', { timeout: 180_000 }, () => {
     expect(full[0]).toMatchObject({ date: '2026-12-06', tags: ['город'] });
     expect(site.requests.get('/news/full-text.html')).toBeUndefined();
 
-    expect(summary).toMatchObject({ added: 5, failed: 6 });
+    expect(summary).toMatchObject({ added: 5, failed: 7 });
     const reasons = Object.fromEntries(summary.failures.map((f) => [f.source.replace(site.url, ''), f.reason]));
     expect(reasons).toEqual({
       '/slow.html': expect.stringMatching(/no complete answer within 1500 ms/),
@@ -84,6 +84,7 @@ describe('articles from a site', { timeout: 180_000 }, () => {
       '/private/secret.html': `disallowed by ${site.url}/robots.txt`,
       '/loop.html': expect.stringMatching(/redirect loop/),
       '/gallery.html': expect.stringMatching(/no article text|not an article/),
+      '/huge.html': 'larger than the 512 KB limit (WEB_MAX_BYTES)',
     });
     // Disallowed: never requested. The duplicate item: fetched once.
     expect(site.requests.get('/private/secret.html')).toBeUndefined();
@@ -98,7 +99,7 @@ describe('articles from a site', { timeout: 180_000 }, () => {
     for (const page of site.pages) expect(site.requests.get(pagePath(page.slug)), page.slug).toBeUndefined();
     expect(site.requests.get('/rss.xml')).toBe(1);
     // Only the items that failed are tried again (and robots.txt once per run).
-    expect([...site.requests.keys()].sort()).toEqual(['/broken.html', '/gallery.html', '/gone.html', '/loop.html', '/loop2.html', '/robots.txt', '/rss.xml', '/slow.html']);
+    expect([...site.requests.keys()].sort()).toEqual(['/broken.html', '/gallery.html', '/gone.html', '/huge.html', '/loop.html', '/loop2.html', '/robots.txt', '/rss.xml', '/slow.html']);
   });
 
   it('a sitemap index with a gzipped news sitemap; a re-run downloads nothing again', async () => {

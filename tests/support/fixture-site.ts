@@ -79,6 +79,7 @@ export async function startFixtureSite(pages: SitePage[], options: { slowMs?: nu
 <item><title>Закрытый раздел</title><link>${base}/private/secret.html</link></item>
 <item><title>Петля</title><link>${base}/loop.html</link></item>
 <item><title>Не статья</title><link>${base}/gallery.html</link></item>
+<item><title>Огромная страница</title><link>${base}/huge.html</link></item>
 <item><title>Полный текст в ленте</title><link>${base}/news/full-text.html</link><pubDate>Sun, 06 Dec 2026 07:00:00 GMT</pubDate><category>город</category>
 <content:encoded><![CDATA[<p>Городской совет утвердил план озеленения набережной: до конца весны там высадят двести лип и сто кустов сирени.</p><h2>Кто будет сажать</h2><p>Работы поручены муниципальному предприятию «Зеленстрой», добровольцев позовут на два субботника.</p><h3>Субботники</h3><p>Первый субботник назначен на середину апреля, второй — на начало мая.</p>]]></content:encoded></item>`;
 
@@ -132,6 +133,15 @@ ${pages.map((p) => `<url><loc>${base}/news/${p.slug}.html</loc><lastmod>${p.date
       case '/slow.html':
         setTimeout(() => send(req, res, Buffer.from('<html><body><article><h1>Поздно</h1><p>Эта страница отвечает слишком долго.</p></article></body></html>'), 'text/html'), options.slowMs ?? 3000);
         return;
+      case '/huge.html': {
+        // Streamed without a Content-Length: the size cap must stop the read itself.
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        const block = `<p>${'Очень длинная страница. '.repeat(400)}</p>`;
+        res.write('<html><body><article><h1>Огромная</h1>');
+        for (let i = 0; i < 200; i++) res.write(block);
+        res.end('</article></body></html>');
+        return;
+      }
       case '/broken.html':
         res.writeHead(500).end('internal error');
         return;
