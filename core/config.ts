@@ -75,6 +75,21 @@ export interface Config {
   redisUrl: string | undefined;
   /** How long a shared (Redis) cache entry lives; index changes invalidate it sooner. */
   redisCacheTtlSeconds: number;
+  /** Fetching articles from a site (indexer/web/): politeness and limits per request. */
+  web: WebFetchConfig;
+}
+
+export interface WebFetchConfig {
+  /** Whole request (headers and body) must finish within this. */
+  timeoutMs: number;
+  /** A page, feed or sitemap larger than this is refused (after gunzip for sitemaps). */
+  maxBytes: number;
+  maxRedirects: number;
+  /** Requests in flight per host at most, and the pause between request starts to one host. */
+  hostConcurrency: number;
+  hostDelayMs: number;
+  /** `--watch URL`: poll at most this often (a feed's TTL / Cache-Control max-age can only lengthen it). */
+  pollSeconds: number;
 }
 
 const boolish = z
@@ -135,6 +150,12 @@ const envSchema = z.object({
   MEILI_SHARDS: z.string().optional(),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   REDIS_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  WEB_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  WEB_MAX_BYTES: z.coerce.number().int().min(1024).max(256 * 1024 * 1024).default(5 * 1024 * 1024),
+  WEB_MAX_REDIRECTS: z.coerce.number().int().min(0).max(20).default(5),
+  WEB_HOST_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  WEB_HOST_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(250),
+  WEB_POLL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
 });
 
 /** Every environment variable the server and the indexer read (compose files are checked against it). */
@@ -190,6 +211,14 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     cluster,
     redisUrl: e.REDIS_URL,
     redisCacheTtlSeconds: e.REDIS_CACHE_TTL_SECONDS,
+    web: {
+      timeoutMs: e.WEB_TIMEOUT_MS,
+      maxBytes: e.WEB_MAX_BYTES,
+      maxRedirects: e.WEB_MAX_REDIRECTS,
+      hostConcurrency: e.WEB_HOST_CONCURRENCY,
+      hostDelayMs: e.WEB_HOST_DELAY_MS,
+      pollSeconds: e.WEB_POLL_SECONDS,
+    },
   };
 }
 

@@ -13,22 +13,30 @@ import { createLogger } from '../core/logger.js';
 import { acquireLease, LeaseBusyError } from './lease.js';
 import { createProgressReporter } from './progress.js';
 import { rebuildIndex } from './rebuild.js';
-import { formatSummary } from './report.js';
+import { formatSummary, wroteTo } from './report.js';
+import { removeArticles } from './remove.js';
 import { collectChunks, runIndexer, someFailed, type IndexOptions, type IndexSummary, type WrittenTo } from './run.js';
 import { readSynonyms } from './synonyms.js';
 import { watchInputs } from './watch.js';
+import { WebClient } from './web/client.js';
+import type { WebSource } from './web/read.js';
 import { parseClusterConfig } from '../core/engine/cluster.js'; // cluster
 import { adminEngineFor } from '../core/engine/cluster.js'; // cluster
 import { formatShardedSummary, runClusterIndexer } from './shards.js'; // cluster
 
-const USAGE = `Usage: npm run index -- [options] <file|folder|-> …
+const USAGE = `Usage: npm run index -- [options] <file|folder|-|feed URL> …
 
-Indexes articles (seed .txt, Markdown, HTML, JSON, JSON Lines, each also .gz; \`-\` reads stdin)
-into Meilisearch (MEILI_URL, or the embedded engine under DATA_DIR), index INDEX_UID.
+Indexes articles (seed .txt, Markdown, HTML, JSON, JSON Lines, each also .gz; \`-\` reads stdin;
+an http(s) URL is a feed: RSS, Atom, RDF or JSON Feed, each item's page fetched unless the feed
+carries its full text) into Meilisearch (MEILI_URL, or the embedded engine under DATA_DIR), index INDEX_UID.
+  --sitemap <url>  also index every page a sitemap lists (sitemap index, news sitemap, .gz); repeatable
+  --page <url>     also index one article page; repeatable
+  --delete <id>    remove the article with this id (no inputs then); repeatable
   --dry-run   print the chunks as JSON lines; needs no engine
   --prune     remove articles whose source is not among the inputs
   --rebuild   build a fresh index and swap it in atomically
-  --watch     keep running and re-index when input files change
+  --watch     keep running and re-index when input files change; feeds and sitemaps are polled
+              (every WEB_POLL_SECONDS, longer when the feed's ttl or Cache-Control max-age asks)
   --reshard   with MEILI_SHARDS: move articles to the shard their id maps to now
   --json      print the summary as JSON
   --no-wait   exit 4 at once if another indexer is writing to the index, instead of waiting for it
@@ -45,13 +53,29 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  if (positionals.length === 0) throw new UsageError('no input paths given');
+  const sitemaps = values.sitemap ?? [];
+  const pages = values.page ?? [];
+  const deletions = values.delete ?? [];
+  if (deletions.length > 0 && (positionals.length > 0 || sitemaps.length > 0 || pages.length > 0 || values.watch || values.rebuild || values.prune)) {
+    throw new UsageError('--delete takes no inputs and no --watch, --rebuild or --prune');
+  }
+  if (positionals.length === 0 && sitemaps.length === 0 && pages.length === 0 && deletions.length === 0) throw new UsageError('no input paths given');
   if (values.rebuild && values.watch) throw new UsageError('--rebuild and --watch cannot be combined');
   if (values['dry-run'] && (values.rebuild || values.watch || values.prune)) {
     throw new UsageError('--dry-run cannot be combined with --rebuild, --watch or --prune');
   }
   const config = loadConfig(process.env);
-  const options: IndexOptions = { paths: positionals, prune: values.prune ?? false, batchDocs: batchSize(values['batch-size']) };
+  const sources = webSources(positionals, sitemaps, pages);
+  const paths = positionals.filter((p) => !isWebUrl(p));
+  const options: IndexOptions = {
+    paths,
+    prune: values.prune ?? false,
+    batchDocs: batchSize(values['batch-size']),
+    ...(sources.length > 0 ? { web: { sources, client: new WebClient(config.web) } } : {}),
+  };
+  if (sources.length > 0 && (values['dry-run'] || values.rebuild || values.reshard || parseClusterConfig(process.env))) {
+    throw new UsageError('feeds and sitemaps cannot be combined with --dry-run, --rebuild, --reshard or MEILI_SHARDS yet');
+  }
 
   if (values['dry-run']) {
     const { chunks, failures } = await collectChunks(options);
@@ -89,6 +113,12 @@ async function main(argv: string[]): Promise<number> {
     if (where.engineOrigin === 'started' && !values.json) {
       process.stderr.write(`note: no server is running on DATA_DIR ${config.dataDir}; started an engine for this run (a server started later serves this data; one using MEILI_URL does not)\n`);
     }
+    if (deletions.length > 0) {
+      const lease = await acquireLease(engine, config.indexUid, leaseOptions);
+      const removed = await removeArticles(engine, config.indexUid, deletions).finally(() => lease.release());
+      process.stdout.write(values.json ? `${JSON.stringify(removed)}\n` : `${[wroteTo(where), ...removed.removed.map((r) => `removed ${r.articleId} (${r.chunks} chunks)`), ...removed.missing.map((id) => `error: ${id}: no such article in index ${config.indexUid}`)].join('\n')}\n`);
+      return removed.missing.length > 0 ? 1 : 0;
+    }
     const once = async () => {
       const lease = await acquireLease(engine, config.indexUid, leaseOptions);
       try {
@@ -99,6 +129,7 @@ async function main(argv: string[]): Promise<number> {
     };
     const summary = await once();
     if (!values.watch) return someFailed(summary) ? 1 : 0;
+    if (sources.length > 0) return await pollForever(sources, config.web.pollSeconds, summary, once);
     return await watchForever(positionals, once);
   } finally {
     await connection.stop();
@@ -146,6 +177,46 @@ async function watchForever(paths: string[], once: () => Promise<IndexSummary>):
   return 0;
 }
 
+/**
+ * `--watch` with feeds or sitemaps: run again after WEB_POLL_SECONDS, or after the longer pause the
+ * listings asked for (RSS ttl, Cache-Control max-age), until SIGINT/SIGTERM. Each run takes the
+ * lease like any other; unchanged pages are not fetched again (web/state.ts).
+ */
+async function pollForever(sources: readonly WebSource[], pollSeconds: number, first: IndexSummary, once: () => Promise<IndexSummary>): Promise<number> {
+  let stop: () => void = () => {};
+  const stopped = new Promise<'stop'>((resolve) => (stop = () => resolve('stop')));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  let last = first;
+  for (;;) {
+    const waitSeconds = Math.max(pollSeconds, last.web?.pollHintSeconds ?? 0);
+    process.stderr.write(`watching ${sources.map((s) => s.url).join(', ')}: next poll in ${waitSeconds} s (Ctrl-C to stop)\n`);
+    let timer: NodeJS.Timeout | undefined;
+    const next = await Promise.race([stopped, new Promise<'poll'>((resolve) => (timer = setTimeout(() => resolve('poll'), waitSeconds * 1000)))]);
+    clearTimeout(timer);
+    if (next === 'stop') return 0;
+    last = await once();
+  }
+}
+
+function isWebUrl(input: string): boolean {
+  return /^https?:\/\//i.test(input);
+}
+
+function webSources(positionals: readonly string[], sitemaps: readonly string[], pages: readonly string[]): WebSource[] {
+  for (const [option, urls] of [['--sitemap', sitemaps], ['--page', pages]] as const) {
+    for (const url of urls) if (!isWebUrl(url)) throw new UsageError(`${option}: expected an http(s) URL, got "${url}"`);
+  }
+  for (const url of [...positionals.filter(isWebUrl), ...sitemaps, ...pages]) {
+    if (!URL.canParse(url)) throw new UsageError(`not a valid URL: "${url}"`);
+  }
+  return [
+    ...positionals.filter(isWebUrl).map((url) => ({ kind: 'feed' as const, url })),
+    ...sitemaps.map((url) => ({ kind: 'sitemap' as const, url })),
+    ...pages.map((url) => ({ kind: 'page' as const, url })),
+  ];
+}
+
 function parseCliArgs(argv: string[]) {
   try {
     return parseArgs({
@@ -160,6 +231,9 @@ function parseCliArgs(argv: string[]) {
         json: { type: 'boolean' },
         'no-wait': { type: 'boolean' },
         'batch-size': { type: 'string' },
+        sitemap: { type: 'string', multiple: true },
+        page: { type: 'string', multiple: true },
+        delete: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
     });

@@ -1,5 +1,5 @@
 /** Read articles → prepared chunks with their JSON, ready to batch (main thread or parser thread). */
-import type { ChunkDocument } from '../core/document.js';
+import type { Article, ChunkDocument } from '../core/document.js';
 import { articleToChunkJson } from './chunks.js';
 import type { Failure, InputOptions, KnownSources, Unchanged } from './read.js';
 import { readArticles } from './read.js';
@@ -27,12 +27,16 @@ export interface PreparedArticle {
 }
 
 /** One step of reading the inputs: an article, a failure, a skipped unchanged input, or files done so far. */
-export type PreparedItem = { prepared: PreparedArticle } | { failure: Failure } | { unchanged: Unchanged } | { filesDone: number };
+export type PreparedItem = { prepared: PreparedArticle } | { failure: Failure } | { unchanged: Unchanged } | { filesDone: number } | { moreInputs: number };
 
 export function preparedChunk(doc: ChunkDocument, json = JSON.stringify(doc)): PreparedChunk {
   return { id: doc.id, hash: doc.hash, json, bytes: Buffer.byteLength(json) };
 }
 
+export function prepareArticle(article: Article): { prepared: PreparedArticle } {
+  const chunks = articleToChunkJson(article).map(({ doc, json }) => preparedChunk(doc, json));
+  return { prepared: { id: article.id, origin: article.origin, chunks, ...(article.notes ? { notes: article.notes } : {}) } };
+}
 
 /**
  * Read, parse and chunk every input: the indexer's own CPU work, with nothing that needs the
@@ -42,10 +46,7 @@ export async function* prepareInputs(options: InputOptions, known?: KnownSources
   let filesDone = 0;
   let reported = 0;
   for await (const item of readArticles(options, () => filesDone++, known)) {
-    if ('article' in item) {
-      const chunks = articleToChunkJson(item.article).map(({ doc, json }) => preparedChunk(doc, json));
-      yield { prepared: { id: item.article.id, origin: item.article.origin, chunks, ...(item.article.notes ? { notes: item.article.notes } : {}) } };
-    }
+    if ('article' in item) yield prepareArticle(item.article);
     else yield item;
     if (filesDone !== reported) yield { filesDone: (reported = filesDone) };
   }

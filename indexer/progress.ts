@@ -29,6 +29,8 @@ export function createProgressReporter(stream: NodeJS.WriteStream, plainEveryMs 
           bar.start(p.filesTotal, 0, { articles: 0, chunksSent: 0 });
           started = true;
         }
+        // Feeds and sitemaps add inputs as their listings are read.
+        if (p.filesTotal !== bar.getTotal()) bar.setTotal(p.filesTotal);
         bar.update(p.files, { articles: p.articles, chunksSent: p.chunksSent });
       },
       stop: () => started && bar.stop(),

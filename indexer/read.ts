@@ -18,6 +18,8 @@ import { discoverFiles } from './discover.js';
 export interface Failure {
   source: string;
   reason: string;
+  /** A feed or sitemap failed: `--prune` then removes nothing (what it listed is unknown this run). */
+  listing?: boolean;
 }
 
 /** An input whose fingerprint shows its article is already stored completely; it was not parsed. */

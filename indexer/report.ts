@@ -11,6 +11,7 @@ export function formatSummary(summary: IndexSummary): string {
     `time: ${sec(summary.elapsedMs)} s (own work ${sec(summary.ownMs)} s, engine ${sec(summary.engineMs)} s` +
       (summary.parserThread ? `, parser thread overlapping the engine ${sec(summary.parserOverlappedWaitMs ?? 0)} s)` : ')'),
   ];
+  if (summary.web) lines.push(`web: ${summary.web.requests} request(s)`);
   if (summary.pruneKept) {
     lines.push(`prune kept ${summary.pruneKept.length} article(s) no input produced, because their input failed (fix it and run again, or use --rebuild):`);
     for (const kept of summary.pruneKept.slice(0, 20)) lines.push(`  kept ${kept.articleId}: ${kept.reason}`);

@@ -9,7 +9,10 @@ import { thisThreadCpuMs } from './cpu.js';
 import { discoverFiles } from './discover.js';
 import { ParserThread } from './parse-thread.js';
 import { diffArticle, engineState, unseenArticles, type ArticleChange, type EngineState } from './plan.js';
-import { prepareInputs, type PreparedItem } from './prepare.js';
+import { prepareArticle, prepareInputs, type PreparedItem } from './prepare.js';
+import type { WebClient } from './web/client.js';
+import { readWebSources, type WebRead, type WebSource } from './web/read.js';
+import { WebState } from './web/state.js';
 import { readArticles, type Failure, type InputOptions, type KnownSources } from './read.js';
 import { decidePrune, readSources, recordSources, sourceFile } from './sources.js';
 import { applySynonyms, readSynonyms, type SynonymsSource, type SynonymsSummary } from './synonyms.js';
@@ -33,6 +36,8 @@ export interface IndexOptions extends InputOptions {
    * (the engine's synonyms are left as they are).
    */
   synonyms?: SynonymsSource | null;
+  /** Feeds and sitemaps to read besides the paths (indexer/web/), with the client that fetches them. */
+  web?: { sources: readonly WebSource[]; client: WebClient };
 }
 
 export const PARSER_THREAD_MIN_BYTES = 1024 * 1024;
@@ -101,6 +106,10 @@ export interface IndexSummary {
    * finishedAt). Wall time minus this is when the engine had none of our documents to index.
    */
   engineBusyMs?: number;
+  /** The ids of the articles this run read, when there are at most MAX_LISTED_IDS (the publish hook's answer). */
+  articleIds?: string[];
+  /** With feeds or sitemaps: HTTP requests made, and the longest pause the listings asked for (RSS ttl, max-age). */
+  web?: { requests: number; pollHintSeconds?: number };
 }
 
 export interface WrittenTo {
@@ -139,21 +148,26 @@ export async function runIndexer(engine: Engine, indexUid: string, options: Inde
   const { files } = await discoverFiles(options.paths);
   // Started before the engine is read, so that the thread's start-up overlaps that wait.
   // stdin is this thread's: a worker's process.stdin receives nothing.
-  const threadable = !files.includes('-');
+  const threadable = !files.includes('-') && options.web === undefined;
   const parser = threadable && (options.parserThread ?? (await worthAThread(files))) ? new ParserThread(options.paths) : undefined;
   try {
     const clock = new EngineClock();
     const synonymsSource = options.synonyms === undefined ? await readSynonyms(options.paths) : options.synonyms;
-    const { stored, sources, synonyms } = await clock.wait(async () => {
+    const { stored, sources, synonyms, webState } = await clock.wait(async () => {
       await ensureIndex(engine, indexUid);
       const synonyms = synonymsSource ? await applySynonyms(engine, indexUid, synonymsSource) : undefined;
       await waitForPendingTasks(engine, indexUid);
-      const [fingerprints, sources] = await Promise.all([readFingerprints(engine, indexUid), readSources(engine, indexUid)]);
-      return { stored: engineState(fingerprints) as EngineState, sources, synonyms };
+      const [fingerprints, sources, webState] = await Promise.all([readFingerprints(engine, indexUid), readSources(engine, indexUid), options.web ? WebState.read(engine, indexUid) : undefined]);
+      return { stored: engineState(fingerprints) as EngineState, sources, synonyms, webState };
     });
-    const items = (writer: ChunkWriter) =>
-      parser ? parser.items(stored.completeSources) : prepareInputs(options, stored.completeSources);
+    const web: WebRead | undefined = options.web && webState ? { client: options.web.client, state: webState, known: stored.completeSources } : undefined;
+    const requestsBefore = web?.client.requests ?? 0;
+    const items = (writer: ChunkWriter) => {
+      const fromFiles = parser ? parser.items(stored.completeSources) : prepareInputs(options, stored.completeSources);
+      return web ? concat(fromFiles, prepareWeb(options.web!.sources, web, files.length)) : fromFiles;
+    };
     const { engineBusy, ...result } = await indexItems(engine, indexUid, options, { files: files.length, items, existing: stored.byArticle, sources, clock });
+    if (web) await clock.wait(() => web.state.write(engine, indexUid));
 
     const elapsedMs = performance.now() - started;
     const cpu = process.cpuUsage(cpuStart);
@@ -177,9 +191,28 @@ export async function runIndexer(engine: Engine, indexUid: string, options: Inde
       mainOwnCpuMs: Math.round(mainOwnCpuMs),
       mainEngineWaitCpuMs: Math.round(clock.cpuMs),
       ownCpuMs: Math.round(parserCpuMs + mainOwnCpuMs),
+      ...(web ? { web: { requests: web.client.requests - requestsBefore, ...(web.pollHintSeconds !== undefined ? { pollHintSeconds: web.pollHintSeconds } : {}) } } : {}),
     };
   } finally {
     await parser?.stop();
+  }
+}
+
+async function* concat<T>(...sources: AsyncIterable<T>[]): AsyncGenerator<T> {
+  for (const source of sources) yield* source;
+}
+
+/** Feed and sitemap items as prepared articles; each listed page counts as one input in the progress. */
+async function* prepareWeb(sources: readonly WebSource[], web: WebRead, filesBefore: number): AsyncGenerator<PreparedItem> {
+  let done = filesBefore;
+  for await (const item of readWebSources(sources, web)) {
+    if ('listed' in item) {
+      yield { moreInputs: item.listed };
+      continue;
+    }
+    if ('article' in item) yield prepareArticle(item.article);
+    else yield item;
+    yield { filesDone: ++done };
   }
 }
 
@@ -196,7 +229,9 @@ async function worthAThread(files: readonly string[]): Promise<boolean> {
   return false;
 }
 
-type ItemsResult = Pick<IndexSummary, 'articles' | ArticleChange | 'pruned' | 'failed' | 'chunks' | 'chunksSent' | 'chunksDeleted' | 'failures' | 'notes' | 'pruneKept' | 'engineBusyMs'>;
+const MAX_LISTED_IDS = 100;
+
+type ItemsResult = Pick<IndexSummary, 'articleIds' | 'articles' | ArticleChange | 'pruned' | 'failed' | 'chunks' | 'chunksSent' | 'chunksDeleted' | 'failures' | 'notes' | 'pruneKept' | 'engineBusyMs'>;
 
 /**
  * Diff each prepared article against the engine's fingerprints and send only changed chunks, in
@@ -248,6 +283,8 @@ async function indexItems(
     if ('filesDone' in item) {
       progress.files = item.filesDone;
       report();
+    } else if ('moreInputs' in item) {
+      progress.filesTotal += item.moreInputs;
     } else if ('failure' in item) {
       failures.push(item.failure);
     } else if ('unchanged' in item) {
@@ -278,7 +315,11 @@ async function indexItems(
   if (options.prune) {
     // An article of an input that failed to parse this time is not gone: it is kept (sources.ts).
     const unseen = unseenArticles(existing, seen);
-    const decision = decidePrune(unseen.articleIds, failedFiles, run.sources);
+    const failedListing = failures.find((f) => f.listing);
+    // A feed or sitemap that failed says nothing about which articles left the site: nothing is pruned.
+    const decision = failedListing
+      ? { prune: [], kept: unseen.articleIds.map((articleId) => ({ articleId, reason: `${failedListing.source} failed to read` })) }
+      : decidePrune(unseen.articleIds, failedFiles, run.sources);
     pruned = decision.prune;
     for (const id of pruned) stale.push(...(existing.get(id)?.keys() ?? []));
     if (decision.kept.length > 0) pruneKept = decision.kept;
@@ -288,6 +329,7 @@ async function indexItems(
 
   return {
     articles: seen.size,
+    ...(seen.size <= MAX_LISTED_IDS ? { articleIds: [...seen] } : {}),
     ...counts,
     pruned: pruned.length,
     failed: failures.length,

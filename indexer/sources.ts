@@ -16,7 +16,7 @@ export function sourcesIndexUid(indexUid: string): string {
   return `${indexUid}__indexer-sources`;
 }
 
-interface SourceDoc {
+interface SourceDoc extends Record<string, unknown> {
   id: string;
   file: string;
   articleIds: string[];
@@ -24,24 +24,47 @@ interface SourceDoc {
 
 /** The file an origin names: `a.jsonl:12` → a.jsonl, `b.json[3]` → b.json, absolute. */
 export function sourceFile(origin: string): string {
+  if (/^https?:\/\//.test(origin)) return origin; // a page fetched from a site: its URL is its source
   const file = origin.replace(/(:\d+|\[\d+\])$/, '');
   return file === '-' ? '-' : path.resolve(file);
 }
 
 /** File → article ids, as recorded by earlier runs. */
 export async function readSources(engine: Engine, indexUid: string): Promise<Map<string, Set<string>>> {
-  const byFile = new Map<string, Set<string>>();
+  const docs = await readSideIndex<SourceDoc>(engine, sourcesIndexUid(indexUid), 'reading the indexer source records');
+  return new Map(docs.map((doc) => [doc.file, new Set(doc.articleIds)]));
+}
+
+/** Every document of one of the indexer's own side indexes (never searched); none when it does not exist yet. */
+export async function readSideIndex<T extends Record<string, unknown>>(engine: Engine, uid: string, what: string): Promise<T[]> {
+  const docs: T[] = [];
   try {
     for (let offset = 0; ; offset += 1000) {
-      const page = await engine.index<SourceDoc>(sourcesIndexUid(indexUid)).getDocuments({ limit: 1000, offset });
-      for (const doc of page.results) byFile.set(doc.file, new Set(doc.articleIds));
+      const page = await engine.index<T>(uid).getDocuments({ limit: 1000, offset });
+      docs.push(...page.results);
       if (offset + 1000 >= page.total) break;
     }
   } catch (error) {
-    if (engineErrorCode(error) === 'index_not_found') return byFile;
-    throw toEngineError(error, 'reading the indexer source records');
+    if (engineErrorCode(error) === 'index_not_found') return [];
+    throw toEngineError(error, what);
   }
-  return byFile;
+  return docs;
+}
+
+/** Upserts and deletions in one of the indexer's side indexes, waited for. */
+export async function writeSideIndex(engine: Engine, uid: string, docs: readonly Record<string, unknown>[], deleteIds: readonly string[], what: string): Promise<void> {
+  try {
+    if (docs.length > 0) {
+      const task = await engine.index(uid).addDocuments([...docs], { primaryKey: 'id' });
+      checkTask(await waitTask(engine, task.taskUid, what), what);
+    }
+    if (deleteIds.length > 0) {
+      const task = await engine.index(uid).deleteDocuments([...deleteIds]);
+      checkTask(await waitTask(engine, task.taskUid, what), what);
+    }
+  } catch (error) {
+    throw toEngineError(error, what);
+  }
 }
 
 /**
@@ -50,24 +73,11 @@ export async function readSources(engine: Engine, indexUid: string): Promise<Map
  * entries of pruned files are deleted.
  */
 export async function recordSources(engine: Engine, indexUid: string, seen: ReadonlyMap<string, string[]>, goneFiles: readonly string[]): Promise<void> {
-  const uid = sourcesIndexUid(indexUid);
-  const what = 'recording which file each article came from';
-  try {
-    if (seen.size > 0) {
-      const docs: SourceDoc[] = [...seen].map(([file, articleIds]) => ({ id: docId(file), file, articleIds }));
-      const task = await engine.index(uid).addDocuments(docs, { primaryKey: 'id' });
-      checkTask(await waitTask(engine, task.taskUid, what), what);
-    }
-    if (goneFiles.length > 0) {
-      const task = await engine.index(uid).deleteDocuments(goneFiles.map(docId));
-      checkTask(await waitTask(engine, task.taskUid, what), what);
-    }
-  } catch (error) {
-    throw toEngineError(error, what);
-  }
+  const docs: SourceDoc[] = [...seen].map(([file, articleIds]) => ({ id: docId(file), file, articleIds }));
+  await writeSideIndex(engine, sourcesIndexUid(indexUid), docs, goneFiles.map(docId), 'recording which file each article came from');
 }
 
-function docId(file: string): string {
+export function docId(file: string): string {
   return createHash('sha1').update(file).digest('hex');
 }
 

@@ -20,6 +20,9 @@ import { articleRoutes, type ArticleEngines } from './routes/articles.js';
 import { healthRoutes, type ClusterReadiness, type Readiness } from './routes/health.js';
 import { staticRoutes } from './routes/static.js';
 import { ResponseCache, UrlKeys } from './search/cache.js';
+import type { ArticlePublisher } from './article-publisher.js';
+import type { AdminAccess } from './http/admin-access.js';
+import { adminArticleRoutes } from './routes/admin-articles.js';
 import type { RankingFollower as RankingIndex } from './ranking/follower.js';
 import { cachedByUrl, createSearchService, inProcessCache, type SearchCache } from './search/answer.js';
 import type { Synonyms } from './search/synonyms.js';
@@ -80,6 +83,8 @@ export interface AppDeps {
   rateLimitStore?: Store;
   /** What /readyz answers from (system.ts: with the embedded engine's supervisor status). */
   readiness?: Readiness;
+  /** The publish hook (routes/admin-articles.ts): who may call it and what writes; absent = 404. */
+  publish?: { access: AdminAccess; publisher: ArticlePublisher };
 }
 
 /**
@@ -134,6 +139,7 @@ export function createApp(deps: AppDeps): Express {
   const urlKeys = local && http.fastHits && !deps.rateLimitStore ? new UrlKeys(local.maxEntries) : undefined;
   const cache = deps.cache instanceof ResponseCache ? inProcessCache(deps.cache) : deps.cache;
   const encoded = new EncodedBodies();
+  if (deps.publish) app.use(adminArticleRoutes(deps.publish.access, deps.publish.publisher));
   app.use(searchRoutes(createSearchService(deps.engine, deps.indexUid, cache, metrics, deps.ranking, urlKeys, deps.synonyms), http.maxBodyBytes, local && encoded));
   app.use(articleRoutes(deps.cluster?.articleEngines ?? (() => [deps.engine]), deps.indexUid, deps.synonyms));
   app.use(staticRoutes(deps.widgetJs, http.publicUrl, deps.widgetChunks));

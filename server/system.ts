@@ -20,6 +20,8 @@ import { ResponseCache } from './search/cache.js';
 import { clusterEngine, coordinatorsFor } from './search/cluster-engine.js';
 import { watchIndex, type IndexWatcher } from './search/index-watch.js';
 import { indexArticlesAtStart } from './startup-indexing.js';
+import { ArticlePublisher } from './article-publisher.js';
+import { adminScopes } from './http/admin-access.js';
 import { RankingFollower } from './ranking/follower.js';
 import { PublishedSynonyms } from './search/synonyms.js';
 import { sharedCache, type SearchCache } from './search/answer.js';
@@ -111,6 +113,14 @@ export async function startSystem(config: Config, log: Logger): Promise<RunningS
       cluster: side.cluster,
       rateLimitStore: redis && config.rateLimit > 0 ? new FallbackRateLimitStore(redis) : undefined,
       readiness: side.cluster ? undefined : new Readiness(side.engine, config.indexUid, side.engineStatus),
+      // Without ADMIN_TOKEN the routes are not mounted at all: every method answers 404, none 405.
+      publish: config.adminToken
+        ? {
+            access: adminScopes(config).publish,
+            // The ranking index reads the change log before the hook answers: ranked at the 2xx.
+            publisher: new ArticlePublisher(config, log, async () => void (await ranking?.poll())),
+          }
+        : undefined,
       http: {
         corsOrigins: config.corsOrigins,
         rateLimit: config.rateLimit,

@@ -66,6 +66,14 @@ const searchResponses = {
 };
 
 const articleId = { name: 'id', in: 'path', required: true, schema: searchFields.article };
+/** The admin routes take ADMIN_TOKEN as a bearer token or as HTTP Basic's password (server/http/admin-access.ts). */
+const adminSecurity = [{ adminBearer: [] }, { adminBasic: [] }];
+const adminErrors = {
+  ...common,
+  '401': error('No or a wrong token; see the WWW-Authenticate header.'),
+  '404': error('The publish hook is not configured (ADMIN_TOKEN unset) or the caller is not in ADMIN_ALLOW.'),
+  '405': error('The path does not take this method; see the Allow header.'),
+};
 
 /** The public contract as OpenAPI 3.1, served at /api/openapi.json (validated in the tests). */
 export function openApiDocument(): Record<string, unknown> {
@@ -217,9 +225,78 @@ export function openApiDocument(): Record<string, unknown> {
           },
         },
       },
+      '/api/admin/articles': {
+        post: {
+          operationId: 'publishArticle',
+          summary: 'Publish hook: index an article (the indexer\'s JSON format) or fetch a page by URL',
+          description:
+            'The article goes through the indexer (validation, sections, change log, lease: it waits while another run writes) and is searchable and ranked when the 2xx is sent. Needs ADMIN_TOKEN; while it is unset the path answers 404.',
+          security: adminSecurity,
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: { oneOf: [{ $ref: '#/components/schemas/ArticleInput' }, { type: 'object', required: ['url'], additionalProperties: false, properties: { url: { type: 'string', format: 'uri', pattern: '^https?://', description: 'An article page to fetch (robots.txt, size and time limits apply).' } } }] },
+              },
+            },
+          },
+          responses: {
+            '200': { description: 'Updated, or unchanged', content: { 'application/json': { schema: { $ref: '#/components/schemas/Published' } } } },
+            '201': { description: 'Added', content: { 'application/json': { schema: { $ref: '#/components/schemas/Published' } } } },
+            ...adminErrors,
+            '400': error('Not valid JSON, not an object, a field missing or invalid, or the page could not be fetched or read; the message says which and why.'),
+            '413': error('The request body is larger than 8 MB.'),
+            '415': error('The body is not JSON (Content-Type), or not in UTF-8.'),
+            '503': error('The engine could not take the article; try again shortly.'),
+          },
+        },
+      },
+      '/api/admin/articles/{id}': {
+        delete: {
+          operationId: 'deleteArticle',
+          summary: 'Publish hook: remove an article; gone from search when the 204 is sent',
+          security: adminSecurity,
+          parameters: [{ name: 'id', in: 'path', required: true, schema: searchFields.article }],
+          responses: {
+            '204': { description: 'Removed' },
+            ...adminErrors,
+            '400': error('Malformed id.'),
+            '404': error('No such article (or the publish hook is not configured).'),
+            '503': error('The engine is unreachable; try again shortly.'),
+          },
+        },
+      },
     },
     components: {
+      securitySchemes: {
+        adminBearer: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN as the bearer token.' },
+        adminBasic: { type: 'http', scheme: 'basic', description: 'Any user name, ADMIN_TOKEN as the password.' },
+      },
       schemas: {
+        ArticleInput: {
+          type: 'object',
+          required: ['title', 'content'],
+          description: 'One article as the indexer reads JSON: `content` is plain text, one paragraph per line; a short line without final punctuation between paragraphs is read as a section heading. The id comes from `id`/`slug`, else `url`, else the text.',
+          properties: {
+            title: { type: 'string', minLength: 1 },
+            content: { type: 'string', minLength: 1 },
+            url: { type: ['string', 'null'] },
+            id: { type: ['string', 'integer', 'null'] },
+            slug: { type: ['string', 'null'] },
+            date: { type: ['string', 'null'], description: 'YYYY-MM-DD…' },
+            summary: { type: ['string', 'null'] },
+            tags: { oneOf: [{ type: 'array', items: { type: 'string' } }, { type: 'string' }, { type: 'null' }] },
+            keywords: { oneOf: [{ type: 'array', items: { type: 'string' } }, { type: 'string' }, { type: 'null' }] },
+            source: { type: ['string', 'null'] },
+            place: { type: ['string', 'null'] },
+            agency: { type: ['string', 'null'] },
+          },
+        },
+        Published: {
+          type: 'object',
+          required: ['id', 'change', 'chunks'],
+          properties: { id: { type: 'string' }, change: { type: 'string', enum: ['added', 'updated', 'unchanged'] }, chunks: { type: 'integer', minimum: 1 } },
+        },
         Segment: {
           type: 'object',
           required: ['text', 'highlight'],
