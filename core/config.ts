@@ -90,6 +90,21 @@ export interface WebFetchConfig {
   hostDelayMs: number;
   /** `--watch URL`: poll at most this often (a feed's TTL / Cache-Control max-age can only lengthen it). */
   pollSeconds: number;
+  /**
+   * WEB_ALLOW_HOSTS: the only hosts fetched (every redirect hop too); undefined = any. The publish
+   * hook's `{ "url": … }` form is on only when set: a token holder must not make the server fetch
+   * its own network's addresses (SSRF).
+   */
+  allowedHosts?: string[] | undefined;
+}
+
+/** `example.com` matches that host on any port, `example.com:8080` that port only, `.example.com` its subdomains too. */
+export function hostAllowed(allowed: readonly string[], url: URL): boolean {
+  const hostname = url.hostname.toLowerCase();
+  const host = url.host.toLowerCase();
+  return allowed.some((entry) =>
+    entry.startsWith('.') ? hostname === entry.slice(1) || hostname.endsWith(entry) : entry.includes(':') && !entry.startsWith('[') ? host === entry : hostname === entry || host === entry,
+  );
 }
 
 const boolish = z
@@ -156,6 +171,11 @@ const envSchema = z.object({
   WEB_HOST_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   WEB_HOST_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(250),
   WEB_POLL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  WEB_ALLOW_HOSTS: z
+    .string()
+    .transform((v) => v.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean))
+    .refine((list) => list.length > 0 && list.every((h) => /^(\.?[a-z0-9-]+(\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])(:\d{1,5})?$/.test(h)), 'a comma-separated list of host names (example.com, example.com:8080, .example.com for subdomains)')
+    .optional(),
 });
 
 /** Every environment variable the server and the indexer read (compose files are checked against it). */
@@ -218,6 +238,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
       hostConcurrency: e.WEB_HOST_CONCURRENCY,
       hostDelayMs: e.WEB_HOST_DELAY_MS,
       pollSeconds: e.WEB_POLL_SECONDS,
+      allowedHosts: e.WEB_ALLOW_HOSTS,
     },
   };
 }

@@ -84,7 +84,7 @@ export interface AppDeps {
   /** What /readyz answers from (system.ts: with the embedded engine's supervisor status). */
   readiness?: Readiness;
   /** The publish hook (routes/admin-articles.ts): who may call it and what writes; absent = 404. */
-  publish?: { access: AdminAccess; publisher: ArticlePublisher };
+  publish?: { access: AdminAccess; publisher: ArticlePublisher; pageUrlHosts?: readonly string[] | undefined };
 }
 
 /**
@@ -130,7 +130,7 @@ export function createApp(deps: AppDeps): Express {
   });
   app.use(rateLimitPolicy(http.rateLimit, http.rateLimitWindowMs, rateLimitStore));
   app.use(compression());
-  const openapi = JSON.stringify(openApiDocument());
+  const openapi = JSON.stringify(openApiDocument({ pageUrlHosts: deps.publish?.pageUrlHosts }));
   app.get('/api/openapi.json', (_req, res) => {
     res.type('json').set('cache-control', 'public, max-age=300').send(openapi);
   });
@@ -139,7 +139,7 @@ export function createApp(deps: AppDeps): Express {
   const urlKeys = local && http.fastHits && !deps.rateLimitStore ? new UrlKeys(local.maxEntries) : undefined;
   const cache = deps.cache instanceof ResponseCache ? inProcessCache(deps.cache) : deps.cache;
   const encoded = new EncodedBodies();
-  if (deps.publish) app.use(adminArticleRoutes(deps.publish.access, deps.publish.publisher));
+  if (deps.publish) app.use(adminArticleRoutes(deps.publish.access, deps.publish.publisher, deps.publish.pageUrlHosts));
   app.use(searchRoutes(createSearchService(deps.engine, deps.indexUid, cache, metrics, deps.ranking, urlKeys, deps.synonyms), http.maxBodyBytes, local && encoded));
   app.use(articleRoutes(deps.cluster?.articleEngines ?? (() => [deps.engine]), deps.indexUid, deps.synonyms));
   app.use(staticRoutes(deps.widgetJs, http.publicUrl, deps.widgetChunks));

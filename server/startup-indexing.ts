@@ -39,7 +39,8 @@ export function indexerEnv(config: Config): Record<string, string> {
     : config.meiliUrl !== undefined && config.meiliMasterKey !== undefined
       ? { MEILI_URL: config.meiliUrl, MEILI_MASTER_KEY: config.meiliMasterKey }
       : {}; // the embedded engine: found through DATA_DIR's engine record, as an editor's run finds it (and says "the running server's engine")
-  return { ...where, INDEX_UID: config.indexUid, DATA_DIR: config.dataDir, ENGINE_TIMEOUT_MS: String(config.engineTimeoutMs) };
+  const allowed: Record<string, string> = config.web.allowedHosts ? { WEB_ALLOW_HOSTS: config.web.allowedHosts.join(',') } : {};
+  return { ...where, ...allowed, INDEX_UID: config.indexUid, DATA_DIR: config.dataDir, ENGINE_TIMEOUT_MS: String(config.engineTimeoutMs) };
 }
 
 /**

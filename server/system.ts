@@ -117,6 +117,7 @@ export async function startSystem(config: Config, log: Logger): Promise<RunningS
       publish: config.adminToken
         ? {
             access: adminScopes(config).publish,
+            pageUrlHosts: config.web.allowedHosts,
             // The ranking index reads the change log before the hook answers: ranked at the 2xx.
             publisher: new ArticlePublisher(config, log, async () => void (await ranking?.poll())),
           }

@@ -8,7 +8,7 @@
  */
 import PQueue from 'p-queue';
 import robotsParserModule from 'robots-parser';
-import type { WebFetchConfig } from '../../core/config.js';
+import { hostAllowed, type WebFetchConfig } from '../../core/config.js';
 import { InputError } from '../../core/errors.js';
 
 export const USER_AGENT_TOKEN = 'news-search';
@@ -49,6 +49,9 @@ export class WebClient {
     for (let hop = 0; ; hop++) {
       if (seen.has(current)) throw new InputError(url, `redirect loop (${current} again)`);
       seen.add(current);
+      if (this.config.allowedHosts && !hostAllowed(this.config.allowedHosts, new URL(current))) {
+        throw new InputError(url, `${new URL(current).host} is not among WEB_ALLOW_HOSTS (${this.config.allowedHosts.join(', ')})`);
+      }
       await this.checkRobots(current, url);
       const response = await this.send(current, url, validators);
       if (response.status >= 300 && response.status < 400 && response.status !== 304) {

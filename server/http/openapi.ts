@@ -75,8 +75,34 @@ const adminErrors = {
   '405': error('The path does not take this method; see the Allow header.'),
 };
 
-/** The public contract as OpenAPI 3.1, served at /api/openapi.json (validated in the tests). */
-export function openApiDocument(): Record<string, unknown> {
+/**
+ * `{ "url": … }` to fetch, only from the hosts in WEB_ALLOW_HOSTS (the form is off without it).
+ * The pattern says which hosts, so every URL the document allows is one the server fetches.
+ */
+function pageByUrl(hosts: readonly string[]): object {
+  const host = (h: string) => (h.startsWith('.') ? `([a-z0-9-]+\\.)*${escape(h.slice(1))}` : escape(h)) + (h.includes(':') && !h.endsWith(']') ? '' : '(:[0-9]{1,5})?');
+  return {
+    type: 'object',
+    required: ['url'],
+    additionalProperties: false,
+    properties: {
+      url: {
+        type: 'string',
+        format: 'uri',
+        pattern: `^https?://(${hosts.map(host).join('|')})(/|$)`,
+        description: `An article page to fetch (robots.txt, size and time limits apply), on ${hosts.join(', ')} (WEB_ALLOW_HOSTS).`,
+      },
+    },
+  };
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The public contract as OpenAPI 3.1; `pageUrlHosts`: WEB_ALLOW_HOSTS, which turns on the publish hook's `{ url }` form. */
+export function openApiDocument(options: { pageUrlHosts?: readonly string[] | undefined } = {}): Record<string, unknown> {
+  const pageUrlHosts = options.pageUrlHosts;
   return {
     openapi: '3.1.0',
     info: {
@@ -236,7 +262,7 @@ export function openApiDocument(): Record<string, unknown> {
             required: true,
             content: {
               'application/json': {
-                schema: { oneOf: [{ $ref: '#/components/schemas/ArticleInput' }, { type: 'object', required: ['url'], additionalProperties: false, properties: { url: { type: 'string', format: 'uri', pattern: '^https?://', description: 'An article page to fetch (robots.txt, size and time limits apply).' } } }] },
+                schema: pageUrlHosts ? { oneOf: [{ $ref: '#/components/schemas/ArticleInput' }, pageByUrl(pageUrlHosts)] } : { $ref: '#/components/schemas/ArticleInput' },
               },
             },
           },

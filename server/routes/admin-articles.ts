@@ -4,6 +4,7 @@
  * while unset). The article is searchable and ranked when the 2xx is sent (article-publisher.ts).
  */
 import express, { type Router } from 'express';
+import { hostAllowed } from '../../core/config.js';
 import { AppError, ParameterError } from '../../core/errors.js';
 import type { ArticlePublisher } from '../article-publisher.js';
 import { requireAdmin, type AdminAccess } from '../http/admin-access.js';
@@ -13,7 +14,7 @@ import { exactRouter } from '../http/routing.js';
 export const MAX_ARTICLE_BYTES = 8 * 1024 * 1024;
 const ARTICLE_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
-export function adminArticleRoutes(access: AdminAccess, publisher: ArticlePublisher): Router {
+export function adminArticleRoutes(access: AdminAccess, publisher: ArticlePublisher, pageUrlHosts?: readonly string[]): Router {
   const router = exactRouter();
   const admin = requireAdmin(access);
   const json = express.json({ limit: MAX_ARTICLE_BYTES, strict: true, type: ['application/json', 'application/*+json'] });
@@ -27,7 +28,7 @@ export function adminArticleRoutes(access: AdminAccess, publisher: ArticlePublis
     const url = (body as { url?: unknown }).url;
     const result =
       fields.length === 1 && fields[0] === 'url'
-        ? await publisher.publishUrl(pageUrl(url))
+        ? await publisher.publishUrl(pageUrl(url, pageUrlHosts))
         : await publisher.publish(body as Record<string, unknown>);
     res.status(result.change === 'added' ? 201 : 200).set('cache-control', 'no-store').json(result);
   });
@@ -40,7 +41,9 @@ export function adminArticleRoutes(access: AdminAccess, publisher: ArticlePublis
   return router;
 }
 
-function pageUrl(value: unknown): string {
+function pageUrl(value: unknown, hosts: readonly string[] | undefined): string {
+  if (!hosts) throw new ParameterError('url', 'fetching a page by URL is off: set WEB_ALLOW_HOSTS to the site\'s hosts, or send the article itself');
   if (typeof value !== 'string' || !URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) throw new ParameterError('url', 'must be an http(s) URL of an article page');
+  if (!hostAllowed(hosts, new URL(value))) throw new ParameterError('url', `${new URL(value).host} is not among WEB_ALLOW_HOSTS (${hosts.join(', ')})`);
   return value;
 }

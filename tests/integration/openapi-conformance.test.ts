@@ -14,7 +14,11 @@ import addFormats from 'ajv-formats';
 import type { ValidateFunction } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { indexApiArticles } from '../fixtures/api-articles.js';
-import { deleteIndex, uniqueIndexUid } from '../support/engine.js';
+import { loadConfig } from '../../core/config.js';
+import { createLogger } from '../../core/logger.js';
+import { ArticlePublisher } from '../../server/article-publisher.js';
+import { adminScopes } from '../../server/http/admin-access.js';
+import { deleteIndex, testEngine, uniqueIndexUid } from '../support/engine.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { operationCases, SchemaCases, type Case, type Doc, type Operation } from '../support/openapi-cases.js';
 
@@ -23,6 +27,8 @@ const SEED = Number(process.env['SPEC_SEED'] ?? 20261207);
 const POSITIVE = 280;
 const NEGATIVE = 140;
 const PARAMETERLESS = 4;
+/** An admin write runs the indexer (a child process taking the lease: seconds each), so a few of each kind. */
+const ADMIN_WRITE = { positive: 3, negative: 5 };
 const MIN_CASES = 2000;
 const CONCURRENCY = 4;
 /**
@@ -50,7 +56,14 @@ beforeAll(async () => {
   await indexApiArticles(uid);
   // No rate limits: thousands of requests from one address are the test, not an attack. The cache on, as in production (the fast path answers repeats).
   // A long engine timeout: 2 cores shared with other test files, and a 503 is a failure here (no 5xx), not the subject.
-  server = await startTestServer(uid, { app: { http: { rateLimit: 0, healthRateLimit: 0 } }, cacheEntries: 500, engineTimeoutMs: 20_000 });
+  // The admin routes on, with the token the test sends (the publish hook writes through the indexer, as in production).
+  const config = loadConfig({ MEILI_URL: testEngine().url, MEILI_MASTER_KEY: testEngine().masterKey, INDEX_UID: uid, ADMIN_TOKEN });
+  const publisher = new ArticlePublisher(config, createLogger('silent'), async () => void (await server.ranking?.poll()));
+  server = await startTestServer(uid, {
+    app: { http: { rateLimit: 0, healthRateLimit: 0 }, publish: { access: adminScopes(config).publish, publisher } },
+    cacheEntries: 500,
+    engineTimeoutMs: 20_000,
+  });
   doc = JSON.parse((await send('GET', '/api/openapi.json')).body) as Doc;
 });
 afterAll(async () => {
@@ -170,7 +183,8 @@ describe('the server keeps the OpenAPI document (schemathesis-style, every opera
     let total = 0;
     for (const [i, { method, path, op }] of ops.entries()) {
       const bare = (op.parameters ?? []).length === 0 && !op.requestBody;
-      const generated = operationCases(cases, method, path, op, bare ? { positive: PARAMETERLESS, negative: 0 } : { positive: POSITIVE, negative: NEGATIVE }, SEED + 1000 * i);
+      const budget = bare ? { positive: PARAMETERLESS, negative: 0 } : secured(op) && method !== 'get' ? ADMIN_WRITE : { positive: POSITIVE, negative: NEGATIVE };
+      const generated = operationCases(cases, method, path, op, budget, SEED + 1000 * i);
       for (const [j, c] of generated.entries()) {
         for (const name of Object.keys(c.pathParams)) {
           const known = [...(seen.get(name) ?? [])];

@@ -18,7 +18,7 @@ import { startTestServer, type TestServer } from '../support/server.js';
 
 const uid = uniqueIndexUid('publish');
 const TOKEN = 'publish-hook-test-token-0123456789';
-const config = loadConfig({ MEILI_URL: testEngine().url, MEILI_MASTER_KEY: testEngine().masterKey, INDEX_UID: uid, ADMIN_TOKEN: TOKEN, WEB_HOST_DELAY_MS: '0' });
+const config = loadConfig({ MEILI_URL: testEngine().url, MEILI_MASTER_KEY: testEngine().masterKey, INDEX_UID: uid, ADMIN_TOKEN: TOKEN, WEB_HOST_DELAY_MS: '0', WEB_ALLOW_HOSTS: '127.0.0.1' });
 let server: TestServer;
 let closed: TestServer;
 let site: FixtureSite;
@@ -27,7 +27,7 @@ beforeAll(async () => {
   await runIndexer(adminEngine(), uid, { paths: ['articles'], prune: false });
   site = await startFixtureSite(sitePages());
   const publisher = new ArticlePublisher(config, createLogger('silent'), async () => void (await server.ranking?.poll()));
-  server = await startTestServer(uid, { app: { publish: { access: adminScopes(config).publish, publisher }, http: { rateLimit: 0 } } });
+  server = await startTestServer(uid, { app: { publish: { access: adminScopes(config).publish, publisher, pageUrlHosts: config.web.allowedHosts }, http: { rateLimit: 0 } } });
   closed = await startTestServer(uid, { ranking: false, app: { publish: { access: adminScopes({ ...config, adminToken: undefined }).publish, publisher } } });
 }, 180_000);
 afterAll(async () => {
