@@ -161,7 +161,9 @@ async function measureKeystroke(page: Page, id: string, query: string): Promise<
 async function measureLatency(baseUrl: string, minimalJs: string, baselineDir?: string): Promise<{ widget: Samples; minimal: Samples; baseline?: Samples; bareFetch: number[] }> {
   const browser = await launchBrowser();
   try {
-    const page = await benchPage(browser, baseUrl);
+    // With a baseline, both pages get their widget through Playwright's routing: a routed page's every
+    // request passes through it (the API calls too), so both must pay that cost for a fair comparison.
+    const page = await benchPage(browser, baseUrl, baselineDir ? 'dist' : undefined);
     await page.addScriptTag({ content: minimalJs, type: 'module' });
     await page.evaluate(() => {
       const minimal = document.createElement('minimal-search');
