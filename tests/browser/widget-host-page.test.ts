@@ -29,6 +29,7 @@ const SITE_CSS: Record<string, string> = {
     news-search { --news-search-text: rgb(0, 0, 51); }
     news-search::part(snippet) { text-decoration: underline; }`,
   zoom: 'html { zoom: 2; }',
+  narrow: 'header news-search { flex: 0 0 180px; }',
 };
 
 /** One page per case; `q` is the page's options: css, lang, dir, and the widgets' attributes. */
@@ -103,6 +104,20 @@ describe('results overlay the page', () => {
     expect(scroller.scroll).toBeGreaterThan(scroller.client);
     // The results are on top: the element at the panel's middle is the widget.
     expect(await page.evaluate(({ x, y }) => document.elementFromPoint(x, y)?.id, { x: panel.x + panel.width / 2, y: panel.y + 40 })).toBe('w');
+    await page.close();
+  });
+
+  it('under a narrow field at the right edge, the results are wider than the field and stay inside the window (no horizontal scroll)', async () => {
+    const { page, widget } = await openSite({ css: 'header,narrow' }, { width: 1024, height: 700 });
+    await widget.type('паром');
+    await widget.settled('паром');
+    const field = (await widget.input.boundingBox())!;
+    const panel = (await widget.host.locator('.panel').boundingBox())!;
+    expect(field.width).toBeLessThan(200);
+    expect(panel.width).toBeGreaterThanOrEqual(320);
+    expect(panel.x).toBeGreaterThanOrEqual(0);
+    expect(panel.x + panel.width).toBeLessThanOrEqual(1024);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(1024);
     await page.close();
   });
 

@@ -19,9 +19,10 @@ export interface OverlayHost extends ReactiveElement {
   open(): Promise<void>;
 }
 
-/** Space kept free under the panel, and the least height it gets when the field sits low in the window. */
+/** Space kept free around the panel, the least height it gets when the field sits low in the window, its least width. */
 const GAP_PX = 8;
 const MIN_PX = 120;
+const MIN_WIDTH_PX = 320;
 
 export class OverlayController implements ReactiveController {
   /** The panel was visible after the last update (it is measured only when it opens). */
@@ -55,14 +56,23 @@ export class OverlayController implements ReactiveController {
     this.shown = shown;
   }
 
-  /** Cap the panel's height at the room between its top and the bottom of the window. */
+  /**
+   * Cap the panel's height at the room between its top and the bottom of the window; give it at
+   * least MIN_WIDTH_PX (a header's field is often narrower than a readable result), moved left as
+   * far as needed to stay inside the window.
+   */
   readonly fit = (): void => {
     const panel = this.panel;
-    if (!panel || panel.hidden || this.host.mode !== 'inline' || this.host.hasAttribute('in-flow')) return;
+    const field = panel?.parentElement?.getBoundingClientRect();
+    if (!panel || !field || panel.hidden || this.host.mode !== 'inline' || this.host.hasAttribute('in-flow')) return;
     const room = Math.max(MIN_PX, window.innerHeight - panel.getBoundingClientRect().top - GAP_PX);
+    const width = Math.min(Math.max(field.width, MIN_WIDTH_PX), window.innerWidth - 2 * GAP_PX);
+    const left = Math.max(GAP_PX - field.left, Math.min(0, window.innerWidth - GAP_PX - field.left - width));
     // Under a page's CSS zoom, lengths set on the panel are multiplied by its zoom; the window's are not.
     const zoom = (panel as HTMLElement & { currentCSSZoom?: number }).currentCSSZoom ?? 1;
     panel.style.setProperty('--ns-room', `${room / zoom}px`);
+    panel.style.setProperty('--ns-width', `${width / zoom}px`);
+    panel.style.setProperty('--ns-left', `${left / zoom}px`);
   };
 
   /** Focus moved to an element outside the widget (a move inside is retargeted to the host itself). */

@@ -8,12 +8,13 @@ const css = String.raw;
 export const styles = css`
   /* Inline results overlay the page under the field: they never move the page's own content. The
      height left to the bottom of the window (--ns-room, set by lazy/overlay.ts) caps them, and they
-     scroll inside. With the in-flow attribute (and in the dialog) they take their place in the page. */
+     scroll inside; --ns-width and --ns-left widen a narrow field's results within the window. With the in-flow attribute (and in the dialog) they take their place in the page. */
   .panel {
     position: absolute;
     top: 100%;
-    left: 0;
-    right: 0;
+    left: var(--ns-left, 0);
+    width: var(--ns-width, 100%);
+    box-sizing: border-box;
     z-index: 1000;
     margin-top: 0.4em;
     border: 1px solid var(--news-search-border);
@@ -27,6 +28,7 @@ export const styles = css`
   :host([in-flow]) .panel,
   dialog .panel {
     position: static;
+    width: auto;
     box-shadow: none;
     max-height: var(--news-search-list-max-height, none);
   }
