@@ -289,6 +289,19 @@ describe('modal mode on phones and zoomed pages', () => {
   });
 });
 
+describe('inline under CSS zoom', () => {
+  it('under zoom: 2 the results overlay still ends inside the window', async () => {
+    const { page, widget } = await openSite({ css: 'header,zoom' }, { width: 1000, height: 600 });
+    await widget.type('паром');
+    await widget.settled('паром');
+    const panel = (await widget.host.locator('.panel').boundingBox())!;
+    expect(panel.y + panel.height).toBeLessThanOrEqual(600);
+    expect(panel.x + panel.width).toBeLessThanOrEqual(1000);
+    expect(panel.height).toBeGreaterThan(200);
+    await page.close();
+  });
+});
+
 describe('an endpoint with its own query string', () => {
   it('keeps a parameter the API takes (sort=date) and searches with it', async () => {
     const { page, widget } = await openSite({ endpoint: '?sort=date' });
