@@ -13,11 +13,18 @@
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { readFile } from 'node:fs/promises';
 import { build } from 'esbuild';
-import type { Page } from 'playwright-core';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../tests/support/browser.js';
 import { startStage } from './widget-stage.js';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 6);
+/**
+ * BENCH_BASELINE=<dist directory of another build> (e.g. an older commit built in a scratch
+ * worktree): its widget.js and chunks are measured in the same run, on their own page against the
+ * same server, interleaved with this build's on the same queries: before/after side by side.
+ */
+const BASELINE = process.env['BENCH_BASELINE'];
 const QUERIES = ['паром', 'билет', 'соглашение', 'Гродноинвест', 'элеваторы', 'расписание', 'эксперты', 'Волгу', 'грузовиков', 'делегация'];
 
 interface Sizes {
@@ -95,63 +102,93 @@ function percentile(values: number[], p: number): number {
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 
+/** A page of the stage with the timing hooks; `widgetDir` serves widget.js and its chunks from another build (BENCH_BASELINE). */
+async function benchPage(browser: Browser, baseUrl: string, widgetDir?: string): Promise<Page> {
+  // bypassCSP: the baseline element is injected as an inline module script.
+  const page = await (await browser.newContext({ bypassCSP: true })).newPage();
+  if (widgetDir) {
+    await page.route(
+      (url) => url.pathname === '/widget.js' || url.pathname.startsWith('/widget-chunks/'),
+      async (route) => route.fulfill({ contentType: 'text/javascript; charset=utf-8', body: await readFile(path.join(widgetDir, new URL(route.request().url()).pathname)) }),
+    );
+  }
+  // tsx compiles with keepNames, which wraps named functions in callbacks with a `__name` helper.
+  await page.addInitScript({ content: 'window.__name = (f) => f;' });
+  await page.addInitScript(() => {
+    const w = window as unknown as { __responseAt: Map<string, number>; __keyAt: number };
+    w.__responseAt = new Map();
+    const original = window.fetch.bind(window);
+    window.fetch = async (input, init) => {
+      const response = await original(input, init);
+      const q = new URL(String(input instanceof Request ? input.url : input), location.href).searchParams.get('q');
+      if (q) w.__responseAt.set(q, performance.now());
+      return response;
+    };
+    // Cyrillic keys reach the page as text input without keydown, so the keystroke is its `input` event.
+    document.addEventListener('input', (e) => (w.__keyAt = e.timeStamp), true);
+  });
+  await page.goto(`${baseUrl}/`);
+  await page.evaluate(() => {
+    const widget = document.createElement('news-search');
+    widget.id = 'bench';
+    widget.setAttribute('debounce', '0');
+    document.querySelector('main')!.prepend(widget);
+  });
+  await page.waitForFunction(() => customElements.get('news-search') !== undefined);
+  return page;
+}
+
 type Samples = Record<'keyToRender' | 'responseToRender' | 'keyToResponse', number[]>;
 
-async function measureLatency(baseUrl: string, minimalJs: string): Promise<{ widget: Samples; minimal: Samples; bareFetch: number[] }> {
+/** One keystroke of `query` in the element `id` on `page`, timed. */
+async function measureKeystroke(page: Page, id: string, query: string): Promise<{ keyToRender: number; responseToRender: number; keyToResponse: number }> {
+  const input = page.locator(`#${id} input`);
+  // Let the prefix's own search finish first, so the measured request never queues behind it.
+  const prefixDone = resultsRendered(page, id, query.slice(0, -1));
+  await input.fill(query.slice(0, -1));
+  await prefixDone;
+  const rendered = resultsRendered(page, id, query);
+  rendered.catch(() => undefined); // reported through the await below
+  await input.pressSequentially(query.slice(-1));
+  const renderedAt = await rendered;
+  const { keyAt, responseAt } = await page.evaluate((q) => {
+    const w = window as unknown as { __responseAt: Map<string, number>; __keyAt: number };
+    return { keyAt: w.__keyAt, responseAt: w.__responseAt.get(q)! };
+  }, query);
+  return { keyToRender: renderedAt - keyAt, responseToRender: renderedAt - responseAt, keyToResponse: responseAt - keyAt };
+}
+
+async function measureLatency(baseUrl: string, minimalJs: string, baselineDir?: string): Promise<{ widget: Samples; minimal: Samples; baseline?: Samples; bareFetch: number[] }> {
   const browser = await launchBrowser();
   try {
-    // bypassCSP: the baseline element is injected as an inline module script.
-    const page = await (await browser.newContext({ bypassCSP: true })).newPage();
-    // tsx compiles with keepNames, which wraps named functions in callbacks with a `__name` helper.
-    await page.addInitScript({ content: 'window.__name = (f) => f;' });
-    await page.addInitScript(() => {
-      const w = window as unknown as { __responseAt: Map<string, number>; __keyAt: number };
-      w.__responseAt = new Map();
-      const original = window.fetch.bind(window);
-      window.fetch = async (input, init) => {
-        const response = await original(input, init);
-        const q = new URL(String(input instanceof Request ? input.url : input), location.href).searchParams.get('q');
-        if (q) w.__responseAt.set(q, performance.now());
-        return response;
-      };
-      // Cyrillic keys reach the page as text input without keydown, so the keystroke is its `input` event.
-      document.addEventListener('input', (e) => (w.__keyAt = e.timeStamp), true);
-    });
-    await page.goto(`${baseUrl}/`);
+    // With a baseline, both pages get their widget through Playwright's routing: a routed page's every
+    // request passes through it (the API calls too), so both must pay that cost for a fair comparison.
+    const page = await benchPage(browser, baseUrl, baselineDir ? 'dist' : undefined);
     await page.addScriptTag({ content: minimalJs, type: 'module' });
     await page.evaluate(() => {
-      const widget = document.createElement('news-search');
-      widget.id = 'bench';
-      widget.setAttribute('debounce', '0');
       const minimal = document.createElement('minimal-search');
       minimal.id = 'minimal';
-      document.querySelector('main')!.prepend(widget, minimal);
+      document.querySelector('main')!.prepend(minimal);
     });
     await page.waitForFunction(() => customElements.get('minimal-search') !== undefined);
+    // The baseline build's widget on its own page (one element name per page), same server, same queries.
+    const baselinePage = baselineDir ? await benchPage(browser, baseUrl, baselineDir) : undefined;
     const empty = (): Samples => ({ keyToRender: [], responseToRender: [], keyToResponse: [] });
-    const result = { widget: empty(), minimal: empty(), bareFetch: [] as number[] };
+    const result = { widget: empty(), minimal: empty(), baseline: baselinePage ? empty() : undefined, bareFetch: [] as number[] };
+    const contestants: [Page, string, Samples][] = [
+      [page, 'bench', result.widget],
+      [page, 'minimal', result.minimal],
+    ];
+    if (baselinePage && result.baseline) contestants.push([baselinePage, 'bench', result.baseline]);
     for (let round = 0; round < ROUNDS + 1; round++) {
       for (const query of QUERIES) {
         // Alternate who goes first, so neither always gets the engine's warmer second request.
-        const pair = [['bench', result.widget], ['minimal', result.minimal]] as const;
-        for (const [id, samples] of round % 2 ? [...pair].reverse() : pair) {
-          const input = page.locator(`#${id} input`);
-          // Let the prefix's own search finish first, so the measured request never queues behind it.
-          const prefixDone = resultsRendered(page, id, query.slice(0, -1));
-          await input.fill(query.slice(0, -1));
-          await prefixDone;
-          const rendered = resultsRendered(page, id, query);
-          rendered.catch(() => undefined); // reported through the await below
-          await input.pressSequentially(query.slice(-1));
-          const renderedAt = await rendered;
-          const { keyAt, responseAt } = await page.evaluate((q) => {
-            const w = window as unknown as { __responseAt: Map<string, number>; __keyAt: number };
-            return { keyAt: w.__keyAt, responseAt: w.__responseAt.get(q)! };
-          }, query);
+        for (const [onPage, id, samples] of round % 2 ? [...contestants].reverse() : contestants) {
+          const sample = await measureKeystroke(onPage, id, query);
           if (round === 0) continue; // warm-up: JIT, connection pool, engine caches
-          samples.keyToRender.push(renderedAt - keyAt);
-          samples.responseToRender.push(renderedAt - responseAt);
-          samples.keyToResponse.push(responseAt - keyAt);
+          samples.keyToRender.push(sample.keyToRender);
+          samples.responseToRender.push(sample.responseToRender);
+          samples.keyToResponse.push(sample.keyToResponse);
         }
         // The floor: the same request by a bare fetch + JSON parse from the same page.
         const bare = await page.evaluate(async (q) => {
@@ -179,7 +216,7 @@ console.log(`  widget / minimal          gzip ×${(widget.gzip / lit.gzip).toFix
 
 const stage = await startStage(['articles', 'tests/fixtures/widget/harbor.txt', 'tests/fixtures/widget/river.txt', 'tests/fixtures/article-v1.txt']);
 try {
-  const { widget: w, minimal: m, bareFetch } = await measureLatency(stage.baseUrl, minimalJs.toString('utf8'));
+  const { widget: w, minimal: m, baseline: b, bareFetch } = await measureLatency(stage.baseUrl, minimalJs.toString('utf8'), BASELINE);
   const row = (label: string, values: number[]) =>
     console.log(`  ${label.padEnd(36)} p50 ${ms(percentile(values, 50)).padStart(8)}  p95 ${ms(percentile(values, 95)).padStart(8)}  max ${ms(Math.max(...values)).padStart(8)}`);
   console.log(`\nLatency in headless Chromium, debounce="0", ${w.keyToRender.length} keystrokes each, interleaved, over ${QUERIES.length} queries`);
@@ -189,9 +226,14 @@ try {
   row('minimal  response → render', m.responseToRender);
   row('widget   keystroke → response', w.keyToResponse);
   row('minimal  keystroke → response', m.keyToResponse);
+  if (b) {
+    row('baseline keystroke → render', b.keyToRender);
+    row('baseline response → render', b.responseToRender);
+  }
   row('bare fetch + JSON (same request)', bareFetch);
   const ratio = (a: number[], b: number[], p: number) => (percentile(a, p) / percentile(b, p)).toFixed(2);
   console.log(`  widget / minimal, keystroke → render: p50 ×${ratio(w.keyToRender, m.keyToRender, 50)}, p95 ×${ratio(w.keyToRender, m.keyToRender, 95)}   (target: p95 ≤ 30 ms)`);
+  if (b) console.log(`  widget / baseline (${BASELINE}), keystroke → render: p50 ×${ratio(w.keyToRender, b.keyToRender, 50)}, p95 ×${ratio(w.keyToRender, b.keyToRender, 95)}; response → render p95 ×${ratio(w.responseToRender, b.responseToRender, 95)}`);
 } finally {
   await stage.stop();
 }

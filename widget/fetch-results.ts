@@ -49,7 +49,12 @@ export async function fetchResults(endpoint: string, params: SearchParams, signa
   }
   if (!res.ok) {
     const body = (await res.json().catch(() => undefined)) as ErrorBody | undefined;
-    throw new SearchFailed(body?.error?.message ?? `HTTP ${res.status}`, res.status, body?.error?.code ?? 'http');
+    const message = body?.error?.message ?? `HTTP ${res.status}`;
+    // The endpoint's own query string is kept; when the API refuses it, say so to the site's developer.
+    if (res.status === 400 && new URL(endpoint, document.baseURI).search) {
+      console.error(`<news-search>: the API refuses the endpoint attribute's parameters (${endpoint}): ${message}`);
+    }
+    throw new SearchFailed(message, res.status, body?.error?.code ?? 'http');
   }
   return (await res.json()) as SearchResponse;
 }

@@ -21,6 +21,7 @@ const darkPalette = css`
 export const styles = css`
   :host {
     --news-search-font: system-ui, sans-serif;
+    --news-search-font-size: 16px;
     --news-search-text: #1a1a1a;
     --news-search-muted: #595959;
     --news-search-bg: #ffffff;
@@ -30,12 +31,24 @@ export const styles = css`
     --news-search-mark-bg: #fff1a8;
     --news-search-mark-text: inherit;
     --news-search-radius: 8px;
-    --news-search-dialog-width: 40rem;
+    --news-search-dialog-width: 40em;
     --news-search-backdrop: rgb(0 0 0 / 0.45);
     display: block;
-    font-family: var(--news-search-font);
+  }
+  /* The component boundary: nothing the page's text styles set on the element (a rule on *,
+     white-space: nowrap on a container, a 62.5 % root font size) is inherited past it. Sizes are
+     in em of --news-search-font-size, never the page's rem. "all" leaves custom properties, so the
+     page's --news-search-* still theme the widget, and direction, set to the widget's own
+     language's: Russian and English are both left to right. */
+  .search,
+  .open,
+  .dialog-body {
+    all: initial;
+    display: block;
+    font: var(--news-search-font-size) / 1.4 var(--news-search-font);
     color: var(--news-search-text);
-    line-height: 1.4;
+    color-scheme: inherit;
+    direction: ltr;
   }
   :host([theme='dark']) {
     ${darkPalette}
@@ -63,7 +76,7 @@ export const styles = css`
     width: 100%;
     box-sizing: border-box;
     font: inherit;
-    padding: 0.6rem 0.8rem;
+    padding: 0.6em 0.8em;
     border: 1px solid var(--news-search-border);
     border-radius: var(--news-search-radius);
     background: var(--news-search-bg);
@@ -84,8 +97,9 @@ export const styles = css`
   .open {
     display: inline-flex;
     align-items: center;
-    gap: 0.5rem;
-    padding: 0.5rem 0.8rem;
+    gap: 0.5em;
+    padding: 0.5em 0.8em;
+    cursor: pointer;
     border: 1px solid var(--news-search-border);
     border-radius: var(--news-search-radius);
     background: var(--news-search-bg);
@@ -99,7 +113,7 @@ export const styles = css`
   }
   kbd {
     font: inherit;
-    font-size: 0.8em;
+    font-size: 0.875em;
     padding: 0 0.4em;
     border: 1px solid var(--news-search-border);
     border-radius: 4px;

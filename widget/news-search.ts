@@ -24,6 +24,7 @@ export interface ResultsDetail {
  *
  * @attr endpoint - URL of the search API (default `/api/search`); relative result links resolve against it
  * @attr mode - `inline` (results under the field, default) or `modal` (a button; `/` and Ctrl/Cmd+K open a dialog)
+ * @attr in-flow - inline mode: results take their place in the page and push what follows, instead of overlaying it
  * @attr debounce - milliseconds to wait after the last keystroke (default 120; 0 searches on every keystroke)
  * @attr min-length - queries shorter than this are not sent (default 2)
  * @attr page-size - results per page; "show more" asks for this many more, up to the API's 50 (default 10)
@@ -58,6 +59,7 @@ export interface ResultsDetail {
  * @csspart filters - the filters disclosure (date range, tag, order)
  *
  * @cssprop --news-search-font - font family
+ * @cssprop --news-search-font-size - the widget's base size (default 16px); every size is relative to it, not to the page's rem
  * @cssprop --news-search-text - text colour
  * @cssprop --news-search-muted - secondary text (dates, counts, hints)
  * @cssprop --news-search-bg - field, list and dialog background
@@ -67,7 +69,7 @@ export interface ResultsDetail {
  * @cssprop --news-search-mark-bg - background of highlighted matches
  * @cssprop --news-search-mark-text - text colour of highlighted matches
  * @cssprop --news-search-radius - corner radius
- * @cssprop --news-search-list-max-height - inline mode: cap the result panel's height (default none: results flow in the page)
+ * @cssprop --news-search-list-max-height - inline mode: cap the result panel's height (default: the room left to the window's bottom)
  * @cssprop --news-search-dialog-width - modal mode: dialog width on wide screens
  * @cssprop --news-search-backdrop - modal mode: backdrop colour
  */
@@ -129,6 +131,10 @@ export class NewsSearch extends LitElement {
   private modal: ModalController | undefined;
   /** How many of the lazy chunks' styles this widget's shadow root has adopted. */
   private adoptedChunkStyles = 0;
+  /** Inline results over the page, kept in the window (from the panel chunk). */
+  private overlay: unknown;
+  /** Answers so far: the live region's text alternates a trailing space so an equal count is announced again. */
+  private answers = 0;
 
   get optionCount(): number {
     return this.options.length;
@@ -295,7 +301,7 @@ export class NewsSearch extends LitElement {
           ${this.renderCorrection()}
           ${status === 'loading' && this.searcher.slow ? html`<div class="loading" aria-hidden="true">${t.term('loading')}</div>` : nothing}
           ${status === 'done' && !this.options.length ? html`<p class="hint">${t.term('emptyHint')}</p>` : nothing}
-          ${status === 'error' ? html`<button class="retry" type="button" @click=${this.handleRetry}>${t.term('retry')}</button>` : nothing}
+          ${status === 'error' && this.searcher.canRetry ? html`<button class="retry" type="button" @click=${this.handleRetry}>${t.term('retry')}</button>` : nothing}
           <div id="listbox" role="listbox" part="list" aria-label=${t.term('listLabel')} aria-busy=${status === 'loading' && this.searcher.slow ? 'true' : 'false'} ?hidden=${!expanded}>
             ${loaded.panel?.renderGroups(LIT, {
               groups: this.groups,
@@ -311,7 +317,7 @@ export class NewsSearch extends LitElement {
           </div>
           ${this.searcher.canShowMore ? html`<button class="more" part="more" type="button" @click=${this.handleShowMore}>${t.term('showMore')}</button>` : nothing}
         </div>
-        <div id="status" class="visually-hidden" role="status" aria-live="polite">${this.statusText()} ${this.correctionText()}</div>
+        <div id="status" class="visually-hidden" role="status" aria-live="polite">${this.statusText()} ${this.correctionText()}${this.answers % 2 ? '\u00a0' : ''}</div>
       </div>
     `;
   }
@@ -385,6 +391,7 @@ export class NewsSearch extends LitElement {
   }
 
   private handleResults(response: SearchResponse): void {
+    this.answers++;
     if (!this.filter?.tag) this.tagCounts = response.facets?.tags ?? {};
     const detail: ResultsDetail = { query: this.searcher.query, total: response.total, hits: response.hits };
     this.dispatchEvent(new CustomEvent('news-search:results', { detail, bubbles: true, composed: true }));
@@ -422,6 +429,7 @@ export class NewsSearch extends LitElement {
       else adoptStyles(root, fresh);
     }
     this.adoptedChunkStyles = chunkStyles.length;
+    if (loaded.panel) this.overlay ??= new loaded.panel.OverlayController(this);
     super.scheduleUpdate();
   }
 

@@ -49,6 +49,12 @@ export class SearchController implements ReactiveController {
   private attempt: Attempt | undefined;
   private offsetPaging = true;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** The query waiting for the debounce. */
+  private pending: string | undefined;
+  /** The search to run again when the element is back on the page (it was taken off mid-search). */
+  private resume: (() => Promise<void>) | undefined;
+  /** The HTTP status of the last failure (0: network). */
+  private failedStatus = 0;
   private inflight: AbortController | undefined;
   private run = 0;
 
@@ -60,7 +66,21 @@ export class SearchController implements ReactiveController {
     host.addController(this);
   }
 
+  hostConnected(): void {
+    const resume = this.resume;
+    this.resume = undefined;
+    void resume?.();
+  }
+
+  /**
+   * Moved or re-added while a search was pending or on its way: the request is aborted, and the
+   * same search runs again when the element is back, so it never stays on old results under
+   * the loading state.
+   */
   hostDisconnected(): void {
+    const { pending, attempt } = this;
+    if (pending !== undefined) this.resume = () => this.search(pending);
+    else if (this.status === 'loading' && attempt) this.resume = () => this.execute(attempt);
     this.cancel();
   }
 
@@ -68,8 +88,9 @@ export class SearchController implements ReactiveController {
   input(q: string): void {
     clearTimeout(this.timer);
     const { debounceMs } = this.options();
-    if (debounceMs <= 0) void this.search(q);
-    else this.timer = setTimeout(() => void this.search(q), debounceMs);
+    if (debounceMs <= 0) return void this.search(q);
+    this.pending = q;
+    this.timer = setTimeout(() => void this.search(q), debounceMs);
   }
 
   /** Search now, from the first page. */
@@ -81,6 +102,12 @@ export class SearchController implements ReactiveController {
   /** Ask again exactly as last time (after an error). */
   retry(): Promise<void> {
     return this.attempt ? this.execute(this.attempt) : Promise.resolve();
+  }
+
+  /** A retry can help: the failure was the network or the server, not a request the API refuses (4xx). */
+  get canRetry(): boolean {
+    const status = this.failedStatus;
+    return status < 400 || status > 499 || status === 408 || status === 429;
   }
 
   get canShowMore(): boolean {
@@ -113,6 +140,7 @@ export class SearchController implements ReactiveController {
 
   cancel(): void {
     clearTimeout(this.timer);
+    this.pending = undefined;
     clearTimeout(this.slowTimer);
     this.slow = false;
     this.inflight?.abort();
@@ -158,6 +186,7 @@ export class SearchController implements ReactiveController {
       }
       this.status = 'error';
       this.error = error instanceof Error ? error.message : String(error);
+      this.failedStatus = error instanceof SearchFailed ? error.status : 0;
     }
     this.host.requestUpdate();
   }

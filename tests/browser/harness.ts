@@ -41,7 +41,12 @@ export interface RecordedEvent {
 }
 
 /** Opens the demo page with event recording and error capture. */
-export async function openDemo(browser: Browser, baseUrl: string, options: { viewport?: { width: number; height: number } } = {}): Promise<{ page: Page; errors: string[] }> {
+export function openDemo(browser: Browser, baseUrl: string, options: { viewport?: { width: number; height: number } } = {}): Promise<{ page: Page; errors: string[] }> {
+  return openPage(browser, `${baseUrl}/`, options);
+}
+
+/** Opens a page that loads the widget (the demo, or a host page of another origin) with event recording and error capture. */
+export async function openPage(browser: Browser, url: string, options: { viewport?: { width: number; height: number } } = {}): Promise<{ page: Page; errors: string[] }> {
   // axe-core's Playwright runner needs a page from an explicit context.
   const context = await browser.newContext(options.viewport ? { viewport: options.viewport } : {});
   const page = await context.newPage();
@@ -56,7 +61,7 @@ export async function openDemo(browser: Browser, baseUrl: string, options: { vie
       document.addEventListener(type, (e) => events.push({ type, target: (e.target as Element).id, detail: (e as CustomEvent).detail }));
     }
   });
-  await page.goto(`${baseUrl}/`);
+  await page.goto(url);
   await page.waitForFunction(() => customElements.get('news-search') !== undefined);
   return { page, errors };
 }

@@ -6,28 +6,45 @@
 const css = String.raw;
 
 export const styles = css`
+  /* Inline results overlay the page under the field: they never move the page's own content. The
+     height left to the bottom of the window (--ns-room, set by lazy/overlay.ts) caps them, and they
+     scroll inside; --ns-width and --ns-left widen a narrow field's results within the window. With the in-flow attribute (and in the dialog) they take their place in the page. */
   .panel {
-    margin-top: 0.4rem;
+    position: absolute;
+    top: 100%;
+    left: var(--ns-left, 0);
+    width: var(--ns-width, 100%);
+    box-sizing: border-box;
+    z-index: 1000;
+    margin-top: 0.4em;
     border: 1px solid var(--news-search-border);
     border-radius: var(--news-search-radius);
     background: var(--news-search-bg);
-    /* Inline results flow in the page by default; a page that caps the height gets a scroller. */
-    max-height: var(--news-search-list-max-height, none);
+    box-shadow: 0 8px 24px rgb(0 0 0 / 0.18);
+    max-height: min(var(--news-search-list-max-height, 100vh), var(--ns-room, 70vh));
     overflow-y: auto;
+    overscroll-behavior: contain;
+  }
+  :host([in-flow]) .panel,
+  dialog .panel {
+    position: static;
+    width: auto;
+    box-shadow: none;
+    max-height: var(--news-search-list-max-height, none);
   }
   .status,
   .hint,
   .loading {
     margin: 0;
-    padding: 0.5rem 0.8rem 0;
-    font-size: 0.85rem;
+    padding: 0.57em 0.91em 0;
+    font-size: 0.875em;
     color: var(--news-search-muted);
   }
   .status:empty {
     display: none;
   }
   .group {
-    padding: 0.4rem 0;
+    padding: 0.4em 0;
     border-top: 1px solid var(--news-search-border);
   }
   .group:first-child {
@@ -36,9 +53,9 @@ export const styles = css`
   .article {
     display: flex;
     flex-wrap: wrap;
-    gap: 0 0.6rem;
-    padding: 0.2rem 0.8rem;
-    font-size: 0.85rem;
+    gap: 0 0.69em;
+    padding: 0.23em 0.91em;
+    font-size: 0.875em;
     color: var(--news-search-muted);
     unicode-bidi: isolate;
   }
@@ -48,7 +65,7 @@ export const styles = css`
   }
   .option {
     display: block;
-    padding: 0.45rem 0.8rem 0.45rem 1.4rem;
+    padding: 0.45em 0.8em 0.45em 1.4em;
     color: inherit;
     text-decoration: none;
     overflow-wrap: anywhere;
@@ -67,7 +84,7 @@ export const styles = css`
   }
   .snippet {
     display: block;
-    font-size: 0.9rem;
+    font-size: 0.9em;
   }
   .section,
   .snippet,
@@ -88,7 +105,7 @@ export const styles = css`
   }
   .corrected {
     margin: 0;
-    padding: 0.4rem 0.8rem 0;
+    padding: 0.4em 0.8em 0;
   }
   .exact {
     border-color: var(--news-search-accent);
@@ -96,20 +113,20 @@ export const styles = css`
   }
   .retry,
   .more {
-    margin: 0.5rem 0.8rem 0.6rem;
-    padding: 0.35rem 0.9rem;
+    margin: 0.5em 0.8em 0.6em;
+    padding: 0.35em 0.9em;
     border: 1px solid var(--news-search-accent);
     border-radius: var(--news-search-radius);
     background: transparent;
     color: var(--news-search-accent);
   }
   .filters {
-    padding: 0.4rem 0.8rem 0;
-    font-size: 0.85rem;
+    padding: 0.46em 0.91em 0;
+    font-size: 0.875em;
   }
   .filters label {
     display: inline-block;
-    margin: 0.3rem 0.8rem 0 0;
+    margin: 0.34em 0.91em 0 0;
   }
   .filters select,
   .filters input {

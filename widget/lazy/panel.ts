@@ -13,6 +13,7 @@ import type { LitTags } from './lit-tags.js';
 
 export { changeFilter, renderFilters, toSearchFilters } from './filters.js';
 export { renderGroups } from '../render/results.js';
+export { OverlayController } from './overlay.js';
 export { styles } from './panel.styles.js';
 
 /** The panel's strings in Russian (the English ones come with the English chunk). */

@@ -19,6 +19,12 @@ export interface ResultList {
   onHover(index: number): void;
 }
 
+/**
+ * The results' own language: the news are Russian, whatever the page's or the interface's language,
+ * so a screen reader on an English page reads them with a Russian voice.
+ */
+const CONTENT_LANGUAGE = 'ru';
+
 /** One block per article (role=group) holding its sections as options, numbered in keyboard order. */
 export function renderGroups(lit: LitTags, list: ResultList): TemplateResult[] {
   const { html, nothing } = lit;
@@ -28,7 +34,7 @@ export function renderGroups(lit: LitTags, list: ResultList): TemplateResult[] {
     const headingId = `article-${g}`;
     return html`<div role="group" part="group" class="group" aria-labelledby=${headingId}>
       <div id=${headingId} class="article" part="article">
-        <span class="title">${group.article.title}</span>
+        <span class="title" lang=${CONTENT_LANGUAGE}>${group.article.title}</span>
         ${group.article.date ? html`<time datetime=${group.article.date}>${formatDate(group.article.date, list.language)}</time>` : nothing}
       </div>
       ${group.hits.map((hit) => renderOption(lit, list, hit, index++, base))}
@@ -40,9 +46,14 @@ function renderOption(lit: LitTags, list: ResultList, hit: SearchHit, i: number,
   const { html, nothing } = lit;
   const href = safeHref(hit.url, base);
   const target = href ? withTextFragment(withHighlight(href, base, list.words), matchedPhrase(hit.snippet)) : undefined;
+  // The option's name is its section title; the excerpt is its description (read after a pause),
+  // so moving through the list is not a 300-character read per step.
   return html`<a
     id="option-${i}"
     role="option"
+    lang=${CONTENT_LANGUAGE}
+    aria-labelledby="section-${i}"
+    aria-describedby="snippet-${i}"
     part="item"
     class="option"
     tabindex="-1"
@@ -51,8 +62,8 @@ function renderOption(lit: LitTags, list: ResultList, hit: SearchHit, i: number,
     @click=${(event: MouseEvent) => list.onChoose(event, hit)}
     @mousemove=${() => list.onHover(i)}
   >
-    <span class="section" part="section">${renderSegments(lit, hit.titleHighlight.length ? hit.titleHighlight : [{ text: hit.section.title, highlight: false }])}</span>
-    <span class="snippet" part="snippet">${renderSegments(lit, hit.snippet)}</span>
+    <span id="section-${i}" class="section" part="section">${renderSegments(lit, hit.titleHighlight.length ? hit.titleHighlight : [{ text: hit.section.title, highlight: false }])}</span>
+    <span id="snippet-${i}" class="snippet" part="snippet">${renderSegments(lit, hit.snippet)}</span>
   </a>`;
 }
 
