@@ -168,13 +168,17 @@ describe('the server keeps the OpenAPI document (schemathesis-style, every opera
     };
     const counts = new Map<string, { positive: number; negative: number; statuses: Set<number> }>();
     // Values of fields seen in answers, by name: path parameters (`id`) are tried with them too, as schemathesis' links do.
+    // Also by the path that answered: `/x/{id}` tries first what `/x` answered (a created article's id, as a schemathesis link would).
     const seen = new Map<string, Set<string>>();
-    const collect = (value: unknown): void => {
-      if (Array.isArray(value)) value.forEach(collect);
+    const add = (key: string, v: string) => (seen.get(key) ?? seen.set(key, new Set()).get(key)!).add(v);
+    const collect = (value: unknown, path: string): void => {
+      if (Array.isArray(value)) value.forEach((v) => collect(v, path));
       else if (value && typeof value === 'object') {
         for (const [k, v] of Object.entries(value)) {
-          if (typeof v === 'string') (seen.get(k) ?? seen.set(k, new Set()).get(k)!).add(v);
-          else collect(v);
+          if (typeof v === 'string') {
+            add(k, v);
+            add(`${path} ${k}`, v);
+          } else collect(v, path);
         }
       }
     };
@@ -187,7 +191,8 @@ describe('the server keeps the OpenAPI document (schemathesis-style, every opera
       const generated = operationCases(cases, method, path, op, budget, SEED + 1000 * i);
       for (const [j, c] of generated.entries()) {
         for (const name of Object.keys(c.pathParams)) {
-          const known = [...(seen.get(name) ?? [])];
+          const parent = path.replace(/\/\{[^}]+\}$/, '');
+          const known = [...(seen.get(`${parent} ${name}`) ?? seen.get(name) ?? [])];
           if (c.kind === 'positive' && j % 2 === 0 && known.length > 0) c.pathParams[name] = known[j % known.length]!;
         }
       }
@@ -205,7 +210,7 @@ describe('the server keeps the OpenAPI document (schemathesis-style, every opera
         tally.statuses.add(reply.status);
         const problem = conformance(c, reply, validate);
         if (problem) report(c, problem);
-        if (reply.status === 200 && String(reply.headers['content-type']).includes('json')) collect(JSON.parse(reply.body));
+        if (reply.status >= 200 && reply.status < 300 && String(reply.headers['content-type']).includes('json')) collect(JSON.parse(reply.body), path);
       });
       total += generated.length;
       if (secured(op)) {
