@@ -10,6 +10,7 @@ import { createEngine, type Engine } from '../core/engine/client.js';
 import { connectEngine } from '../core/engine/connect.js';
 import { AppError, UsageError } from '../core/errors.js';
 import { createLogger } from '../core/logger.js';
+import { explainEngineFailure } from './engine-failure.js';
 import { acquireLease, LeaseBusyError } from './lease.js';
 import { createProgressReporter } from './progress.js';
 import { rebuildIndex } from './rebuild.js';
@@ -97,6 +98,8 @@ async function main(argv: string[]): Promise<number> {
     const summary = await once();
     if (!values.watch) return summary.failed > 0 ? 1 : 0;
     return await watchForever(positionals, once);
+  } catch (error) {
+    throw await explainEngineFailure(error, connection, config.dataDir);
   } finally {
     await connection.stop();
   }
