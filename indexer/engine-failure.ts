@@ -4,14 +4,22 @@
  */
 import type { EngineConnection } from '../core/engine/connect.js';
 import { engineAnswers } from '../core/engine/shared.js';
-import { DiskFullError, EngineUnavailableError } from '../core/errors.js';
+import { DiskFullError, EngineError, EngineUnavailableError } from '../core/errors.js';
 
 export async function explainEngineFailure(error: unknown, connection: EngineConnection, dataDir: string): Promise<unknown> {
   if (error instanceof DiskFullError) {
-    const where = connection.embedded ? `DATA_DIR=${dataDir} (the embedded engine's data)` : `the Meilisearch at MEILI_URL=${connection.url}`;
     return new DiskFullError(
-      `${error.message}. The disk of ${where} is full. What the site serves is intact (the engine applies a batch whole or not at all, ` +
+      `${error.message}. The disk of ${where(connection, dataDir)} is full. What the site serves is intact (the engine applies a batch whole or not at all, ` +
         'and this run stopped instead of waiting); free space there and run the indexer again.',
+      { cause: error },
+    );
+  }
+  if (error instanceof EngineError && error.engineCode === 'io_error') {
+    // Meilisearch's own words for this one: "generally happens when you have no space left on device or when your database doesn't have read or write right".
+    return new EngineError(
+      `${error.message.replace(/\.$/, '')}. The engine could not write its data under ${where(connection, dataDir)}. What the site serves is intact ` +
+        '(the engine applies a batch whole or not at all); free space there (or fix its permissions) and run the indexer again.',
+      error.engineCode,
       { cause: error },
     );
   }
@@ -19,4 +27,8 @@ export async function explainEngineFailure(error: unknown, connection: EngineCon
     return new EngineUnavailableError(`the engine at ${connection.url} stopped answering (its ${connection.owner ?? 'owner'} exited?): ${error.message}`, { cause: error });
   }
   return error;
+}
+
+function where(connection: EngineConnection, dataDir: string): string {
+  return connection.embedded ? `DATA_DIR=${dataDir} (the embedded engine's data)` : `the Meilisearch at MEILI_URL=${connection.url}`;
 }
