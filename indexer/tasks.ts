@@ -41,7 +41,7 @@ export async function waitTask(engine: Engine, uid: number, what: string): Promi
 /** How often a wait looks at what the engine is processing (one cheap read). */
 const STALL_CHECK_MS = 1000;
 /** The task the engine was processing when last looked at, by any wait of this process, and its start. */
-let lastProcessing: { uid: number; startedAt: string } | undefined;
+let lastProcessing: { uid: number; startedAt: string; restarts: number } | undefined;
 /** Once the disk was found full, every wait asks again at once instead of waiting for a restart. */
 let diskFullSeen = false;
 
@@ -60,14 +60,21 @@ async function checkEngineNotStuck(engine: Engine, ours: TaskLike | undefined, w
     }
   }
   const seen = lastProcessing;
-  if (processing?.startedAt) lastProcessing = { uid: processing.uid, startedAt: processing.startedAt };
   const restarted = processing?.startedAt && seen?.uid === processing.uid && seen.startedAt !== processing.startedAt;
+  if (processing?.startedAt) lastProcessing = { uid: processing.uid, startedAt: processing.startedAt, restarts: (restarted ? seen.restarts : 0) + (restarted ? 1 : 0) };
   if (!restarted && !diskFullSeen) return;
   const full = await diskFullProbe(engine);
-  if (!full) return;
   const stuck = processing ? `task ${processing.uid} failed and was restarted at ${processing.startedAt}` : 'the engine cannot store anything';
-  throw new DiskFullError(`${what}: the engine's disk is full: ${stuck} (${full})`);
+  if (full) throw new DiskFullError(`${what}: the engine's disk is full: ${stuck} (${full})`);
+  // The probe can pass while the batch fails (the task queue still has room): a batch failing
+  // again is not waited on either; the caller says where the engine's data are (a full disk there?).
+  if (processing && lastProcessing && lastProcessing.restarts >= RESTARTS_TOLERATED) {
+    throw new EngineError(`${what}: ${stuck}, ${lastProcessing.restarts} times: the engine keeps failing it (Meilisearch does this on a full disk or an I/O error; its log says which)`, 'batch_restarted');
+  }
 }
+
+/** A batch restarted this often is failing for good (a restart alone can be an engine restart). */
+const RESTARTS_TOLERATED = 2;
 
 /**
  * A write the engine must store, refused on a full disk with the engine's own error (returned as

@@ -59,10 +59,21 @@ async function total(server: ServerProcess, q: string): Promise<number> {
   return res.status === 200 ? ((await res.json()) as { total: number }).total : -1;
 }
 
-/** Milliseconds from `from` until `q` is found, or a failure after RANKED_WITHIN_MS (+ a margin to measure). */
+/** Chunks in the server's ranking index (its metric), and in the engine's index. */
+async function rankingChunks(server: ServerProcess): Promise<number> {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  return Number(/^ranking_index_chunks (\d+)/m.exec(text)?.[1] ?? NaN);
+}
+
+/**
+ * Milliseconds from `from` until `q` is found and the ranking index holds every chunk the engine
+ * has (found alone is not enough: a search the ranking index cannot answer may reach the engine),
+ * or a failure after RANKED_WITHIN_MS.
+ */
 async function rankedAfter(server: ServerProcess, q: string, from: number): Promise<number> {
+  const chunks = (await adminEngine().index(uid).getStats()).numberOfDocuments;
   for (;;) {
-    if ((await total(server, q)) > 0) return Date.now() - from;
+    if ((await total(server, q)) > 0 && (await rankingChunks(server)) === chunks) return Date.now() - from;
     if (Date.now() - from > RANKED_WITHIN_MS) throw new Error(`"${q}" not found ${RANKED_WITHIN_MS} ms after the editor's run; server log:\n${server.proc.output().slice(-3000)}`);
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -109,7 +109,7 @@ describe.skipIf(mounted !== undefined && process.env['CI'] !== 'true')(`the engi
       expect(ms).toBeLessThanOrEqual(MESSAGE_WITHIN_MS);
     }
     // The engine's own words, from the engine (a payload cut short is its other symptom).
-    expect(results.map((r) => r.out).join('\n')).toMatch(/no_space_left_on_device|No space left on device \(os error 28\)/);
+    expect(results.map((r) => r.out).join('\n')).toMatch(/no_space_left_on_device|no space left on device/i);
     let answered = 0;
     for (let i = 0; i < 20; i++) if ((await search()) > 0) answered++;
     expect(answered).toBe(20);
