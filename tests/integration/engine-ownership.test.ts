@@ -7,6 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../core/engine/embedded.js';
 import { processId, recordPath, type EngineRecord } from '../../core/engine/registry.js';
 import { openDataDirEngine } from '../../core/engine/shared.js';
+import { EngineUnavailableError } from '../../core/errors.js';
+import { explainEngineFailure } from '../../indexer/engine-failure.js';
 import { createLogger } from '../../core/logger.js';
 import { isAlive, spawnScript } from '../support/process.js';
 
@@ -114,5 +116,14 @@ describe('files in DATA_DIR we did not write', { timeout: 120_000 }, () => {
     expect(out).not.toMatch(/EPERM/);
     expect(code, out).toBe(0);
     expect(out).toContain('started as nobody');
+  });
+});
+
+describe("an editor's run whose engine died with its server", () => {
+  it('says the engine stopped answering and whose it was, not only "Request to …/tasks/148 has failed"', async () => {
+    const url = `http://127.0.0.1:${await freePort()}`; // nothing answers there any more
+    const raw = new EngineUnavailableError(`adding 2000 chunks to news: Request to ${url}/tasks/148 has failed`);
+    const said = await explainEngineFailure(raw, { url, masterKey: 'k'.repeat(32), embedded: true, origin: 'shared', owner: 'server pid 4242', stop: async () => {} }, '/srv/data');
+    expect(String((said as Error).message)).toBe(`the engine at ${url} stopped answering (its server pid 4242 exited?): ${raw.message}`);
   });
 });

@@ -20,11 +20,12 @@ const dataDir = path.join(root, 'data');
 await mkdir(dataDir);
 const mounted = tryMount(dataDir);
 /**
- * The message must come this soon (before: 600 s, then "task 14 still processing"). It comes one
- * failed attempt of the engine's batch after the disk filled: seconds on a quiet machine, up to a
- * minute on the shared one (load ~20), hence the short form's bound.
+ * The message must come this soon (before: 600 s, then "task 14 still processing", or a payload
+ * "malformed" with no word of the disk). It comes when the engine's batch has failed once or
+ * twice: seconds on a quiet machine, about a minute per attempt on the shared one (load ~20), hence
+ * the short form's bound.
  */
-const MESSAGE_WITHIN_MS = FULL ? 15_000 : 120_000;
+const MESSAGE_WITHIN_MS = FULL ? 15_000 : 240_000;
 
 function tryMount(dir: string): string | undefined {
   try {
@@ -67,7 +68,7 @@ async function fill(dir: string, leaveBytes: number): Promise<void> {
   }
 }
 
-describe.skipIf(mounted !== undefined && process.env['CI'] !== 'true')(`the engine's disk full ${mounted ?? ''}`, { timeout: 600_000 }, () => {
+describe.skipIf(mounted !== undefined && process.env['CI'] !== 'true')(`the engine's disk full ${mounted ?? ''}`, { timeout: 900_000 }, () => {
   it('an editor’s run says the disk is full, where, and that the site is intact, within seconds; searches keep answering', async () => {
     expect(mounted, 'CI runs as root and must mount the tmpfs').toBeUndefined();
     const articles = path.join(root, 'articles');
@@ -91,7 +92,7 @@ describe.skipIf(mounted !== undefined && process.env['CI'] !== 'true')(`the engi
       const from = Date.now();
       const editor = spawnScript('index', [bulky], env);
       started.push(editor);
-      const timer = setTimeout(() => editor.child.kill('SIGKILL'), MESSAGE_WITHIN_MS + 30_000);
+      const timer = setTimeout(() => editor.child.kill('SIGKILL'), MESSAGE_WITHIN_MS + 20_000);
       const code = await editor.exited;
       clearTimeout(timer);
       results.push({ code, ms: Date.now() - from, out: editor.output() });
