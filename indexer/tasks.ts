@@ -61,7 +61,7 @@ async function checkEngineNotStuck(engine: Engine, ours: TaskLike | undefined, w
   }
   const seen = lastProcessing;
   const restarted = processing?.startedAt && seen?.uid === processing.uid && seen.startedAt !== processing.startedAt;
-  if (processing?.startedAt) lastProcessing = { uid: processing.uid, startedAt: processing.startedAt, restarts: (restarted ? seen.restarts : 0) + (restarted ? 1 : 0) };
+  if (processing?.startedAt) lastProcessing = { uid: processing.uid, startedAt: processing.startedAt, restarts: (seen?.uid === processing.uid ? seen.restarts : 0) + (restarted ? 1 : 0) };
   if (!restarted && !diskFullSeen) return;
   const full = await diskFullProbe(engine);
   const stuck = processing ? `task ${processing.uid} failed and was restarted at ${processing.startedAt}` : 'the engine cannot store anything';

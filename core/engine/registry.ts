@@ -58,12 +58,15 @@ export function isSameProcessAlive(id: ProcessId): boolean {
 }
 
 /**
- * The record's owner is alive and is a Node process like this one (its executable, from
+ * The record's owner is alive and is a Node process, as every server and indexer is (its executable, from
  * /proc/<pid>/exe). A record restored with a DATA_DIR, or edited by hand, can name a live process
  * that is not ours at all (a `sleep`): that one is no owner, and the record is stale.
  */
 export function isOwnerAlive(id: ProcessId): boolean {
-  return isSameProcessAlive(id) && executableOf(id.pid) === executableOf(process.pid);
+  if (!isSameProcessAlive(id)) return false;
+  const theirs = executableOf(id.pid);
+  // Not the same file only: a server and an indexer may run under different Node installations.
+  return theirs !== undefined && (theirs === executableOf(process.pid) || /^node/.test(path.basename(theirs)));
 }
 
 /**
