@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * The change log the indexer keeps beside each index (on every shard), so that proxies learn
  * exactly which chunks changed instead of re-reading the index. It is an engine index of its own,
@@ -28,6 +30,25 @@ export interface ChangeEntry {
   at: string;
   /** `synonyms` entries: the groups as the editors wrote them (each proxy stems them itself). */
   synonyms?: string[][];
+}
+
+const entrySchema = z.object({
+  seq: z.number().int().positive(),
+  state: z.enum(['open', 'done']),
+  kind: z.enum(['chunks', 'reset']),
+  ids: z.array(z.string()),
+  at: z.string(),
+});
+
+/**
+ * An entry as read from the engine, checked: anything can be in the log index (a bug, a hand
+ * edit, an indexer of another version). The problem names the first wrong field.
+ */
+export function checkChangeEntry(raw: unknown): { entry: ChangeEntry } | { problem: string } {
+  const parsed = entrySchema.safeParse(raw);
+  if (parsed.success) return { entry: parsed.data };
+  const issue = parsed.error.issues[0]!;
+  return { problem: `field \`${issue.path.join('.') || '(entry)'}\`: ${issue.message}` };
 }
 
 export function changeLogUid(indexUid: string): string {

@@ -76,6 +76,16 @@ export class EngineError extends AppError {
   }
 }
 
+/**
+ * The engine's disk is full (its own `no_space_left_on_device`, or "os error 28"). Nothing it
+ * serves is touched: it applies a batch whole or not at all. The message keeps the engine's words.
+ */
+export class DiskFullError extends EngineError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, 'no_space_left_on_device', options);
+  }
+}
+
 /** An admin route was called without the right token (answered 401 with WWW-Authenticate). */
 export class UnauthorizedError extends AppError {
   constructor(message: string) {

@@ -6,7 +6,7 @@ import { engineErrorCode, toEngineError } from '../core/engine/client.js';
 import type { ChangeEntry } from '../core/change-log.js';
 import { changeLogFor } from './change-log.js';
 import { thisThreadCpuMs } from './cpu.js';
-import { checkTask, waitTask } from './tasks.js';
+import { checkTask, explainRefusedPayload, waitTask } from './tasks.js';
 
 export { checkTask, waitTask } from './tasks.js';
 import type { Plan } from './plan.js';
@@ -169,7 +169,7 @@ export class ChunkWriter {
         const task = await this.engine.index(this.indexUid).addDocumentsFromString(payload, 'application/json', { primaryKey: 'id' });
         return { task, logged };
       } catch (error) {
-        throw toEngineError(error, `adding ${docs.length} chunks to ${this.indexUid}`);
+        throw await explainRefusedPayload(this.engine, toEngineError(error, `adding ${docs.length} chunks to ${this.indexUid}`));
       }
     });
     this.inFlight.push({ uid: task.taskUid, docs: docs.length, logged });

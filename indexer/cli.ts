@@ -10,6 +10,7 @@ import { createEngine, type Engine } from '../core/engine/client.js';
 import { connectEngine } from '../core/engine/connect.js';
 import { AppError, UsageError } from '../core/errors.js';
 import { createLogger } from '../core/logger.js';
+import { explainEngineFailure } from './engine-failure.js';
 import { acquireLease, LeaseBusyError } from './lease.js';
 import { createProgressReporter } from './progress.js';
 import { rebuildIndex } from './rebuild.js';
@@ -131,6 +132,8 @@ async function main(argv: string[]): Promise<number> {
     if (!values.watch) return someFailed(summary) ? 1 : 0;
     if (sources.length > 0) return await pollForever(sources, config.web.pollSeconds, summary, once);
     return await watchForever(positionals, once);
+  } catch (error) {
+    throw await explainEngineFailure(error, connection, config.dataDir);
   } finally {
     await connection.stop();
   }

@@ -104,7 +104,7 @@ export function serverOptions(maxUrlBytes: number): ServerOptions {
 export function createApp(deps: AppDeps): Express {
   const http = { ...DEFAULT_HTTP_OPTIONS, ...deps.http };
   const metrics = deps.metrics ?? createMetrics();
-  watchRankingIndex(metrics, () => deps.ranking?.current()?.stats().chunks ?? 0, () => deps.ranking?.isOverBudget() ?? false);
+  watchRankingIndex(metrics, () => deps.ranking?.current()?.stats().chunks ?? 0, () => deps.ranking?.isOverBudget() ?? false, () => deps.ranking?.malformedEntries ?? 0);
   const app = express();
   app.disable('x-powered-by');
   // ETags are set on purpose where they help (widget, articles); hashing every search reply costs throughput.

@@ -4,7 +4,7 @@
  * but core/. The indexer takes the same lease as every other run (indexer/lease.ts): a second
  * server on the same DATA_DIR, or an editor's run, waits its turn.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -43,14 +43,58 @@ export function indexerEnv(config: Config): Record<string, string> {
   return { ...where, ...allowed, INDEX_UID: config.indexUid, DATA_DIR: config.dataDir, ENGINE_TIMEOUT_MS: String(config.engineTimeoutMs) };
 }
 
+/** Where start-up indexing stands, for /readyz and the log. */
+export type StartupIndexingState =
+  | { state: 'running'; since: string }
+  | { state: 'done'; exitCode: 0 | 1 }
+  | { state: 'failed'; reason: string };
+
+export interface StartupIndexing {
+  status(): StartupIndexingState;
+  /** Resolves when the run is over, however it ended (failures are in status()). */
+  finished: Promise<void>;
+  /** Server shutdown: the run is stopped (SIGTERM; a stopped run leaves the index consistent) and waited for. */
+  stop(): Promise<void>;
+}
+
+/**
+ * `npm start` on a site that already has an index serves it at once and indexes ARTICLES_DIR in
+ * the background (a restart or deploy re-checks the whole archive: 42 s for 1,000 unchanged
+ * articles on a loaded machine, more while another run holds the lease); a failure is logged and
+ * shown by /readyz, and the index served stays as it was. A site with nothing indexed yet
+ * has nothing to serve: the caller waits for indexArticlesAtStart() instead.
+ */
+export function indexArticlesInBackground(config: Config, log: Logger): StartupIndexing {
+  let current: StartupIndexingState = { state: 'running', since: new Date().toISOString() };
+  log.info({ articlesDir: config.articlesDir }, 'serving the existing index; indexing the articles folder in the background');
+  let child: ChildProcess | undefined;
+  const finished = indexArticlesAtStart(config, log, (c) => (child = c)).then(
+    (exitCode) => void (current = { state: 'done', exitCode }),
+    (error: unknown) => {
+      const reason = error instanceof Error ? error.message : String(error);
+      current = { state: 'failed', reason };
+      log.error({ articlesDir: config.articlesDir }, `${reason}; the index served is unchanged`);
+    },
+  );
+  return {
+    status: () => current,
+    finished,
+    async stop() {
+      if (current.state === 'running') child?.kill('SIGTERM');
+      await finished;
+    },
+  };
+}
+
 /**
  * Runs `index ARTICLES_DIR` and waits for it. Its summary (stdout) and notes are logged line by
  * line at info, its errors at warn, its progress at debug. Exit 0 or 1 (some articles failed, the rest indexed) let
  * the server start; any other code (config, engine failure) stops the start-up with that reason.
  */
-export async function indexArticlesAtStart(config: Config, log: Logger): Promise<void> {
+export async function indexArticlesAtStart(config: Config, log: Logger, started?: (child: ChildProcess) => void): Promise<0 | 1> {
   const { program, args } = indexerCommand();
   const child = spawn(program, [...args, config.articlesDir], { env: indexerEnv(config), stdio: ['ignore', 'pipe', 'pipe'] });
+  started?.(child);
   let lastError = '';
   child.stdout.pipe(split2()).on('data', (line: string) => log.info(line));
   // stderr holds the run's progress, notes ("waiting: another indexer …") and errors.
@@ -69,4 +113,5 @@ export async function indexArticlesAtStart(config: Config, log: Logger): Promise
     const reason = `indexing ${config.articlesDir} at start-up failed (indexer exit code ${code}): ${lastError.replace(/^error: /, '')}`;
     throw code === 2 ? new ConfigError(reason) : new AppError('engine_error', reason);
   }
+  return code;
 }

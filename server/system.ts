@@ -19,7 +19,7 @@ import { engineState, Readiness } from './routes/health.js';
 import { ResponseCache } from './search/cache.js';
 import { clusterEngine, coordinatorsFor } from './search/cluster-engine.js';
 import { watchIndex, type IndexWatcher } from './search/index-watch.js';
-import { indexArticlesAtStart } from './startup-indexing.js';
+import { indexArticlesAtStart, indexArticlesInBackground, type StartupIndexing } from './startup-indexing.js';
 import { ArticlePublisher } from './article-publisher.js';
 import { adminScopes } from './http/admin-access.js';
 import { RankingFollower } from './ranking/follower.js';
@@ -49,6 +49,8 @@ interface SearchSide {
   monitors(): Promise<Monitor[]>;
   /** The embedded engine's supervisor status (restarting, failed), for /readyz. */
   engineStatus?: () => EngineStatus;
+  /** Start-up indexing still running in the background (the index already had documents). */
+  indexing?: StartupIndexing;
   stop(): Promise<void>;
 }
 
@@ -112,7 +114,7 @@ export async function startSystem(config: Config, log: Logger): Promise<RunningS
       synonyms,
       cluster: side.cluster,
       rateLimitStore: redis && config.rateLimit > 0 ? new FallbackRateLimitStore(redis) : undefined,
-      readiness: side.cluster ? undefined : new Readiness(side.engine, config.indexUid, side.engineStatus),
+      readiness: side.cluster ? undefined : new Readiness(side.engine, config.indexUid, side.engineStatus, side.indexing && (() => side.indexing!.status())),
       // Without ADMIN_TOKEN the routes are not mounted at all: every method answers 404, none 405.
       publish: config.adminToken
         ? {
@@ -148,6 +150,7 @@ export async function startSystem(config: Config, log: Logger): Promise<RunningS
           watcher?.stop();
           ranking?.stop();
           synonyms?.stop();
+          await side.indexing?.stop();
           await drain(server, config.shutdownGraceMs, log);
           await closeRedis(redis);
           await side.stop();
@@ -158,6 +161,7 @@ export async function startSystem(config: Config, log: Logger): Promise<RunningS
   } catch (error) {
     watcher?.stop();
     synonyms?.stop();
+    await side.indexing?.stop();
     await closeRedis(redis);
     await side.stop();
     throw error;
@@ -169,10 +173,11 @@ async function singleSide(config: Config, log: Logger): Promise<SearchSide> {
   const connection = await connectEngine(config, log, { role: 'server' });
   try {
     const admin = createEngine({ url: connection.url, apiKey: connection.masterKey, timeoutMs: 60_000 });
+    let indexing: StartupIndexing | undefined;
     if (config.skipIndexOnStart) {
       await ensureIndex(admin, config.indexUid);
     } else {
-      await indexArticlesAtStart(config, log);
+      indexing = await indexAtStart(config, log, [admin]);
     }
     const searchKey = await ensureSearchKey(admin, config.indexUid);
     const engine = createEngine({ url: connection.url, apiKey: searchKey, timeoutMs: config.engineTimeoutMs });
@@ -184,6 +189,7 @@ async function singleSide(config: Config, log: Logger): Promise<SearchSide> {
         return [{ name: 'engine', engine: createEngine({ url: connection.url, apiKey: monitorKey, timeoutMs: config.engineTimeoutMs }) }];
       },
       engineStatus: connection.status,
+      indexing,
       stop: () => connection.stop(),
     };
   } catch (error) {
@@ -200,7 +206,7 @@ async function singleSide(config: Config, log: Logger): Promise<SearchSide> {
 async function clusterSide(config: Config, cluster: ClusterConfig, log: Logger): Promise<SearchSide> {
   const searchShards = await prepareCluster(cluster, config.indexUid);
   log.info({ shards: cluster.shards.map((s) => ({ name: s.name, url: s.url })) }, 'using a cluster of Meilisearch shards');
-  if (!config.skipIndexOnStart) await indexArticlesAtStart(config, log);
+  const indexing = config.skipIndexOnStart ? undefined : await indexAtStart(config, log, cluster.shards.map((s) => adminEngineFor(s, 60_000)));
   const coordinators = coordinatorsFor(searchShards, config.engineTimeoutMs);
   const engine = clusterEngine(coordinators);
   const names = coordinators.map((c) => c.name);
@@ -220,8 +226,20 @@ async function clusterSide(config: Config, cluster: ClusterConfig, log: Logger):
           return { name: shard.name, engine: createEngine({ url: shard.url, apiKey: monitorKey, timeoutMs: config.engineTimeoutMs }) };
         }),
       ),
+    indexing,
     stop: async () => {},
   };
+}
+
+/**
+ * Start-up indexing: in the background when the index already has documents to serve (a restart,
+ * a deploy), else waited for (a new site has nothing to serve until its first run is done).
+ */
+async function indexAtStart(config: Config, log: Logger, engines: readonly Engine[]): Promise<StartupIndexing | undefined> {
+  const counts = await Promise.all(engines.map((e) => e.index(config.indexUid).search('', { limit: 0 }).then((r) => r.estimatedTotalHits ?? 0, () => 0)));
+  if (counts.some((n) => n > 0)) return indexArticlesInBackground(config, log);
+  await indexArticlesAtStart(config, log);
+  return undefined;
 }
 
 /**

@@ -5,7 +5,7 @@ import {
   MeilisearchRequestTimeOutError,
   MeilisearchTaskTimeOutError,
 } from 'meilisearch';
-import { AppError, EngineError, EngineUnavailableError } from '../errors.js';
+import { AppError, DiskFullError, EngineError, EngineUnavailableError } from '../errors.js';
 import { keepAliveHttpClient } from './transport.js';
 
 export type Engine = Meilisearch;
@@ -38,6 +38,7 @@ export function toEngineError(error: unknown, what: string): AppError {
   if (error instanceof MeilisearchApiError) {
     const status = error.response?.status;
     const code = error.cause?.code;
+    if (isDiskFull(code, error.message)) return new DiskFullError(`${what}: the engine's disk is full (engine error ${code}: ${error.message})`, { cause: error });
     if (status !== undefined && status >= 500) {
       return new EngineUnavailableError(`${what}: engine answered ${status}`, { cause: error });
     }
@@ -51,4 +52,13 @@ export function toEngineError(error: unknown, what: string): AppError {
     return new EngineUnavailableError(`${what}: ${error.message}`, { cause: error });
   }
   return new EngineUnavailableError(`${what}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+}
+
+/**
+ * Meilisearch says so with `no_space_left_on_device` where it maps the OS error, and with an
+ * `internal` error quoting "No space left on device (os error 28)" where it does not (writing a
+ * payload's update file, measured on 1.21).
+ */
+export function isDiskFull(code: string | undefined, message: string): boolean {
+  return code === 'no_space_left_on_device' || /No space left on device|os error 28\b/.test(message);
 }

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, openSync, closeSync } from 'node:fs';
-import { chmod, readFile, stat, writeFile, rm } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, chmod, readFile, stat, writeFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
@@ -120,9 +121,30 @@ async function locateBinary(): Promise<string> {
   } catch {
     throw new EngineMissingError();
   }
-  // npm unpacks the file without the executable bit.
-  await chmod(binary, 0o755);
+  await ensureExecutable(binary);
   return binary;
+}
+
+/**
+ * npm unpacks the file without the executable bit: set it, only when missing (a non-root user
+ * with root-owned node_modules may not chmod, and needs not when it is already executable).
+ */
+async function ensureExecutable(binary: string): Promise<void> {
+  try {
+    await access(binary, constants.X_OK);
+    return;
+  } catch {
+    // not executable for us yet
+  }
+  try {
+    await chmod(binary, 0o755);
+  } catch (error) {
+    throw new EngineUnavailableError(
+      `the bundled Meilisearch ${binary} is not executable and cannot be made so (${(error as NodeJS.ErrnoException).code}); ` +
+        `run \`chmod +x ${binary}\` as its owner, or set MEILI_URL and MEILI_MASTER_KEY to use your own Meilisearch server`,
+      { cause: error },
+    );
+  }
 }
 
 async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number, logPath: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { link, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -55,6 +55,47 @@ export function processId(pid: number = process.pid): ProcessId | undefined {
 export function isSameProcessAlive(id: ProcessId): boolean {
   const now = processId(id.pid);
   return now !== undefined && now.start === id.start;
+}
+
+/**
+ * The record's owner is alive and is a Node process, as every server and indexer is (its executable, from
+ * /proc/<pid>/exe). A record restored with a DATA_DIR, or edited by hand, can name a live process
+ * that is not ours at all (a `sleep`): that one is no owner, and the record is stale.
+ */
+export function isOwnerAlive(id: ProcessId): boolean {
+  if (!isSameProcessAlive(id)) return false;
+  const theirs = executableOf(id.pid);
+  // Not the same file only: a server and an indexer may run under different Node installations.
+  return theirs !== undefined && (theirs === executableOf(process.pid) || /^node/.test(path.basename(theirs)));
+}
+
+/**
+ * The record's engine is alive and is the Meilisearch of this DATA_DIR: its command line (from
+ * /proc/<pid>/cmdline) gives `--db-path <DATA_DIR>/meili`, as embedded.ts starts it. Checked
+ * before it is ever signalled: nothing else is ours to stop.
+ */
+export function isOurEngineAlive(id: ProcessId, dataDir: string): boolean {
+  if (!isSameProcessAlive(id)) return false;
+  const args = commandLineOf(id.pid);
+  const at = args.indexOf('--db-path');
+  return at >= 0 && args[at + 1] === path.join(dataDir, 'meili');
+}
+
+function executableOf(pid: number): string | undefined {
+  try {
+    // A binary replaced while it runs (an upgrade) reads "<path> (deleted)": still the same program.
+    return readlinkSync(`/proc/${pid}/exe`).replace(/ \(deleted\)$/, '');
+  } catch {
+    return undefined;
+  }
+}
+
+function commandLineOf(pid: number): string[] {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  } catch {
+    return [];
+  }
 }
 
 export async function readRecord(dataDir: string): Promise<{ record: EngineRecord; raw: string } | undefined> {

@@ -1,12 +1,15 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { z } from 'zod';
 import { ConfigError, EngineUnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { prepareDataDir, readOrCreateMasterKey } from './data-dir.js';
 import { startEmbeddedEngine, type EmbeddedEngine } from './embedded.js';
 import {
   createRecord,
+  isOurEngineAlive,
   isSameProcessAlive,
+  isOwnerAlive,
   liveUsers,
   registerUser,
   processId,
@@ -78,7 +81,7 @@ export async function openDataDirEngine(options: OpenOptions): Promise<DataDirEn
       continue; // someone created the record first: look at theirs
     }
     const { record, raw } = found;
-    if (isSameProcessAlive(record.owner)) {
+    if (isOwnerAlive(record.owner)) {
       const guest = record.closing ? undefined : await joinAsGuest(dataDir, raw, record, masterKey, options.role);
       if (guest) return guest;
       // Its owner is starting or restarting it, or stopping it (then as long as its users need).
@@ -166,13 +169,16 @@ async function waitForUsers(dataDir: string, log: Logger): Promise<void> {
  * verified dead) is stopped, since nobody may use or stop it otherwise.
  */
 async function clearStaleRecord(dataDir: string, record: EngineRecord, raw: string, log: Logger): Promise<void> {
-  if (record.engine) await retireOrphan(record.engine, log);
+  if (record.engine && isSameProcessAlive(record.engine) && !isOurEngineAlive(record.engine, dataDir)) {
+    log.warn({ pid: record.engine.pid }, `the engine record names process ${record.engine.pid}, which is not this DATA_DIR's Meilisearch; leaving it alone`);
+  } else if (record.engine) await retireOrphan(record.engine, dataDir, log);
   if (await removeRecordIf(dataDir, raw)) log.info({ owner: describeOwner(record) }, `removed the stale engine record of ${describeOwner(record)} (no longer running)`);
 }
 
-async function retireOrphan(engine: ProcessId, log: Logger): Promise<void> {
+async function retireOrphan(engine: ProcessId, dataDir: string, log: Logger): Promise<void> {
   for (let i = 0; i < 50 && isSameProcessAlive(engine); i++) await sleep(100);
-  if (!isSameProcessAlive(engine)) return;
+  // Proved again right before the signal: only this DATA_DIR's Meilisearch is ever stopped.
+  if (!isOurEngineAlive(engine, dataDir)) return;
   log.warn({ pid: engine.pid }, 'stopping an engine whose owner is gone');
   try {
     process.kill(engine.pid, 'SIGTERM');
@@ -180,7 +186,7 @@ async function retireOrphan(engine: ProcessId, log: Logger): Promise<void> {
     return;
   }
   for (let i = 0; i < 100 && isSameProcessAlive(engine); i++) await sleep(100);
-  if (isSameProcessAlive(engine)) process.kill(engine.pid, 'SIGKILL');
+  if (isOurEngineAlive(engine, dataDir)) process.kill(engine.pid, 'SIGKILL');
 }
 
 export function describeOwner(record: EngineRecord): string {
@@ -209,12 +215,29 @@ export async function noteExternalEngine(dataDir: string, url: string): Promise<
 }
 
 export async function refuseIfSiteUsesExternalEngine(dataDir: string): Promise<void> {
-  const raw = await readFile(path.join(path.resolve(dataDir), EXTERNAL_NOTE), 'utf8').catch(() => undefined);
+  const file = path.join(path.resolve(dataDir), EXTERNAL_NOTE);
+  const raw = await readFile(file, 'utf8').catch(() => undefined);
   if (!raw) return;
-  const note = JSON.parse(raw) as { url: string; owner: ProcessId };
-  if (!isSameProcessAlive(note.owner)) return;
+  const note = readExternalNote(raw, file);
+  if (!isOwnerAlive(note.owner)) return;
   throw new ConfigError(
     `the server running on DATA_DIR ${dataDir} (pid ${note.owner.pid}) uses the Meilisearch at ${note.url} (MEILI_URL); ` +
       'set MEILI_URL and MEILI_MASTER_KEY for the indexer too — without them it would write to an embedded engine the site does not read',
   );
+}
+
+const externalNoteSchema = z.object({ url: z.string(), owner: z.object({ pid: z.number().int().positive(), start: z.number().int() }) });
+
+/** The note as a server wrote it, or an error naming the file and what is wrong (never a raw SyntaxError). */
+function readExternalNote(raw: string, file: string): { url: string; owner: ProcessId } {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (error) {
+    throw new ConfigError(`${file}: not valid JSON (${(error as Error).message}); a server using MEILI_URL writes this file: remove it if no such server runs on this DATA_DIR`);
+  }
+  const parsed = externalNoteSchema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  throw new ConfigError(`${file}: field \`${issue.path.join('.')}\`: ${issue.message}; a server using MEILI_URL writes this file: remove it if no such server runs on this DATA_DIR`);
 }

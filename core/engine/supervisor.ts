@@ -1,7 +1,7 @@
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { startEmbeddedEngine, type EmbeddedEngine } from './embedded.js';
-import { isSameProcessAlive, processId, readRecord, removeOwnRecordSync, updateRecord } from './registry.js';
+import { isOwnerAlive, processId, readRecord, removeOwnRecordSync, updateRecord } from './registry.js';
 import { describeOwner, engineAnswers, openDataDirEngine, type DataDirEngine } from './shared.js';
 
 /**
@@ -116,7 +116,7 @@ export class EngineSupervisor {
     }
     // A guest: the owner keeps its engine up; this server steps in only when the owner is gone.
     const found = await readRecord(this.options.dataDir);
-    const ownerAlive = found !== undefined && isSameProcessAlive(found.record.owner);
+    const ownerAlive = found !== undefined && isOwnerAlive(found.record.owner);
     if (!ownerAlive) {
       this.down(found ? `the engine's owner (${describeOwner(found.record)}) is gone` : 'the engine record is gone');
       return;

@@ -38,7 +38,16 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
  * `ranking_index_chunks`: chunks in the ranking index searches use now (0 while it is being built
  * or stale, and when it is off) — operators see at once whether queries take the fast path.
  */
-export function watchRankingIndex(metrics: Metrics, currentChunks: () => number, overBudget: () => boolean = () => false): void {
+export function watchRankingIndex(metrics: Metrics, currentChunks: () => number, overBudget: () => boolean = () => false, malformedLogEntries: () => number = () => 0): void {
+  new Counter({
+    name: 'ranking_change_log_malformed_total',
+    help: 'Change-log entries not of the log format (each logged with its seq and passed by a full re-read of the index)',
+    registers: [metrics.registry],
+    collect() {
+      this.reset();
+      this.inc(malformedLogEntries());
+    },
+  });
   new Gauge({
     name: 'ranking_index_chunks',
     help: 'Chunks in the current in-process ranking index (0 = engine candidates are ranked instead)',

@@ -231,7 +231,12 @@ export function openApiDocument(options: { pageUrlHosts?: readonly string[] | un
             '200': json('Ready (over several engines: while at least one is, `degraded` when not all are)', {
               type: 'object',
               required: ['status'],
-              properties: { status: { enum: ['ready', 'degraded'] }, shards: { $ref: '#/components/schemas/ShardStates' } },
+              properties: {
+                status: { enum: ['ready', 'degraded'] },
+                shards: { $ref: '#/components/schemas/ShardStates' },
+                indexing: { enum: ['running', 'failed'], description: 'Start-up indexing of ARTICLES_DIR in the background: the index served meanwhile is whole (keep the server in the load balancer).' },
+                details: { type: 'string' },
+              },
             }),
             '503': json('Not ready: the error says why (`index_missing`, `engine_unavailable`, `engine_restarting`)', {
               allOf: [{ $ref: '#/components/schemas/Error' }, { type: 'object', properties: { shards: { $ref: '#/components/schemas/ShardStates' } } }],

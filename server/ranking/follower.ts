@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { getHeapStatistics } from 'node:v8';
-import { changeLogUid, type ChangeEntry } from '../../core/change-log.js';
+import { changeLogUid, checkChangeEntry, type ChangeEntry } from '../../core/change-log.js';
 import type { Engine } from '../../core/engine/client.js';
 import { engineErrorCode } from '../../core/engine/client.js';
 import type { Logger } from '../../core/logger.js';
@@ -91,6 +91,8 @@ export class RankingFollower {
   private readonly budget: number;
   /** Full builds done (start-up, swaps, gaps): the rest came through the log. */
   fullBuilds = 0;
+  /** Change-log entries that were not of the log's format, each answered with a full re-read (a metric). */
+  malformedEntries = 0;
   /** When the log was last seen to move, and when that change was applied (bench:scale). */
   lastAppliedAt = 0;
 
@@ -383,7 +385,20 @@ export class RankingFollower {
           this.noLog = false;
           if (entries[0] && entries[0].seq !== 1) this.needFull = true;
         }
-        for (const entry of entries) {
+        for (const raw of entries) {
+          const checked = checkChangeEntry(raw);
+          if ('problem' in checked) {
+            // Its ids are unknown, so nothing can be applied from it: a malformed `open` entry is
+            // waited on like any open one (the next indexer run closes it); a closed one is passed
+            // by a full re-read, whose position (the log head) lies past it. Never retried as is.
+            if (raw.state === 'open' && raw.seq === this.positions[s]! + 1) break;
+            this.malformedEntries++;
+            this.log.warn({ indexUid: this.indexUid, seq: raw.seq, problem: checked.problem }, `change log entry ${raw.seq} is malformed (${checked.problem}); re-reading the whole index instead`);
+            this.needFull = true;
+            this.again = true;
+            return;
+          }
+          const entry = checked.entry;
           if (entry.seq !== this.positions[s]! + 1 || entry.kind === 'reset') {
             // Trimmed past us, a recreated log, or an index swap: the log cannot be followed.
             if (entry.state === 'open') return;

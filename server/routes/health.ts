@@ -5,6 +5,7 @@ import { toEngineError } from '../../core/engine/client.js';
 import type { EngineStatus } from '../../core/engine/supervisor.js';
 import { EngineError } from '../../core/errors.js';
 import { errorBody } from '../http/errors.js';
+import type { StartupIndexingState } from '../startup-indexing.js';
 import { exactRouter } from '../http/routing.js';
 
 export type EngineState = 'ready' | 'index_missing' | 'unavailable';
@@ -74,18 +75,32 @@ export class Readiness {
     engine: Engine,
     indexUid: string,
     private readonly engineStatus?: () => EngineStatus,
+    private readonly indexing?: () => StartupIndexingState,
   ) {
     this.index = new KeptCheck(() => engineState(engine, indexUid), 'unavailable');
   }
 
-  async current(): Promise<{ engine?: EngineStatus; index: EngineState }> {
+  async current(): Promise<{ engine?: EngineStatus; index: EngineState; indexing?: StartupIndexingState }> {
     const status = this.engineStatus?.();
+    const indexing = this.indexing?.();
     if (status && status.state !== 'up') {
       this.index.expire(); // check the index again as soon as the engine is back
-      return { engine: status, index: 'unavailable' };
+      return { engine: status, index: 'unavailable', indexing };
     }
-    return { index: await this.index.current() };
+    return { index: await this.index.current(), indexing };
   }
+}
+
+/**
+ * Start-up indexing in the background does not make a server unready: the index it serves is
+ * whole (the engine applies each batch whole), only not yet updated from ARTICLES_DIR. A load
+ * balancer keeps sending it traffic (200); operators read `indexing`. A failed run leaves the
+ * index as it was, said the same way (its reason is in the server log, not on a public route).
+ */
+function startupIndexingDetails(indexing: StartupIndexingState | undefined): { indexing?: StartupIndexingState['state']; details?: string } {
+  if (indexing?.state === 'running') return { indexing: 'running', details: `indexing the articles folder in the background since ${indexing.since}; the existing index is served` };
+  if (indexing?.state === 'failed') return { indexing: 'failed', details: 'start-up indexing of the articles folder failed (see the server log); the existing index is served' };
+  return {};
 }
 
 /**
@@ -114,14 +129,14 @@ export function healthRoutes(engine: Engine, indexUid: string, clusterReadiness?
       res.json({ status: ready === Object.keys(shards).length ? 'ready' : 'degraded', shards });
       return;
     }
-    const { engine: status, index } = await readiness.current();
+    const { engine: status, index, indexing } = await readiness.current();
     if (status?.state === 'restarting') {
       const seconds = Math.round((Date.now() - status.since) / 1000);
       res.status(503).json(errorBody('engine_restarting', `The search engine is being restarted (down for ${seconds} s).`));
     } else if (status?.state === 'failed') {
       res.status(503).json(errorBody('engine_unavailable', 'The search engine could not be restarted; see the server log.'));
     } else if (index === 'ready') {
-      res.json({ status: 'ready' });
+      res.json({ status: 'ready', ...startupIndexingDetails(indexing) });
     } else if (index === 'index_missing') {
       res.status(503).json(errorBody('index_missing', 'The search index does not exist yet.'));
     } else {

@@ -68,7 +68,8 @@ describe('one engine per DATA_DIR (engine.json)', { timeout: 120_000 }, () => {
 
   it("a live owner whose engine does not answer is waited for, then reported — never replaced or stopped", async () => {
     const dir = await dataDir();
-    const sleeper = spawn('sleep', ['60']);
+    // An owner of ours (a Node process, as every server and indexer is) that never starts its engine.
+    const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)']);
     try {
       await new Promise((r) => setTimeout(r, 100));
       const owner = processId(sleeper.pid!)!;

@@ -48,8 +48,9 @@ describe('npm start (dist/server.js) with the embedded engine', () => {
 
   it('a second start reuses the data and sends nothing new', async () => {
     const { app, url } = await startOnce();
-    expect(app.output()).toMatch(/0 added, 0 updated, 1 unchanged/);
-    expect(app.output()).toMatch(/chunks: 3 in inputs, 0 sent, 0 deleted/);
+    // The index exists: it is served at once and articles/ is checked in the background.
+    await app.waitFor(/0 added, 0 updated, 1 unchanged/);
+    await app.waitFor(/chunks: 3 in inputs, 0 sent, 0 deleted/);
     // Not a terminal: JSON, one object a line, the announcement included (url, data, engine).
     const records = app.output().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(records.find((r) => String(r['msg']).startsWith('News search is running'))).toMatchObject({ url, data: `${dataDir} (DATA_DIR)`, engine: expect.stringMatching(/embedded Meilisearch/) });
