@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { changeLogUid, type ChangeEntry } from '../../core/change-log.js';
@@ -46,6 +46,19 @@ interface SnapshotPosition {
 
 /** Snapshots are written at most this often while changes come in (each costs a pass over the index). */
 const SNAPSHOT_EVERY_MS = 60_000;
+/** After failed saves (a full disk, a directory in the way) the next try waits longer, up to this. */
+const SNAPSHOT_MAX_BACKOFF_MS = 60 * 60_000;
+
+/** Writes `parts` one after the other to `file` (created or truncated) and makes it durable. */
+async function writeParts(file: string, parts: readonly Buffer[]): Promise<void> {
+  const handle = await open(file, 'w');
+  try {
+    for (const part of parts) await handle.write(part);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
 
 /** The budget when none is configured: a third of the V8 heap limit (the index's strings and maps live there). */
 export function defaultBudgetBytes(): number {
@@ -72,6 +85,8 @@ export class RankingFollower {
   private positionAt: (string | null)[];
   private savedVersion: string | undefined;
   private savedAt = 0;
+  private saveFailures = 0;
+  private saveRetryAt = 0;
   /** Bumped by each full build, so versions never repeat across builds. */
   private generation = 0;
   private needFull = true;
@@ -148,6 +163,9 @@ export class RankingFollower {
       this.generation++;
       this.needFull = false;
       this.savedVersion = this.currentVersion();
+      // The catch-up that follows is saved with the next changes, not at once: a save right after
+      // a restore wrote the file just read again (and held its size in memory twice more).
+      this.savedAt = Date.now();
       this.log.info({ indexUid: this.indexUid, chunks: index.stats().chunks, file }, 'ranking index loaded from its snapshot; catching up from the change log');
     } catch (error) {
       this.log.warn({ indexUid: this.indexUid, file, err: error instanceof Error ? error.message : String(error) }, 'ranking index snapshot ignored');
@@ -158,18 +176,33 @@ export class RankingFollower {
     const file = this.options.snapshotFile;
     const index = this.index;
     const version = this.currentVersion();
-    if (!file || !index || version === this.savedVersion || (!force && Date.now() - this.savedAt < SNAPSHOT_EVERY_MS)) return;
-    this.savedAt = Date.now();
+    if (!file || !index || version === this.savedVersion) return;
+    const now = Date.now();
+    if (now < this.saveRetryAt || (!force && now - this.savedAt < SNAPSHOT_EVERY_MS)) return;
+    this.savedAt = now;
     const position: SnapshotPosition = { indexUid: this.indexUid, shards: this.shards.length, positions: [...this.positions], at: [...this.positionAt] };
+    const temporary = `${file}.${process.pid}.${++snapshotWrites}.tmp`;
     try {
       await mkdir(path.dirname(file), { recursive: true });
-      const temporary = `${file}.${process.pid}.${++snapshotWrites}.tmp`;
-      await writeFile(temporary, index.snapshot(position));
+      await writeParts(temporary, index.snapshotParts(position));
       await rename(temporary, file); // never a half-written snapshot under the real name
       this.savedVersion = version;
+      this.saveFailures = 0;
+      this.saveRetryAt = 0;
     } catch (error) {
-      this.log.warn({ indexUid: this.indexUid, file, err: error instanceof Error ? error.message : String(error) }, 'ranking index snapshot not saved');
+      // A failed save leaves no temporary file behind (it is as big as the snapshot), and the next
+      // try waits twice as long each time: a full disk or a directory in the way does not go away in a minute.
+      await rm(temporary, { force: true }).catch(() => undefined);
+      this.saveFailures++;
+      const retryInMs = Math.min(SNAPSHOT_MAX_BACKOFF_MS, SNAPSHOT_EVERY_MS * 2 ** (this.saveFailures - 1));
+      this.saveRetryAt = now + retryInMs;
+      this.log.warn({ indexUid: this.indexUid, file, err: error instanceof Error ? error.message : String(error), failures: this.saveFailures, retryInMs }, 'ranking index snapshot not saved');
     }
+  }
+
+  /** Snapshot saves that failed in a row (0 after a good one). */
+  get snapshotFailures(): number {
+    return this.saveFailures;
   }
 
   stop(): void {
