@@ -81,7 +81,7 @@ export async function startSystem(config: Config, log: Logger): Promise<RunningS
         redis && config.cacheEntries > 0
           ? versionPublisher((shared = new SharedResponseCache(redis, { namespace: `news-search:${config.indexUid}`, ttlSeconds: config.redisCacheTtlSeconds })))
           : undefined;
-      const local = shared || config.cacheEntries === 0 ? undefined : new ResponseCache(config.cacheEntries);
+      const local = shared || config.cacheEntries === 0 ? undefined : new ResponseCache(config.cacheEntries, config.cacheMb * 1e6);
       watcher = watchEngines(await side.monitors(), config, log, (version) => {
         if (setVersion) setVersion(version);
         else if (local?.setVersion(version)) log.debug({ version }, 'index version changed; search cache cleared');
