@@ -21,6 +21,7 @@ import { clusterEngine, coordinatorsFor } from './search/cluster-engine.js';
 import { watchIndex, type IndexWatcher } from './search/index-watch.js';
 import { indexArticlesAtStart } from './startup-indexing.js';
 import { RankingFollower } from './ranking/follower.js';
+import { HEAP_RESERVE_BYTES, rankingBudget } from './ranking/memory-budget.js';
 import { sharedCache, type SearchCache } from './search/answer.js';
 import { readWidget } from './routes/static.js';
 
@@ -75,7 +76,7 @@ export async function startSystem(config: Config, log: Logger): Promise<RunningS
     const ranking =
       config.rankingMemoryMb === 0
         ? undefined
-        : new RankingFollower(side.shards, config.indexUid, { pollMs: config.indexPollMs, snapshotFile: path.join(config.dataDir, 'ranking', `${config.indexUid}.snapshot`), ...(config.rankingMemoryMb !== undefined && { budgetBytes: config.rankingMemoryMb * 1e6 }) }, log);
+        : new RankingFollower(side.shards, config.indexUid, { pollMs: config.indexPollMs, snapshotFile: path.join(config.dataDir, 'ranking', `${config.indexUid}.snapshot`), budget: rankingBudget(config.rankingMemoryMb, HEAP_RESERVE_BYTES + (config.cacheEntries > 0 ? config.cacheMb * 1e6 : 0)) }, log);
     if (config.cacheEntries > 0 || ranking) {
       const setVersion =
         redis && config.cacheEntries > 0

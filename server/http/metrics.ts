@@ -38,7 +38,26 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
  * `ranking_index_chunks`: chunks in the ranking index searches use now (0 while it is being built
  * or stale, and when it is off) — operators see at once whether queries take the fast path.
  */
-export function watchRankingIndex(metrics: Metrics, currentChunks: () => number, overBudget: () => boolean = () => false): void {
+export function watchRankingIndex(metrics: Metrics, currentChunks: () => number, overBudget: () => boolean = () => false, memory?: () => { needBytes: number; budgetBytes: number } | undefined): void {
+  if (memory) {
+    // Need beside budget: an operator sees how close the index is before it is switched off.
+    new Gauge({
+      name: 'ranking_index_memory_need_bytes',
+      help: 'Memory the ranking index needs (or would need, when over its budget), estimated from its chunks',
+      registers: [metrics.registry],
+      collect() {
+        this.set(memory()?.needBytes ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'ranking_index_memory_budget_bytes',
+      help: 'Memory the ranking index may take (RANKING_MEMORY_MB, or what the V8 heap limit leaves)',
+      registers: [metrics.registry],
+      collect() {
+        this.set(memory()?.budgetBytes ?? 0);
+      },
+    });
+  }
   new Gauge({
     name: 'ranking_index_chunks',
     help: 'Chunks in the current in-process ranking index (0 = engine candidates are ranked instead)',

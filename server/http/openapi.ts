@@ -107,7 +107,35 @@ export function openApiDocument(): Record<string, unknown> {
         get: {
           operationId: 'ready',
           summary: 'The engine answers and the index exists',
-          responses: { '200': { description: 'Ready' }, '503': error('Not ready') },
+          responses: {
+            '200': {
+              description: 'Ready. `ranking`: the in-process ranking index (over its memory budget, searches are ranked from engine candidates; `reason` names need, budget and the setting)',
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    required: ['status'],
+                    properties: {
+                      status: { type: 'string', enum: ['ready', 'degraded'] },
+                      shards: { type: 'object', additionalProperties: { type: 'string' } },
+                      ranking: {
+                        type: 'object',
+                        required: ['state', 'chunks', 'needBytes', 'budgetBytes'],
+                        properties: {
+                          state: { type: 'string', enum: ['serving', 'building', 'over_budget', 'stale'] },
+                          chunks: { type: 'integer' },
+                          needBytes: { type: 'integer' },
+                          budgetBytes: { type: 'integer' },
+                          reason: { type: 'string' },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+            '503': error('Not ready'),
+          },
         },
       },
       '/metrics': { get: { operationId: 'metrics', summary: 'Prometheus metrics', responses: { '200': { description: 'text/plain; version=0.0.4' } } } },

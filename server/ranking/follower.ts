@@ -1,13 +1,14 @@
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { getHeapStatistics } from 'node:v8';
 import { changeLogUid, type ChangeEntry } from '../../core/change-log.js';
 import type { Engine } from '../../core/engine/client.js';
 import { engineErrorCode } from '../../core/engine/client.js';
 import type { Logger } from '../../core/logger.js';
 import { atLeast, oneOf } from '../../core/engine/filters.js';
 import { watchIndex, type IndexWatcher } from '../search/index-watch.js';
+import { clearStemMemos } from '../../core/text/stem.js';
 import { createRankingIndex, loadRankingIndex, type RankingDocument, type RankingIndex } from './index.js';
+import { indexNeed, overBudgetReason, rankingBudget, type RankingBudget } from './memory-budget.js';
 
 /** Chunks per engine request for a full build (about 4 MB of JSON). */
 const PAGE = 2000;
@@ -16,18 +17,15 @@ const ID_PAGE = 250;
 /** Log entries read per request. */
 const LOG_PAGE = 100;
 const SOURCE_FIELDS = ['id', 'articleId', 'stems', 'sectionTitle', 'text', 'tags', 'dateTs', 'year', 'sectionIndex', 'passage'] as const;
-/**
- * Process memory one chunk of the index costs, settled, for the budget's estimate before a build
- * (typed arrays ~1.6 KB plus ids, maps and term strings; measured by `npm run bench:scale`, docs/scale.md).
- */
-export const BYTES_PER_CHUNK = 2500;
 const MAX_BACKOFF_MS = 60_000;
 
 export interface FollowerOptions {
   /** How often the change logs are read (the index watcher's versions also trigger a read). */
   pollMs: number;
-  /** Memory the index may take (bytes); above it searches rank engine candidates. */
+  /** Memory the index may take (bytes); above it searches rank engine candidates. Default: rankingBudget(). */
   budgetBytes?: number;
+  /** The budget with where it comes from (server/system.ts); budgetBytes, when given, wins. */
+  budget?: RankingBudget;
   /** Where the index is saved (under DATA_DIR), so a restart catches up from the log instead of re-reading everything. */
   snapshotFile?: string;
   /** An index of this engine's documents to start from, at log position 0 (bench:scale; a snapshot does the same). */
@@ -60,9 +58,14 @@ async function writeParts(file: string, parts: readonly Buffer[]): Promise<void>
   }
 }
 
-/** The budget when none is configured: a third of the V8 heap limit (the index's strings and maps live there). */
-export function defaultBudgetBytes(): number {
-  return Math.floor(getHeapStatistics().heap_size_limit / 3);
+/** Where the ranking index stands, for /readyz and metrics. */
+export interface RankingState {
+  state: 'serving' | 'building' | 'over_budget' | 'stale';
+  chunks: number;
+  needBytes: number;
+  budgetBytes: number;
+  /** Why it is not serving, when over budget: need, budget and the setting to change. */
+  reason?: string;
 }
 
 /**
@@ -103,7 +106,9 @@ export class RankingFollower {
   private started = false;
   private failures = 0;
   private retryAt = 0;
-  private readonly budget: number;
+  private readonly budget: RankingBudget;
+  /** Chunks the index has or would have (the engine's count when it was over budget). */
+  private wantedChunks = 0;
   /** Full builds done (start-up, swaps, gaps): the rest came through the log. */
   fullBuilds = 0;
   /** When the log was last seen to move, and when that change was applied (bench:scale). */
@@ -117,7 +122,7 @@ export class RankingFollower {
   ) {
     this.positions = shards.map(() => 0);
     this.positionAt = shards.map(() => null);
-    this.budget = options.budgetBytes ?? defaultBudgetBytes();
+    this.budget = options.budgetBytes !== undefined ? { bytes: options.budgetBytes, source: 'budgetBytes option' } : (options.budget ?? rankingBudget(undefined));
   }
 
   /** Starts following: the first full build now, then a read of the logs every pollMs. */
@@ -230,6 +235,15 @@ export class RankingFollower {
     return this.overBudget;
   }
 
+  /** Serving, building, over its budget (with the reason) or set aside (engine version unknown). */
+  state(): RankingState {
+    const chunks = this.index?.stats().chunks ?? this.wantedChunks;
+    const figures = { chunks, needBytes: indexNeed(chunks), budgetBytes: this.budget.bytes };
+    if (this.overBudget) return { state: 'over_budget', ...figures, reason: overBudgetReason(chunks, this.budget) };
+    if (!this.index) return { state: 'building', ...figures };
+    return { state: this.versionUnknown ? 'stale' : 'serving', ...figures };
+  }
+
   /**
    * From the index watcher: a change is read at once (without a log, it means a full build).
    * Undefined (an engine unreachable) sets the index aside until a version is known again: with a
@@ -313,6 +327,8 @@ export class RankingFollower {
     this.needFull = false;
     this.overBudget = false;
     this.lastAppliedAt = Date.now();
+    // The memos now hold every word form of the archive; only the next full read would use them.
+    clearStemMemos();
     const stats = index.stats();
     this.log.info({ indexUid: this.indexUid, chunks: stats.chunks, stems: stats.terms, megabytes: Math.round(stats.bytes / 1e6), ms: Math.round(performance.now() - started) }, 'ranking index built');
   }
@@ -365,12 +381,14 @@ export class RankingFollower {
   }
 
   private fits(chunks: number): boolean {
-    if (chunks * BYTES_PER_CHUNK <= this.budget) {
+    this.wantedChunks = chunks;
+    if (indexNeed(chunks) <= this.budget.bytes) {
       if (this.overBudget) this.log.info({ indexUid: this.indexUid, chunks }, 'index fits the ranking memory budget again');
       return true;
     }
     if (!this.overBudget) {
-      this.log.warn({ indexUid: this.indexUid, chunks, budgetMb: Math.round(this.budget / 1e6) }, 'index over the ranking memory budget (RANKING_MEMORY_MB); ranking engine candidates');
+      // Said plainly, once, at the moment it happens (at start-up for an index that is too big).
+      this.log.warn({ indexUid: this.indexUid, chunks, needMb: Math.round(indexNeed(chunks) / 1e6), budgetMb: Math.round(this.budget.bytes / 1e6), setting: this.budget.source }, overBudgetReason(chunks, this.budget));
     }
     this.overBudget = true;
     this.index = undefined;

@@ -201,6 +201,8 @@ describe('ranking index follows the engine through the change log', () => {
     await follower.settled();
     expect(follower.current()).toBeUndefined();
     expect(follower.isOverBudget()).toBe(true);
+    // Never silent: need, budget and where the budget comes from, for /readyz and the log.
+    expect(follower.state()).toMatchObject({ state: 'over_budget', budgetBytes: 1_000, reason: expect.stringMatching(/needs ~\d+ MB, over its budget of 0 MB \(budgetBytes option\)/) });
     follower.stop();
     const roomy = new RankingFollower([engine], uid, { pollMs: 60_000, budgetBytes: 100e6 }, createLogger('silent')).start();
     await roomy.settled();
