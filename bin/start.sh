@@ -17,17 +17,20 @@ if [ -n "$heap" ]; then
   if [ "$heap" -lt 64 ]; then echo "error: NODE_HEAP_MB must be at least 64 (got $heap)" >&2; exit 2; fi
 else
   limit=$(cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || echo max)
+  total=$(awk '/MemTotal/ { print int($2 / 1048576 * 1024) }' /proc/meminfo 2>/dev/null || echo 0)
   case "$limit" in
     '' | max | *[!0-9]*) heap=320 ;;
     *)
-      heap=$((limit / 1048576 / 2))
-      # cgroup v1 says "no limit" with a huge number.
-      if [ "$heap" -gt 4096 ]; then heap=4096; fi
-      if [ "$heap" -lt 192 ]; then heap=192; fi
+      limit_mb=$((limit / 1048576))
+      if [ "$total" -gt 0 ] && [ "$limit_mb" -ge "$total" ]; then
+        # No real limit: cgroup v1 says so with a huge number, a host-sized cgroup with its own size.
+        heap=320
+      else
+        heap=$((limit_mb / 2))
+        if [ "$heap" -gt 4096 ]; then heap=4096; fi
+        if [ "$heap" -lt 192 ]; then heap=192; fi
+      fi
       ;;
   esac
-  # A host without a container limit reports a limit of its own size or more: treat it as none.
-  total=$(awk '/MemTotal/ { print int($2 / 1024) }' /proc/meminfo 2>/dev/null || echo 0)
-  if [ "$total" -gt 0 ] && [ "$heap" -ge $((total / 2)) ] && [ "$limit" != max ]; then heap=320; fi
 fi
 exec node --max-old-space-size="$heap" --enable-source-maps dist/server.js "$@"

@@ -226,7 +226,8 @@ async function startProxy(engineUrl: string, masterKey: string, dataDir: string,
   });
   closeSync(log);
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 1200; i++) {
+  // Up to 10 minutes: a build of the index on a busy shared machine can take that long.
+  for (let i = 0; i < 6000; i++) {
     if (child.exitCode !== null) throw new Error(`proxy exited with ${child.exitCode}`);
     // Ready = the engine answers and the ranking index is built (searches take the fast path).
     const ready = await fetch(`${url}/metrics`).then((r) => r.text(), () => '');
