@@ -258,17 +258,21 @@ const fmt = (n: number, digits = 0) => n.toFixed(digits);
  * This build's proxy (cache off) against BENCH_BASELINE's, alternated ROUNDS times with the engine
  * direct in between, at c=32: machine noise hits all three alike. Returns the errors seen.
  */
-async function compareWithBaseline(engine: { url: string; masterKey: string }, dataDir: string, direct: Target, current: Target, queries: string[], proxies: Proxy[]): Promise<number> {
+async function compareWithBaseline(engine: { url: string; masterKey: string }, dataDir: string, direct: Target, current: Target, currentPid: number, queries: string[], proxies: Proxy[]): Promise<number> {
   const old = await startProxy(engine.url, engine.masterKey, dataDir, 0, path.resolve(BASELINE!));
   proxies.push(old);
   const baseline = proxyTarget('baseline (cache off)', old.url);
   for (const q of queries.slice(0, WARM_UP)) await once(baseline, q);
   const rps: [number[], number[], number[]] = [[], [], []];
+  // CPU per request of the proxy process itself: what other load on a shared machine barely moves.
+  const cpu: [number[], number[]] = [[], []];
+  const pids = [currentPid, old.child.pid!];
   let errors = 0;
   for (let round = 0; round < ROUNDS; round++) {
     for (const [k, target] of [current, baseline, direct].entries()) {
-      const run = await throughput(target, queries, 32, []);
+      const run = await throughput(target, queries, 32, k < 2 ? [pids[k]!] : []);
       rps[k]!.push(run.rps);
+      if (k < 2) cpu[k]!.push(run.cpuPerRequest[0]!);
       errors += run.errors;
     }
   }
@@ -278,6 +282,7 @@ async function compareWithBaseline(engine: { url: string; masterKey: string }, d
     console.log(`  round ${round + 1}: ${fmt(rps[0][round]!)} / ${fmt(rps[1][round]!)} / ${fmt(rps[2][round]!)}  → ${fmt(rps[0][round]! / rps[1][round]!, 2)}× baseline, ${fmt(rps[0][round]! / rps[2][round]!, 2)}× direct`);
   }
   console.log(`  mean: ${fmt(mean(rps[0]) / mean(rps[1]), 2)}× baseline (target ≥ 1.3×), ${fmt(mean(rps[0]) / mean(rps[2]), 2)}× direct (target ≥ 0.8×); baseline ${fmt(mean(rps[1]) / mean(rps[2]), 2)}× direct`);
+  console.log(`  proxy CPU per request: this build ${fmt(mean(cpu[0]))} µs, baseline ${fmt(mean(cpu[1]))} µs → ${fmt(mean(cpu[1]) / mean(cpu[0]), 2)}× less work per request`);
   return errors;
 }
 
@@ -340,7 +345,7 @@ async function main(): Promise<void> {
     const fast = metric(/^search_cache_fast_hits_total (\d+)/m);
     console.log(`cache hits answered before Express (server/http/fast-hits.ts): ${fast} of ${hits} (${fmt((100 * fast) / Math.max(1, hits), 1)}%)`);
     let errors = d32.errors + p32.errors + c32.errors + z32.errors;
-    if (BASELINE) errors += await compareWithBaseline(engine, dataDir, direct, proxyOff, queries, proxies);
+    if (BASELINE) errors += await compareWithBaseline(engine, dataDir, direct, proxyOff, uncached.child.pid!, queries, proxies);
     if (errors > 0) console.log(`errors or non-2xx responses during the runs: ${errors}`);
   } finally {
     for (const proxy of proxies) await stopProxy(proxy);
