@@ -158,6 +158,11 @@ async function measure(scale: number, heapMb: string | undefined): Promise<Resul
     sampling = false;
     await sampler;
     const exposed = await metrics(url);
+    if (notServing > 0 || !exposed) {
+      // Say why: the server's warnings (over budget, index set aside, a failed update).
+      const lines = readFileSync(path.join(dataDir, 'server.log'), 'utf8').split('\n').filter((l) => /"level":(40|50|60)|error/i.test(l));
+      console.log(`scale ${scale}: ${notServing} samples not serving; server warnings (last 5 of ${lines.length}):\n${lines.slice(-5).join('\n')}`);
+    }
     const idle = samples.slice(Math.max(idleFrom, samples.length - 20));
     return {
       scale,
