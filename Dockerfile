@@ -27,10 +27,12 @@ WORKDIR /app
 COPY --from=deps /app/node_modules node_modules
 COPY --from=build /app/dist dist
 COPY package.json ./
+# The launcher that sets the V8 heap limit from the container's memory (NODE_HEAP_MB overrides).
+COPY bin bin
 # The demo article: the default ARTICLES_DIR (compose mounts the real folder over it).
 COPY articles articles
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=5 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT || 3000}/healthz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "--enable-source-maps", "dist/server.js"]
+CMD ["sh", "bin/start.sh"]

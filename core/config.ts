@@ -33,6 +33,8 @@ export interface Config {
   trustProxy: boolean | number | string;
   /** Search responses kept in memory; 0 disables the cache. */
   cacheEntries: number;
+  /** Bytes (MB) the cached responses may take together: a search's answer is 5–40 KB of JSON. */
+  cacheMb: number;
   /** How often the server asks the engine whether the index changed (cache and ranking index). */
   indexPollMs: number;
   /**
@@ -138,6 +140,7 @@ const envSchema = z.object({
     .default('false')
     .transform((v): boolean | number | string => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v)),
   CACHE_ENTRIES: z.coerce.number().int().min(0).max(1_000_000).default(2000),
+  CACHE_MB: z.coerce.number().int().min(1).max(100_000).default(16),
   INDEX_POLL_MS: z.coerce.number().int().min(100).max(600_000).default(1000),
   RANKING_MEMORY_MB: z.coerce.number().int().min(0).max(1_000_000).optional(),
   MAX_BODY_BYTES: z.coerce.number().int().min(256).max(1_048_576).default(DEFAULT_MAX_BODY_BYTES),
@@ -213,6 +216,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     rateLimitWindowMs: e.RATE_LIMIT_WINDOW_MS,
     trustProxy: e.TRUST_PROXY,
     cacheEntries: e.CACHE_ENTRIES,
+    cacheMb: e.CACHE_MB,
     indexPollMs: e.INDEX_POLL_MS,
     rankingMemoryMb: e.RANKING_MEMORY_MB,
     maxBodyBytes: e.MAX_BODY_BYTES,

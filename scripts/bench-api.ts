@@ -14,7 +14,11 @@
  * the repo). "Direct" is one Meilisearch search per query with the options the proxy answers with
  * (see directRequest); the proxy waits until its ranking index is built before it is measured.
  * The proxy runs as its own process (`server/main.ts`), as in production, with request logging on.
- * Options: BENCH_ARTICLES (3000), BENCH_SECONDS (10), BENCH_LATENCY_REQUESTS (1000).
+ * Options: BENCH_ARTICLES (3000), BENCH_SECONDS (10), BENCH_LATENCY_REQUESTS (1000),
+ * BENCH_POOL (`mixed`: 200 queries, a third of them two words; `single`: 5,000 distinct single words,
+ * what readers type most), BENCH_BASELINE (another checkout, e.g. a worktree of an older commit:
+ * its proxy, cache off, is measured against this one's at c=32, alternated BENCH_ROUNDS (3) times
+ * on the same engine and index, and the ratio printed).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, createReadStream, openSync } from 'node:fs';
@@ -42,8 +46,13 @@ const CORPUS = path.resolve('../shared/corpus/rt.jsonl.gz');
 const ARTICLES = Number(process.env['BENCH_ARTICLES'] ?? 3000);
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
 const LATENCY_REQUESTS = Number(process.env['BENCH_LATENCY_REQUESTS'] ?? 1000);
+const POOL = process.env['BENCH_POOL'] === 'single' ? 'single' : 'mixed';
+const BASELINE = process.env['BENCH_BASELINE'];
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const INDEX = 'bench';
-const QUERY_COUNT = 200;
+const QUERY_COUNT = POOL === 'single' ? 5000 : 200;
+/** Queries asked once before the runs (engine warm-up and the cache filled for the cache-hit run). */
+const WARM_UP = 200;
 
 interface CorpusRecord {
   url: string;
@@ -67,7 +76,7 @@ async function readArticles(limit: number): Promise<Article[]> {
   return articles;
 }
 
-/** Deterministic pick of distinct Cyrillic words (≥ 5 letters), one or two per query. */
+/** Deterministic pick of distinct Cyrillic words (≥ 5 letters), one or two per query (or one only: BENCH_POOL=single). */
 function queryMix(articles: Article[]): string[] {
   const words = new Set<string>();
   for (const article of articles) {
@@ -77,6 +86,11 @@ function queryMix(articles: Article[]): string[] {
   let seed = 42;
   const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const queries: string[] = [];
+  if (POOL === 'single') {
+    const picked = new Set<string>();
+    while (picked.size < Math.min(QUERY_COUNT, all.length)) picked.add(all[Math.floor(next() * all.length)]!);
+    return [...picked];
+  }
   while (queries.length < QUERY_COUNT) {
     const a = all[Math.floor(next() * all.length)]!;
     queries.push(queries.length % 3 === 2 ? `${a} ${all[Math.floor(next() * all.length)]!}` : a);
@@ -186,11 +200,14 @@ interface Proxy {
   child: ChildProcess;
 }
 
-async function startProxy(engineUrl: string, masterKey: string, dataDir: string, cacheEntries: number): Promise<Proxy> {
+async function startProxy(engineUrl: string, masterKey: string, dataDir: string, cacheEntries: number, checkout = process.cwd()): Promise<Proxy> {
   const port = await freePort();
   // Logs go to a file: a pipe read by this (busy) process would fill up and block the proxy's writes.
   const log = openSync(path.join(dataDir, `proxy-${port}.log`), 'a');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  // BENCH_PROXY_NODE_ARGS: e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the proxies.
+  const nodeArgs = (process.env['BENCH_PROXY_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/main.ts'], {
+    cwd: checkout,
     env: {
       ...process.env,
       MEILI_URL: engineUrl,
@@ -198,7 +215,8 @@ async function startProxy(engineUrl: string, masterKey: string, dataDir: string,
       INDEX_UID: INDEX,
       SKIP_INDEX_ON_START: 'true',
       PORT: String(port),
-      DATA_DIR: dataDir,
+      // Each proxy its own data folder: a baseline build must not read this one's ranking snapshot.
+      DATA_DIR: path.join(dataDir, `proxy-${port}`),
       RATE_LIMIT: '0',
       CACHE_ENTRIES: String(cacheEntries),
       LOG_LEVEL: 'info',
@@ -208,7 +226,8 @@ async function startProxy(engineUrl: string, masterKey: string, dataDir: string,
   });
   closeSync(log);
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 1200; i++) {
+  // Up to 10 minutes: a build of the index on a busy shared machine can take that long.
+  for (let i = 0; i < 6000; i++) {
     if (child.exitCode !== null) throw new Error(`proxy exited with ${child.exitCode}`);
     // Ready = the engine answers and the ranking index is built (searches take the fast path).
     const ready = await fetch(`${url}/metrics`).then((r) => r.text(), () => '');
@@ -235,6 +254,38 @@ async function stopProxy(proxy: Proxy): Promise<void> {
 
 const fmt = (n: number, digits = 0) => n.toFixed(digits);
 
+/**
+ * This build's proxy (cache off) against BENCH_BASELINE's, alternated ROUNDS times with the engine
+ * direct in between, at c=32: machine noise hits all three alike. Returns the errors seen.
+ */
+async function compareWithBaseline(engine: { url: string; masterKey: string }, dataDir: string, direct: Target, current: Target, currentPid: number, queries: string[], proxies: Proxy[]): Promise<number> {
+  const old = await startProxy(engine.url, engine.masterKey, dataDir, 0, path.resolve(BASELINE!));
+  proxies.push(old);
+  const baseline = proxyTarget('baseline (cache off)', old.url);
+  for (const q of queries.slice(0, WARM_UP)) await once(baseline, q);
+  const rps: [number[], number[], number[]] = [[], [], []];
+  // CPU per request of the proxy process itself: what other load on a shared machine barely moves.
+  const cpu: [number[], number[]] = [[], []];
+  const pids = [currentPid, old.child.pid!];
+  let errors = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [k, target] of [current, baseline, direct].entries()) {
+      const run = await throughput(target, queries, 32, k < 2 ? [pids[k]!] : []);
+      rps[k]!.push(run.rps);
+      if (k < 2) cpu[k]!.push(run.cpuPerRequest[0]!);
+      errors += run.errors;
+    }
+  }
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  console.log(`\nc=32 req/s, cache off, ${POOL} pool, alternated ${ROUNDS}×: this build / baseline (${BASELINE}) / direct`);
+  for (let round = 0; round < ROUNDS; round++) {
+    console.log(`  round ${round + 1}: ${fmt(rps[0][round]!)} / ${fmt(rps[1][round]!)} / ${fmt(rps[2][round]!)}  → ${fmt(rps[0][round]! / rps[1][round]!, 2)}× baseline, ${fmt(rps[0][round]! / rps[2][round]!, 2)}× direct`);
+  }
+  console.log(`  mean: ${fmt(mean(rps[0]) / mean(rps[1]), 2)}× baseline (target ≥ 1.3×), ${fmt(mean(rps[0]) / mean(rps[2]), 2)}× direct (target ≥ 0.8×); baseline ${fmt(mean(rps[1]) / mean(rps[2]), 2)}× direct`);
+  console.log(`  proxy CPU per request: this build ${fmt(mean(cpu[0]))} µs, baseline ${fmt(mean(cpu[1]))} µs → ${fmt(mean(cpu[1]) / mean(cpu[0]), 2)}× less work per request`);
+  return errors;
+}
+
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'bench-api-'));
   const engine = await startEmbeddedEngine({ dataDir });
@@ -258,8 +309,8 @@ async function main(): Promise<void> {
     const proxyOn = proxyTarget('proxy (cache hits)', cached.url);
     const proxyOnCompressed = proxyTarget('proxy (cache hits, compressed)', cached.url, { 'accept-encoding': 'gzip, deflate, br' });
 
-    // Warm up the engine and fill the cache with every query of the mix.
-    for (const q of queries) {
+    // Warm up the engine and fill the cache with the first queries of the mix.
+    for (const q of queries.slice(0, WARM_UP)) {
       await once(direct, q);
       await once(proxyOff, q);
       await once(proxyOn, q);
@@ -293,7 +344,8 @@ async function main(): Promise<void> {
     const hits = metric(/^search_cache_requests_total\{result="hit"\} (\d+)/m);
     const fast = metric(/^search_cache_fast_hits_total (\d+)/m);
     console.log(`cache hits answered before Express (server/http/fast-hits.ts): ${fast} of ${hits} (${fmt((100 * fast) / Math.max(1, hits), 1)}%)`);
-    const errors = d32.errors + p32.errors + c32.errors + z32.errors;
+    let errors = d32.errors + p32.errors + c32.errors + z32.errors;
+    if (BASELINE) errors += await compareWithBaseline(engine, dataDir, direct, proxyOff, uncached.child.pid!, queries, proxies);
     if (errors > 0) console.log(`errors or non-2xx responses during the runs: ${errors}`);
   } finally {
     for (const proxy of proxies) await stopProxy(proxy);

@@ -104,7 +104,7 @@ export function serverOptions(maxUrlBytes: number): ServerOptions {
 export function createApp(deps: AppDeps): Express {
   const http = { ...DEFAULT_HTTP_OPTIONS, ...deps.http };
   const metrics = deps.metrics ?? createMetrics();
-  watchRankingIndex(metrics, () => deps.ranking?.current()?.stats().chunks ?? 0, () => deps.ranking?.isOverBudget() ?? false, () => deps.ranking?.malformedEntries ?? 0);
+  watchRankingIndex(metrics, () => deps.ranking?.current()?.stats().chunks ?? 0, () => deps.ranking?.isOverBudget() ?? false, () => deps.ranking?.malformedEntries ?? 0, () => deps.ranking?.state());
   const app = express();
   app.disable('x-powered-by');
   // ETags are set on purpose where they help (widget, articles); hashing every search reply costs throughput.
@@ -121,7 +121,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestLogging(deps.log, http.logQueries));
   app.use(securityHeaders());
   app.use(cors);
-  app.use(healthRoutes(deps.engine, deps.indexUid, deps.cluster?.readiness, deps.readiness));
+  app.use(healthRoutes(deps.engine, deps.indexUid, deps.cluster?.readiness, deps.readiness, () => deps.ranking?.state()));
   const mayReadMetrics = metricsAccess(http.metricsAllow);
   app.get('/metrics', async (req, res, next) => {
     // Not allowed: the same 404 as any unknown path (the route's existence is not advertised).

@@ -24,6 +24,7 @@ import { ArticlePublisher } from './article-publisher.js';
 import { adminScopes } from './http/admin-access.js';
 import { RankingFollower } from './ranking/follower.js';
 import { PublishedSynonyms } from './search/synonyms.js';
+import { HEAP_RESERVE_BYTES, rankingBudget } from './ranking/memory-budget.js';
 import { sharedCache, type SearchCache } from './search/answer.js';
 import { readWidget } from './routes/static.js';
 
@@ -83,13 +84,13 @@ export async function startSystem(config: Config, log: Logger): Promise<RunningS
     const ranking =
       config.rankingMemoryMb === 0
         ? undefined
-        : new RankingFollower(side.shards, config.indexUid, { pollMs: config.indexPollMs, snapshotFile: path.join(config.dataDir, 'ranking', `${config.indexUid}.snapshot`), ...(config.rankingMemoryMb !== undefined && { budgetBytes: config.rankingMemoryMb * 1e6 }) }, log);
+        : new RankingFollower(side.shards, config.indexUid, { pollMs: config.indexPollMs, snapshotFile: path.join(config.dataDir, 'ranking', `${config.indexUid}.snapshot`), budget: rankingBudget(config.rankingMemoryMb, HEAP_RESERVE_BYTES + (config.cacheEntries > 0 ? config.cacheMb * 1e6 : 0)) }, log);
     if (config.cacheEntries > 0 || ranking) {
       const setVersion =
         redis && config.cacheEntries > 0
           ? versionPublisher((shared = new SharedResponseCache(redis, { namespace: `news-search:${config.indexUid}`, ttlSeconds: config.redisCacheTtlSeconds })))
           : undefined;
-      const local = shared || config.cacheEntries === 0 ? undefined : new ResponseCache(config.cacheEntries);
+      const local = shared || config.cacheEntries === 0 ? undefined : new ResponseCache(config.cacheEntries, config.cacheMb * 1e6);
       watcher = watchEngines(await side.monitors(), config, log, (version) => {
         if (setVersion) setVersion(version);
         else if (local?.setVersion(version)) log.debug({ version }, 'index version changed; search cache cleared');

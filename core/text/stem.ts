@@ -46,9 +46,25 @@ const MEMO_LIMIT = 400_000;
  */
 const HOT_LIMIT = 8192;
 
+/** Empties of every memo, for clearStemMemos(). */
+const memoClears: (() => void)[] = [];
+
+/**
+ * Forgets every memoised word (they are refilled as words come). A server calls it after reading a
+ * whole index: the memos then hold every word form of the archive (~300k at 50k chunks, tens of MB
+ * of heap) that only the next full read would use again.
+ */
+export function clearStemMemos(): void {
+  for (const clear of memoClears) clear();
+}
+
 function memoised<R>(compute: (key: string) => R): (key: string) => R {
   const memo = new Map<string, R>();
   const hot = new Map<string, R>();
+  memoClears.push(() => {
+    memo.clear();
+    hot.clear();
+  });
   return (key) => {
     const hotHit = hot.get(key);
     if (hotHit !== undefined) return hotHit;

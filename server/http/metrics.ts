@@ -38,7 +38,13 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
  * `ranking_index_chunks`: chunks in the ranking index searches use now (0 while it is being built
  * or stale, and when it is off) — operators see at once whether queries take the fast path.
  */
-export function watchRankingIndex(metrics: Metrics, currentChunks: () => number, overBudget: () => boolean = () => false, malformedLogEntries: () => number = () => 0): void {
+export function watchRankingIndex(
+  metrics: Metrics,
+  currentChunks: () => number,
+  overBudget: () => boolean = () => false,
+  malformedLogEntries: () => number = () => 0,
+  memory?: () => { needBytes: number; budgetBytes: number } | undefined,
+): void {
   new Counter({
     name: 'ranking_change_log_malformed_total',
     help: 'Change-log entries not of the log format (each logged with its seq and passed by a full re-read of the index)',
@@ -48,6 +54,25 @@ export function watchRankingIndex(metrics: Metrics, currentChunks: () => number,
       this.inc(malformedLogEntries());
     },
   });
+  if (memory) {
+    // Need beside budget: an operator sees how close the index is before it is switched off.
+    new Gauge({
+      name: 'ranking_index_memory_need_bytes',
+      help: 'Memory the ranking index needs (or would need, when over its budget), estimated from its chunks',
+      registers: [metrics.registry],
+      collect() {
+        this.set(memory()?.needBytes ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'ranking_index_memory_budget_bytes',
+      help: 'Memory the ranking index may take (RANKING_MEMORY_MB, or what the V8 heap limit leaves)',
+      registers: [metrics.registry],
+      collect() {
+        this.set(memory()?.budgetBytes ?? 0);
+      },
+    });
+  }
   new Gauge({
     name: 'ranking_index_chunks',
     help: 'Chunks in the current in-process ranking index (0 = engine candidates are ranked instead)',

@@ -236,6 +236,18 @@ export function openApiDocument(options: { pageUrlHosts?: readonly string[] | un
                 shards: { $ref: '#/components/schemas/ShardStates' },
                 indexing: { enum: ['running', 'failed'], description: 'Start-up indexing of ARTICLES_DIR in the background: the index served meanwhile is whole (keep the server in the load balancer).' },
                 details: { type: 'string' },
+                ranking: {
+                  type: 'object',
+                  description: 'The in-process ranking index (over its memory budget, searches are ranked from engine candidates; `reason` names need, budget and the setting)',
+                  required: ['state', 'chunks', 'needBytes', 'budgetBytes'],
+                  properties: {
+                    state: { type: 'string', enum: ['serving', 'building', 'over_budget', 'stale'] },
+                    chunks: { type: 'integer' },
+                    needBytes: { type: 'integer' },
+                    budgetBytes: { type: 'integer' },
+                    reason: { type: 'string' },
+                  },
+                },
               },
             }),
             '503': json('Not ready: the error says why (`index_missing`, `engine_unavailable`, `engine_restarting`)', {

@@ -1,13 +1,14 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { getHeapStatistics } from 'node:v8';
 import { changeLogUid, checkChangeEntry, type ChangeEntry } from '../../core/change-log.js';
 import type { Engine } from '../../core/engine/client.js';
 import { engineErrorCode } from '../../core/engine/client.js';
 import type { Logger } from '../../core/logger.js';
 import { atLeast, oneOf } from '../../core/engine/filters.js';
 import { watchIndex, type IndexWatcher } from '../search/index-watch.js';
+import { clearStemMemos } from '../../core/text/stem.js';
 import { createRankingIndex, loadRankingIndex, type RankingDocument, type RankingIndex } from './index.js';
+import { indexNeed, overBudgetReason, rankingBudget, type RankingBudget } from './memory-budget.js';
 
 /** Chunks per engine request for a full build (about 4 MB of JSON). */
 const PAGE = 2000;
@@ -16,18 +17,15 @@ const ID_PAGE = 250;
 /** Log entries read per request. */
 const LOG_PAGE = 100;
 const SOURCE_FIELDS = ['id', 'articleId', 'stems', 'sectionTitle', 'text', 'tags', 'dateTs', 'year', 'sectionIndex', 'passage'] as const;
-/**
- * Process memory one chunk of the index costs, settled, for the budget's estimate before a build
- * (typed arrays ~1.6 KB plus ids, maps and term strings; measured by `npm run bench:scale`, docs/scale.md).
- */
-export const BYTES_PER_CHUNK = 2500;
 const MAX_BACKOFF_MS = 60_000;
 
 export interface FollowerOptions {
   /** How often the change logs are read (the index watcher's versions also trigger a read). */
   pollMs: number;
-  /** Memory the index may take (bytes); above it searches rank engine candidates. */
+  /** Memory the index may take (bytes); above it searches rank engine candidates. Default: rankingBudget(). */
   budgetBytes?: number;
+  /** The budget with where it comes from (server/system.ts); budgetBytes, when given, wins. */
+  budget?: RankingBudget;
   /** Where the index is saved (under DATA_DIR), so a restart catches up from the log instead of re-reading everything. */
   snapshotFile?: string;
   /** An index of this engine's documents to start from, at log position 0 (bench:scale; a snapshot does the same). */
@@ -46,10 +44,28 @@ interface SnapshotPosition {
 
 /** Snapshots are written at most this often while changes come in (each costs a pass over the index). */
 const SNAPSHOT_EVERY_MS = 60_000;
+/** After failed saves (a full disk, a directory in the way) the next try waits longer, up to this. */
+const SNAPSHOT_MAX_BACKOFF_MS = 60 * 60_000;
 
-/** The budget when none is configured: a third of the V8 heap limit (the index's strings and maps live there). */
-export function defaultBudgetBytes(): number {
-  return Math.floor(getHeapStatistics().heap_size_limit / 3);
+/** Writes `parts` one after the other to `file` (created or truncated) and makes it durable. */
+async function writeParts(file: string, parts: readonly Buffer[]): Promise<void> {
+  const handle = await open(file, 'w');
+  try {
+    for (const part of parts) await handle.write(part);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Where the ranking index stands, for /readyz and metrics. */
+export interface RankingState {
+  state: 'serving' | 'building' | 'over_budget' | 'stale';
+  chunks: number;
+  needBytes: number;
+  budgetBytes: number;
+  /** Why it is not serving, when over budget: need, budget and the setting to change. */
+  reason?: string;
 }
 
 /**
@@ -72,6 +88,8 @@ export class RankingFollower {
   private positionAt: (string | null)[];
   private savedVersion: string | undefined;
   private savedAt = 0;
+  private saveFailures = 0;
+  private saveRetryAt = 0;
   /** Bumped by each full build, so versions never repeat across builds. */
   private generation = 0;
   private needFull = true;
@@ -88,7 +106,9 @@ export class RankingFollower {
   private started = false;
   private failures = 0;
   private retryAt = 0;
-  private readonly budget: number;
+  private readonly budget: RankingBudget;
+  /** Chunks the index has or would have (the engine's count when it was over budget). */
+  private wantedChunks = 0;
   /** Full builds done (start-up, swaps, gaps): the rest came through the log. */
   fullBuilds = 0;
   /** Change-log entries that were not of the log's format, each answered with a full re-read (a metric). */
@@ -104,7 +124,7 @@ export class RankingFollower {
   ) {
     this.positions = shards.map(() => 0);
     this.positionAt = shards.map(() => null);
-    this.budget = options.budgetBytes ?? defaultBudgetBytes();
+    this.budget = options.budgetBytes !== undefined ? { bytes: options.budgetBytes, source: 'budgetBytes option' } : (options.budget ?? rankingBudget(undefined));
   }
 
   /** Starts following: the first full build now, then a read of the logs every pollMs. */
@@ -150,6 +170,9 @@ export class RankingFollower {
       this.generation++;
       this.needFull = false;
       this.savedVersion = this.currentVersion();
+      // The catch-up that follows is saved with the next changes, not at once: a save right after
+      // a restore wrote the file just read again (and held its size in memory twice more).
+      this.savedAt = Date.now();
       this.log.info({ indexUid: this.indexUid, chunks: index.stats().chunks, file }, 'ranking index loaded from its snapshot; catching up from the change log');
     } catch (error) {
       this.log.warn({ indexUid: this.indexUid, file, err: error instanceof Error ? error.message : String(error) }, 'ranking index snapshot ignored');
@@ -160,18 +183,33 @@ export class RankingFollower {
     const file = this.options.snapshotFile;
     const index = this.index;
     const version = this.currentVersion();
-    if (!file || !index || version === this.savedVersion || (!force && Date.now() - this.savedAt < SNAPSHOT_EVERY_MS)) return;
-    this.savedAt = Date.now();
+    if (!file || !index || version === this.savedVersion) return;
+    const now = Date.now();
+    if (now < this.saveRetryAt || (!force && now - this.savedAt < SNAPSHOT_EVERY_MS)) return;
+    this.savedAt = now;
     const position: SnapshotPosition = { indexUid: this.indexUid, shards: this.shards.length, positions: [...this.positions], at: [...this.positionAt] };
+    const temporary = `${file}.${process.pid}.${++snapshotWrites}.tmp`;
     try {
       await mkdir(path.dirname(file), { recursive: true });
-      const temporary = `${file}.${process.pid}.${++snapshotWrites}.tmp`;
-      await writeFile(temporary, index.snapshot(position));
+      await writeParts(temporary, index.snapshotParts(position));
       await rename(temporary, file); // never a half-written snapshot under the real name
       this.savedVersion = version;
+      this.saveFailures = 0;
+      this.saveRetryAt = 0;
     } catch (error) {
-      this.log.warn({ indexUid: this.indexUid, file, err: error instanceof Error ? error.message : String(error) }, 'ranking index snapshot not saved');
+      // A failed save leaves no temporary file behind (it is as big as the snapshot), and the next
+      // try waits twice as long each time: a full disk or a directory in the way does not go away in a minute.
+      await rm(temporary, { force: true }).catch(() => undefined);
+      this.saveFailures++;
+      const retryInMs = Math.min(SNAPSHOT_MAX_BACKOFF_MS, SNAPSHOT_EVERY_MS * 2 ** (this.saveFailures - 1));
+      this.saveRetryAt = now + retryInMs;
+      this.log.warn({ indexUid: this.indexUid, file, err: error instanceof Error ? error.message : String(error), failures: this.saveFailures, retryInMs }, 'ranking index snapshot not saved');
     }
+  }
+
+  /** Snapshot saves that failed in a row (0 after a good one). */
+  get snapshotFailures(): number {
+    return this.saveFailures;
   }
 
   stop(): void {
@@ -197,6 +235,15 @@ export class RankingFollower {
   /** True while the index is over the memory budget (a metric). */
   isOverBudget(): boolean {
     return this.overBudget;
+  }
+
+  /** Serving, building, over its budget (with the reason) or set aside (engine version unknown). */
+  state(): RankingState {
+    const chunks = this.index?.stats().chunks ?? this.wantedChunks;
+    const figures = { chunks, needBytes: indexNeed(chunks), budgetBytes: this.budget.bytes };
+    if (this.overBudget) return { state: 'over_budget', ...figures, reason: overBudgetReason(chunks, this.budget) };
+    if (!this.index) return { state: 'building', ...figures };
+    return { state: this.versionUnknown ? 'stale' : 'serving', ...figures };
   }
 
   /**
@@ -282,6 +329,8 @@ export class RankingFollower {
     this.needFull = false;
     this.overBudget = false;
     this.lastAppliedAt = Date.now();
+    // The memos now hold every word form of the archive; only the next full read would use them.
+    clearStemMemos();
     const stats = index.stats();
     this.log.info({ indexUid: this.indexUid, chunks: stats.chunks, stems: stats.terms, megabytes: Math.round(stats.bytes / 1e6), ms: Math.round(performance.now() - started) }, 'ranking index built');
   }
@@ -334,12 +383,14 @@ export class RankingFollower {
   }
 
   private fits(chunks: number): boolean {
-    if (chunks * BYTES_PER_CHUNK <= this.budget) {
+    this.wantedChunks = chunks;
+    if (indexNeed(chunks) <= this.budget.bytes) {
       if (this.overBudget) this.log.info({ indexUid: this.indexUid, chunks }, 'index fits the ranking memory budget again');
       return true;
     }
     if (!this.overBudget) {
-      this.log.warn({ indexUid: this.indexUid, chunks, budgetMb: Math.round(this.budget / 1e6) }, 'index over the ranking memory budget (RANKING_MEMORY_MB); ranking engine candidates');
+      // Said plainly, once, at the moment it happens (at start-up for an index that is too big).
+      this.log.warn({ indexUid: this.indexUid, chunks, needMb: Math.round(indexNeed(chunks) / 1e6), budgetMb: Math.round(this.budget.bytes / 1e6), setting: this.budget.source }, overBudgetReason(chunks, this.budget));
     }
     this.overBudget = true;
     this.index = undefined;

@@ -2,6 +2,7 @@ import type { AnalyzedQuery, QueryTerm } from '../search/analyze.js';
 import { bm25, bm25Idf, INDEX_RANK_PARAMS, SHORT_QUERY_PARAMS, VERBOSE_QUERY_PARAMS } from './params.js';
 import { withinBudget } from './budget.js';
 import type { RankingStore } from './store.js';
+import { ArticleTermCache } from './article-terms.js';
 
 /** Which chunks a query may return (the API's filters, as values, not filter strings). */
 export interface RankScope {
@@ -38,9 +39,12 @@ export interface Ranking {
 
 type RankParams = typeof INDEX_RANK_PARAMS;
 
+/** Chunks and articles a search has scored so far, in the scorer's preallocated room. */
 interface Touched {
-  chunks: number[];
-  articles: number[];
+  chunks: Int32Array;
+  chunkCount: number;
+  articles: Int32Array;
+  articleCount: number;
 }
 
 /** Work done by one search. */
@@ -74,14 +78,25 @@ export class Scorer {
   private termChunks = new Int32Array(0);
   private termArticles = new Int32Array(0);
   private idArticles = new Int32Array(0);
-  private feedbackTf = new Uint32Array(0);
   private feedbackWeight = new Float64Array(0);
   private feedbackSeen = new Uint8Array(0);
   private keyMark = new Int32Array(0);
   private articleBest = new Float64Array(0);
+  // Room for one search's lists: a search allocates no list that grows (per-search garbage made the
+  // heap grow to 3–4× what is live between full collections: issue 28).
+  private touchedChunkRoom = new Int32Array(0);
+  private baseRoom = new Float64Array(0);
+  private touchedArticleRoom = new Int32Array(0);
+  private articleScoreRoom = new Float64Array(0);
   private articleIdfs: number[] = [];
+  private perArticle = new Int32Array(0);
 
-  constructor(private readonly store: RankingStore) {}
+  /** Term counts of the articles short queries read whole (2,048 articles: ~4 MB at most). */
+  private readonly articleTerms: ArticleTermCache;
+
+  constructor(private readonly store: RankingStore) {
+    this.articleTerms = new ArticleTermCache(store, 2048);
+  }
 
   private fit(): void {
     const s = this.store;
@@ -90,6 +105,8 @@ export class Scorer {
       this.chunkTf = new Float32Array(this.capacity);
       this.chunkScore = new Float64Array(this.capacity);
       this.termChunks = new Int32Array(this.capacity);
+      this.touchedChunkRoom = new Int32Array(this.capacity);
+      this.baseRoom = new Float64Array(this.capacity);
     }
     if (this.articleCapacity < s.articleCapacity) {
       this.articleCapacity = s.articleCapacity + (s.articleCapacity >> 3);
@@ -99,38 +116,46 @@ export class Scorer {
       this.termArticles = new Int32Array(this.articleCapacity);
       this.idArticles = new Int32Array(this.articleCapacity);
       this.articleBest = new Float64Array(this.articleCapacity);
+      this.touchedArticleRoom = new Int32Array(this.articleCapacity);
+      this.articleScoreRoom = new Float64Array(this.articleCapacity);
     }
     if (this.termCapacity < s.terms.length) {
       this.termCapacity = s.terms.length + (s.terms.length >> 3);
-      this.feedbackTf = new Uint32Array(this.termCapacity);
       this.feedbackWeight = new Float64Array(this.termCapacity);
       this.feedbackSeen = new Uint8Array(this.termCapacity);
       this.keyMark = new Int32Array(this.termCapacity);
     }
   }
 
+  /** Room for a chunk count per article (all zero between uses; facets are counted synchronously). */
+  private facetScratch(): Int32Array {
+    if (this.perArticle.length < this.store.articleCapacity) this.perArticle = new Int32Array(this.store.articleCapacity + (this.store.articleCapacity >> 3));
+    return this.perArticle;
+  }
+
   rank(query: AnalyzedQuery, scope: RankScope, wanted: number, facets: readonly string[] = []): Ranking {
     this.fit();
+    this.articleTerms.check();
     const s = this.store;
     const allowed = allowedArticles(s, scope);
     const P = paramsFor(query.terms.length);
     const all = query.terms.map((term) => termMatch(s, term));
     const budget = Math.max(P.maxPostings, P.maxPostingsPerChunk * s.chunkCount);
     const matches = withinBudget(s, all, budget);
-    const touched: Touched = { chunks: [], articles: [] };
+    const touched: Touched = { chunks: this.touchedChunkRoom, chunkCount: 0, articles: this.touchedArticleRoom, articleCount: 0 };
     const keep = Math.max(P.refine, wanted * 10);
     const walk: Walk = { postings: 0 };
     this.articleIdfs = [];
     const keyCache = new Map<number, number>();
     const idfs = matches.map((match) => this.accumulate(match.ids, 1, P, allowed, touched, walk));
     if (P.feedbackTerms > 0 && P.feedback > 0) {
-      const first = this.baseScores(touched.chunks, P);
+      const first = this.baseScores(touched.chunks.subarray(0, touched.chunkCount), P);
       for (const [id, weight] of this.feedbackTerms(touched, first, matches, P)) {
         if (walk.postings + s.postingLength(id) > budget) continue; // the work bound holds here too
         this.accumulate(new Map([[id, 1]]), P.feedback * weight, P, allowed, touched, walk, true);
       }
     }
-    const touchedChunks = touched.chunks;
+    const touchedChunks = touched.chunks.subarray(0, touched.chunkCount);
     const base = this.baseScores(touchedChunks, P);
     // Ties are broken by chunk id: the order never depends on where chunks sit.
     const ids = s.chunkIds;
@@ -151,14 +176,16 @@ export class Scorer {
     const chunks = ranked.map(({ c, score }) => ({ id: ids[c]!, articleId: s.articleIds[s.chunkArticle[c]!]!, sectionIndex: s.chunkSection[c]!, score }));
 
     for (const c of touchedChunks) this.chunkScore[c] = 0;
-    for (const a of touched.articles) this.articleScore[a] = 0;
+    for (let i = 0; i < touched.articleCount; i++) this.articleScore[touched.articles[i]!] = 0;
+    // Facets are counted later (while the engine fetches the page): a copy, as the room is reused.
+    const matched = facets.length > 0 ? touchedChunks.slice() : new Int32Array(0);
     return {
       chunks,
       total: touchedChunks.length,
       unmatched: all.filter((m) => m.ids.size === 0).map((m) => m.term),
       dropped: all.length - matches.length,
       postingsWalked: walk.postings,
-      facets: () => countFacets(s, touchedChunks, facets),
+      facets: () => countFacets(s, matched, facets, this.facetScratch()),
     };
   }
 
@@ -228,21 +255,21 @@ export class Scorer {
     const { k1, b, articleK1, articleB } = P;
     for (let i = 0; i < chunkCount; i++) {
       const c = termChunks[i]!;
-      if (chunkScore[c] === 0) touched.chunks.push(c);
+      if (chunkScore[c] === 0) touched.chunks[touched.chunkCount++] = c;
       chunkScore[c]! += scale * bm25(idf, chunkTf[c]!, k1, b, chunkTokenLength[c]! / averageChunk);
       chunkTf[c] = 0;
     }
     for (let i = 0; i < articleCount; i++) {
       const a = termArticles[i]!;
-      if (articleScore[a] === 0) touched.articles.push(a);
+      if (articleScore[a] === 0) touched.articles[touched.articleCount++] = a;
       articleScore[a]! += scale * bm25(articleIdf, articleTf[a]!, articleK1, articleB, articleLength[a]! / averageArticle);
       articleTf[a] = 0;
     }
   }
 
   /** Each touched chunk's score so far: its own BM25 plus its article's, weighted. */
-  private baseScores(touchedChunks: readonly number[], P: RankParams): Float64Array {
-    const base = new Float64Array(touchedChunks.length);
+  private baseScores(touchedChunks: Int32Array, P: RankParams): Float64Array {
+    const base = this.baseRoom.subarray(0, touchedChunks.length);
     for (let i = 0; i < touchedChunks.length; i++) {
       const c = touchedChunks[i]!;
       // Rounded so that sums taken in another order (several shards) tie exactly.
@@ -261,24 +288,19 @@ export class Scorer {
     if (articles.length < P.feedbackDocs) return [];
     const queryIds = new Set(matches.flatMap((m) => [...m.ids.keys()]));
     const { articleDf } = s;
-    const { feedbackTf: tf, feedbackWeight: weight, feedbackSeen: seen } = this;
+    const { feedbackWeight: weight, feedbackSeen: seen } = this;
     const candidates: number[] = [];
     const na = s.articleCount;
+    const cache = this.articleTerms;
     for (const [k, a] of articles.entries()) {
-      const articleTerms: number[] = [];
-      for (const c of s.articleChunks(a)) {
-        const length = s.decode(c);
-        const tokens = s.decodedTerms;
-        for (let p = 0; p < length; p++) if (tf[tokens[p]!]!++ === 0) articleTerms.push(tokens[p]!);
-      }
+      const { terms, counts } = cache.get(a);
       const length = Math.max(1, s.articleLength[a]!);
-      for (const t of articleTerms) {
-        const count = tf[t]!;
-        tf[t] = 0;
+      for (let i = 0; i < terms.length; i++) {
+        const t = terms[i]!;
         const df = articleDf[t]!;
         if (df > na * P.feedbackMaxDf || queryIds.has(t)) continue;
         if (seen[t]!++ === 0) candidates.push(t);
-        weight[t]! += docWeights[k]! * (count / length) * Math.log(na / df);
+        weight[t]! += docWeights[k]! * (counts[i]! / length) * cache.logInverseShare(t);
       }
     }
     const best = candidates
@@ -297,13 +319,16 @@ export class Scorer {
   private feedbackArticles(touched: Touched, scores: Float64Array, P: RankParams): { articles: number[]; docWeights: number[] } {
     const { chunkArticle, articleIds } = this.store;
     const best = this.articleBest;
-    touched.chunks.forEach((c, i) => {
-      const a = chunkArticle[c]!;
+    for (let i = 0; i < touched.chunkCount; i++) {
+      const a = chunkArticle[touched.chunks[i]!]!;
       if (scores[i]! > best[a]!) best[a] = scores[i]!;
-    });
-    const candidates = touched.articles;
-    const articleScores = Float64Array.from(candidates, (a) => best[a]!);
-    for (const a of candidates) best[a] = 0;
+    }
+    const candidates = touched.articles.subarray(0, touched.articleCount);
+    const articleScores = this.articleScoreRoom.subarray(0, candidates.length);
+    for (let i = 0; i < candidates.length; i++) {
+      articleScores[i] = best[candidates[i]!]!;
+      best[candidates[i]!] = 0;
+    }
     const order = topOrder(articleScores, P.feedbackDocs, (x, y) => compareIds(articleIds[candidates[x]!]!, articleIds[candidates[y]!]!));
     const top = articleScores[order[0] ?? 0] ?? 1;
     return { articles: order.map((i) => candidates[i]!), docWeights: order.map((i) => Math.pow(articleScores[i]! / top, P.feedbackSharpness)) };
@@ -349,33 +374,24 @@ export class Scorer {
     const had = cache.get(article);
     if (had !== undefined) return had;
     const s = this.store;
-    const { feedbackTf: tf, keyMark } = this;
-    const terms: number[] = [];
+    const { keyMark } = this;
+    const { terms, counts: termCounts } = this.articleTerms.get(article);
     const counts = new Float64Array(matches.length);
-    for (const c of s.articleChunks(article)) {
-      const length = s.decode(c);
-      const tokens = s.decodedTerms;
-      for (let p = 0; p < length; p++) {
-        const t = tokens[p]!;
-        const bits = keyMark[t]!;
-        if (bits === 0) {
-          if (tf[t]!++ === 0) terms.push(t);
-          continue;
-        }
-        for (let m = 0; m < counts.length; m++) if (bits & (1 << m)) counts[m]! += matches[m]!.ids.get(t)!;
-      }
+    for (let i = 0; i < terms.length; i++) {
+      const bits = keyMark[terms[i]!]!;
+      if (bits === 0) continue;
+      for (let m = 0; m < counts.length; m++) if (bits & (1 << m)) counts[m]! += termCounts[i]! * matches[m]!.ids.get(terms[i]!)!;
     }
     const na = s.articleCount;
     const values = counts.map((count, m) => count * this.articleIdfs[m]!);
     const above = new Int32Array(matches.length);
-    // A word that could not beat the weakest query word found even at the highest idf needs no log.
+    // A word that could not beat the weakest query word found even at the highest idf needs no idf.
     const found = values.filter((v) => v > 0);
     const bound = found.length > 0 ? Math.min(...found) / bm25Idf(na, 0) : Infinity;
-    for (const t of terms) {
-      const count = tf[t]!;
-      tf[t] = 0;
-      if (count <= bound) continue;
-      const v = count * bm25Idf(na, s.articleDf[t]!);
+    for (let i = 0; i < terms.length; i++) {
+      const count = termCounts[i]!;
+      if (count <= bound || keyMark[terms[i]!] !== 0) continue;
+      const v = count * this.articleTerms.articleIdf(terms[i]!);
       for (let m = 0; m < values.length; m++) if (v > values[m]!) above[m]!++;
     }
     let sum = 0;
@@ -522,11 +538,11 @@ function topOrder(scores: Float64Array, keep: number, tieBreak: (x: number, y: n
  * Chunk counts per tag and per year over the matching chunks, as the engine's facetDistribution
  * (tags in name order, so the answer does not depend on where chunks sit).
  */
-function countFacets(s: RankingStore, chunks: readonly number[], facets: readonly string[]): Record<string, Record<string, number>> {
+function countFacets(s: RankingStore, chunks: Int32Array, facets: readonly string[], perArticle: Int32Array): Record<string, Record<string, number>> {
   if (facets.length === 0) return {};
   // Counted in a typed array, not a Map: a long query matches most chunks, and the facets are
-  // asked for by default (a Map here was ~11 % of an API search's CPU on dev summaries).
-  const perArticle = new Int32Array(s.articleCapacity);
+  // asked for by default (a Map here was ~11 % of an API search's CPU on dev summaries). The array
+  // is the scorer's, zeroed again below: allocating one per search was ~5 % of a single-word search.
   const articles: number[] = [];
   for (const c of chunks) {
     const a = s.chunkArticle[c]!;
@@ -546,5 +562,6 @@ function countFacets(s: RankingStore, chunks: readonly number[], facets: readonl
       if (year !== -2147483648) years[year] = (years[year] ?? 0) + perArticle[a]!;
     }
   }
+  for (const a of articles) perArticle[a] = 0;
   return out;
 }

@@ -185,6 +185,8 @@ export class RankingStore {
   chunkCount = 0;
   articleCount = 0;
   totalTokens = 0;
+  /** Bumped by every chunk added or removed: what the scorer's caches of derived facts check. */
+  generation = 0;
 
   get slotCapacity(): number {
     return this.chunkIds.length;
@@ -492,6 +494,7 @@ export class RankingStore {
   }
 
   private addChunk(record: ChunkRecord): void {
+    this.generation++;
     const a = this.articleSlot(record);
     const c = this.freeSlots.pop() ?? this.newSlot();
     this.chunkIds[c] = record.id;
@@ -543,6 +546,7 @@ export class RankingStore {
   private removeChunk(id: string): void {
     const c = this.slotOf.get(id);
     if (c === undefined) return;
+    this.generation++;
     const a = this.chunkArticle[c]!;
     const length = this.decode(c);
     const seen = new Set<number>();

@@ -7,6 +7,16 @@ import { EngineError } from '../../core/errors.js';
 import { errorBody } from '../http/errors.js';
 import type { StartupIndexingState } from '../startup-indexing.js';
 import { exactRouter } from '../http/routing.js';
+import type { RankingState } from '../ranking/follower.js';
+
+/**
+ * The ranking index's state beside readiness: searches answer either way, but over its memory
+ * budget they are ranked worse, and that must be visible (with need, budget and the setting).
+ */
+function rankingDetails(rankingState: (() => RankingState | undefined) | undefined): { ranking?: RankingState } {
+  const state = rankingState?.();
+  return state ? { ranking: state } : {};
+}
 
 export type EngineState = 'ready' | 'index_missing' | 'unavailable';
 
@@ -110,7 +120,7 @@ function startupIndexingDetails(indexing: StartupIndexingState | undefined): { i
  * partial outage into a total one), with each shard's state and `status: "degraded"` when not all
  * are ready; 503 when none is.
  */
-export function healthRoutes(engine: Engine, indexUid: string, clusterReadiness?: ClusterReadiness, readiness = new Readiness(engine, indexUid)): Router {
+export function healthRoutes(engine: Engine, indexUid: string, clusterReadiness?: ClusterReadiness, readiness = new Readiness(engine, indexUid), rankingState?: () => RankingState | undefined): Router {
   const router = exactRouter();
   // Per shard, from a kept check too: a probe flood must not become N engine calls per request.
   const shardStates = clusterReadiness && new KeptCheck(clusterReadiness, {});
@@ -126,7 +136,7 @@ export function healthRoutes(engine: Engine, indexUid: string, clusterReadiness?
         res.status(503).json({ ...errorBody('engine_unavailable', 'No search engine shard is ready.'), shards });
         return;
       }
-      res.json({ status: ready === Object.keys(shards).length ? 'ready' : 'degraded', shards });
+      res.json({ status: ready === Object.keys(shards).length ? 'ready' : 'degraded', shards, ...rankingDetails(rankingState) });
       return;
     }
     const { engine: status, index, indexing } = await readiness.current();
@@ -136,7 +146,7 @@ export function healthRoutes(engine: Engine, indexUid: string, clusterReadiness?
     } else if (status?.state === 'failed') {
       res.status(503).json(errorBody('engine_unavailable', 'The search engine could not be restarted; see the server log.'));
     } else if (index === 'ready') {
-      res.json({ status: 'ready', ...startupIndexingDetails(indexing) });
+      res.json({ status: 'ready', ...startupIndexingDetails(indexing), ...rankingDetails(rankingState) });
     } else if (index === 'index_missing') {
       res.status(503).json(errorBody('index_missing', 'The search index does not exist yet.'));
     } else {

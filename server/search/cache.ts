@@ -12,8 +12,17 @@ export class ResponseCache {
   private version: string | undefined;
   private generationCounter = 0;
 
-  constructor(maxEntries: number) {
-    this.entries = new LRUCache({ max: Math.max(1, maxEntries) });
+  /**
+   * `maxBytes`: the bodies and keys together (an entry counted as its bytes plus ~100 for the LRU's
+   * bookkeeping); 2,000 entries of 25 KB were ~50 MB of a proxy's memory (issue 28).
+   */
+  constructor(maxEntries: number, maxBytes = Number.MAX_SAFE_INTEGER) {
+    this.entries = new LRUCache({ max: Math.max(1, maxEntries), maxSize: Math.max(1, maxBytes), sizeCalculation: (body, key) => body.length + 2 * key.length + 100 });
+  }
+
+  /** Bytes the entries take (as counted against the bound). */
+  get bytes(): number {
+    return this.entries.calculatedSize;
   }
 
   get generation(): number {
@@ -34,6 +43,7 @@ export class ResponseCache {
 
   /** Stores `body` unless the index changed since `generation` was read. */
   set(key: string, body: Buffer, generation: number): void {
+    // An answer bigger than the whole bound is simply not kept (lru-cache refuses it).
     if (this.version !== undefined && generation === this.generationCounter) this.entries.set(key, body);
   }
 

@@ -289,7 +289,10 @@ describe('static, health and OpenAPI', () => {
   });
 
   it('/readyz is 200 for an existing index and 503 for a missing one', async () => {
-    expect((await get('/readyz')).body).toEqual({ status: 'ready' });
+    // With the ranking index's state: serving, and its need within its budget.
+    const ready = (await get('/readyz')).body as { status: string; ranking: { state: string; needBytes: number; budgetBytes: number } };
+    expect(ready).toMatchObject({ status: 'ready', ranking: { state: 'serving' } });
+    expect(ready.ranking.needBytes).toBeLessThanOrEqual(ready.ranking.budgetBytes);
     const missing = await startTestServer(uniqueIndexUid('apimissing'));
     try {
       const res = await fetch(`${missing.baseUrl}/readyz`);

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -164,6 +164,23 @@ describe('ranking index follows the engine through the change log', () => {
     expect(answers(third.current()!)).toEqual(answers(await freshBuild()));
   });
 
+  it('leaves no temporary file after failed snapshot saves, and does not retry them without a change', async () => {
+    const engine = createEngine({ url: testEngine().url, apiKey: server.searchKey, timeoutMs: 2000 });
+    const folder = path.join(dir, 'blocked');
+    const snapshotFile = path.join(folder, 'ranking.snapshot');
+    // A directory in the way of the snapshot: every rename onto it fails.
+    await mkdir(path.join(snapshotFile, 'in-the-way'), { recursive: true });
+    const follower = new RankingFollower([engine], uid, { pollMs: 60_000, snapshotFile }, createLogger('silent')).start();
+    await follower.settled();
+    expect(follower.current()).toBeDefined();
+    expect(follower.snapshotFailures).toBe(1);
+    expect(await readdir(folder)).toEqual(['ranking.snapshot']);
+    await follower.poll();
+    follower.stop();
+    expect(follower.snapshotFailures).toBe(1);
+    expect(await readdir(folder)).toEqual(['ranking.snapshot']);
+  });
+
   it('is not used while the index version is unknown (an engine unreachable), and is again once known', async () => {
     const engine = createEngine({ url: testEngine().url, apiKey: server.searchKey, timeoutMs: 2000 });
     const follower = new RankingFollower([engine], uid, { pollMs: 60_000 }, createLogger('silent')).start();
@@ -184,6 +201,8 @@ describe('ranking index follows the engine through the change log', () => {
     await follower.settled();
     expect(follower.current()).toBeUndefined();
     expect(follower.isOverBudget()).toBe(true);
+    // Never silent: need, budget and where the budget comes from, for /readyz and the log.
+    expect(follower.state()).toMatchObject({ state: 'over_budget', budgetBytes: 1_000, reason: expect.stringMatching(/needs ~\d+ MB, over its budget of 0 MB \(budgetBytes option\)/) });
     follower.stop();
     const roomy = new RankingFollower([engine], uid, { pollMs: 60_000, budgetBytes: 100e6 }, createLogger('silent')).start();
     await roomy.settled();

@@ -21,6 +21,8 @@ export function spawnTsx(entry: string, args: string[], env: Record<string, stri
 export function spawnScript(script: string, args: string[], env: Record<string, string>): Spawned {
   const line = scriptCommand(script);
   const [program, ...rest] = line.split(/\s+/);
+  // `sh bin/start.sh` sets the heap limit, then execs node in its own place (same pid).
+  if (program === 'sh') return spawnNode([...rest, ...args], env, '/bin/sh');
   if (program !== 'node') throw new Error(`npm script "${script}" is not a plain node command: ${line}`);
   return spawnNode([...rest, ...args], env);
 }
@@ -32,8 +34,8 @@ export function scriptCommand(script: string): string {
   return line;
 }
 
-function spawnNode(args: string[], env: Record<string, string>): Spawned {
-  const child = spawn(process.execPath, args, {
+function spawnNode(args: string[], env: Record<string, string>, program = process.execPath): Spawned {
+  const child = spawn(program, args, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
