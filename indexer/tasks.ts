@@ -29,7 +29,7 @@ export async function waitTask(engine: Engine, uid: number, what: string): Promi
       throw toEngineError(error, what);
     }
     if (task.status !== 'enqueued' && task.status !== 'processing') return task;
-    if (Date.now() - checkedAt >= STALL_CHECK_MS || diskFullSeen) {
+    if (Date.now() - checkedAt >= STALL_CHECK_MS || watchOf(engine).diskFullSeen) {
       checkedAt = Date.now();
       await checkEngineNotStuck(engine, task.status === 'processing' ? task : undefined, what);
     }
@@ -40,10 +40,23 @@ export async function waitTask(engine: Engine, uid: number, what: string): Promi
 
 /** How often a wait looks at what the engine is processing (one cheap read). */
 const STALL_CHECK_MS = 1000;
-/** The task the engine was processing when last looked at, by any wait of this process, and its start. */
-let lastProcessing: { uid: number; startedAt: string; restarts: number } | undefined;
-/** Once the disk was found full, every wait asks again at once instead of waiting for a restart. */
-let diskFullSeen = false;
+/**
+ * Per engine (by its address: task uids are per engine, and a sharded run waits on several): the
+ * task it was processing when last looked at by any wait of this process, and its start; and
+ * whether its disk was found full (then every wait asks again at once instead of waiting for a restart).
+ */
+interface EngineWatch {
+  lastProcessing: { uid: number; startedAt: string; restarts: number } | undefined;
+  diskFullSeen: boolean;
+}
+const watches = new Map<string, EngineWatch>();
+
+function watchOf(engine: Engine): EngineWatch {
+  const key = engine.config.host;
+  let watch = watches.get(key);
+  if (!watch) watches.set(key, (watch = { lastProcessing: undefined, diskFullSeen: false }));
+  return watch;
+}
 
 /**
  * A processing task whose start time moved was started again: its batch failed inside the engine,
@@ -59,10 +72,12 @@ async function checkEngineNotStuck(engine: Engine, ours: TaskLike | undefined, w
       throw toEngineError(error, what);
     }
   }
-  const seen = lastProcessing;
+  const watch = watchOf(engine);
+  const seen = watch.lastProcessing;
   const restarted = processing?.startedAt && seen?.uid === processing.uid && seen.startedAt !== processing.startedAt;
-  if (processing?.startedAt) lastProcessing = { uid: processing.uid, startedAt: processing.startedAt, restarts: (seen?.uid === processing.uid ? seen.restarts : 0) + (restarted ? 1 : 0) };
-  if (!restarted && !diskFullSeen) return;
+  if (processing?.startedAt) watch.lastProcessing = { uid: processing.uid, startedAt: processing.startedAt, restarts: (seen?.uid === processing.uid ? seen.restarts : 0) + (restarted ? 1 : 0) };
+  const lastProcessing = watch.lastProcessing;
+  if (!restarted && !watch.diskFullSeen) return;
   const full = await diskFullProbe(engine);
   const stuck = processing ? `task ${processing.uid} failed and was restarted at ${processing.startedAt}` : 'the engine cannot store anything';
   if (full) throw new DiskFullError(`${what}: the engine's disk is full: ${stuck} (${full})`);
@@ -83,12 +98,12 @@ const RESTARTS_TOLERATED = 2;
 async function diskFullProbe(engine: Engine): Promise<string | undefined> {
   try {
     await engine.tasks.cancelTasks({ uids: [NO_SUCH_TASK] });
-    diskFullSeen = false; // room again (a --watch run goes on)
+    watchOf(engine).diskFullSeen = false; // room again (a --watch run goes on)
     return undefined;
   } catch (error) {
     const typed = toEngineError(error, 'probe');
     if (!(typed instanceof DiskFullError)) return undefined;
-    diskFullSeen = true;
+    watchOf(engine).diskFullSeen = true;
     return /the engine's disk is full \((.*)\)$/s.exec(typed.message)?.[1] ?? typed.message;
   }
 }

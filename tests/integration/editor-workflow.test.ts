@@ -68,7 +68,19 @@ async function addServer(site: Site): Promise<Spawned> {
   started.push(proc);
   const [, url] = await proc.waitFor(/running: (http:\/\/\S+)/, 120_000);
   site.servers.push({ proc, url: url! });
+  await startupIndexingDone(url!);
   return proc;
+}
+
+/** A server over an existing index listens at once and re-checks the articles in the background: the editor's steps start after it. */
+async function startupIndexingDone(url: string): Promise<void> {
+  const from = Date.now();
+  for (;;) {
+    const body = await fetch(`${url}/readyz`).then((r) => r.json() as Promise<{ indexing?: string }>, () => ({ indexing: 'unknown' }));
+    if (body.indexing === undefined || body.indexing === 'failed') return;
+    if (Date.now() - from > 120_000) throw new Error(`start-up indexing still ${body.indexing} after 120 s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** A reader on every server: one search each 100 ms, every answer's time and status kept. */
