@@ -54,7 +54,6 @@ const rate = (part: number, whole: number): number => (whole > 0 ? Math.round((p
 /** Reports over one range, reading each part of the store at most once and only when asked for. */
 export class Reports {
   private queryRows: Promise<QueryRow[]> | undefined;
-  private risingRows: Promise<QueryRow[]> | undefined;
 
   constructor(
     private readonly store: AnalyticsStore,
@@ -119,12 +118,13 @@ export class Reports {
     return { columns: ['day', 'answers', 'searches', 'zero_result_searches', 'clicks', 'zero_result_pct', 'ctr_pct'], rows };
   }
 
+  /** One pass over the store gives the range's sums and the rising window's. */
   private queries(): Promise<QueryRow[]> {
-    return (this.queryRows ??= this.store.queries(this.range, addDays(this.range.to, -6)));
+    return (this.queryRows ??= this.store.queries(this.range, { earlierFrom: addDays(this.range.to, -(RISING_DAYS - 1)), recentFrom: addDays(this.range.to, -6) }));
   }
 
   private rising(): Promise<QueryRow[]> {
-    return (this.risingRows ??= this.store.queries({ from: addDays(this.range.to, -(RISING_DAYS - 1)), to: this.range.to }, addDays(this.range.to, -6)));
+    return this.queries();
   }
 
   /** The best `limit` rows by `score`, each query in its commonest spelling. */
