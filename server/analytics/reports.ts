@@ -75,7 +75,7 @@ export class Reports {
         return this.queryTable((await this.queries()).filter((r) => r.noClicks > 0), (r) => r.noClicks, ['query', 'searches_without_click', 'searches', 'ctr_pct'], (r) => [r.noClicks, r.searches, rate(r.clicks, r.searches)]);
       case 'rising':
         return this.queryTable(
-          (await this.rising()).filter((r) => r.recent >= 3 && r.recent > r.earlier / 4),
+          (await this.rising()).filter((r) => r.recent >= 3 && r.recent >= (1.5 * r.earlier) / 4),
           (r) => r.recent / Math.max(1, r.earlier / 4),
           ['query', 'this_week', 'weekly_average_before', 'growth'],
           (r) => [r.recent, Math.round((r.earlier / 4) * 10) / 10, Math.round((r.recent / Math.max(1, r.earlier / 4)) * 10) / 10],
