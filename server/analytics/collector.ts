@@ -85,7 +85,7 @@ export class SearchAnalytics {
   /** Takes the day's client key and starts the flush timer. */
   async start(): Promise<void> {
     await this.refreshKey();
-    await this.store.prune(addDays(this.window.day, -this.options.retentionDays), addDays(this.window.day, -HIDDEN_RETENTION_DAYS));
+    this.prune();
     this.timer = setInterval(() => void this.flush(), this.options.flushMs);
     this.timer.unref();
   }
@@ -157,7 +157,8 @@ export class SearchAnalytics {
     this.pending = [];
     this.epoch++;
     try {
-      if (window.day !== this.window.day) await this.refreshKey();
+      await this.refreshKey();
+      if (window.day !== this.window.day) this.prune();
       this.rememberAnswered(window);
       await this.countReports(window, reports);
       const batch = batchOf(window);
@@ -175,11 +176,32 @@ export class SearchAnalytics {
     return { day, buckets: new Map(), facts: new Map() };
   }
 
+  /**
+   * The day's shared key; while it cannot be had (Redis down), this process's own random key is
+   * used (retried at every flush): clients are then told apart per proxy, and one that is hashed
+   * under both keys that day counts twice.
+   */
   private async refreshKey(): Promise<void> {
     const day = dayOf(this.now());
     if (day === this.keyDay) return;
-    this.hasher.setKey(await this.options.keys.keyFor(day));
-    this.keyDay = day;
+    try {
+      const key = await Promise.race([
+        this.options.keys.keyFor(day),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer within 2 s')), 2_000).unref()),
+      ]);
+      this.hasher.setKey(key);
+      this.keyDay = day;
+    } catch (error) {
+      this.options.log.warn({ err: error }, 'search analytics: the shared client key could not be read; using this process\'s own for now');
+    }
+  }
+
+  /** Retention, in the background: the request path and start-up never wait for it. */
+  private prune(): void {
+    const today = dayOf(this.now());
+    this.store.prune(addDays(today, -this.options.retentionDays), addDays(today, -HIDDEN_RETENTION_DAYS)).catch((error: unknown) => {
+      this.options.log.error({ err: error }, 'search analytics: pruning old rows failed; retried tomorrow');
+    });
   }
 
   private attach(tally: Tally): void {

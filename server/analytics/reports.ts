@@ -118,6 +118,12 @@ export class Reports {
     return { columns: ['day', 'answers', 'searches', 'zero_result_searches', 'clicks', 'zero_result_pct', 'ctr_pct'], rows };
   }
 
+  /** Spellings over the range, or the rising window when that starts earlier (rising rows come from it). */
+  private spellingRange(): StoreRange {
+    const risingFrom = addDays(this.range.to, -(RISING_DAYS - 1));
+    return { from: risingFrom < this.range.from ? risingFrom : this.range.from, to: this.range.to };
+  }
+
   /** One pass over the store gives the range's sums and the rising window's. */
   private queries(): Promise<QueryRow[]> {
     return (this.queryRows ??= this.store.queries(this.range, { earlierFrom: addDays(this.range.to, -(RISING_DAYS - 1)), recentFrom: addDays(this.range.to, -6) }));
@@ -132,7 +138,7 @@ export class Reports {
     const best = topBy(rows, score, this.range.limit);
     const spellings = await this.store.spellings(
       best.map((r) => r.key),
-      { from: addDays(this.range.from, -RISING_DAYS), to: this.range.to },
+      this.spellingRange(),
     );
     return { columns, rows: best.map((r) => [spellings.get(r.key) ?? r.key, ...cells(r)]) };
   }
@@ -158,7 +164,7 @@ export class Reports {
     const rows = await this.store.facts('reformulation', this.range);
     const visible = await this.store.visible([...new Set(rows.flatMap((r) => [r.key, r.sub]))]);
     const best = topBy(rows.filter((r) => visible.has(r.key) && visible.has(r.sub)), (r) => r.n, this.range.limit);
-    const spellings = await this.store.spellings([...new Set(best.flatMap((r) => [r.key, r.sub]))], { from: addDays(this.range.from, -RISING_DAYS), to: this.range.to });
+    const spellings = await this.store.spellings([...new Set(best.flatMap((r) => [r.key, r.sub]))], this.spellingRange());
     return { columns: ['searched_first', 'then_found_with', 'times'], rows: best.map((r) => [spellings.get(r.key) ?? r.key, spellings.get(r.sub) ?? r.sub, r.n]) };
   }
 }
