@@ -71,19 +71,25 @@ export function analyticsReportRoutes(store: AnalyticsStore, access: AdminAccess
     res.set('content-security-policy', pagePolicy(html)).set('cache-control', 'no-store').type('html').send(html);
   });
   router.all('/admin/search', admin, methodNotAllowed(['GET']));
+  const reportFile = (file: unknown) => {
+    const match = /^([a-z-]+)\.(json|csv)$/.exec(String(file));
+    return match && (REPORT_NAMES as readonly string[]).includes(match[1]!) ? { name: match[1] as ReportName, format: match[2] as 'json' | 'csv' } : undefined;
+  };
   router.get('/api/analytics/:file', admin, async (req: Request, res: Response, next) => {
-    const match = /^([a-z-]+)\.(json|csv)$/.exec(String(req.params['file']));
-    const name = match?.[1] as ReportName | undefined;
-    if (!match || !name || !(REPORT_NAMES as readonly string[]).includes(name)) return next();
+    const file = reportFile(req.params['file']);
+    if (!file) return next();
+    const { name } = file;
     const range = parseReportQuery(req.query as Record<string, unknown>, 100);
     const table = await new Reports(store, range).table(name);
     res.set('cache-control', 'no-store');
-    if (match[2] === 'csv') {
+    if (file.format === 'csv') {
       res.attachment(`${name}_${range.from}_${range.to}.csv`).type('text/csv; charset=utf-8').send(toCsv(table));
     } else {
       res.json({ report: name, from: range.from, to: range.to, limit: range.limit, rows: table.rows.map((row) => Object.fromEntries(table.columns.map((c, i) => [c, row[i]]))) });
     }
   });
+  const getOnly = methodNotAllowed(['GET']);
+  router.all('/api/analytics/:file', admin, (req: Request, res: Response, next) => (reportFile(req.params['file']) ? getOnly(req, res) : next()));
   return router;
 }
 

@@ -169,6 +169,8 @@ describe('search analytics', () => {
     expect((await fetch(`${server.baseUrl}/admin/search`)).status).toBe(401);
     expect((await fetch(`${server.baseUrl}/api/analytics/top-queries.json`, { headers: { authorization: 'Bearer wrong-token-0000000' } })).status).toBe(401);
     expect((await fetch(`${server.baseUrl}/api/analytics/nothing.json`, { headers: admin })).status).toBe(404);
+    expect((await fetch(`${server.baseUrl}/api/analytics/daily.json`, { method: 'POST', headers: admin })).status).toBe(405);
+    expect((await fetch(`${server.baseUrl}/admin/search`, { method: 'POST', headers: admin })).status).toBe(405);
     expect((await fetch(`${server.baseUrl}/api/analytics/daily.json?from=2026-13-01`, { headers: admin })).status).toBe(400);
   });
 });
