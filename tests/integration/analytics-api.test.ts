@@ -8,7 +8,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../core/logger.js';
-import { memoryKeys } from '../../server/analytics/client-key.js';
+import { memoryKeys, redisKeys } from '../../server/analytics/client-key.js';
+import { RedisAnalyticsStore } from '../../server/analytics/redis-store.js';
+import { Redis } from 'ioredis';
+import { redisServerOrSkip, startRedis } from '../support/redis.js';
 import { SearchAnalytics } from '../../server/analytics/collector.js';
 import { SqliteAnalyticsStore } from '../../server/analytics/sqlite-store.js';
 import type { AnalyticsStore } from '../../server/analytics/store.js';
@@ -196,6 +199,42 @@ describe('search analytics when the store never answers', () => {
     }
   });
 });
+
+if (redisServerOrSkip('search analytics over Redis')) {
+  describe('search analytics over Redis (several proxies)', () => {
+    it('keeps no client address or user agent in Redis; the shared client key expires', async () => {
+      const redisServer = await startRedis();
+      const redis = new Redis(redisServer.url);
+      const lines: string[] = [];
+      const log = createLogger('info', { write: (line: string) => void lines.push(line) });
+      const shared = new SearchAnalytics(new RedisAnalyticsStore(redis, 'news-search:t'), { flushMs: 600_000, retentionDays: 395, log, keys: redisKeys(redis, 'news-search:t') });
+      await shared.start();
+      const previous = server;
+      server = await startTestServer(uid, { cacheEntries: 100, app: { log, analytics: shared, analyticsAccess: { tokens: [TOKEN], allow: 'any' }, http: { trustProxy: true, rateLimit: 0 } } });
+      try {
+        for (let n = 1; n <= 5; n++) await search('соглашение ivan@example.com', n);
+        expect((await report({ v: 1, q: 'соглашение', total: 2, more: 0, end: 'click', click: { position: 1, id: 'a-1-0' } }, 3)).status).toBe(204);
+        await shared.flush();
+        expect((await topQueries()).map((r) => r.query)).toContain('соглашение [email]');
+        let dump = '';
+        for (const key of await redis.keys('*')) {
+          const type = await redis.type(key);
+          dump += key + JSON.stringify(type === 'hash' ? await redis.hgetall(key) : type === 'set' ? await redis.smembers(key) : await redis.get(key));
+          if (key.includes('client-key')) expect(await redis.ttl(key)).toBeGreaterThan(0);
+          else if (key.includes(':analytics:')) expect(await redis.ttl(key)).toBe(-1);
+        }
+        expect(dump).toContain('соглашение');
+        for (const text of [dump, lines.join('')]) for (const secret of ['10.9.8.', 'unique-ua-marker', 'ivan@']) expect(text).not.toContain(secret);
+      } finally {
+        await server.close();
+        server = previous;
+        await shared.stop(1000);
+        redis.disconnect();
+        await redisServer.stop();
+      }
+    });
+  });
+}
 
 describe('ANALYTICS=off', () => {
   it('collects nothing: no header, the report and admin routes answer 404', async () => {
