@@ -144,10 +144,13 @@ export class SearchAnalytics {
   /** Final flush (after HTTP drained), waiting at most `timeoutMs` for the store. */
   async stop(timeoutMs = 5_000): Promise<void> {
     clearInterval(this.timer);
-    const timeout = new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref());
+    // Not unref'd: a store that never answers must not let the process end before the timeout does.
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
     // A flush in progress took its window; another takes what came after it.
     await Promise.race([(this.flushing ?? Promise.resolve()).then(() => this.flush()), timeout]);
     await Promise.race([this.store.close(), timeout]).catch(() => {});
+    clearTimeout(timer);
   }
 
   private async flushOnce(): Promise<void> {
