@@ -77,6 +77,12 @@ export interface Config {
   redisUrl: string | undefined;
   /** How long a shared (Redis) cache entry lives; index changes invalidate it sooner. */
   redisCacheTtlSeconds: number;
+  /** Search analytics (docs/analytics.md): `ANALYTICS=off` collects nothing and hides the report routes. */
+  analytics: boolean;
+  /** Days of daily analytics rows kept. */
+  analyticsRetentionDays: number;
+  /** How often in-memory analytics counts are written to the store (≤ 10 s). */
+  analyticsFlushMs: number;
   /** Fetching articles from a site (indexer/web/): politeness and limits per request. */
   web: WebFetchConfig;
 }
@@ -179,6 +185,9 @@ const envSchema = z.object({
     .transform((v) => v.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean))
     .refine((list) => list.length > 0 && list.every((h) => /^(\.?[a-z0-9-]+(\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])(:\d{1,5})?$/.test(h)), 'a comma-separated list of host names (example.com, example.com:8080, .example.com for subdomains)')
     .optional(),
+  ANALYTICS: z.enum(['on', 'off']).default('on'),
+  ANALYTICS_RETENTION_DAYS: z.coerce.number().int().min(8).max(3660).default(395),
+  ANALYTICS_FLUSH_MS: z.coerce.number().int().min(100).max(10_000).default(5_000),
 });
 
 /** Every environment variable the server and the indexer read (compose files are checked against it). */
@@ -244,6 +253,9 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
       pollSeconds: e.WEB_POLL_SECONDS,
       allowedHosts: e.WEB_ALLOW_HOSTS,
     },
+    analytics: e.ANALYTICS === 'on',
+    analyticsRetentionDays: e.ANALYTICS_RETENTION_DAYS,
+    analyticsFlushMs: e.ANALYTICS_FLUSH_MS,
   };
 }
 

@@ -26,7 +26,10 @@ import { adminArticleRoutes } from './routes/admin-articles.js';
 import type { RankingFollower as RankingIndex } from './ranking/follower.js';
 import { cachedByUrl, createSearchService, inProcessCache, type SearchCache } from './search/answer.js';
 import type { Synonyms } from './search/synonyms.js';
-import { HIT_HEADERS, searchRoutes } from './routes/search.js';
+import { searchHeadersFor, searchRoutes } from './routes/search.js';
+import type { SearchAnalytics } from './analytics/collector.js';
+import { analyticsEventRoutes, analyticsReportRoutes } from './routes/analytics.js';
+import proxyAddr from 'proxy-addr';
 
 /** HTTP behaviour taken from Config (see core/config.ts for meanings and defaults). */
 export interface HttpOptions {
@@ -85,6 +88,10 @@ export interface AppDeps {
   readiness?: Readiness;
   /** The publish hook (routes/admin-articles.ts): who may call it and what writes; absent = 404. */
   publish?: { access: AdminAccess; publisher: ArticlePublisher; pageUrlHosts?: readonly string[] | undefined };
+  /** Search analytics (server/analytics/); absent = ANALYTICS=off: nothing counted, its routes 404. */
+  analytics?: SearchAnalytics;
+  /** Who may read the analytics reports (adminScopes(config).analytics); absent = nobody (404). */
+  analyticsAccess?: AdminAccess;
 }
 
 /**
@@ -140,7 +147,11 @@ export function createApp(deps: AppDeps): Express {
   const cache = deps.cache instanceof ResponseCache ? inProcessCache(deps.cache) : deps.cache;
   const encoded = new EncodedBodies();
   if (deps.publish) app.use(adminArticleRoutes(deps.publish.access, deps.publish.publisher, deps.publish.pageUrlHosts));
-  app.use(searchRoutes(createSearchService(deps.engine, deps.indexUid, cache, metrics, deps.ranking, urlKeys, deps.synonyms), http.maxBodyBytes, local && encoded));
+  app.use(searchRoutes(createSearchService(deps.engine, deps.indexUid, cache, metrics, deps.ranking, urlKeys, deps.synonyms, deps.analytics), http.maxBodyBytes, local && encoded, deps.analytics));
+  if (deps.analytics) {
+    app.use(analyticsEventRoutes(deps.analytics));
+    app.use(analyticsReportRoutes(deps.analytics.store, deps.analyticsAccess ?? { tokens: [], allow: [] }));
+  }
   app.use(articleRoutes(deps.cluster?.articleEngines ?? (() => [deps.engine]), deps.indexUid, deps.synonyms));
   app.use(staticRoutes(deps.widgetJs, http.publicUrl, deps.widgetChunks));
   app.use(methodNotAllowed(app));
@@ -155,7 +166,7 @@ export function createApp(deps: AppDeps): Express {
   if (urlKeys && local) {
     const answer = fastHits({
       maxUrlBytes: http.maxUrlBytes,
-      ...fastHitSteps(deps, http, metrics, cors),
+      ...fastHitSteps(deps, http, metrics, cors, app.get('trust proxy fn') as TrustProxy),
       rateLimit: http.rateLimit === 0 ? undefined : new RateLimitCounter(rateLimitStore, http.rateLimit, http.rateLimitWindowMs, app.get('trust proxy fn') as TrustProxy),
       cachedByUrl: cachedByUrl(local, urlKeys, deps.ranking, deps.synonyms),
       encoded,
@@ -172,7 +183,7 @@ export function createApp(deps: AppDeps): Express {
 }
 
 /** The fast path's versions of the stack's per-request steps (see FastHitSteps). */
-function fastHitSteps(deps: AppDeps, http: HttpOptions, metrics: Metrics, cors: ReturnType<typeof corsPolicy>) {
+function fastHitSteps(deps: AppDeps, http: HttpOptions, metrics: Metrics, cors: ReturnType<typeof corsPolicy>, trust: TrustProxy) {
   const logRequest = requestLogger(deps.log, http.logQueries);
   const setSecurityHeaders = securityHeaderSetter();
   return {
@@ -184,8 +195,15 @@ function fastHitSteps(deps: AppDeps, http: HttpOptions, metrics: Metrics, cors: 
       setSecurityHeaders(res);
       cors(req, res, () => {});
     },
-    hitHeaders: HIT_HEADERS,
+    hitHeaders: searchHeadersFor('hit', deps.analytics !== undefined),
+    counted: counter(deps.analytics, trust),
     metrics,
     onError: (error: unknown) => deps.log.error({ err: error, path: '/api/search' }, 'request failed'),
   };
+}
+
+/** The fast path's analytics count: the hit's bytes find their tally; the address is resolved only if asked. */
+function counter(analytics: SearchAnalytics | undefined, trust: TrustProxy): ((body: Buffer, req: IncomingMessage) => void) | undefined {
+  if (!analytics) return undefined;
+  return (body, req) => void analytics.answeredBytes(body, () => proxyAddr(req, trust));
 }

@@ -27,6 +27,8 @@ import { PublishedSynonyms } from './search/synonyms.js';
 import { HEAP_RESERVE_BYTES, rankingBudget } from './ranking/memory-budget.js';
 import { sharedCache, type SearchCache } from './search/answer.js';
 import { readWidget } from './routes/static.js';
+import { startAnalytics } from './analytics/setup.js';
+import type { SearchAnalytics } from './analytics/collector.js';
 
 /** How long start-up waits for the first ranking index before it listens anyway. */
 const RANKING_START_WAIT_MS = 15_000;
@@ -71,6 +73,7 @@ export async function startSystem(config: Config, log: Logger): Promise<RunningS
   let redis: Redis | undefined;
   let watcher: IndexWatcher | undefined;
   let synonyms: PublishedSynonyms | undefined;
+  let analytics: SearchAnalytics | undefined;
   try {
     // Every proxy follows the groups the editors publish (first shard: every shard's log has them).
     synonyms = await new PublishedSynonyms(side.shards[0]!, config.indexUid, config.indexPollMs, log).start();
@@ -103,7 +106,10 @@ export async function startSystem(config: Config, log: Logger): Promise<RunningS
       // few ms); a large index keeps building in the background while the engine path answers.
       if (ranking) await Promise.race([ranking.settled(), new Promise((resolve) => setTimeout(resolve, RANKING_START_WAIT_MS).unref())]);
     }
+    analytics = config.analytics ? await startAnalytics(config, redis, log) : undefined;
     const app = createApp({
+      analytics,
+      analyticsAccess: adminScopes(config).analytics,
       engine: side.engine,
       indexUid: config.indexUid,
       log,
@@ -153,6 +159,8 @@ export async function startSystem(config: Config, log: Logger): Promise<RunningS
           synonyms?.stop();
           await side.indexing?.stop();
           await drain(server, config.shutdownGraceMs, log);
+          // After the last answer, before Redis closes: the counts of the last seconds are kept.
+          await analytics?.stop();
           await closeRedis(redis);
           await side.stop();
         })();
@@ -163,6 +171,7 @@ export async function startSystem(config: Config, log: Logger): Promise<RunningS
     watcher?.stop();
     synonyms?.stop();
     await side.indexing?.stop();
+    await analytics?.stop();
     await closeRedis(redis);
     await side.stop();
     throw error;

@@ -1,6 +1,8 @@
 /** The OpenAPI document of the public API (/api/openapi.json). */
 import { MAX_QUERY_CHARS, MAX_TAG_CHARS } from '../../core/query-length.js';
 import { MAX_LIMIT, MAX_OFFSET } from '../search/validate-request.js';
+import { ANALYTICS_REPORT_MAX_BYTES } from '../../core/analytics-report.js';
+import { MAX_LIMIT as REPORT_MAX_LIMIT, REPORT_NAMES } from '../analytics/reports.js';
 
 const segments = { type: 'array', items: { $ref: '#/components/schemas/Segment' } };
 const jsonError = { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } };
@@ -100,6 +102,12 @@ function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** `from`, `to`, `limit` of the analytics reports (server/analytics/reports.ts). */
+const reportParameters = [
+  { name: 'from', in: 'query', required: false, schema: { type: 'string', format: 'date' }, description: 'First day (UTC), default 29 days before `to`.' },
+  { name: 'to', in: 'query', required: false, schema: { type: 'string', format: 'date' }, description: 'Last day (UTC), default today.' },
+  { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: REPORT_MAX_LIMIT }, description: 'Rows per table.' },
+];
 /** The public contract as OpenAPI 3.1; `pageUrlHosts`: WEB_ALLOW_HOSTS, which turns on the publish hook's `{ url }` form. */
 export function openApiDocument(options: { pageUrlHosts?: readonly string[] | undefined } = {}): Record<string, unknown> {
   const pageUrlHosts = options.pageUrlHosts;
@@ -223,6 +231,61 @@ export function openApiDocument(options: { pageUrlHosts?: readonly string[] | un
           },
         },
       },
+      '/api/analytics/events': {
+        post: {
+          operationId: 'analyticsReport',
+          summary: 'One widget report per final query (search analytics; docs/analytics.md)',
+          description: 'Sent as text/plain (no CORS preflight), credentials omitted. 204 whether or not it is counted: a report for a query the server did not answer in the last day is dropped.',
+          requestBody: { required: true, content: { 'text/plain': { schema: { $ref: '#/components/schemas/AnalyticsReport' } }, 'application/json': { schema: { $ref: '#/components/schemas/AnalyticsReport' } } } },
+          responses: {
+            '204': { description: 'Received' },
+            '400': error('The body is not a valid report; the message names the field.'),
+            '404': error('Search analytics is off (ANALYTICS=off).'),
+            '413': error(`The body is larger than ${ANALYTICS_REPORT_MAX_BYTES} bytes.`),
+            ...common,
+          },
+        },
+      },
+      '/api/analytics/{report}': {
+        get: {
+          operationId: 'analyticsExport',
+          summary: 'One analytics report table as JSON or CSV (admin: ADMIN_TOKEN or ANALYTICS_TOKEN, Bearer or Basic)',
+          description: 'Only queries searched by at least 5 different clients within 7 days appear. CSV is UTF-8 with a BOM; cells starting with = + - @ are prefixed with an apostrophe.',
+          security: adminSecurity,
+          parameters: [
+            { name: 'report', in: 'path', required: true, schema: { type: 'string', pattern: `^(${REPORT_NAMES.join('|')})\\.(json|csv)$` } },
+            ...reportParameters,
+          ],
+          responses: {
+            '200': {
+              description: 'The table',
+              content: {
+                'application/json': { schema: { $ref: '#/components/schemas/AnalyticsTable' } },
+                'text/csv': { schema: { type: 'string' } },
+              },
+            },
+            '400': error('A parameter is invalid; the message names it.'),
+            '401': error('The admin token is missing or wrong; see the WWW-Authenticate header.'),
+            '404': error('No such report, or analytics or its token is not configured.'),
+            ...common,
+          },
+        },
+      },
+      '/admin/search': {
+        get: {
+          operationId: 'analyticsDashboard',
+          summary: 'The editors\' search analytics dashboard, server-rendered HTML with SVG charts (admin)',
+          security: adminSecurity,
+          parameters: reportParameters,
+          responses: {
+            '200': { description: 'HTML', content: { 'text/html': { schema: { type: 'string' } } } },
+            '400': error('A parameter is invalid; the message names it.'),
+            '401': error('The admin token is missing or wrong; see the WWW-Authenticate header.'),
+            '404': error('Analytics or its token is not configured.'),
+            ...common,
+          },
+        },
+      },
       '/readyz': {
         get: {
           operationId: 'ready',
@@ -312,8 +375,8 @@ export function openApiDocument(options: { pageUrlHosts?: readonly string[] | un
     },
     components: {
       securitySchemes: {
-        adminBearer: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN as the bearer token.' },
-        adminBasic: { type: 'http', scheme: 'basic', description: 'Any user name, ADMIN_TOKEN as the password.' },
+        adminBearer: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN (or ANALYTICS_TOKEN for the reports) as the bearer token.' },
+        adminBasic: { type: 'http', scheme: 'basic', description: 'Any user name, ADMIN_TOKEN (or ANALYTICS_TOKEN for the reports) as the password.' },
       },
       schemas: {
         ArticleInput: {
@@ -339,6 +402,44 @@ export function openApiDocument(options: { pageUrlHosts?: readonly string[] | un
           type: 'object',
           required: ['id', 'change', 'chunks'],
           properties: { id: { type: 'string' }, change: { type: 'string', enum: ['added', 'updated', 'unchanged'] }, chunks: { type: 'integer', minimum: 1 } },
+        },
+        AnalyticsReport: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['v', 'q', 'total', 'more', 'end'],
+          properties: {
+            v: { type: 'integer', enum: [1] },
+            q: { type: 'string', maxLength: MAX_QUERY_CHARS },
+            filters: {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                tag: { type: 'string', maxLength: 200 },
+                from: { type: 'string', maxLength: 10 },
+                to: { type: 'string', maxLength: 10 },
+                sort: { type: 'string', enum: ['relevance', 'date'] },
+                group: { type: 'string', enum: ['section', 'article'] },
+                article: { type: 'string', maxLength: 400 },
+              },
+            },
+            total: { type: 'integer', minimum: 0, maximum: 1e9 },
+            correction: { type: 'object', additionalProperties: false, required: ['to', 'rejected'], properties: { to: { type: 'string', maxLength: MAX_QUERY_CHARS }, rejected: { type: 'boolean' } } },
+            click: { type: 'object', additionalProperties: false, required: ['position', 'id'], properties: { position: { type: 'integer', minimum: 1, maximum: 1050 }, id: { type: 'string', maxLength: 600 } } },
+            more: { type: 'integer', minimum: 0, maximum: 1000 },
+            prev: { type: 'string', maxLength: MAX_QUERY_CHARS },
+            end: { type: 'string', enum: ['click', 'idle', 'leave'] },
+          },
+        },
+        AnalyticsTable: {
+          type: 'object',
+          required: ['report', 'from', 'to', 'limit', 'rows'],
+          properties: {
+            report: { type: 'string', enum: [...REPORT_NAMES] },
+            from: { type: 'string', format: 'date' },
+            to: { type: 'string', format: 'date' },
+            limit: { type: 'integer' },
+            rows: { type: 'array', items: { type: 'object', additionalProperties: { type: ['string', 'number'] } } },
+          },
         },
         Segment: {
           type: 'object',

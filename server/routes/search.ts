@@ -8,6 +8,8 @@ import { sendPage } from '../http/security.js';
 import { resultsPage } from '../pages/results.js';
 import type { SearchService } from '../search/answer.js';
 import { parseSearchRequest } from '../search/validate-request.js';
+import { ANALYTICS_HEADER } from '../../core/analytics-report.js';
+import type { SearchAnalytics } from '../analytics/collector.js';
 import { exactRouter } from '../http/routing.js';
 
 /** Parameters the no-JavaScript results page passes on; anything else in its URL (utm_…) is ignored. */
@@ -17,14 +19,16 @@ const PAGE_SIZE = 10;
 const JSON_TYPES = ['application/json', 'application/*+json'];
 /** The content type res.type('json') + res.send(string) would give, set for the bytes we send. */
 const JSON_TYPE = 'application/json; charset=utf-8';
-/** The headers every search response carries after the rate limit's, in the order they are set. */
-const searchHeadersFor = (cache: 'hit' | 'miss'): readonly (readonly [string, string])[] => [
+/**
+ * The headers every search response carries after the rate limit's, in the order they are set;
+ * with analytics collecting, the header that tells the widget it may report (core/analytics-report.ts).
+ */
+export const searchHeadersFor = (cache: 'hit' | 'miss', analytics: boolean): readonly (readonly [string, string])[] => [
   ['x-cache', cache],
   ['cache-control', 'no-store'],
   ['content-type', JSON_TYPE],
+  ...(analytics ? ([[ANALYTICS_HEADER, '1']] as const) : []),
 ];
-export const HIT_HEADERS = searchHeadersFor('hit');
-const MISS_HEADERS = searchHeadersFor('miss');
 
 /** GET takes the parameters from the query string, POST from a JSON body; the same rules apply. */
 /**
@@ -32,12 +36,14 @@ const MISS_HEADERS = searchHeadersFor('miss');
  * it (a Redis cache makes a new buffer per hit) the compression middleware compresses, off the
  * main thread.
  */
-export function searchRoutes(search: SearchService, maxBodyBytes: number, encoded?: EncodedBodies): Router {
+export function searchRoutes(search: SearchService, maxBodyBytes: number, encoded?: EncodedBodies, analytics?: SearchAnalytics): Router {
   const router = exactRouter();
+  const hitHeaders = searchHeadersFor('hit', analytics !== undefined);
+  const missHeaders = searchHeadersFor('miss', analytics !== undefined);
   const send = async (req: Request, res: Response, raw: unknown) => {
     // A GET's URL is remembered with its cache key, so the fast path finds a repeat's answer.
-    const { body, cached } = req.method === 'POST' ? await search(raw, undefined, 'json') : await search(raw, req.originalUrl);
-    for (const [name, value] of cached ? HIT_HEADERS : MISS_HEADERS) res.setHeader(name, value);
+    const { body, cached } = req.method === 'POST' ? await search(raw, undefined, 'json', () => req.ip) : await search(raw, req.originalUrl, 'query', () => req.ip);
+    for (const [name, value] of cached ? hitHeaders : missHeaders) res.setHeader(name, value);
     res.send(cached && encoded ? encoded.choose(req, res, body) : body);
   };
   router.get('/api/search', (req: Request, res) => send(req, res, req.query));
@@ -64,7 +70,10 @@ export function searchRoutes(search: SearchService, maxBodyBytes: number, encode
       const params = { ...raw, q, limit: String(PAGE_SIZE) };
       // The empty form searches nothing, but a bad value is named there too (the same 400 as with a query).
       if (q.trim() === '') parseSearchRequest(params);
-      const response = q.trim() === '' ? undefined : (JSON.parse((await search(params)).body.toString()) as SearchResponse);
+      const outcome = q.trim() === '' ? undefined : await search(params, undefined, 'query', () => req.ip);
+      const response = outcome && (JSON.parse(outcome.body.toString()) as SearchResponse);
+      // Without JavaScript there is no widget to report the final query: the page view is one.
+      if (outcome?.tally && raw['offset'] === undefined) analytics?.pageSearch(outcome.tally);
       sendPage(req, res, resultsPage(response ?? emptyResponse(q), undefined, kept), 'no-store');
     } catch (error) {
       if (!(error instanceof ParameterError)) throw error;
