@@ -75,6 +75,12 @@ export interface Config {
   redisUrl: string | undefined;
   /** How long a shared (Redis) cache entry lives; index changes invalidate it sooner. */
   redisCacheTtlSeconds: number;
+  /** Search analytics (docs/analytics.md): `ANALYTICS=off` collects nothing and hides the report routes. */
+  analytics: boolean;
+  /** Days of daily analytics rows kept. */
+  analyticsRetentionDays: number;
+  /** How often in-memory analytics counts are written to the store (≤ 10 s). */
+  analyticsFlushMs: number;
 }
 
 const boolish = z
@@ -135,6 +141,9 @@ const envSchema = z.object({
   MEILI_SHARDS: z.string().optional(),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   REDIS_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  ANALYTICS: z.enum(['on', 'off']).default('on'),
+  ANALYTICS_RETENTION_DAYS: z.coerce.number().int().min(8).max(3660).default(395),
+  ANALYTICS_FLUSH_MS: z.coerce.number().int().min(100).max(10_000).default(5_000),
 });
 
 /** Every environment variable the server and the indexer read (compose files are checked against it). */
@@ -190,6 +199,9 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     cluster,
     redisUrl: e.REDIS_URL,
     redisCacheTtlSeconds: e.REDIS_CACHE_TTL_SECONDS,
+    analytics: e.ANALYTICS === 'on',
+    analyticsRetentionDays: e.ANALYTICS_RETENTION_DAYS,
+    analyticsFlushMs: e.ANALYTICS_FLUSH_MS,
   };
 }
 

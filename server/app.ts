@@ -21,7 +21,10 @@ import { staticRoutes } from './routes/static.js';
 import { ResponseCache, UrlKeys } from './search/cache.js';
 import type { RankingFollower as RankingIndex } from './ranking/follower.js';
 import { cachedByUrl, createSearchService, inProcessCache, type SearchCache } from './search/answer.js';
-import { HIT_HEADERS, searchRoutes } from './routes/search.js';
+import { searchHeadersFor, searchRoutes } from './routes/search.js';
+import type { SearchAnalytics } from './analytics/collector.js';
+import { analyticsEventRoutes } from './routes/analytics.js';
+import proxyAddr from 'proxy-addr';
 
 /** HTTP behaviour taken from Config (see core/config.ts for meanings and defaults). */
 export interface HttpOptions {
@@ -76,6 +79,8 @@ export interface AppDeps {
   rateLimitStore?: Store;
   /** What /readyz answers from (system.ts: with the embedded engine's supervisor status). */
   readiness?: Readiness;
+  /** Search analytics (server/analytics/); absent = ANALYTICS=off: nothing counted, its routes 404. */
+  analytics?: SearchAnalytics;
 }
 
 /**
@@ -130,7 +135,8 @@ export function createApp(deps: AppDeps): Express {
   const urlKeys = local && http.fastHits && !deps.rateLimitStore ? new UrlKeys(local.maxEntries) : undefined;
   const cache = deps.cache instanceof ResponseCache ? inProcessCache(deps.cache) : deps.cache;
   const encoded = new EncodedBodies();
-  app.use(searchRoutes(createSearchService(deps.engine, deps.indexUid, cache, metrics, deps.ranking, urlKeys), http.maxBodyBytes, local && encoded));
+  app.use(searchRoutes(createSearchService(deps.engine, deps.indexUid, cache, metrics, deps.ranking, urlKeys, deps.analytics), http.maxBodyBytes, local && encoded, deps.analytics));
+  if (deps.analytics) app.use(analyticsEventRoutes(deps.analytics));
   app.use(articleRoutes(deps.cluster?.articleEngines ?? (() => [deps.engine]), deps.indexUid));
   app.use(staticRoutes(deps.widgetJs, http.publicUrl, deps.widgetChunks));
   app.use(notFoundHandler);
@@ -144,7 +150,7 @@ export function createApp(deps: AppDeps): Express {
   if (urlKeys && local) {
     const answer = fastHits({
       maxUrlBytes: http.maxUrlBytes,
-      ...fastHitSteps(deps, http, metrics, cors),
+      ...fastHitSteps(deps, http, metrics, cors, app.get('trust proxy fn') as TrustProxy),
       rateLimit: http.rateLimit === 0 ? undefined : new RateLimitCounter(rateLimitStore, http.rateLimit, http.rateLimitWindowMs, app.get('trust proxy fn') as TrustProxy),
       cachedByUrl: cachedByUrl(local, urlKeys, deps.ranking),
       encoded,
@@ -161,7 +167,7 @@ export function createApp(deps: AppDeps): Express {
 }
 
 /** The fast path's versions of the stack's per-request steps (see FastHitSteps). */
-function fastHitSteps(deps: AppDeps, http: HttpOptions, metrics: Metrics, cors: ReturnType<typeof corsPolicy>) {
+function fastHitSteps(deps: AppDeps, http: HttpOptions, metrics: Metrics, cors: ReturnType<typeof corsPolicy>, trust: TrustProxy) {
   const logRequest = requestLogger(deps.log, http.logQueries);
   const setSecurityHeaders = securityHeaderSetter();
   return {
@@ -173,8 +179,15 @@ function fastHitSteps(deps: AppDeps, http: HttpOptions, metrics: Metrics, cors: 
       setSecurityHeaders(res);
       cors(req, res, () => {});
     },
-    hitHeaders: HIT_HEADERS,
+    hitHeaders: searchHeadersFor('hit', deps.analytics !== undefined),
+    counted: counter(deps.analytics, trust),
     metrics,
     onError: (error: unknown) => deps.log.error({ err: error, path: '/api/search' }, 'request failed'),
   };
+}
+
+/** The fast path's analytics count: the hit's bytes find their tally; the address is resolved only if asked. */
+function counter(analytics: SearchAnalytics | undefined, trust: TrustProxy): ((body: Buffer, req: IncomingMessage) => void) | undefined {
+  if (!analytics) return undefined;
+  return (body, req) => void analytics.answeredBytes(body, () => proxyAddr(req, trust));
 }

@@ -23,6 +23,8 @@ import { indexArticlesAtStart } from './startup-indexing.js';
 import { RankingFollower } from './ranking/follower.js';
 import { sharedCache, type SearchCache } from './search/answer.js';
 import { readWidget } from './routes/static.js';
+import { startAnalytics } from './analytics/setup.js';
+import type { SearchAnalytics } from './analytics/collector.js';
 
 /** How long start-up waits for the first ranking index before it listens anyway. */
 const RANKING_START_WAIT_MS = 15_000;
@@ -64,6 +66,7 @@ export async function startSystem(config: Config, log: Logger): Promise<RunningS
   const side = isDistributed(config.cluster) ? await clusterSide(config, config.cluster, log) : await singleSide(config, log);
   let redis: Redis | undefined;
   let watcher: IndexWatcher | undefined;
+  let analytics: SearchAnalytics | undefined;
   try {
     const metrics = createMetrics({ processMetrics: true });
     let shared: SharedResponseCache | undefined;
@@ -94,7 +97,9 @@ export async function startSystem(config: Config, log: Logger): Promise<RunningS
       // few ms); a large index keeps building in the background while the engine path answers.
       if (ranking) await Promise.race([ranking.settled(), new Promise((resolve) => setTimeout(resolve, RANKING_START_WAIT_MS).unref())]);
     }
+    analytics = config.analytics ? await startAnalytics(config, redis, log) : undefined;
     const app = createApp({
+      analytics,
       engine: side.engine,
       indexUid: config.indexUid,
       log,
@@ -132,6 +137,8 @@ export async function startSystem(config: Config, log: Logger): Promise<RunningS
           watcher?.stop();
           ranking?.stop();
           await drain(server, config.shutdownGraceMs, log);
+          // After the last answer, before Redis closes: the counts of the last seconds are kept.
+          await analytics?.stop();
           await closeRedis(redis);
           await side.stop();
         })();
@@ -140,6 +147,7 @@ export async function startSystem(config: Config, log: Logger): Promise<RunningS
     };
   } catch (error) {
     watcher?.stop();
+    await analytics?.stop();
     await closeRedis(redis);
     await side.stop();
     throw error;

@@ -30,6 +30,8 @@ export interface FastHitSteps {
   hitHeaders: readonly (readonly [string, string])[];
   metrics: Metrics;
   onError(error: unknown): void;
+  /** Search analytics' count of a hit (server/analytics/collector.ts); absent = off. */
+  counted?: ((body: Buffer, req: IncomingMessage) => void) | undefined;
 }
 
 /**
@@ -56,11 +58,11 @@ export function fastHits(steps: FastHitSteps): (req: IncomingMessage, res: Serve
     const encoded = steps.encoded.chosen(req.headers['accept-encoding'], body);
     if (encoded === undefined) return false;
     if (!steps.rateLimit) {
-      sendOrDrop(steps, req, res, [], encoded.bytes, encoded.encoding);
+      sendOrDrop(steps, req, res, [], encoded.bytes, encoded.encoding, body);
       return true;
     }
     steps.rateLimit.consume(req).then(
-      (limitHeaders) => (limitHeaders ? sendOrDrop(steps, req, res, limitHeaders, encoded.bytes, encoded.encoding) : fallThrough()),
+      (limitHeaders) => (limitHeaders ? sendOrDrop(steps, req, res, limitHeaders, encoded.bytes, encoded.encoding, body) : fallThrough()),
       // A store that fails is Express's to report, as it would for any request.
       () => fallThrough(),
     );
@@ -73,9 +75,17 @@ export function fastHits(steps: FastHitSteps): (req: IncomingMessage, res: Serve
  * cannot take over: the error is reported and the connection dropped, as Node does with a
  * response that fails mid-way.
  */
-function sendOrDrop(steps: FastHitSteps, req: IncomingMessage, res: ServerResponse, limitHeaders: readonly [string, string][], bytes: Buffer, encoding: 'br' | 'gzip' | undefined): void {
+function sendOrDrop(
+  steps: FastHitSteps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  limitHeaders: readonly [string, string][],
+  bytes: Buffer,
+  encoding: 'br' | 'gzip' | undefined,
+  body: Buffer,
+): void {
   try {
-    send(steps, req, res, limitHeaders, bytes, encoding);
+    send(steps, req, res, limitHeaders, bytes, encoding, body);
   } catch (error) {
     steps.onError(error);
     res.destroy();
@@ -90,9 +100,11 @@ function send(
   limitHeaders: readonly [string, string][],
   bytes: Buffer,
   encoding: 'br' | 'gzip' | undefined,
+  body: Buffer,
 ): void {
   steps.metrics.cache.inc({ result: 'hit' });
   steps.metrics.fastHits.inc();
+  steps.counted?.(body, req);
   steps.observe(req, res, () => SEARCH_PATH);
   steps.headers(req, res);
   for (const [name, value] of limitHeaders) res.setHeader(name, value);

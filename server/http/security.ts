@@ -7,6 +7,7 @@ import { rateLimit, type Store } from 'express-rate-limit';
 import helmet from 'helmet';
 import proxyAddr from 'proxy-addr';
 import { errorBody } from './errors.js';
+import { ANALYTICS_HEADER } from '../../core/analytics-report.js';
 import { OPERATIONAL_PATHS } from './operational-budget.js';
 
 /**
@@ -104,7 +105,8 @@ export function corsPolicy(origins: readonly string[]): ReturnType<typeof cors> 
     origin: origins.includes('*') ? '*' : [...origins],
     methods: ['GET', 'POST'],
     allowedHeaders: ['content-type'],
-    exposedHeaders: ['retry-after', 'x-request-id', 'ratelimit', 'ratelimit-policy'],
+    // x-search-analytics: the widget reports only when the answer says the server collects (core/analytics-report.ts).
+    exposedHeaders: ['retry-after', 'x-request-id', 'ratelimit', 'ratelimit-policy', ANALYTICS_HEADER],
     credentials: false,
     maxAge: 600,
   });

@@ -7,6 +7,8 @@ import type { EncodedBodies } from '../http/encoded.js';
 import { sendPage } from '../http/security.js';
 import { resultsPage } from '../pages/results.js';
 import type { SearchService } from '../search/answer.js';
+import { ANALYTICS_HEADER } from '../../core/analytics-report.js';
+import type { SearchAnalytics } from '../analytics/collector.js';
 import { exactRouter } from '../http/routing.js';
 
 /** Parameters the no-JavaScript results page passes on; anything else in its URL (utm_…) is ignored. */
@@ -14,14 +16,16 @@ const PAGE_PARAMETERS = ['q', 'offset', 'exact', 'tag', 'from', 'to', 'sort'];
 const PAGE_SIZE = 10;
 /** The content type res.type('json') + res.send(string) would give, set for the bytes we send. */
 const JSON_TYPE = 'application/json; charset=utf-8';
-/** The headers every search response carries after the rate limit's, in the order they are set. */
-const searchHeadersFor = (cache: 'hit' | 'miss'): readonly (readonly [string, string])[] => [
+/**
+ * The headers every search response carries after the rate limit's, in the order they are set;
+ * with analytics collecting, the header that tells the widget it may report (core/analytics-report.ts).
+ */
+export const searchHeadersFor = (cache: 'hit' | 'miss', analytics: boolean): readonly (readonly [string, string])[] => [
   ['x-cache', cache],
   ['cache-control', 'no-store'],
   ['content-type', JSON_TYPE],
+  ...(analytics ? ([[ANALYTICS_HEADER, '1']] as const) : []),
 ];
-export const HIT_HEADERS = searchHeadersFor('hit');
-const MISS_HEADERS = searchHeadersFor('miss');
 
 /** GET takes the parameters from the query string, POST from a JSON body; the same rules apply. */
 /**
@@ -29,12 +33,14 @@ const MISS_HEADERS = searchHeadersFor('miss');
  * it (a Redis cache makes a new buffer per hit) the compression middleware compresses, off the
  * main thread.
  */
-export function searchRoutes(search: SearchService, maxBodyBytes: number, encoded?: EncodedBodies): Router {
+export function searchRoutes(search: SearchService, maxBodyBytes: number, encoded?: EncodedBodies, analytics?: SearchAnalytics): Router {
   const router = exactRouter();
+  const hitHeaders = searchHeadersFor('hit', analytics !== undefined);
+  const missHeaders = searchHeadersFor('miss', analytics !== undefined);
   const send = async (req: Request, res: Response, raw: unknown) => {
     // A GET's URL is remembered with its cache key, so the fast path finds a repeat's answer.
-    const { body, cached } = await search(raw, req.method === 'POST' ? undefined : req.originalUrl);
-    for (const [name, value] of cached ? HIT_HEADERS : MISS_HEADERS) res.setHeader(name, value);
+    const { body, cached } = await search(raw, req.method === 'POST' ? undefined : req.originalUrl, () => req.ip);
+    for (const [name, value] of cached ? hitHeaders : missHeaders) res.setHeader(name, value);
     res.send(cached && encoded ? encoded.choose(req, res, body) : body);
   };
   router.get('/api/search', (req: Request, res) => send(req, res, req.query));
@@ -50,7 +56,10 @@ export function searchRoutes(search: SearchService, maxBodyBytes: number, encode
     // Paging links keep what the reader chose (exact, filters, order); q and offset are set per link.
     const { q: _q, offset: _offset, ...kept } = raw as Record<string, string>;
     try {
-      const response = q.trim() === '' ? undefined : (JSON.parse((await search({ ...raw, q, limit: String(PAGE_SIZE) })).body.toString()) as SearchResponse);
+      const outcome = q.trim() === '' ? undefined : await search({ ...raw, q, limit: String(PAGE_SIZE) }, undefined, () => req.ip);
+      const response = outcome && (JSON.parse(outcome.body.toString()) as SearchResponse);
+      // Without JavaScript there is no widget to report the final query: the page view is one.
+      if (outcome?.tally && raw['offset'] === undefined) analytics?.pageSearch(outcome.tally);
       sendPage(req, res, resultsPage(response ?? emptyResponse(q), undefined, kept), 'no-store');
     } catch (error) {
       if (!(error instanceof ParameterError)) throw error;

@@ -2,6 +2,8 @@
 import type { SearchResponse } from '../../core/api.js';
 import type { Engine } from '../../core/engine/client.js';
 import type { Metrics } from '../http/metrics.js';
+import { LRUCache } from 'lru-cache';
+import type { SearchAnalytics, Tally } from '../analytics/collector.js';
 import type { SharedResponseCache } from '../http/redis-stores.js';
 import type { ResponseCache, UrlKeys } from './cache.js';
 import { collectFailedShards } from './cluster-engine.js';
@@ -20,10 +22,15 @@ export interface SearchOutcome {
   /** The JSON response body as UTF-8, serialized and encoded once (cache hits send it as is). */
   body: Buffer;
   cached: boolean;
+  /** Its analytics tally, when analytics counted it. */
+  tally?: Tally | undefined;
 }
 
-/** `url`: the raw URL of a GET whose query string is `raw`, remembered in `urlKeys` with its cache key. */
-export type SearchService = (raw: unknown, url?: string) => Promise<SearchOutcome>;
+/**
+ * `url`: the raw URL of a GET whose query string is `raw`, remembered in `urlKeys` with its cache
+ * key; `client`: the client's address, asked only when analytics needs it for its threshold.
+ */
+export type SearchService = (raw: unknown, url?: string, client?: () => string | undefined) => Promise<SearchOutcome>;
 
 /** A cache read and the way to fill that entry, bound to the index version it was read under. */
 export interface CacheSlot {
@@ -34,10 +41,13 @@ export interface CacheSlot {
 /** Where serialized responses are cached: this process's LRU, or Redis shared by all proxies. */
 export interface SearchCache {
   lookup(key: string): Promise<CacheSlot> | CacheSlot;
+  /** Bodies are kept as the same Buffer (this process's memory): a hit is recognised by its bytes. */
+  local?: true;
 }
 
 export function inProcessCache(cache: ResponseCache): SearchCache {
   return {
+    local: true,
     lookup(key) {
       const generation = cache.generation;
       return { body: cache.get(key), store: (body) => cache.set(key, body, generation) };
@@ -92,28 +102,58 @@ export function createSearchService(
   metrics: Metrics,
   ranking?: RankingIndex,
   urlKeys?: UrlKeys,
+  analytics?: SearchAnalytics,
 ): SearchService {
   const search: Search = (query) => executeSearch(engine, indexUid, query, ranking);
-  const answer = async (request: SearchRequest, query: EngineQuery): Promise<{ body: Buffer; complete: boolean }> => {
+  const noClient = () => undefined;
+  // Answers from a shared (Redis) cache are new Buffers on every hit: their tallies are found by cache key.
+  const tallies = analytics && cache && !cache.local ? new LRUCache<string, Tally>({ max: 10_000 }) : undefined;
+  const answer = async (request: SearchRequest, query: EngineQuery, client: () => string | undefined) => {
     const { value: response, failedShards } = await collectFailedShards(() => runSearch(search, request, query));
     if (failedShards.length > 0) Object.assign(response, { partial: true, failedShards });
-    return { body: Buffer.from(JSON.stringify(response)), complete: failedShards.length === 0 };
+    const body = Buffer.from(JSON.stringify(response));
+    const tally = analytics?.tally(request.q, response.total, failedShards.length === 0);
+    if (tally) {
+      analytics!.remember(body, tally);
+      analytics!.answered(tally, client);
+    }
+    return { body, complete: failedShards.length === 0, tally };
   };
-  return async (raw, url) => {
+  return async (raw, url, client = noClient) => {
     const request = parseSearchRequest(raw);
     const query = buildEngineQuery(request);
-    if (!cache) return { body: (await answer(request, query)).body, cached: false };
+    if (!cache) {
+      const { body, tally } = await answer(request, query, client);
+      return { body, cached: false, tally };
+    }
     const keyBase = cacheKeyBase(request, query);
     if (url !== undefined) urlKeys?.remember(url, keyBase);
-    const slot = await cache.lookup(cacheKey(keyBase, ranking));
+    const key = cacheKey(keyBase, ranking);
+    const slot = await cache.lookup(key);
     metrics.cache.inc({ result: slot.body === undefined ? 'miss' : 'hit' });
-    if (slot.body !== undefined) return { body: slot.body, cached: true };
+    if (slot.body !== undefined) return { body: slot.body, cached: true, tally: analytics && countHit(analytics, slot.body, key, client) };
     const pendingRanking = ranking?.pending() ?? false;
-    const { body, complete } = await answer(request, query);
+    const { body, complete, tally } = await answer(request, query, client);
+    if (tally) tallies?.set(key, tally);
     // Engine-path answers while the ranking index is rebuilt are not kept: they would outlive it.
     if (complete && !pendingRanking && !ranking?.pending()) await slot.store(body);
-    return { body, cached: false };
+    return { body, cached: false, tally };
   };
+
+  /** A cached answer sent: by its bytes (in-process cache), else by its key, else read once for this proxy. */
+  function countHit(analytics: SearchAnalytics, body: Buffer, key: string, client: () => string | undefined): Tally | undefined {
+    const counted = analytics.answeredBytes(body, client);
+    if (counted || !tallies) return counted;
+    let tally = tallies.get(key);
+    if (!tally) {
+      const response = JSON.parse(body.toString()) as SearchResponse;
+      tally = analytics.tally(response.query, response.total, response.partial !== true);
+      if (!tally) return undefined;
+      tallies.set(key, tally);
+    }
+    analytics.answered(tally, client);
+    return tally;
+  }
 }
 
 /** One EngineQuery through the engine (and the ranking index, when there is one). */

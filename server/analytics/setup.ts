@@ -1,0 +1,23 @@
+/** Which analytics store and client key `npm start` uses: SQLite in DATA_DIR, or Redis with REDIS_URL. */
+import path from 'node:path';
+import type { Redis } from 'ioredis';
+import type { Config } from '../../core/config.js';
+import type { Logger } from '../../core/logger.js';
+import { memoryKeys, redisKeys } from './client-key.js';
+import { SearchAnalytics } from './collector.js';
+import { RedisAnalyticsStore } from './redis-store.js';
+import { ANALYTICS_DB_FILE, SqliteAnalyticsStore } from './sqlite-store.js';
+
+export async function startAnalytics(config: Config, redis: Redis | undefined, log: Logger): Promise<SearchAnalytics> {
+  const namespace = `news-search:${config.indexUid}`;
+  const store = redis ? new RedisAnalyticsStore(redis, namespace) : new SqliteAnalyticsStore(path.join(config.dataDir, ANALYTICS_DB_FILE));
+  const analytics = new SearchAnalytics(store, {
+    flushMs: config.analyticsFlushMs,
+    retentionDays: config.analyticsRetentionDays,
+    log,
+    keys: redis ? redisKeys(redis, namespace) : memoryKeys(),
+  });
+  await analytics.start();
+  log.info({ store: redis ? 'redis' : 'sqlite', flushMs: config.analyticsFlushMs }, 'search analytics on');
+  return analytics;
+}
