@@ -8,7 +8,9 @@
  *   response → render: the API response resolving in `fetch` → results in the DOM (the widget's own cost);
  *   keystroke → response: the network + server + engine share;
  *   bare fetch + JSON: the same request made by a plain fetch from the page, the floor for the above.
- * Each is measured for the widget and for a minimal Lit search box, interleaved on the same queries.
+ * Each is measured for the widget and for a minimal Lit search box, interleaved on the same queries,
+ * and for the widget with `analytics="off"` (issue 26: what deciding the final query costs per answer,
+ * when the server collects; the stage's server does).
  */
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { readFile } from 'node:fs/promises';
@@ -97,7 +99,7 @@ const ms = (n: number) => `${n.toFixed(1)} ms`;
 
 type Samples = Record<'keyToRender' | 'responseToRender' | 'keyToResponse', number[]>;
 
-async function measureLatency(baseUrl: string, minimalJs: string): Promise<{ widget: Samples; minimal: Samples; bareFetch: number[] }> {
+async function measureLatency(baseUrl: string, minimalJs: string): Promise<{ widget: Samples; analyticsOff: Samples; minimal: Samples; bareFetch: number[]; reports: number }> {
   const browser = await launchBrowser();
   try {
     // bypassCSP: the baseline element is injected as an inline module script.
@@ -123,18 +125,23 @@ async function measureLatency(baseUrl: string, minimalJs: string): Promise<{ wid
       const widget = document.createElement('news-search');
       widget.id = 'bench';
       widget.setAttribute('debounce', '0');
+      const off = document.createElement('news-search');
+      off.id = 'off';
+      off.setAttribute('debounce', '0');
+      off.setAttribute('analytics', 'off');
       const minimal = document.createElement('minimal-search');
       minimal.id = 'minimal';
-      document.querySelector('main')!.prepend(widget, minimal);
+      document.querySelector('main')!.prepend(widget, off, minimal);
     });
     await page.waitForFunction(() => customElements.get('minimal-search') !== undefined);
     const empty = (): Samples => ({ keyToRender: [], responseToRender: [], keyToResponse: [] });
-    const result = { widget: empty(), minimal: empty(), bareFetch: [] as number[] };
+    const result = { widget: empty(), analyticsOff: empty(), minimal: empty(), bareFetch: [] as number[], reports: 0 };
+    page.on('request', (r) => void (r.url().includes('/api/analytics/events') && result.reports++));
     for (let round = 0; round < ROUNDS + 1; round++) {
       for (const query of QUERIES) {
         // Alternate who goes first, so neither always gets the engine's warmer second request.
-        const pair = [['bench', result.widget], ['minimal', result.minimal]] as const;
-        for (const [id, samples] of round % 2 ? [...pair].reverse() : pair) {
+        const order = [['bench', result.widget], ['off', result.analyticsOff], ['minimal', result.minimal]] as const;
+        for (const [id, samples] of round % 2 ? [...order].reverse() : order) {
           const input = page.locator(`#${id} input`);
           // Let the prefix's own search finish first, so the measured request never queues behind it.
           const prefixDone = resultsRendered(page, id, query.slice(0, -1));
@@ -179,19 +186,25 @@ console.log(`  widget / minimal          gzip ×${(widget.gzip / lit.gzip).toFix
 
 const stage = await startStage(['articles', 'tests/fixtures/widget/harbor.txt', 'tests/fixtures/widget/river.txt', 'tests/fixtures/article-v1.txt']);
 try {
-  const { widget: w, minimal: m, bareFetch } = await measureLatency(stage.baseUrl, minimalJs.toString('utf8'));
+  const { widget: w, analyticsOff: o, minimal: m, bareFetch, reports } = await measureLatency(stage.baseUrl, minimalJs.toString('utf8'));
   const row = (label: string, values: number[]) =>
-    console.log(`  ${label.padEnd(36)} p50 ${ms(percentile(values, 50)).padStart(8)}  p95 ${ms(percentile(values, 95)).padStart(8)}  max ${ms(Math.max(...values)).padStart(8)}`);
+    console.log(`  ${label.padEnd(44)} p50 ${ms(percentile(values, 50)).padStart(8)}  p95 ${ms(percentile(values, 95)).padStart(8)}  max ${ms(Math.max(...values)).padStart(8)}`);
   console.log(`\nLatency in headless Chromium, debounce="0", ${w.keyToRender.length} keystrokes each, interleaved, over ${QUERIES.length} queries`);
   row('widget   keystroke → render', w.keyToRender);
+  row('widget, analytics="off"  keystroke → render', o.keyToRender);
   row('minimal  keystroke → render', m.keyToRender);
   row('widget   response → render', w.responseToRender);
+  row('widget, analytics="off"  response → render', o.responseToRender);
   row('minimal  response → render', m.responseToRender);
   row('widget   keystroke → response', w.keyToResponse);
   row('minimal  keystroke → response', m.keyToResponse);
   row('bare fetch + JSON (same request)', bareFetch);
   const ratio = (a: number[], b: number[], p: number) => (percentile(a, p) / percentile(b, p)).toFixed(2);
   console.log(`  widget / minimal, keystroke → render: p50 ×${ratio(w.keyToRender, m.keyToRender, 50)}, p95 ×${ratio(w.keyToRender, m.keyToRender, 95)}   (target: p95 ≤ 30 ms)`);
+  console.log(
+    `  analytics on / off, keystroke → render: p50 ×${ratio(w.keyToRender, o.keyToRender, 50)}, p95 ×${ratio(w.keyToRender, o.keyToRender, 95)}; ` +
+      `response → render p95 ×${ratio(w.responseToRender, o.responseToRender, 95)}   (issue 26: unchanged within noise; ${reports} reports sent)`,
+  );
 } finally {
   await stage.stop();
 }
