@@ -410,6 +410,7 @@ export class NewsSearch extends LitElement {
   private handleDialogClose(): void {
     this.combobox.active = -1;
     this.modal?.onClose();
+    this.tracker?.leave();
   }
 
   /** `/` and Ctrl/Cmd+K open the dialog from anywhere on the page, except `/` typed into a field. */

@@ -200,6 +200,21 @@ describe('one report per final query', () => {
     expect(recorder.reports[0]!.body).toMatchObject({ q: 'визит', end: 'leave' });
     await page.close();
   });
+
+  it('closing the dialog (modal mode) is leaving', async () => {
+    const { page } = await openDemo(env.browser, env.server.baseUrl);
+    const recorder = recordReports(page);
+    const widget = await mountWidget(page, 'dialog', { mode: 'modal' });
+    await widget.host.evaluate((el) => (el as HTMLElementTagNameMap['news-search']).open());
+    await typeLikeReader(widget, 'визит');
+    await widget.settled('визит');
+    await page.waitForTimeout(1200);
+    await widget.host.locator('button.close').click();
+
+    const [report] = await expectReports(recorder, page, 1);
+    expect(report!.body).toMatchObject({ q: 'визит', end: 'leave' });
+    await page.close();
+  });
 });
 
 describe('privacy', () => {
