@@ -15,6 +15,10 @@
  * (see directRequest); the proxy waits until its ranking index is built before it is measured.
  * The proxy runs as its own process (`server/main.ts`), as in production, with request logging on.
  * Options: BENCH_ARTICLES (3000), BENCH_SECONDS (10), BENCH_LATENCY_REQUESTS (1000).
+ *
+ * BENCH_MODE=analytics: search analytics on vs off (ANALYTICS=on|off), nothing else different,
+ * alternated in one run: cache-hit req/s at c=32 in alternating rounds (target on ≥ 0.98 × off),
+ * and miss-path p50 at c=1 with requests interleaved between the two (target on/off ≤ 1.01).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, createReadStream, openSync } from 'node:fs';
@@ -186,7 +190,7 @@ interface Proxy {
   child: ChildProcess;
 }
 
-async function startProxy(engineUrl: string, masterKey: string, dataDir: string, cacheEntries: number): Promise<Proxy> {
+async function startProxy(engineUrl: string, masterKey: string, dataDir: string, cacheEntries: number, env: Record<string, string> = {}): Promise<Proxy> {
   const port = await freePort();
   // Logs go to a file: a pipe read by this (busy) process would fill up and block the proxy's writes.
   const log = openSync(path.join(dataDir, `proxy-${port}.log`), 'a');
@@ -203,6 +207,7 @@ async function startProxy(engineUrl: string, masterKey: string, dataDir: string,
       CACHE_ENTRIES: String(cacheEntries),
       LOG_LEVEL: 'info',
       LOG_QUERIES: 'false',
+      ...env,
     },
     stdio: ['ignore', log, 'inherit'],
   });
@@ -235,6 +240,34 @@ async function stopProxy(proxy: Proxy): Promise<void> {
 
 const fmt = (n: number, digits = 0) => n.toFixed(digits);
 
+/** BENCH_MODE=analytics (see the header): the same proxy with analytics on and off, alternated. */
+async function analyticsMode(engineUrl: string, masterKey: string, dataDir: string, queries: string[]): Promise<Proxy[]> {
+  const on = { ANALYTICS: 'on', ANALYTICS_FLUSH_MS: '5000' };
+  const off = { ANALYTICS: 'off' };
+  const proxies = [
+    await startProxy(engineUrl, masterKey, dataDir, 10_000, on),
+    await startProxy(engineUrl, masterKey, dataDir, 10_000, off),
+    await startProxy(engineUrl, masterKey, dataDir, 0, on),
+    await startProxy(engineUrl, masterKey, dataDir, 0, off),
+  ];
+  const [hitOn, hitOff, missOn, missOff] = proxies.map((p, i) => proxyTarget(['hits, on', 'hits, off', 'miss, on', 'miss, off'][i]!, p.url));
+  for (const q of queries) for (const t of [hitOn!, hitOff!, missOn!, missOff!]) await once(t, q);
+  const rounds = 3;
+  const rps = { on: [] as number[], off: [] as number[] };
+  for (let round = 0; round < rounds; round++) {
+    // Alternate which goes first, so a trend in machine load favours neither.
+    const order = round % 2 === 0 ? (['on', 'off'] as const) : (['off', 'on'] as const);
+    for (const which of order) rps[which].push((await throughput(which === 'on' ? hitOn! : hitOff!, queries, 32, [])).rps);
+  }
+  const [p50On, p50Off] = await interleavedLatency(missOn!, missOff!, queries);
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  const hitRatio = sum(rps.on) / sum(rps.off);
+  console.log(`analytics on vs off, ${rounds} alternating rounds of ${SECONDS}s each`);
+  console.log(`cache hits c=32 req/s: on ${rps.on.map((r) => fmt(r)).join(', ')}; off ${rps.off.map((r) => fmt(r)).join(', ')}; on/off ${fmt(hitRatio, 3)} (target ≥ 0.98)`);
+  console.log(`miss path c=1 p50 ms (interleaved): on ${fmt(p50On, 3)}, off ${fmt(p50Off, 3)}; on/off ${fmt(p50On / p50Off, 3)} (target ≤ 1.01)`);
+  return proxies;
+}
+
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'bench-api-'));
   const engine = await startEmbeddedEngine({ dataDir });
@@ -248,6 +281,10 @@ async function main(): Promise<void> {
     const key = await ensureSearchKey(admin, INDEX);
     const queries = queryMix(articles);
     console.log(`index: ${articles.length} articles → ${chunks.length} chunks; ${queries.length} queries; ${SECONDS}s per run; ${os.cpus().length} CPUs`);
+    if (process.env['BENCH_MODE'] === 'analytics') {
+      proxies.push(...(await analyticsMode(engine.url, engine.masterKey, dataDir, queries)));
+      return;
+    }
 
     const direct = directTarget(engine.url, key);
     const uncached = await startProxy(engine.url, engine.masterKey, dataDir, 0);

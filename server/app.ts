@@ -23,7 +23,8 @@ import type { RankingFollower as RankingIndex } from './ranking/follower.js';
 import { cachedByUrl, createSearchService, inProcessCache, type SearchCache } from './search/answer.js';
 import { searchHeadersFor, searchRoutes } from './routes/search.js';
 import type { SearchAnalytics } from './analytics/collector.js';
-import { analyticsEventRoutes } from './routes/analytics.js';
+import { analyticsEventRoutes, analyticsReportRoutes } from './routes/analytics.js';
+import type { AdminAccess } from './http/admin-access.js';
 import proxyAddr from 'proxy-addr';
 
 /** HTTP behaviour taken from Config (see core/config.ts for meanings and defaults). */
@@ -81,6 +82,8 @@ export interface AppDeps {
   readiness?: Readiness;
   /** Search analytics (server/analytics/); absent = ANALYTICS=off: nothing counted, its routes 404. */
   analytics?: SearchAnalytics;
+  /** Who may read the analytics reports (adminScopes(config).analytics); absent = nobody (404). */
+  analyticsAccess?: AdminAccess;
 }
 
 /**
@@ -136,7 +139,10 @@ export function createApp(deps: AppDeps): Express {
   const cache = deps.cache instanceof ResponseCache ? inProcessCache(deps.cache) : deps.cache;
   const encoded = new EncodedBodies();
   app.use(searchRoutes(createSearchService(deps.engine, deps.indexUid, cache, metrics, deps.ranking, urlKeys, deps.analytics), http.maxBodyBytes, local && encoded, deps.analytics));
-  if (deps.analytics) app.use(analyticsEventRoutes(deps.analytics));
+  if (deps.analytics) {
+    app.use(analyticsEventRoutes(deps.analytics));
+    app.use(analyticsReportRoutes(deps.analytics.store, deps.analyticsAccess ?? { tokens: [], allow: [] }));
+  }
   app.use(articleRoutes(deps.cluster?.articleEngines ?? (() => [deps.engine]), deps.indexUid));
   app.use(staticRoutes(deps.widgetJs, http.publicUrl, deps.widgetChunks));
   app.use(notFoundHandler);

@@ -24,6 +24,7 @@ import { RankingFollower } from './ranking/follower.js';
 import { sharedCache, type SearchCache } from './search/answer.js';
 import { readWidget } from './routes/static.js';
 import { startAnalytics } from './analytics/setup.js';
+import { adminScopes } from './http/admin-access.js';
 import type { SearchAnalytics } from './analytics/collector.js';
 
 /** How long start-up waits for the first ranking index before it listens anyway. */
@@ -100,6 +101,7 @@ export async function startSystem(config: Config, log: Logger): Promise<RunningS
     analytics = config.analytics ? await startAnalytics(config, redis, log) : undefined;
     const app = createApp({
       analytics,
+      analyticsAccess: adminScopes(config).analytics,
       engine: side.engine,
       indexUid: config.indexUid,
       log,

@@ -75,7 +75,7 @@ export class SearchAnalytics {
   private keyDay: Day | undefined;
 
   constructor(
-    private readonly store: AnalyticsStore,
+    readonly store: AnalyticsStore,
     private readonly options: AnalyticsOptions,
   ) {
     this.now = options.now ?? Date.now;
