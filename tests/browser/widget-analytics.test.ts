@@ -6,6 +6,7 @@
  * final query, text/plain, no cookie).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page, Request } from 'playwright-core';
@@ -17,7 +18,7 @@ import { SearchAnalytics } from '../../server/analytics/collector.js';
 import { ANALYTICS_DB_FILE, SqliteAnalyticsStore } from '../../server/analytics/sqlite-store.js';
 import { dayOf, type FactKind } from '../../server/analytics/store.js';
 import { queryKey, maskQuery } from '../../server/analytics/query-form.js';
-import { mountWidget, openDemo, startWidgetEnv, type NewsSearchHarness, type WidgetEnv } from './harness.js';
+import { mountWidget, NewsSearchHarness, openDemo, startWidgetEnv, type WidgetEnv } from './harness.js';
 
 let env: WidgetEnv;
 let dataDir: string;
@@ -214,6 +215,43 @@ describe('one report per final query', () => {
     const [report] = await expectReports(recorder, page, 1);
     expect(report!.body).toMatchObject({ q: 'визит', end: 'leave' });
     await page.close();
+  });
+});
+
+describe('embedded on another origin', () => {
+  it('reads the header through CORS and its reports reach the API cross-origin, without a preflight', async () => {
+    // The news site: one page with our script tag, on another port (another origin).
+    const site = createServer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<!doctype html><html lang="ru"><head><meta charset="utf-8"><title>Новости</title>
+<script type="module" src="${env.server.baseUrl}/widget.js"></script></head><body><main>
+<news-search id="embedded" endpoint="${env.server.baseUrl}/api/search"></news-search></main></body></html>`),
+    );
+    await new Promise<void>((resolve) => site.listen(0, 'localhost', resolve));
+    try {
+      const address = site.address();
+      const siteUrl = `http://localhost:${typeof address === 'object' && address ? address.port : 0}`;
+      const { page, errors } = await openDemo(env.browser, siteUrl);
+      const recorder = recordReports(page);
+      const methods: string[] = [];
+      page.on('request', (r) => void (r.url().includes('/api/analytics/') && methods.push(r.method())));
+      const widget = new NewsSearchHarness(page, '#embedded');
+
+      const server = await countedDuring(['total'], async () => {
+        await typeLikeReader(widget, 'соглашение');
+        await widget.settled('соглашение');
+        await page.waitForTimeout(2300);
+        await widget.input.press('Escape');
+        await expectReports(recorder, page, 1);
+      });
+
+      expect(new URL(siteUrl).origin).not.toBe(new URL(env.server.baseUrl).origin);
+      expect(server.total!['searches']).toBe(1);
+      expect(methods).toEqual(['POST']); // no OPTIONS preflight
+      expect(errors).toEqual([]);
+      await page.close();
+    } finally {
+      await new Promise((resolve) => site.close(resolve));
+    }
   });
 });
 
