@@ -3,6 +3,7 @@ import { ANALYTICS_REPORT_PATH } from '../core/analytics-report.js';
 import type { SearchHit, SearchResponse } from '../core/api.js';
 import { chunkStyles, loadAnalytics, loadEnglish, loadPanel, loadModal, loaded } from './chunks.js';
 import { ComboboxController } from './combobox-controller.js';
+import type { SearchFilters } from './fetch-results.js';
 import { groupByArticle, type ArticleGroup } from './group-hits.js';
 import type { Strings } from './i18n.js';
 import type { SearchAnalytics } from './lazy/analytics.js';
@@ -403,8 +404,14 @@ export class NewsSearch extends LitElement {
     const { query, attempt, collects } = this.searcher;
     const detail: ResultsDetail = { query, total: response.total, hits: response.hits };
     this.dispatchEvent(new CustomEvent('news-search:results', { detail, bubbles: true, composed: true }));
-    if (collects && this.reporting)
-      void loadAnalytics().then(() => (this.tracker ??= loaded.analytics && new loaded.analytics.SearchAnalytics(this, ANALYTICS_REPORT_PATH))?.shown(query, attempt!.filters, response));
+    if (collects && this.reporting) void this.track(query, attempt!.filters, response);
+  }
+
+  /** Hands an answer to search analytics, whose chunk comes with the first one (a chunk that failed to load: nothing). */
+  private async track(query: string, filters: SearchFilters, response: SearchResponse): Promise<void> {
+    await loadAnalytics();
+    this.tracker ??= loaded.analytics && new loaded.analytics.SearchAnalytics(this, ANALYTICS_REPORT_PATH);
+    this.tracker?.shown(query, filters, response);
   }
 
   private handleDialogClose(): void {

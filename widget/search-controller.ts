@@ -20,7 +20,7 @@ export const MAX_OFFSET = 1000;
 /** A request slower than this shows the loading state; faster ones go straight to their results. */
 export const SLOW_AFTER_MS = 150;
 
-export interface Attempt {
+interface Attempt {
   q: string;
   limit: number;
   offset: number;
