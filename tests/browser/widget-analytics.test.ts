@@ -202,6 +202,43 @@ describe('one report per final query', () => {
     await page.close();
   });
 
+  it('a correction shown, accepted or rejected with «Искать «…»», and the filters of the search', async () => {
+    const { page } = await openDemo(env.browser, env.server.baseUrl);
+    const recorder = recordReports(page);
+    const widget = await mountWidget(page, 'corrected', { debounce: '0' });
+
+    const server = await countedDuring(['correction', 'filter'], async () => {
+      // Typed in the Latin layout: the server searches «соглашение»; the reader takes it and leaves.
+      await widget.search('cjukfitybt');
+      await widget.host.locator('.corrected').waitFor();
+      await page.waitForTimeout(2300);
+      await widget.input.press('Escape');
+      // Back later, the same text, and this time «Искать «cjukfitybt»»: the same query, rejected.
+      await widget.search('cjukfitybt');
+      await widget.host.locator('button.exact').click();
+      await expect.poll(() => widget.host.locator('.corrected').count()).toBe(0);
+      await page.waitForTimeout(2300);
+      // A filter makes another search: newest first.
+      await widget.host.locator('summary').click();
+      await widget.host.locator('select[name="sort"]').selectOption('date');
+      await page.waitForTimeout(2300);
+      await widget.input.press('Escape');
+      await expectReports(recorder, page, 3);
+    });
+
+    const reports = recorder.reports.map((r) => r.body);
+    expect(reports[0]).toMatchObject({ q: 'cjukfitybt', correction: { to: 'соглашение', rejected: false }, end: 'idle' });
+    expect(reports[0]!.total).toBeGreaterThan(0);
+    expect(reports[1]).toMatchObject({ q: 'cjukfitybt', correction: { to: 'соглашение', rejected: true }, total: 0, end: 'idle' });
+    expect(reports[1]!.filters).toBeUndefined();
+    expect(reports[2]).toMatchObject({ q: 'cjukfitybt', filters: { sort: 'date' }, end: 'idle', prev: 'cjukfitybt' });
+    expect(reports[2]!.correction).toBeUndefined(); // still exactly what was typed
+    const key = form('cjukfitybt');
+    expect(server.correction).toEqual({ [`${key}|accepted\u001fсоглашение`]: 1, [`${key}|rejected\u001fсоглашение`]: 1 });
+    expect(server.filter).toEqual({ 'sort|date': 1 });
+    await page.close();
+  });
+
   it('closing the dialog (modal mode) is leaving', async () => {
     const { page } = await openDemo(env.browser, env.server.baseUrl);
     const recorder = recordReports(page);
