@@ -190,7 +190,7 @@ const stage = await startStage(['articles', 'tests/fixtures/widget/harbor.txt', 
 try {
   const { widget: w, analyticsOff: o, minimal: m, bareFetch, reports, reporting } = await measureLatency(stage.baseUrl, minimalJs.toString('utf8'));
   const row = (label: string, values: number[]) =>
-    console.log(`  ${label.padEnd(44)} p50 ${ms(percentile(values, 50)).padStart(8)}  p95 ${ms(percentile(values, 95)).padStart(8)}  max ${ms(Math.max(...values)).padStart(8)}`);
+    console.log(`  ${label.padEnd(46)} p50 ${ms(percentile(values, 50)).padStart(8)}  p95 ${ms(percentile(values, 95)).padStart(8)}  max ${ms(Math.max(...values)).padStart(8)}`);
   console.log(`\nLatency in headless Chromium, debounce="0", ${w.keyToRender.length} keystrokes each, interleaved, over ${QUERIES.length} queries`);
   row('widget   keystroke → render', w.keyToRender);
   row('widget, analytics="off"  keystroke → render', o.keyToRender);
@@ -199,6 +199,7 @@ try {
   row('widget, analytics="off"  response → render', o.responseToRender);
   row('minimal  response → render', m.responseToRender);
   row('widget   keystroke → response', w.keyToResponse);
+  row('widget, analytics="off"  keystroke → response', o.keyToResponse);
   row('minimal  keystroke → response', m.keyToResponse);
   row('bare fetch + JSON (same request)', bareFetch);
   const ratio = (a: number[], b: number[], p: number) => (percentile(a, p) / percentile(b, p)).toFixed(2);
