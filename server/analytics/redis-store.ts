@@ -4,7 +4,7 @@
  * (maxmemory-policy must not evict these keys, and Redis needs AOF persistence: docs/analytics.md).
  */
 import type { Redis } from 'ioredis';
-import { addDays, QUERY_FIELDS, type AnalyticsStore, type Day, type FactKind, type FactRow, type FlushBatch, type QueryRow, type StoreRange } from './store.js';
+import { addDays, QUERY_FIELDS, type AnalyticsStore, type Day, type FactKind, type FactRow, type FlushBatch, type QueryRow, type RisingWindow, type StoreRange } from './store.js';
 
 const SEP = '\u001f';
 const FACT_KINDS: readonly FactKind[] = ['position', 'correction', 'reformulation', 'filter', 'article', 'total'];
@@ -85,10 +85,12 @@ export class RedisAnalyticsStore implements AnalyticsStore {
     return new Set(keys.filter((_, i) => rows.some((row) => Number(row[i] ?? 0) > 0)));
   }
 
-  async queries(range: StoreRange, recentFrom: Day): Promise<QueryRow[]> {
+  async queries(range: StoreRange, rising: RisingWindow): Promise<QueryRow[]> {
     const visible = await this.redis.hgetall(this.visibleKey);
     const rows = new Map<string, QueryRow>();
-    for (const [day, hash] of await this.hashes(range, (d) => this.queriesOf(d))) {
+    const low = range.from < rising.earlierFrom ? range.from : rising.earlierFrom;
+    for (const [day, hash] of await this.hashes({ from: low, to: range.to }, (d) => this.queriesOf(d))) {
+      const inRange = day >= range.from;
       for (const [field, value] of Object.entries(hash)) {
         const cut = field.lastIndexOf(SEP);
         const key = field.slice(0, cut);
@@ -97,10 +99,10 @@ export class RedisAnalyticsStore implements AnalyticsStore {
         if (!row) rows.set(key, (row = { key, answers: 0, answersZero: 0, searches: 0, searchesZero: 0, clicks: 0, noClicks: 0, clients: 0, recent: 0, earlier: 0 }));
         const name = field.slice(cut + 1) as (typeof QUERY_FIELDS)[number];
         const n = Number(value);
-        row[name] += n;
+        if (inRange) row[name] += n;
         if (name === 'searches') {
-          if (day >= recentFrom) row.recent += n;
-          else row.earlier += n;
+          if (day >= rising.recentFrom) row.recent += n;
+          else if (day >= rising.earlierFrom) row.earlier += n;
         }
       }
     }

@@ -54,7 +54,6 @@ const rate = (part: number, whole: number): number => (whole > 0 ? Math.round((p
 /** Reports over one range, reading each part of the store at most once and only when asked for. */
 export class Reports {
   private queryRows: Promise<QueryRow[]> | undefined;
-  private risingRows: Promise<QueryRow[]> | undefined;
 
   constructor(
     private readonly store: AnalyticsStore,
@@ -76,7 +75,7 @@ export class Reports {
         return this.queryTable((await this.queries()).filter((r) => r.noClicks > 0), (r) => r.noClicks, ['query', 'searches_without_click', 'searches', 'ctr_pct'], (r) => [r.noClicks, r.searches, rate(r.clicks, r.searches)]);
       case 'rising':
         return this.queryTable(
-          (await this.rising()).filter((r) => r.recent >= 3 && r.recent > r.earlier / 4),
+          (await this.rising()).filter((r) => r.recent >= 3 && r.recent >= (1.5 * r.earlier) / 4),
           (r) => r.recent / Math.max(1, r.earlier / 4),
           ['query', 'this_week', 'weekly_average_before', 'growth'],
           (r) => [r.recent, Math.round((r.earlier / 4) * 10) / 10, Math.round((r.recent / Math.max(1, r.earlier / 4)) * 10) / 10],
@@ -119,12 +118,13 @@ export class Reports {
     return { columns: ['day', 'answers', 'searches', 'zero_result_searches', 'clicks', 'zero_result_pct', 'ctr_pct'], rows };
   }
 
+  /** One pass over the store gives the range's sums and the rising window's. */
   private queries(): Promise<QueryRow[]> {
-    return (this.queryRows ??= this.store.queries(this.range, addDays(this.range.to, -6)));
+    return (this.queryRows ??= this.store.queries(this.range, { earlierFrom: addDays(this.range.to, -(RISING_DAYS - 1)), recentFrom: addDays(this.range.to, -6) }));
   }
 
   private rising(): Promise<QueryRow[]> {
-    return (this.risingRows ??= this.store.queries({ from: addDays(this.range.to, -(RISING_DAYS - 1)), to: this.range.to }, addDays(this.range.to, -6)));
+    return this.queries();
   }
 
   /** The best `limit` rows by `score`, each query in its commonest spelling. */

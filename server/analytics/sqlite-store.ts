@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'libsql';
-import { addDays, QUERY_FIELDS, type AnalyticsStore, type Day, type FactKind, type FactRow, type FlushBatch, type QueryRow, type StoreRange } from './store.js';
+import { addDays, QUERY_FIELDS, type AnalyticsStore, type Day, type FactKind, type FactRow, type FlushBatch, type QueryRow, type RisingWindow, type StoreRange } from './store.js';
 
 const COLUMNS: Record<(typeof QUERY_FIELDS)[number], string> = {
   answers: 'answers',
@@ -79,14 +79,22 @@ export class SqliteAnalyticsStore implements AnalyticsStore {
     return new Set(keys.filter((key) => statement.get(key, since) !== undefined));
   }
 
-  async queries(range: StoreRange, recentFrom: Day): Promise<QueryRow[]> {
-    const sums = QUERY_FIELDS.map((f) => `sum(q.${COLUMNS[f]}) AS ${f}`).join(', ');
+  /**
+   * Visible keys drive the join (CROSS JOIN fixes the order): each is a seek into the primary key
+   * (key, day), and the rows come grouped by key. Measured on 5 days × 20,000 queries (10,000
+   * visible), loaded machine: 173 ms this way, 485 ms through the day index, 414 ms scanning.
+   */
+  async queries(range: StoreRange, rising: RisingWindow): Promise<QueryRow[]> {
+    const inRange = (column: string) => `sum(CASE WHEN q.day >= :from THEN q.${column} ELSE 0 END)`;
+    const sums = QUERY_FIELDS.map((f) => `${inRange(COLUMNS[f])} AS ${f}`).join(', ');
     return this.db
       .prepare(
-        `SELECT q.key AS key, ${sums}, sum(CASE WHEN q.day >= ? THEN q.searches ELSE 0 END) AS recent, sum(CASE WHEN q.day < ? THEN q.searches ELSE 0 END) AS earlier
-         FROM query_days q JOIN visible v ON v.key = q.key WHERE q.day >= ? AND q.day <= ? GROUP BY q.key`,
+        `SELECT v.key AS key, ${sums},
+           sum(CASE WHEN q.day >= :recent THEN q.searches ELSE 0 END) AS recent,
+           sum(CASE WHEN q.day >= :earlier AND q.day < :recent THEN q.searches ELSE 0 END) AS earlier
+         FROM visible v CROSS JOIN query_days q ON q.key = v.key AND q.day >= :low AND q.day <= :to GROUP BY v.key`,
       )
-      .all(recentFrom, recentFrom, range.from, range.to) as QueryRow[];
+      .all({ from: range.from, to: range.to, recent: rising.recentFrom, earlier: rising.earlierFrom, low: range.from < rising.earlierFrom ? range.from : rising.earlierFrom }) as QueryRow[];
   }
 
   async daily(range: StoreRange): Promise<{ day: Day; key: string; n: number }[]> {

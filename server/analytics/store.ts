@@ -43,9 +43,15 @@ export interface FlushBatch {
 
 export interface QueryRow extends QueryCounts {
   key: string;
-  /** Final searches in the most recent 7 days of the range, and in the 28 before (rising queries). */
+  /** Final searches from `rising.recentFrom` to the range's end, and from `rising.earlierFrom` up to `recentFrom` (rising queries). */
   recent: number;
   earlier: number;
+}
+
+/** The rising-queries window, read in the same pass as the range (it may start before it). */
+export interface RisingWindow {
+  earlierFrom: Day;
+  recentFrom: Day;
 }
 
 export interface FactRow {
@@ -67,8 +73,8 @@ export interface AnalyticsStore {
   add(batch: FlushBatch, today: Day, threshold: number): Promise<void>;
   /** Keys among `keys` with answers on `since` or later (reports for queries never answered are dropped). */
   answeredSince(keys: readonly string[], since: Day): Promise<Set<string>>;
-  /** Per-query sums over the range, visible queries only; `recentFrom` starts the rising window. */
-  queries(range: StoreRange, recentFrom: Day): Promise<QueryRow[]>;
+  /** Per-query sums over the range, visible queries only, with the rising window's two sums (one pass). */
+  queries(range: StoreRange, rising: RisingWindow): Promise<QueryRow[]>;
   /** Per-day sums of `total` facts (charts). */
   daily(range: StoreRange): Promise<{ day: Day; key: string; n: number }[]>;
   facts(kind: FactKind, range: StoreRange): Promise<FactRow[]>;

@@ -1,6 +1,8 @@
 /** The OpenAPI document of the public API (/api/openapi.json). */
 import { MAX_QUERY_CHARS } from '../../core/query-length.js';
 import { MAX_LIMIT, MAX_OFFSET } from '../search/validate-request.js';
+import { ANALYTICS_REPORT_MAX_BYTES } from '../../core/analytics-report.js';
+import { MAX_LIMIT as REPORT_MAX_LIMIT, REPORT_NAMES } from '../analytics/reports.js';
 
 const segments = { type: 'array', items: { $ref: '#/components/schemas/Segment' } };
 const error = (description: string) => ({
@@ -39,6 +41,13 @@ const searchResponses = {
   '429': error('Rate limited; see the Retry-After header.'),
   '503': error('The engine is unreachable or too slow.'),
 };
+
+/** `from`, `to`, `limit` of the analytics reports (server/analytics/reports.ts). */
+const reportParameters = [
+  { name: 'from', in: 'query', required: false, schema: { type: 'string', format: 'date' }, description: 'First day (UTC), default 29 days before `to`.' },
+  { name: 'to', in: 'query', required: false, schema: { type: 'string', format: 'date' }, description: 'Last day (UTC), default today.' },
+  { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: REPORT_MAX_LIMIT }, description: 'Rows per table.' },
+];
 
 /** The public contract as OpenAPI 3.1, served at /api/openapi.json (validated in the tests). */
 export function openApiDocument(): Record<string, unknown> {
@@ -102,6 +111,61 @@ export function openApiDocument(): Record<string, unknown> {
           responses: { '200': { description: 'HTML', content: { 'text/html': { schema: { type: 'string' } } } }, '400': { description: 'HTML page naming the bad parameter' } },
         },
       },
+      '/api/analytics/events': {
+        post: {
+          operationId: 'analyticsReport',
+          summary: 'One widget report per final query (search analytics; docs/analytics.md)',
+          description: 'Sent as text/plain (no CORS preflight), credentials omitted. 204 whether or not it is counted: a report for a query the server did not answer in the last day is dropped.',
+          requestBody: { required: true, content: { 'text/plain': { schema: { $ref: '#/components/schemas/AnalyticsReport' } }, 'application/json': { schema: { $ref: '#/components/schemas/AnalyticsReport' } } } },
+          responses: {
+            '204': { description: 'Received' },
+            '400': error('The body is not a valid report; the message names the field.'),
+            '404': error('Search analytics is off (ANALYTICS=off).'),
+            '413': error(`The body is larger than ${ANALYTICS_REPORT_MAX_BYTES} bytes.`),
+            '429': error('Rate limited; see the Retry-After header.'),
+          },
+        },
+      },
+      '/api/analytics/{report}': {
+        get: {
+          operationId: 'analyticsExport',
+          summary: 'One analytics report table as JSON or CSV (admin: ADMIN_TOKEN or ANALYTICS_TOKEN, Bearer or Basic)',
+          description: 'Only queries searched by at least 5 different clients within 7 days appear. CSV is UTF-8 with a BOM; cells starting with = + - @ are prefixed with an apostrophe.',
+          security: [{ bearer: [] }, { basic: [] }],
+          parameters: [
+            { name: 'report', in: 'path', required: true, schema: { type: 'string', pattern: `^(${REPORT_NAMES.join('|')})\\.(json|csv)$` } },
+            ...reportParameters,
+          ],
+          responses: {
+            '200': {
+              description: 'The table',
+              content: {
+                'application/json': { schema: { $ref: '#/components/schemas/AnalyticsTable' } },
+                'text/csv': { schema: { type: 'string' } },
+              },
+            },
+            '400': error('A parameter is invalid; the message names it.'),
+            '401': error('The admin token is missing or wrong.'),
+            '404': error('No such report, or analytics or its token is not configured.'),
+            '429': error('Rate limited; see the Retry-After header.'),
+          },
+        },
+      },
+      '/admin/search': {
+        get: {
+          operationId: 'analyticsDashboard',
+          summary: 'The editors\' search analytics dashboard, server-rendered HTML with SVG charts (admin)',
+          security: [{ bearer: [] }, { basic: [] }],
+          parameters: reportParameters,
+          responses: {
+            '200': { description: 'HTML', content: { 'text/html': { schema: { type: 'string' } } } },
+            '400': error('A parameter is invalid; the message names it.'),
+            '401': error('The admin token is missing or wrong.'),
+            '404': error('Analytics or its token is not configured.'),
+            '429': error('Rate limited; see the Retry-After header.'),
+          },
+        },
+      },
       '/healthz': { get: { operationId: 'health', summary: 'The process is alive', responses: { '200': { description: 'OK' } } } },
       '/readyz': {
         get: {
@@ -113,7 +177,46 @@ export function openApiDocument(): Record<string, unknown> {
       '/metrics': { get: { operationId: 'metrics', summary: 'Prometheus metrics', responses: { '200': { description: 'text/plain; version=0.0.4' } } } },
     },
     components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, basic: { type: 'http', scheme: 'basic' } },
       schemas: {
+        AnalyticsReport: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['v', 'q', 'total', 'more', 'end'],
+          properties: {
+            v: { type: 'integer', enum: [1] },
+            q: { type: 'string', maxLength: MAX_QUERY_CHARS },
+            filters: {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                tag: { type: 'string', maxLength: 200 },
+                from: { type: 'string', maxLength: 10 },
+                to: { type: 'string', maxLength: 10 },
+                sort: { type: 'string', enum: ['relevance', 'date'] },
+                group: { type: 'string', enum: ['section', 'article'] },
+                article: { type: 'string', maxLength: 400 },
+              },
+            },
+            total: { type: 'integer', minimum: 0, maximum: 1e9 },
+            correction: { type: 'object', additionalProperties: false, required: ['to', 'rejected'], properties: { to: { type: 'string', maxLength: MAX_QUERY_CHARS }, rejected: { type: 'boolean' } } },
+            click: { type: 'object', additionalProperties: false, required: ['position', 'id'], properties: { position: { type: 'integer', minimum: 1, maximum: 1050 }, id: { type: 'string', maxLength: 600 } } },
+            more: { type: 'integer', minimum: 0, maximum: 1000 },
+            prev: { type: 'string', maxLength: MAX_QUERY_CHARS },
+            end: { type: 'string', enum: ['click', 'idle', 'leave'] },
+          },
+        },
+        AnalyticsTable: {
+          type: 'object',
+          required: ['report', 'from', 'to', 'limit', 'rows'],
+          properties: {
+            report: { type: 'string', enum: [...REPORT_NAMES] },
+            from: { type: 'string', format: 'date' },
+            to: { type: 'string', format: 'date' },
+            limit: { type: 'integer' },
+            rows: { type: 'array', items: { type: 'object', additionalProperties: { type: ['string', 'number'] } } },
+          },
+        },
         Segment: {
           type: 'object',
           required: ['text', 'highlight'],

@@ -1,0 +1,116 @@
+/**
+ * `npm run bench:analytics`: the editors' dashboard (GET /admin/search, server/routes/analytics.ts)
+ * over 30 days × 20,000 distinct queries a day (BENCH_DAYS, BENCH_QUERIES_PER_DAY), in the
+ * embedded SQLite store and, when redis-server is on PATH, the Redis store. Prints the median and
+ * worst time of BENCH_RUNS (5) dashboard requests, answered by the real route over loopback
+ * (target ≤ 500 ms), and the CSV export of the top queries.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import express from 'express';
+import { Redis } from 'ioredis';
+import { RedisAnalyticsStore } from '../server/analytics/redis-store.js';
+import { SqliteAnalyticsStore } from '../server/analytics/sqlite-store.js';
+import { addDays, dayOf, type AnalyticsStore, type FlushBatch } from '../server/analytics/store.js';
+import { analyticsReportRoutes } from '../server/routes/analytics.js';
+import { findRedisServer, startRedis } from '../tests/support/redis.js';
+
+const DAYS = Number(process.env['BENCH_DAYS'] ?? 30);
+const PER_DAY = Number(process.env['BENCH_QUERIES_PER_DAY'] ?? 20_000);
+const RUNS = Number(process.env['BENCH_RUNS'] ?? 5);
+const TOKEN = 'bench-analytics-token-000';
+
+let seed = 7;
+const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+const SYLLABLES = ['ра', 'ко', 'ми', 'ст', 'ло', 'ве', 'ны', 'ту', 'пе', 'за', 'ри', 'до', 'са', 'ле', 'бо', 'ги', 'че', 'шу', 'ха', 'ды'];
+const word = (i: number) => {
+  let w = '';
+  for (let n = i + 20; n > 0; n = Math.floor(n / 20)) w += SYLLABLES[n % 20];
+  return w;
+};
+
+/** One day's flush-sized batches: PER_DAY distinct queries from a pool twice that size (days overlap). */
+function dayBatch(day: string): FlushBatch {
+  const batch: FlushBatch = { queries: [], spellings: [], facts: [] };
+  const start = Math.floor(random() * PER_DAY);
+  for (let i = 0; i < PER_DAY; i++) {
+    const id = (start + i) % (PER_DAY * 2);
+    const key = id % 3 === 0 ? `${word(id)} ${word(id + 7)}` : word(id);
+    const searches = 1 + Math.floor(40 / (1 + (id % 97)));
+    const clicks = Math.floor(searches * random());
+    batch.queries.push({ day, key, counts: { answers: searches * 3, searches, searchesZero: id % 11 === 0 ? searches : 0, clicks, noClicks: searches - clicks, clients: id % 4 === 0 ? 5 : 1 } });
+    batch.spellings.push({ day, key, text: key, n: searches });
+  }
+  for (let p = 1; p <= 25; p++) batch.facts.push({ day, kind: 'position', key: p <= 10 ? String(p) : p <= 20 ? '11-20' : '21+', sub: '', n: 100 - p });
+  for (let a = 0; a < 500; a++) batch.facts.push({ day, kind: 'article', key: `article-${a}`, sub: '', n: 1 + (a % 17) });
+  for (let c = 0; c < 200; c++) batch.facts.push({ day, kind: 'correction', key: word(c * 4), sub: `${c % 3 ? 'accepted' : 'rejected'}\u001f${word(c * 4 + 1)}`, n: 1 + (c % 5) });
+  for (let r = 0; r < 300; r++) batch.facts.push({ day, kind: 'reformulation', key: word(r * 4), sub: word(r * 4 + 8), n: 1 + (r % 4) });
+  for (const [k, v] of [['tag', 'политика'], ['tag', 'экономика'], ['sort', 'date'], ['group', 'article'], ['from', '']]) batch.facts.push({ day, kind: 'filter', key: k!, sub: v!, n: 50 });
+  for (const [k, n] of [['answers', PER_DAY * 9], ['searches', PER_DAY * 3], ['zero', PER_DAY / 4], ['clicks', PER_DAY]] as const) batch.facts.push({ day, kind: 'total', key: k, sub: '', n });
+  return batch;
+}
+
+async function fill(store: AnalyticsStore, today: string): Promise<number> {
+  const started = performance.now();
+  for (let d = DAYS - 1; d >= 0; d--) {
+    const day = addDays(today, -d);
+    await store.add(dayBatch(day), day, 5);
+  }
+  return performance.now() - started;
+}
+
+async function measure(name: string, store: AnalyticsStore): Promise<void> {
+  const today = dayOf(Date.now());
+  const fillMs = await fill(store, today);
+  const app = express();
+  app.use(analyticsReportRoutes(store, { tokens: [TOKEN], allow: 'any' }));
+  const server: Server = await new Promise((resolve) => {
+    const s = createServer(app).listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const { port } = server.address() as { port: number };
+  const time = async (url: string) => {
+    const started = performance.now();
+    const res = await fetch(`http://127.0.0.1:${port}${url}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const body = await res.text();
+    if (res.status !== 200) throw new Error(`${url}: ${res.status} ${body.slice(0, 200)}`);
+    return { ms: performance.now() - started, bytes: Buffer.byteLength(body) };
+  };
+  const dashboard = [];
+  for (let i = 0; i < RUNS; i++) dashboard.push(await time('/admin/search'));
+  const csv = await time('/api/analytics/top-queries.csv?limit=1000');
+  server.close();
+  const ms = dashboard.map((d) => d.ms).sort((a, b) => a - b);
+  console.log(
+    `${name.padEnd(7)} ${DAYS} days × ${PER_DAY} queries/day (filled in ${(fillMs / 1000).toFixed(1)} s): dashboard median ${ms[Math.floor(ms.length / 2)]!.toFixed(0)} ms, worst ${ms.at(-1)!.toFixed(0)} ms (target ≤ 500 ms), ${(dashboard[0]!.bytes / 1024).toFixed(0)} KiB; top-queries CSV (1000 rows) ${csv.ms.toFixed(0)} ms`,
+  );
+}
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-analytics-'));
+  try {
+    const sqlite = new SqliteAnalyticsStore(path.join(dir, 'analytics.sqlite'));
+    await measure('sqlite', sqlite);
+    await sqlite.close();
+    if (findRedisServer()) {
+      const server = await startRedis();
+      const redis = new Redis(server.url);
+      try {
+        await measure('redis', new RedisAnalyticsStore(redis, 'bench'));
+      } finally {
+        redis.disconnect();
+        await server.stop();
+      }
+    } else {
+      console.log('redis   skipped: redis-server is not on PATH');
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
