@@ -158,7 +158,11 @@ async function measureKeystroke(page: Page, id: string, query: string): Promise<
   return { keyToRender: renderedAt - keyAt, responseToRender: renderedAt - responseAt, keyToResponse: responseAt - keyAt };
 }
 
-async function measureLatency(baseUrl: string, minimalJs: string, baselineDir?: string): Promise<{ widget: Samples; minimal: Samples; baseline?: Samples; bareFetch: number[] }> {
+async function measureLatency(
+  baseUrl: string,
+  minimalJs: string,
+  baselineDir?: string,
+): Promise<{ widget: Samples; analyticsOff: Samples; minimal: Samples; baseline?: Samples; bareFetch: number[]; reports: number; reporting: boolean }> {
   const browser = await launchBrowser();
   try {
     // With a baseline, both pages get their widget through Playwright's routing: a routed page's every
@@ -166,17 +170,26 @@ async function measureLatency(baseUrl: string, minimalJs: string, baselineDir?: 
     const page = await benchPage(browser, baseUrl, baselineDir ? 'dist' : undefined);
     await page.addScriptTag({ content: minimalJs, type: 'module' });
     await page.evaluate(() => {
+      // The same widget with analytics="off" beside the reporting one (issue 26: unchanged within noise).
+      const off = document.createElement('news-search');
+      off.id = 'off';
+      off.setAttribute('debounce', '0');
+      off.setAttribute('analytics', 'off');
       const minimal = document.createElement('minimal-search');
       minimal.id = 'minimal';
-      document.querySelector('main')!.prepend(minimal);
+      document.querySelector('main')!.prepend(off, minimal);
     });
     await page.waitForFunction(() => customElements.get('minimal-search') !== undefined);
     // The baseline build's widget on its own page (one element name per page), same server, same queries.
     const baselinePage = baselineDir ? await benchPage(browser, baseUrl, baselineDir) : undefined;
     const empty = (): Samples => ({ keyToRender: [], responseToRender: [], keyToResponse: [] });
-    const result = { widget: empty(), minimal: empty(), baseline: baselinePage ? empty() : undefined, bareFetch: [] as number[] };
+    const result = { widget: empty(), analyticsOff: empty(), minimal: empty(), baseline: baselinePage ? empty() : undefined, bareFetch: [] as number[], reports: 0, reporting: false };
+    page.on('request', (r) => void (r.url().includes('/api/analytics/events') && result.reports++));
+    // The on/off comparison means something only if the reporting widget did load its analytics chunk.
+    page.on('request', (r) => void (r.url().includes('/widget-chunks/analytics-') && (result.reporting = true)));
     const contestants: [Page, string, Samples][] = [
       [page, 'bench', result.widget],
+      [page, 'off', result.analyticsOff],
       [page, 'minimal', result.minimal],
     ];
     if (baselinePage && result.baseline) contestants.push([baselinePage, 'bench', result.baseline]);
@@ -216,7 +229,7 @@ console.log(`  widget / minimal          gzip ×${(widget.gzip / lit.gzip).toFix
 
 const stage = await startStage(['articles', 'tests/fixtures/widget/harbor.txt', 'tests/fixtures/widget/river.txt', 'tests/fixtures/article-v1.txt']);
 try {
-  const { widget: w, minimal: m, baseline: b, bareFetch } = await measureLatency(stage.baseUrl, minimalJs.toString('utf8'), BASELINE);
+  const { widget: w, analyticsOff: o, minimal: m, baseline: b, bareFetch, reports, reporting } = await measureLatency(stage.baseUrl, minimalJs.toString('utf8'), BASELINE);
   const row = (label: string, values: number[]) =>
     console.log(`  ${label.padEnd(36)} p50 ${ms(percentile(values, 50)).padStart(8)}  p95 ${ms(percentile(values, 95)).padStart(8)}  max ${ms(Math.max(...values)).padStart(8)}`);
   console.log(`\nLatency in headless Chromium, debounce="0", ${w.keyToRender.length} keystrokes each, interleaved, over ${QUERIES.length} queries`);
@@ -233,6 +246,10 @@ try {
   row('bare fetch + JSON (same request)', bareFetch);
   const ratio = (a: number[], b: number[], p: number) => (percentile(a, p) / percentile(b, p)).toFixed(2);
   console.log(`  widget / minimal, keystroke → render: p50 ×${ratio(w.keyToRender, m.keyToRender, 50)}, p95 ×${ratio(w.keyToRender, m.keyToRender, 95)}   (target: p95 ≤ 30 ms)`);
+  console.log(
+    `  analytics on / off, keystroke → render: p50 ×${ratio(w.keyToRender, o.keyToRender, 50)}, p95 ×${ratio(w.keyToRender, o.keyToRender, 95)}; ` +
+      `response → render p95 ×${ratio(w.responseToRender, o.responseToRender, 95)}   (analytics chunk ${reporting ? 'loaded' : 'NOT loaded'}, ${reports} reports)`,
+  );
   if (b) console.log(`  widget / baseline (${BASELINE}), keystroke → render: p50 ×${ratio(w.keyToRender, b.keyToRender, 50)}, p95 ×${ratio(w.keyToRender, b.keyToRender, 95)}; response → render p95 ×${ratio(w.responseToRender, b.responseToRender, 95)}`);
 } finally {
   await stage.stop();

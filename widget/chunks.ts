@@ -4,7 +4,7 @@ import { addStrings } from './i18n.js';
 /**
  * The widget's lazy parts, kept out of widget.js (the file a page loads to show the search box) to
  * hold it under 12 KB gzipped: the result panel (results, filters, correction notice), modal
- * mode's dialog and the English strings. esbuild
+ * mode's dialog, the English strings and search analytics. esbuild
  * emits each as a hashed chunk beside widget.js (scripts/build.ts); the server sends them with CORS
  * and immutable caching (server/routes/static.ts), so `import()` works from any embedding page.
  *
@@ -13,8 +13,9 @@ import { addStrings } from './i18n.js';
  */
 type PanelChunk = typeof import('./lazy/panel.js');
 type ModalChunk = typeof import('./lazy/modal.js');
+type AnalyticsChunk = typeof import('./lazy/analytics.js');
 
-export const loaded: { panel?: PanelChunk; modal?: ModalChunk; english?: true } = {};
+export const loaded: { panel?: PanelChunk; modal?: ModalChunk; english?: true; analytics?: AnalyticsChunk } = {};
 
 /** The styles of the chunks loaded so far, in load order; each widget adopts the ones it lacks. */
 export const chunkStyles: CSSResult[] = [];
@@ -40,4 +41,9 @@ export const loadModal = once(async () => {
 export const loadEnglish = once(async () => {
   addStrings('en', (await import('./lazy/english.js')).en);
   loaded.english = true;
+});
+
+/** Search analytics, once an answer said the server collects (news-search.ts decides). */
+export const loadAnalytics = once(async () => {
+  loaded.analytics = await import('./lazy/analytics.js');
 });

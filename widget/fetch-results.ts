@@ -1,3 +1,4 @@
+import { ANALYTICS_HEADER } from '../core/analytics-report.js';
 import type { ErrorBody, SearchResponse, SortOrder } from '../core/api.js';
 
 /** The API answered with an error, or could not be reached. `status` is 0 for network failures. */
@@ -31,8 +32,14 @@ export interface SearchParams {
   filters: SearchFilters;
 }
 
-/** The widget's one HTTP call: `GET endpoint?q&limit[&offset][&filters]` → SearchResponse (the core/api.ts contract). */
-export async function fetchResults(endpoint: string, params: SearchParams, signal: AbortSignal): Promise<SearchResponse> {
+export interface Answer {
+  response: SearchResponse;
+  /** The server collects search analytics (its ANALYTICS_HEADER): the widget may report (lazy/analytics.ts). */
+  collects: boolean;
+}
+
+/** The widget's one search call: `GET endpoint?q&limit[&offset][&filters]` → SearchResponse (the core/api.ts contract). */
+export async function fetchResults(endpoint: string, params: SearchParams, signal: AbortSignal): Promise<Answer> {
   const url = new URL(endpoint, document.baseURI);
   url.searchParams.set('q', params.q);
   url.searchParams.set('limit', String(params.limit));
@@ -56,5 +63,5 @@ export async function fetchResults(endpoint: string, params: SearchParams, signa
     }
     throw new SearchFailed(message, res.status, body?.error?.code ?? 'http');
   }
-  return (await res.json()) as SearchResponse;
+  return { response: (await res.json()) as SearchResponse, collects: res.headers.get(ANALYTICS_HEADER) === '1' };
 }

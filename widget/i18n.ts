@@ -51,7 +51,10 @@ export interface Strings {
 
 export type Language = 'ru' | 'en';
 
-/** Russian, minus the result panel's strings (they come with its chunk, widget/lazy/panel.ts). */
+/**
+ * Russian, minus the strings of anything shown only once a search started (they come with the
+ * panel chunk, widget/lazy/panel.ts, which the widget awaits before rendering such a state).
+ */
 const ru: Partial<Strings> = {
   placeholder: 'Поиск по новостям',
   label: 'Поиск по новостям',
@@ -59,16 +62,7 @@ const ru: Partial<Strings> = {
   openButton: 'Поиск',
   closeButton: 'Закрыть',
   dialogLabel: 'Поиск по новостям',
-  loading: 'Ищем…',
-  empty: 'Ничего не найдено по запросу «{query}»',
-  emptyHint: 'Проверьте написание или попробуйте другие слова.',
-  error: 'Поиск временно недоступен.',
-  retry: 'Повторить',
-  showMore: 'Показать ещё',
-  results: { one: '{count} результат', few: '{count} результата', many: '{count} результатов', other: '{count} результата' },
   tooShort: '',
-  corrected: 'Показаны результаты по запросу «{query}»',
-  searchExact: 'Искать «{query}»',
 };
 
 /**

@@ -1,9 +1,12 @@
 import { LitElement, adoptStyles, html, nothing, supportsAdoptingStyleSheets, type PropertyDeclarations } from 'lit';
+import { ANALYTICS_REPORT_PATH } from '../core/analytics-report.js';
 import type { SearchHit, SearchResponse } from '../core/api.js';
-import { chunkStyles, loadEnglish, loadPanel, loadModal, loaded } from './chunks.js';
+import { chunkStyles, loadAnalytics, loadEnglish, loadPanel, loadModal, loaded } from './chunks.js';
 import { ComboboxController } from './combobox-controller.js';
+import type { SearchFilters } from './fetch-results.js';
 import { groupByArticle, type ArticleGroup } from './group-hits.js';
 import type { Strings } from './i18n.js';
+import type { SearchAnalytics } from './lazy/analytics.js';
 import type { FilterState } from './lazy/filters.js';
 import type { LitTags } from './lazy/lit-tags.js';
 import type { ModalController } from './lazy/modal.js';
@@ -33,6 +36,7 @@ export interface ResultsDetail {
  * @attr lang - `en` for English UI strings; Russian otherwise (the nearest `lang` on the page counts)
  * @attr strings - JSON overriding any UI string, e.g. `{"placeholder":"Найти","results":{"one":"{count} раздел","few":"{count} раздела","many":"{count} разделов","other":"{count} раздела"}}`
  * @attr placeholder - the field's placeholder (shortcut for the `placeholder` string)
+ * @attr analytics - `off`: never report searches, even to a server that collects (docs/widget.md, Analytics)
  *
  * @fires news-search:select - a result was chosen; `detail` is the hit (SearchHit). Cancel it to stop navigation.
  * @fires news-search:results - results arrived; `detail` is `{ query, total, hits }`
@@ -87,6 +91,7 @@ export class NewsSearch extends LitElement {
     persist: { type: Boolean },
     theme: { reflect: true, useDefault: true },
     placeholder: {},
+    analytics: {},
     strings: { converter: { fromAttribute: parseStrings } },
     value: { state: true },
     exact: { state: true },
@@ -101,6 +106,7 @@ export class NewsSearch extends LitElement {
   persist = false;
   theme: 'auto' | 'light' | 'dark' = 'auto';
   placeholder: string | undefined;
+  analytics: string | undefined;
   strings: Partial<Strings> | undefined;
 
   private value = '';
@@ -127,6 +133,8 @@ export class NewsSearch extends LitElement {
     (response) => this.handleResults(response),
   );
   private readonly combobox = new ComboboxController(this);
+  /** Search analytics, from its lazy chunk (undefined until an answer said the server collects). */
+  private tracker: SearchAnalytics | undefined;
   /** Modal mode's dialog behaviour, from its lazy chunk (undefined until the first open). */
   private modal: ModalController | undefined;
   /** How many of the lazy chunks' styles this widget's shadow root has adopted. */
@@ -138,6 +146,11 @@ export class NewsSearch extends LitElement {
 
   get optionCount(): number {
     return this.options.length;
+  }
+
+  /** Searches may be reported: the page did not set `analytics="off"`, the reader has no Global Privacy Control. */
+  get reporting(): boolean {
+    return this.analytics !== 'off' && !(navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl;
   }
 
   override connectedCallback(): void {
@@ -204,6 +217,7 @@ export class NewsSearch extends LitElement {
     this.combobox.activate(-1);
     this.remember('');
     this.searcher.reset();
+    this.tracker?.leave();
   }
 
   /** Modal mode: open the dialog and focus the field. Inline mode: focus the field and show the results. */
@@ -384,6 +398,7 @@ export class NewsSearch extends LitElement {
   };
 
   private async handleShowMore(): Promise<void> {
+    this.tracker?.more();
     await this.searcher.showMore();
     await this.updateComplete;
     // The button is gone once everything is shown; focus must not fall back to <body>.
@@ -393,13 +408,23 @@ export class NewsSearch extends LitElement {
   private handleResults(response: SearchResponse): void {
     this.answers++;
     if (!this.filter?.tag) this.tagCounts = response.facets?.tags ?? {};
-    const detail: ResultsDetail = { query: this.searcher.query, total: response.total, hits: response.hits };
+    const { query, attempt, collects } = this.searcher;
+    const detail: ResultsDetail = { query, total: response.total, hits: response.hits };
     this.dispatchEvent(new CustomEvent('news-search:results', { detail, bubbles: true, composed: true }));
+    if (collects && this.reporting) void this.track(query, attempt!.filters, response);
+  }
+
+  /** Hands an answer to search analytics, whose chunk comes with the first one (a chunk that failed to load: nothing). */
+  private async track(query: string, filters: SearchFilters, response: SearchResponse): Promise<void> {
+    await loadAnalytics();
+    this.tracker ??= loaded.analytics && new loaded.analytics.SearchAnalytics(this, ANALYTICS_REPORT_PATH);
+    this.tracker?.shown(query, filters, response);
   }
 
   private handleDialogClose(): void {
     this.combobox.active = -1;
     this.modal?.onClose();
+    this.tracker?.leave();
   }
 
   /** `/` and Ctrl/Cmd+K open the dialog from anywhere on the page, except `/` typed into a field. */
@@ -435,8 +460,10 @@ export class NewsSearch extends LitElement {
 
   /** Fire `news-search:select`; navigate if asked and the page did not cancel. Returns whether to proceed. */
   private choose(hit: SearchHit, navigate: boolean): boolean {
+    const index = this.options.indexOf(hit);
+    this.tracker?.chosen(index + 1, hit.id);
     const proceed = this.dispatchEvent(new CustomEvent('news-search:select', { detail: hit, bubbles: true, composed: true, cancelable: true }));
-    const href = this.renderRoot.querySelector<HTMLAnchorElement>(`#option-${this.options.indexOf(hit)}`)?.href;
+    const href = this.renderRoot.querySelector<HTMLAnchorElement>(`#option-${index}`)?.href;
     // A page that handles the choice itself (client-side routing) expects the dialog out of the way.
     if (this.mode === 'modal') this.close();
     if (navigate && proceed && href) window.location.assign(href);

@@ -45,8 +45,11 @@ export class SearchController implements ReactiveController {
   query = '';
   /** The pending request has taken long enough to show a loading indicator. */
   slow = false;
+  /** The latest answer said the server collects search analytics. */
+  collects = false;
   private slowTimer: ReturnType<typeof setTimeout> | undefined;
-  private attempt: Attempt | undefined;
+  /** The latest run: its query, page and filters. */
+  attempt: Attempt | undefined;
   private offsetPaging = true;
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** The query waiting for the debounce. */
@@ -170,10 +173,11 @@ export class SearchController implements ReactiveController {
       this.host.requestUpdate();
     }, SLOW_AFTER_MS);
     try {
-      const answer = await fetchResults(endpoint, attempt, abort.signal);
+      const { response, collects } = await fetchResults(endpoint, attempt, abort.signal);
       if (run !== this.run) return;
       this.settle();
-      this.response = attempt.previous ? appendPage(attempt.previous, answer) : answer;
+      this.collects = collects;
+      this.response = attempt.previous ? appendPage(attempt.previous, response) : response;
       this.status = 'done';
       this.error = undefined;
       this.onResults(this.response);

@@ -8,6 +8,8 @@ import { launchBrowser } from '../support/browser.js';
 import { adminEngine, deleteIndex, uniqueIndexUid } from '../support/engine.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
+type ServerOptions = Parameters<typeof startTestServer>[1];
+
 export const FIXTURES = 'tests/fixtures/widget';
 
 export interface WidgetEnv {
@@ -16,11 +18,11 @@ export interface WidgetEnv {
   close(): Promise<void>;
 }
 
-export async function startWidgetEnv(prefix: string, paths: string[] = [FIXTURES]): Promise<WidgetEnv> {
+export async function startWidgetEnv(prefix: string, paths: string[] = [FIXTURES], serverOptions?: ServerOptions): Promise<WidgetEnv> {
   const uid = uniqueIndexUid(prefix);
   const summary = await runIndexer(adminEngine(), uid, { paths, prune: false });
   if (summary.failed) throw new Error(`fixtures failed to index: ${JSON.stringify(summary.failures)}`);
-  const server = await startTestServer(uid);
+  const server = await startTestServer(uid, serverOptions);
   const browser = await launchBrowser();
   return {
     server,
@@ -40,13 +42,15 @@ export interface RecordedEvent {
   detail: unknown;
 }
 
+type PageOptions = { viewport?: { width: number; height: number }; /** Runs in the page before any of its scripts. */ initScript?: () => void };
+
 /** Opens the demo page with event recording and error capture. */
-export function openDemo(browser: Browser, baseUrl: string, options: { viewport?: { width: number; height: number } } = {}): Promise<{ page: Page; errors: string[] }> {
+export function openDemo(browser: Browser, baseUrl: string, options: PageOptions = {}): Promise<{ page: Page; errors: string[] }> {
   return openPage(browser, `${baseUrl}/`, options);
 }
 
 /** Opens a page that loads the widget (the demo, or a host page of another origin) with event recording and error capture. */
-export async function openPage(browser: Browser, url: string, options: { viewport?: { width: number; height: number } } = {}): Promise<{ page: Page; errors: string[] }> {
+export async function openPage(browser: Browser, url: string, options: PageOptions = {}): Promise<{ page: Page; errors: string[] }> {
   // axe-core's Playwright runner needs a page from an explicit context.
   const context = await browser.newContext(options.viewport ? { viewport: options.viewport } : {});
   const page = await context.newPage();
@@ -54,6 +58,7 @@ export async function openPage(browser: Browser, url: string, options: { viewpor
   page.on('close', () => void context.close().catch(() => undefined));
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  if (options.initScript) await page.addInitScript(options.initScript);
   await page.addInitScript(() => {
     const events: RecordedEvent[] = [];
     (window as unknown as { __events: RecordedEvent[] }).__events = events;

@@ -18,6 +18,15 @@ export { styles } from './panel.styles.js';
 
 /** The panel's strings in Russian (the English ones come with the English chunk). */
 export const ru: Partial<Strings> = {
+  loading: 'Ищем…',
+  empty: 'Ничего не найдено по запросу «{query}»',
+  emptyHint: 'Проверьте написание или попробуйте другие слова.',
+  error: 'Поиск временно недоступен.',
+  retry: 'Повторить',
+  showMore: 'Показать ещё',
+  results: { one: '{count} результат', few: '{count} результата', many: '{count} результатов', other: '{count} результата' },
+  corrected: 'Показаны результаты по запросу «{query}»',
+  searchExact: 'Искать «{query}»',
   filters: 'Фильтры',
   period: 'Период',
   anyTime: 'За всё время',
