@@ -8,7 +8,10 @@
  * Generic over the document: a route added to it later is covered without a line here.
  * Seeded (SPEC_SEED to replay another run); the seed is in every failure message.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { ValidateFunction } from 'ajv';
@@ -18,6 +21,8 @@ import { loadConfig } from '../../core/config.js';
 import { createLogger } from '../../core/logger.js';
 import { ArticlePublisher } from '../../server/article-publisher.js';
 import { adminScopes } from '../../server/http/admin-access.js';
+import type { SearchAnalytics } from '../../server/analytics/collector.js';
+import { startAnalytics } from '../../server/analytics/setup.js';
 import { deleteIndex, testEngine, uniqueIndexUid } from '../support/engine.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { operationCases, SchemaCases, type Case, type Doc, type Operation } from '../support/openapi-cases.js';
@@ -51,16 +56,27 @@ interface Reply {
 const uid = uniqueIndexUid('openapi');
 let server: TestServer;
 let doc: Doc;
+let analytics: SearchAnalytics | undefined;
+let dataDir: string | undefined;
 
 beforeAll(async () => {
   await indexApiArticles(uid);
   // No rate limits: thousands of requests from one address are the test, not an attack. The cache on, as in production (the fast path answers repeats).
   // A long engine timeout: 2 cores shared with other test files, and a 503 is a failure here (no 5xx), not the subject.
   // The admin routes on, with the token the test sends (the publish hook writes through the indexer, as in production).
-  const config = loadConfig({ MEILI_URL: testEngine().url, MEILI_MASTER_KEY: testEngine().masterKey, INDEX_UID: uid, ADMIN_TOKEN });
-  const publisher = new ArticlePublisher(config, createLogger('silent'), async () => void (await server.ranking?.poll()));
+  dataDir = await mkdtemp(path.join(os.tmpdir(), 'openapi-'));
+  const config = loadConfig({ MEILI_URL: testEngine().url, MEILI_MASTER_KEY: testEngine().masterKey, INDEX_UID: uid, ADMIN_TOKEN, DATA_DIR: dataDir });
+  const log = createLogger('silent');
+  const publisher = new ArticlePublisher(config, log, async () => void (await server.ranking?.poll()));
+  // Search analytics on (its report and export routes are in the document), in a SQLite file of this test's own.
+  analytics = await startAnalytics(config, undefined, log);
   server = await startTestServer(uid, {
-    app: { http: { rateLimit: 0, healthRateLimit: 0 }, publish: { access: adminScopes(config).publish, publisher } },
+    app: {
+      http: { rateLimit: 0, healthRateLimit: 0 },
+      publish: { access: adminScopes(config).publish, publisher },
+      analytics,
+      analyticsAccess: adminScopes(config).analytics,
+    },
     cacheEntries: 500,
     engineTimeoutMs: 20_000,
   });
@@ -68,7 +84,9 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server?.close();
+  await analytics?.stop();
   await deleteIndex(uid);
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
 /** node:http, not fetch: fetch refuses TRACE and normalises paths (`/a/..`), an outside tool does neither. A connection per request: none is reused after the server closed it. */
