@@ -40,4 +40,5 @@ export interface AnalyticsReport {
 export const ANALYTICS_REPORT_PATH = 'analytics/events';
 /** Search answers carry this header (value `1`) when the server collects analytics. */
 export const ANALYTICS_HEADER = 'x-search-analytics';
-export const ANALYTICS_REPORT_MAX_BYTES = 16_384;
+/** Room for the three texts (`q`, `correction.to`, `prev`) at 1,500 characters each even \u-escaped (12 bytes a character outside the BMP), plus the rest. */
+export const ANALYTICS_REPORT_MAX_BYTES = 3 * 1500 * 12 + 4096;

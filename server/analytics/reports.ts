@@ -21,6 +21,8 @@ export interface Table {
 
 export const DEFAULT_DAYS = 30;
 export const MAX_LIMIT = 1000;
+/** ANALYTICS_RETENTION_DAYS' largest value (core/config.ts): nothing is kept longer. */
+const MAX_RANGE_DAYS = 3660;
 /** The rising report compares the last 7 days with the 28 before. */
 const RISING_DAYS = 35;
 const POSITION_BUCKETS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11-20', '21+'];
@@ -29,18 +31,24 @@ const POSITION_BUCKETS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11
 export function parseReportQuery(query: Record<string, unknown>, defaultLimit: number, now = Date.now()): ReportQuery {
   const day = (name: string, fallback: Day): Day => {
     const value = query[name];
-    if (value === undefined || value === '') return fallback;
+    if (value === undefined) return fallback;
     if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)) || dayOf(Date.parse(`${value}T00:00:00Z`)) !== value) {
       throw new ParameterError(name, 'must be a date YYYY-MM-DD');
     }
     return value;
   };
-  const to = day('to', dayOf(now));
-  const from = day('from', addDays(to, -(DEFAULT_DAYS - 1)));
-  if (from > to) throw new ParameterError('from', 'must not be after `to`');
+  // No row is older than the longest retention or newer than tomorrow: the range is cut to that, so
+  // a schema-valid `from=1900-01-01&to=2100-12-30` walks ~10 years of days, not 200. `from` after
+  // `to` is an empty range (every date is schema-valid), as for the search's own date filter.
+  const today = dayOf(now);
+  const earliest = addDays(today, -MAX_RANGE_DAYS);
+  const latest = addDays(today, 1);
+  const clamp = (d: Day): Day => (d < earliest ? earliest : d > latest ? latest : d);
+  const to = clamp(day('to', today));
+  const from = clamp(day('from', addDays(to, -(DEFAULT_DAYS - 1))));
   const rawLimit = query['limit'];
   let limit = defaultLimit;
-  if (rawLimit !== undefined && rawLimit !== '') {
+  if (rawLimit !== undefined) {
     if (typeof rawLimit !== 'string' || !/^\d{1,4}$/.test(rawLimit) || Number(rawLimit) < 1 || Number(rawLimit) > MAX_LIMIT) {
       throw new ParameterError('limit', `must be an integer from 1 to ${MAX_LIMIT}`);
     }

@@ -3,7 +3,6 @@ import express, { type Request, type Response, type Router } from 'express';
 import { ANALYTICS_REPORT_MAX_BYTES } from '../../core/analytics-report.js';
 import type { SearchAnalytics } from '../analytics/collector.js';
 import { parseReport } from '../analytics/validate-report.js';
-import { errorBody } from '../http/errors.js';
 import { exactRouter } from '../http/routing.js';
 import { stringify } from 'csv-stringify/sync';
 import { requireAdmin, type AdminAccess } from '../http/admin-access.js';
@@ -31,18 +30,7 @@ export function analyticsEventRoutes(analytics: SearchAnalytics): Router {
       res.status(204).set('cache-control', 'no-store').end();
     },
   );
-  router.all(ANALYTICS_EVENTS_PATH, methodNotAllowed(['POST']));
   return router;
-}
-
-/** 405 with Allow, for a method a path does not take. */
-export function methodNotAllowed(allowed: readonly string[]) {
-  return (req: Request, res: Response) => {
-    res
-      .status(405)
-      .set('allow', allowed.join(', '))
-      .json(errorBody('method_not_allowed', `${req.method} is not allowed here; use ${allowed.join(' or ')}.`));
-  };
 }
 
 const TABLES: readonly { name: ReportName; title: string; help: string }[] = [
@@ -70,26 +58,22 @@ export function analyticsReportRoutes(store: AnalyticsStore, access: AdminAccess
     const html = dashboardPage({ ...range, daily, positions, tables: TABLES.map((t, i) => ({ ...t, table: tables[i]! })) });
     res.set('content-security-policy', pagePolicy(html)).set('cache-control', 'no-store').type('html').send(html);
   });
-  router.all('/admin/search', admin, methodNotAllowed(['GET']));
-  const reportFile = (file: unknown) => {
-    const match = /^([a-z-]+)\.(json|csv)$/.exec(String(file));
-    return match && (REPORT_NAMES as readonly string[]).includes(match[1]!) ? { name: match[1] as ReportName, format: match[2] as 'json' | 'csv' } : undefined;
-  };
-  router.get('/api/analytics/:file', admin, async (req: Request, res: Response, next) => {
-    const file = reportFile(req.params['file']);
-    if (!file) return next();
-    const { name } = file;
-    const range = parseReportQuery(req.query as Record<string, unknown>, 100);
-    const table = await new Reports(store, range).table(name);
-    res.set('cache-control', 'no-store');
-    if (file.format === 'csv') {
-      res.attachment(`${name}_${range.from}_${range.to}.csv`).type('text/csv; charset=utf-8').send(toCsv(table));
-    } else {
-      res.json({ report: name, from: range.from, to: range.to, limit: range.limit, rows: table.rows.map((row) => Object.fromEntries(table.columns.map((c, i) => [c, row[i]]))) });
+  // One route per report and format (not `/api/analytics/:file`): the generic 405 reads the
+  // registered paths, and `events` must not look like a report path that takes GET.
+  for (const name of REPORT_NAMES) {
+    for (const format of ['json', 'csv'] as const) {
+      router.get(`/api/analytics/${name}.${format}`, admin, async (req: Request, res: Response) => {
+        const range = parseReportQuery(req.query as Record<string, unknown>, 100);
+        const table = await new Reports(store, range).table(name);
+        res.set('cache-control', 'no-store');
+        if (format === 'csv') {
+          res.attachment(`${name}_${range.from}_${range.to}.csv`).type('text/csv; charset=utf-8').send(toCsv(table));
+        } else {
+          res.json({ report: name, from: range.from, to: range.to, limit: range.limit, rows: table.rows.map((row) => Object.fromEntries(table.columns.map((c, i) => [c, row[i]]))) });
+        }
+      });
     }
-  });
-  const getOnly = methodNotAllowed(['GET']);
-  router.all('/api/analytics/:file', admin, (req: Request, res: Response, next) => (reportFile(req.params['file']) ? getOnly(req, res) : next()));
+  }
   return router;
 }
 

@@ -3,6 +3,7 @@
  * no-JS page, widget reports), the privacy threshold and masking, the reports and exports, and
  * that a store that never answers does not hold up a single search.
  */
+import { ANALYTICS_REPORT_MAX_BYTES } from '../../core/analytics-report.js';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -117,10 +118,10 @@ describe('search analytics', () => {
     expect((await bad.json()).error.message).toContain('total');
     expect((await report({ ...ok, click: { position: 0, id: 'x' } })).status).toBe(400);
     expect((await report('not json')).status).toBe(400);
-    expect((await report('x'.repeat(20_000))).status).toBe(413);
+    expect((await report('x'.repeat(ANALYTICS_REPORT_MAX_BYTES + 1))).status).toBe(413);
     const get = await fetch(`${server.baseUrl}/api/analytics/events`);
     expect(get.status).toBe(405);
-    expect(get.headers.get('allow')).toBe('POST');
+    expect(get.headers.get('allow')).toBe('POST, OPTIONS');
     await analytics.flush();
     const daily = (await (await exported('daily')).json()).rows as { day: string; searches: number; clicks: number }[];
     const today = daily.at(-1)!;
