@@ -2,9 +2,10 @@
 import { z } from 'zod';
 import type { AnalyticsReport } from '../../core/analytics-report.js';
 import { ParameterError } from '../../core/errors.js';
-import { MAX_QUERY_CHARS } from '../../core/query-length.js';
+import { codePointLength, MAX_QUERY_CHARS } from '../../core/query-length.js';
 
-const text = (max: number) => z.string().max(max);
+/** Lengths in characters (code points), the unit of the OpenAPI document's maxLength and of the search's own limit. */
+const text = (max: number) => z.string().refine((s) => s.length <= max || codePointLength(s) <= max, `at most ${max} characters`);
 const schema = z
   .object({
     v: z.literal(1),

@@ -254,7 +254,7 @@ export function operationCases(cases: SchemaCases, method: string, path: string,
     const widestBody = bodySchema === undefined ? undefined : cases.widest(bodySchema, `${where} body`);
     const [base] = fc.sample(valid, { numRuns: 1, seed });
     if (Object.keys(widestParams).length > 0 || widestBody !== undefined) {
-      positive.push(make('positive', { ...base!.params, ...widestParams }, widestBody === undefined ? base!.body : { ...(base!.body as object), ...(widestBody as object) }));
+      positive.push(make('positive', { ...base!.params, ...widestParams }, widestBody === undefined ? base!.body : overlay(base!.body, widestBody)));
     }
   }
   const breakers: fc.Arbitrary<Case>[] = [];
@@ -292,4 +292,13 @@ function codePoints(text: string): number {
   let n = 0;
   for (const _ of text) n++;
   return n;
+}
+
+/** `top` over `base`, objects merged field by field: a widest nested object keeps the base's required fields it has no widest value for. */
+function overlay(base: unknown, top: unknown): unknown {
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObject(base) || !isObject(top)) return top;
+  const merged: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(top)) merged[k] = k in base ? overlay(base[k], v) : v;
+  return merged;
 }
