@@ -49,7 +49,9 @@ describe('the image (Dockerfile) and what compose runs in it', () => {
     expect(final).not.toMatch(/^RUN npm (ci|install)/m);
     expect(final).toMatch(/^USER (?!root\b)\S+/m);
     expect(final).toMatch(/^HEALTHCHECK [^\n]*\n?[^\n]*\/healthz/m);
-    expect(final).toMatch(/^CMD \["node", [^\n]*"dist\/server\.js"\]/m);
+    // bin/start.sh sets the heap limit from the container's memory, then execs node on the bundle.
+    expect(final).toMatch(/^CMD \["sh", "bin\/start\.sh"\]/m);
+    expect(readFileSync('bin/start.sh', 'utf8')).toMatch(/^exec node [^\n]*dist\/server\.js/m);
   });
 
   it('runs compiled JavaScript with node, never tsx, and only files the build makes', () => {
@@ -69,7 +71,7 @@ describe('the image (Dockerfile) and what compose runs in it', () => {
   it('keeps tsx out of the production dependencies', () => {
     const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies: Record<string, string>; scripts: Record<string, string> };
     expect(Object.keys(pkg.dependencies)).not.toContain('tsx');
-    expect(pkg.scripts['start']).toMatch(/^node .*dist\/server\.js$/);
+    expect(pkg.scripts['start']).toBe('sh bin/start.sh');
     expect(pkg.scripts['index']).toMatch(/^node .*dist\/indexer\.js$/);
   });
 });
