@@ -106,15 +106,6 @@ export interface WebFetchConfig {
   allowedHosts?: string[] | undefined;
 }
 
-/** `example.com` matches that host on any port, `example.com:8080` that port only, `.example.com` its subdomains too. */
-export function hostAllowed(allowed: readonly string[], url: URL): boolean {
-  const hostname = url.hostname.toLowerCase();
-  const host = url.host.toLowerCase();
-  return allowed.some((entry) =>
-    entry.startsWith('.') ? hostname === entry.slice(1) || hostname.endsWith(entry) : entry.includes(':') && !entry.startsWith('[') ? host === entry : hostname === entry || host === entry,
-  );
-}
-
 const boolish = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
   .transform((v) => v === '1' || v === 'true' || v === 'yes');

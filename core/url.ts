@@ -21,3 +21,15 @@ export function readerPageUrl(articleId: string): string {
 export function safeArticleUrl(url: string | undefined, articleId: string): string {
   return url !== undefined && isSafeArticleUrl(url) ? url : readerPageUrl(articleId);
 }
+
+/**
+ * WEB_ALLOW_HOSTS matching: `example.com` is that host on any port, `example.com:8080` that port
+ * only, `.example.com` the domain and its subdomains. Host names compare as the URL parser
+ * normalised them (lower case, IPv6 in brackets).
+ */
+export function hostAllowed(allowed: readonly string[], url: URL): boolean {
+  return allowed.some((entry) => {
+    if (entry.startsWith('.')) return url.hostname === entry.slice(1) || url.hostname.endsWith(entry);
+    return /:\d+$/.test(entry) ? url.host === entry : url.hostname === entry;
+  });
+}

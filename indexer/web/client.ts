@@ -8,7 +8,8 @@
  */
 import PQueue from 'p-queue';
 import robotsParserModule from 'robots-parser';
-import { hostAllowed, type WebFetchConfig } from '../../core/config.js';
+import type { WebFetchConfig } from '../../core/config.js';
+import { hostAllowed } from '../../core/url.js';
 import { InputError } from '../../core/errors.js';
 
 export const USER_AGENT_TOKEN = 'news-search';

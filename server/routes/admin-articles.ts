@@ -4,7 +4,7 @@
  * while unset). The article is searchable and ranked when the 2xx is sent (article-publisher.ts).
  */
 import express, { type Router } from 'express';
-import { hostAllowed } from '../../core/config.js';
+import { hostAllowed } from '../../core/url.js';
 import { AppError, ParameterError } from '../../core/errors.js';
 import type { ArticlePublisher } from '../article-publisher.js';
 import { requireAdmin, type AdminAccess } from '../http/admin-access.js';
