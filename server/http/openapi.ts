@@ -82,7 +82,7 @@ const adminErrors = {
  * The pattern says which hosts, so every URL the document allows is one the server fetches.
  */
 function pageByUrl(hosts: readonly string[]): object {
-  const host = (h: string) => (h.startsWith('.') ? `([a-z0-9-]+\\.)*${escape(h.slice(1))}` : escape(h)) + (h.includes(':') && !h.endsWith(']') ? '' : '(:[0-9]{1,5})?');
+  const host = (h: string) => (h.startsWith('.') ? `([a-z0-9-]+\\.)*${escapeRegExp(h.slice(1))}` : escapeRegExp(h)) + (/:\d+$/.test(h) ? '' : '(:[0-9]{1,5})?');
   return {
     type: 'object',
     required: ['url'],
@@ -98,7 +98,7 @@ function pageByUrl(hosts: readonly string[]): object {
   };
 }
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
