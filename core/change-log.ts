@@ -35,9 +35,10 @@ export interface ChangeEntry {
 const entrySchema = z.object({
   seq: z.number().int().positive(),
   state: z.enum(['open', 'done']),
-  kind: z.enum(['chunks', 'reset']),
+  kind: z.enum(['chunks', 'reset', 'synonyms']),
   ids: z.array(z.string()),
   at: z.string(),
+  synonyms: z.array(z.array(z.string())).optional(),
 });
 
 /**
