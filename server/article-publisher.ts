@@ -52,11 +52,11 @@ export class ArticlePublisher {
 
   /** A page to fetch and read as the indexer does for a feed item. */
   async publishUrl(url: string): Promise<Published> {
-    return this.published(await this.run(['--json', '--page', url]), url);
+    return this.published(await this.run(['--json', `--page=${url}`]), url);
   }
 
   async remove(id: string): Promise<void> {
-    const { code, stdout } = await this.run(['--json', '--delete', id]);
+    const { code, stdout } = await this.run(['--json', `--delete=${id}`]);
     if (code === 1) throw new NotFoundError(`No article ${id} in the index.`);
     this.failOnExit(code, stdout);
     await this.caughtUp();
