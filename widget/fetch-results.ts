@@ -49,7 +49,8 @@ export async function fetchResults(endpoint: string, params: SearchParams, signa
   for (const [name, value] of Object.entries(narrowing)) if (value) url.searchParams.set(name, value);
   let res: Response;
   try {
-    res = await fetch(url, { signal, headers: { accept: 'application/json' } });
+    // No cookies: a search needs none, and the site's cookies are the reader's, not ours to receive.
+    res = await fetch(url, { signal, credentials: 'omit', headers: { accept: 'application/json' } });
   } catch (error) {
     if (signal.aborted) throw error;
     throw new SearchFailed('network error', 0, 'network');
