@@ -41,31 +41,21 @@ export function redisKeys(redis: Redis, namespace: string): DailyKeySource {
 }
 
 /**
- * Address → keyed hash, with a memo (addresses seen today, in memory only, dropped with the key)
- * so that a cache hit costs a Map lookup instead of an HMAC.
+ * Address → keyed hash. Called at most CLIENT_THRESHOLD times per query and day plus once per
+ * report, so no memo: a memo would keep readers' raw addresses in memory.
  */
 export class ClientHasher {
   private key: Buffer;
-  private readonly memo = new Map<string, string>();
-  private static readonly MEMO_LIMIT = 50_000;
 
   constructor(key: Buffer = randomBytes(32)) {
     this.key = key;
   }
 
   setKey(key: Buffer): void {
-    if (key.equals(this.key)) return;
     this.key = key;
-    this.memo.clear();
   }
 
   hash(address: string): string {
-    let hashed = this.memo.get(address);
-    if (hashed === undefined) {
-      hashed = createHmac('sha256', this.key).update(address).digest('base64url').slice(0, 16);
-      if (this.memo.size >= ClientHasher.MEMO_LIMIT) this.memo.clear();
-      this.memo.set(address, hashed);
-    }
-    return hashed;
+    return createHmac('sha256', this.key).update(address).digest('base64url').slice(0, 16);
   }
 }

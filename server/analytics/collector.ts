@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 /**
  * Search analytics in memory: every answered search (full path, response cache, fast path) and
  * every widget report is counted here, on the request path, without awaiting anything; flush()
@@ -18,6 +19,8 @@ export const HIDDEN_RETENTION_DAYS = 7;
 const ANSWERED_WITHIN_DAYS = 1;
 /** Reports waiting for the next flush at most (a flood is dropped, not buffered without bound). */
 const MAX_PENDING_REPORTS = 100_000;
+/** And at most this many characters of report text waiting (~32 MB as UTF-16): a flood of long reports cannot grow the heap. */
+const MAX_PENDING_CHARS = 16_000_000;
 
 export interface AnalyticsOptions {
   flushMs: number;
@@ -63,6 +66,9 @@ export class SearchAnalytics {
   private epoch = 0;
   private window: Window;
   private pending: { report: AnalyticsReport; client: string | undefined }[] = [];
+  private pendingChars = 0;
+  /** The day this process hashes with a key of its own (the shared one could not be read). */
+  private fallbackDay: Day | undefined;
   private readonly hasher = new ClientHasher();
   private readonly byBody = new WeakMap<Buffer, Tally>();
   /** Today's distinct clients per key (the threshold's count), kept across flushes. */
@@ -131,7 +137,9 @@ export class SearchAnalytics {
 
   /** A widget report, validated; counted at the next flush if its query was answered lately. */
   report(report: AnalyticsReport, client: string | undefined): void {
-    if (this.pending.length >= MAX_PENDING_REPORTS) return;
+    const chars = report.q.length + (report.prev?.length ?? 0) + (report.correction?.to.length ?? 0) + (report.filters?.tag?.length ?? 0) + (report.click?.id.length ?? 0);
+    if (this.pending.length >= MAX_PENDING_REPORTS || this.pendingChars + chars > MAX_PENDING_CHARS) return;
+    this.pendingChars += chars;
     this.pending.push({ report, client: client === undefined ? undefined : this.hasher.hash(client) });
   }
 
@@ -158,6 +166,7 @@ export class SearchAnalytics {
     const reports = this.pending;
     this.window = this.newWindow();
     this.pending = [];
+    this.pendingChars = 0;
     this.epoch++;
     try {
       await this.refreshKey();
@@ -195,6 +204,11 @@ export class SearchAnalytics {
       this.hasher.setKey(key);
       this.keyDay = day;
     } catch (error) {
+      // A new day without the shared key: never go on hashing with yesterday's (today's hashes would link to it).
+      if (this.fallbackDay !== day) {
+        this.hasher.setKey(randomBytes(32));
+        this.fallbackDay = day;
+      }
       this.options.log.warn({ err: error }, 'search analytics: the shared client key could not be read; using this process\'s own for now');
     }
   }
@@ -246,7 +260,12 @@ export class SearchAnalytics {
   /** Answers of a flushed window become "answered lately" for reports that arrive after it. */
   private rememberAnswered(window: Window): void {
     const at = this.now();
-    for (const [key, bucket] of window.buckets) if (bucket.counts.answers > 0) this.recent.set(key, { at, zeroComplete: bucket.lastZeroComplete });
+    for (const [key, bucket] of window.buckets) {
+      if (bucket.counts.answers === 0) continue;
+      // Re-inserted, not updated in place: the map stays in answer-time order, so the trim below can stop at the first recent one.
+      this.recent.delete(key);
+      this.recent.set(key, { at, zeroComplete: bucket.lastZeroComplete });
+    }
     const oldest = at - ANSWERED_WITHIN_DAYS * 86_400_000;
     for (const [key, seen] of this.recent) {
       if (seen.at >= oldest) break;
