@@ -1,7 +1,7 @@
 /** The OpenAPI document of the public API (/api/openapi.json). */
 import { MAX_QUERY_CHARS, MAX_TAG_CHARS } from '../../core/query-length.js';
 import { MAX_LIMIT, MAX_OFFSET } from '../search/validate-request.js';
-import { ANALYTICS_REPORT_MAX_BYTES } from '../../core/analytics-report.js';
+import { ANALYTICS_HEADER, ANALYTICS_REPORT_MAX_BYTES } from '../../core/analytics-report.js';
 import { MAX_LIMIT as REPORT_MAX_LIMIT, REPORT_NAMES } from '../analytics/reports.js';
 
 const segments = { type: 'array', items: { $ref: '#/components/schemas/Segment' } };
@@ -61,7 +61,12 @@ const searchFields = {
 const queryParameter = (name: string, schema: object) => ({ name, in: 'query', required: false, schema });
 
 const searchResponses = {
-  '200': json('Results', { $ref: '#/components/schemas/SearchResponse' }),
+  '200': {
+    ...json('Results', { $ref: '#/components/schemas/SearchResponse' }),
+    headers: {
+      [ANALYTICS_HEADER]: { description: '`1` when the server collects search analytics: the widget may then report final queries (docs/analytics.md).', schema: { type: 'string', enum: ['1'] } },
+    },
+  },
   '400': error('A parameter is repeated, unknown or invalid (of the wrong type, too long, out of range, ill-formed text); the message names it.'),
   ...common,
   ...engine,
@@ -242,6 +247,7 @@ export function openApiDocument(options: { pageUrlHosts?: readonly string[] | un
             '400': error('The body is not a valid report; the message names the field.'),
             '404': error('Search analytics is off (ANALYTICS=off).'),
             '413': error(`The body is larger than ${ANALYTICS_REPORT_MAX_BYTES} bytes.`),
+            '415': error('The body is not in UTF-8.'),
             ...common,
           },
         },
