@@ -150,7 +150,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(searchRoutes(createSearchService(deps.engine, deps.indexUid, cache, metrics, deps.ranking, urlKeys, deps.synonyms, deps.analytics), http.maxBodyBytes, local && encoded, deps.analytics));
   if (deps.analytics) {
     app.use(analyticsEventRoutes(deps.analytics));
-    app.use(analyticsReportRoutes(deps.analytics.store, deps.analyticsAccess ?? { tokens: [], allow: [] }));
+    // Without ADMIN_TOKEN / ANALYTICS_TOKEN the report routes are not mounted: every method answers 404, none 405.
+    if (deps.analyticsAccess?.tokens.some(Boolean)) app.use(analyticsReportRoutes(deps.analytics.store, deps.analyticsAccess));
   }
   app.use(articleRoutes(deps.cluster?.articleEngines ?? (() => [deps.engine]), deps.indexUid, deps.synonyms));
   app.use(staticRoutes(deps.widgetJs, http.publicUrl, deps.widgetChunks));
