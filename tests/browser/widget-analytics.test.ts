@@ -103,6 +103,13 @@ async function expectReports(recorder: ReturnType<typeof recordReports>, page: P
   return recorder.reports;
 }
 
+
+/** How an inline reader leaves: Escape collapses the list, a second Escape clears the field. */
+async function leave(widget: { input: import('playwright-core').Locator }): Promise<void> {
+  await widget.input.press('Escape');
+  await widget.input.press('Escape');
+}
+
 describe('one report per final query', () => {
   it('typing «соглашение» at 80–250 ms per key counts exactly one search', async () => {
     const { page, errors } = await openDemo(env.browser, env.server.baseUrl);
@@ -115,7 +122,7 @@ describe('one report per final query', () => {
       await typeLikeReader(widget, 'соглашение');
       await widget.settled('соглашение');
       await page.waitForTimeout(2300); // the pause that makes it final
-      await widget.input.press('Escape'); // …and the reader leaves
+      await leave(widget); // …and the reader leaves
       await expectReports(recorder, page, 1);
     });
 
@@ -130,6 +137,24 @@ describe('one report per final query', () => {
     expect(report!.headers['content-type']).toBe('text/plain;charset=UTF-8');
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it('the first Escape only collapses the list: results chosen after it still count as the click', async () => {
+    const { page } = await openDemo(env.browser, env.server.baseUrl);
+    const recorder = recordReports(page);
+    const widget = await mountWidget(page, 'collapse', {});
+    const server = await countedDuring(['total', 'position'], async () => {
+      await typeLikeReader(widget, 'соглашение');
+      await widget.settled('соглашение');
+      await widget.input.press('Escape'); // collapses; the text and results stay
+      await widget.input.click(); // open again
+      await widget.options.nth(1).waitFor();
+      await Promise.all([page.waitForURL(/\/articles\//), widget.options.nth(1).click()]);
+      await expectReports(recorder, page, 1);
+    });
+    expect(server.total!['clicks']).toBe(1);
+    expect(server.position).toEqual({ '2': 1 });
+    expect(recorder.reports[0]!.body).toMatchObject({ q: 'соглашение', end: 'click', click: { position: 2 } });
   });
 
   it('«путин», a 3 s pause, «путин визит» and a click: two searches, one reformulation, the click position', async () => {
@@ -212,7 +237,7 @@ describe('one report per final query', () => {
       await widget.search('cjukfitybt');
       await widget.host.locator('.corrected').waitFor();
       await page.waitForTimeout(2300);
-      await widget.input.press('Escape');
+      await leave(widget);
       // Back later, the same text, and this time «Искать «cjukfitybt»»: the same query, rejected.
       await widget.search('cjukfitybt');
       await widget.host.locator('button.exact').click();
@@ -222,7 +247,7 @@ describe('one report per final query', () => {
       await widget.host.locator('summary').click();
       await widget.host.locator('select[name="sort"]').selectOption('date');
       await page.waitForTimeout(2300);
-      await widget.input.press('Escape');
+      await leave(widget);
       await expectReports(recorder, page, 3);
     });
 
@@ -277,7 +302,7 @@ describe('embedded on another origin', () => {
         await typeLikeReader(widget, 'соглашение');
         await widget.settled('соглашение');
         await page.waitForTimeout(2300);
-        await widget.input.press('Escape');
+        await leave(widget);
         await expectReports(recorder, page, 1);
       });
 
@@ -302,7 +327,7 @@ describe('privacy', () => {
     await typeLikeReader(widget, 'соглашение');
     await widget.settled('соглашение');
     await page.waitForTimeout(1200);
-    await widget.input.press('Escape');
+    await leave(widget);
 
     const [report] = await expectReports(recorder, page, 1);
     expect(report!.headers['cookie']).toBeUndefined();
@@ -328,7 +353,7 @@ describe('privacy', () => {
         await typeLikeReader(widget, 'путин');
         await widget.settled('путин');
         await page.waitForTimeout(2300);
-        await widget.input.press('Escape');
+        await leave(widget);
         await page.waitForTimeout(500);
         await recorder.settled();
       });

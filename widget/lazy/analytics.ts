@@ -7,7 +7,7 @@
  *
  * The widget's answers arrive per keystroke («с», «со», … «соглашение»); only a *final* query is
  * reported: its results were shown and then a result was chosen, about 2 s passed without input,
- * or the reader left (cleared the field, Escape, hid the page, removed the widget) after they had
+ * or the reader left (cleared the field — the second Escape —, closed the dialog, hid the page, removed the widget; the first Escape only collapses the list) after they had
  * been on screen for at least 1 s. A query made final by the pause is sent when the reader moves
  * on (the next query's results, leaving), not at the pause, so a result chosen after reading
  * still counts for it: one report per final query, with its click.
@@ -64,7 +64,6 @@ export class SearchAnalytics implements ReactiveController {
 
   hostConnected(): void {
     this.host.addEventListener('input', this.onInput);
-    this.host.addEventListener('keydown', this.onKeyDown);
     document.addEventListener('visibilitychange', this.onVisibility);
     window.addEventListener('pagehide', this.leave);
   }
@@ -72,7 +71,6 @@ export class SearchAnalytics implements ReactiveController {
   hostDisconnected(): void {
     this.leave();
     this.host.removeEventListener('input', this.onInput);
-    this.host.removeEventListener('keydown', this.onKeyDown);
     document.removeEventListener('visibilitychange', this.onVisibility);
     window.removeEventListener('pagehide', this.leave);
   }
@@ -159,9 +157,6 @@ export class SearchAnalytics implements ReactiveController {
     if (!this.current?.idle) clearTimeout(this.timer);
   };
 
-  private readonly onKeyDown = (event: KeyboardEvent): void => {
-    if (event.key === 'Escape') this.leave();
-  };
 
   private readonly onVisibility = (): void => {
     if (document.visibilityState === 'hidden') this.leave();
