@@ -14,6 +14,7 @@
  * whole indexer into the server's process and move most of indexer/; the CMS's call waits either way.
  */
 import { spawn } from 'node:child_process';
+import PQueue from 'p-queue';
 import split2 from 'split2';
 import type { Config } from '../core/config.js';
 import { AppError, EngineUnavailableError, InputError, NotFoundError } from '../core/errors.js';
@@ -79,7 +80,17 @@ export class ArticlePublisher {
     throw code === 3 || code === -1 ? new EngineUnavailableError('The engine could not take the article; try again shortly.') : new AppError('internal', 'The indexer could not run.');
   }
 
+  /**
+   * One indexer at a time: they would only queue on the lease, each a Node process, and a CMS
+   * re-publishing a hundred articles would start a hundred. The timeout counts from a run's start.
+   */
+  private readonly queue = new PQueue({ concurrency: 1 });
+
   private run(args: string[], stdin?: string): Promise<{ code: number; stdout: string }> {
+    return this.queue.add(() => this.runNow(args, stdin));
+  }
+
+  private runNow(args: string[], stdin?: string): Promise<{ code: number; stdout: string }> {
     const { program, args: base } = indexerCommand();
     const child = spawn(program, [...base, ...args], { env: indexerEnv(this.config), stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
