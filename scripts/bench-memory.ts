@@ -12,10 +12,12 @@
  * samples), live heap and external memory (the server's /metrics after the idle time), and how many
  * samples found the ranking index not serving after it was first built (target 0).
  * Targets at 1× with the defaults: max RSS ≤ 400 MB, settled ≤ 250 MB (issue 28).
- * BENCH_ARTICLES limits the corpus (a quick run); run `npm run build` first.
+ * BENCH_ARTICLES limits the corpus (a quick run); run `npm run build` first. BENCH_ENGINE_DIR keeps
+ * the engine's data there (one folder per scale) so a second run (another --heap-mb) skips the
+ * indexing, which takes most of a run at 2×.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -89,22 +91,38 @@ interface Result {
   errors: number;
 }
 
+/** Runs the real indexer CLI as an editor would, without blocking this process's load generator. */
+function runIndexer(file: string, env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--enable-source-maps', 'dist/indexer.js', file], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`editor's run failed (${code}): ${stderr}`))));
+  });
+}
+
 async function measure(scale: number, heapMb: string | undefined): Promise<Result> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'bench-memory-'));
-  const engine = await startEmbeddedEngine({ dataDir: path.join(dataDir, 'engine') });
+  const keptEngine = process.env['BENCH_ENGINE_DIR'];
+  const engineDir = keptEngine ? path.resolve(keptEngine, `scale-${scale}${LIMIT ? `-${LIMIT}` : ''}`) : path.join(dataDir, 'engine');
+  mkdirSync(engineDir, { recursive: true });
+  const engine = await startEmbeddedEngine({ dataDir: engineDir });
   let server: ChildProcess | undefined;
   try {
     const admin = createEngine({ url: engine.url, apiKey: engine.masterKey, timeoutMs: 3_600_000 });
     await ensureIndex(admin, INDEX);
     const records = (await Promise.all(CORPORA.map((f) => readCorpus(f, LIMIT)))).flat();
     const base = records.flatMap(recordToChunks);
-    let chunks = 0;
-    for (let copy = 0; copy < scale; copy++) {
-      const docs = base.map((c) => (copy === 0 ? c : { ...c, id: `${c.id}-x${copy}`, articleId: `${c.articleId}-x${copy}` }));
-      for (let i = 0; i < docs.length; i += BATCH) {
-        await admin.index(INDEX).addDocuments(docs.slice(i, i + BATCH)).waitTask({ timeout: 3_600_000, interval: 1000 });
+    const chunks = base.length * scale;
+    const stored = (await admin.index(INDEX).getStats()).numberOfDocuments;
+    if (stored < chunks) {
+      for (let copy = 0; copy < scale; copy++) {
+        const docs = base.map((c) => (copy === 0 ? c : { ...c, id: `${c.id}-x${copy}`, articleId: `${c.articleId}-x${copy}` }));
+        for (let i = 0; i < docs.length; i += BATCH) {
+          await admin.index(INDEX).addDocuments(docs.slice(i, i + BATCH)).waitTask({ timeout: 3_600_000, interval: 1000 });
+        }
       }
-      chunks += docs.length;
     }
     const queries = searchMix(base.slice(0, 3000).map((c) => c.text));
     const port = await freePort();
@@ -141,8 +159,7 @@ async function measure(scale: number, heapMb: string | undefined): Promise<Resul
       for (let run = 0; run < 3; run++) {
         await sleep(2000);
         await writeFile(path.join(inputs + '.md'), `# Ледокол «Арктика» прибыл в порт ${run}\n\nКараван судов прошёл Северным морским путём, ледокол провёл ${run + 3} судна.\n`);
-        const result = spawnSync(process.execPath, ['--enable-source-maps', 'dist/indexer.js', inputs + '.md'], { env, encoding: 'utf8' });
-        if (result.status !== 0) throw new Error(`editor's run failed (${result.status}): ${result.stderr}`);
+        await runIndexer(inputs + '.md', env);
       }
     })();
     let i = 0;
