@@ -6,7 +6,7 @@ import { MemoryStore, type Store } from 'express-rate-limit';
 import type { Engine } from '../core/engine/client.js';
 import type { Logger } from '../core/logger.js';
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_URL_BYTES } from '../core/query-length.js';
-import { errorHandler, notFoundHandler } from './http/errors.js';
+import { errorBody, errorHandler, notFoundHandler } from './http/errors.js';
 import { EncodedBodies } from './http/encoded.js';
 import { fastHits } from './http/fast-hits.js';
 import { requestLogger, requestLogging } from './http/logging.js';
@@ -130,9 +130,15 @@ export function createApp(deps: AppDeps): Express {
   app.use(cors);
   app.use(healthRoutes(deps.engine, deps.indexUid, deps.cluster?.readiness, deps.readiness, () => deps.ranking?.state()));
   const mayReadMetrics = metricsAccess(http.metricsAllow);
-  app.get('/metrics', async (req, res, next) => {
-    // Not allowed: the same 404 as any unknown path (the route's existence is not advertised).
-    if (!mayReadMetrics(req)) return next();
+  // A plain middleware, not a route: the 405 handler finds routes by path, and a peer outside
+  // METRICS_ALLOW must get the same 404 as for any unknown path with every method, or a POST's 405
+  // would tell it the path exists.
+  app.use(async (req, res, next) => {
+    if (req.path !== '/metrics' || !mayReadMetrics(req)) return next();
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.status(405).set('allow', 'GET, HEAD, OPTIONS').json(errorBody('method_not_allowed', `${req.method.slice(0, 20)} is not allowed on /metrics; it takes GET, HEAD, OPTIONS.`));
+      return;
+    }
     res.type(metrics.registry.contentType).set('cache-control', 'no-store').send(await metrics.registry.metrics());
   });
   app.use(rateLimitPolicy(http.rateLimit, http.rateLimitWindowMs, rateLimitStore));

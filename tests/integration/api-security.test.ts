@@ -57,6 +57,24 @@ describe('CORS', () => {
   });
 });
 
+describe('/metrics', () => {
+  it('a peer outside METRICS_ALLOW gets 404 with every method (a 405 would tell the path exists); an allowed peer gets 405 for POST', async () => {
+    const closed = await startTestServer(uid, { app: { http: { metricsAllow: [] } } });
+    try {
+      for (const method of ['GET', 'HEAD', 'POST', 'PUT', 'DELETE']) {
+        expect((await fetch(`${closed.baseUrl}/metrics`, { method })).status, method).toBe(404);
+      }
+    } finally {
+      await closed.close();
+    }
+    const post = await fetch(`${fixture.server.baseUrl}/metrics`, { method: 'POST' });
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toBe('GET, HEAD, OPTIONS');
+    expect((await fetch(`${fixture.server.baseUrl}/metrics`, { method: 'HEAD' })).status).toBe(200);
+    expect((await fetch(`${fixture.server.baseUrl}/metrics/`)).status).toBe(404);
+  });
+});
+
 describe('rate limiting', () => {
   it('answers 429 with Retry-After and an error body past the per-IP limit; health checks are exempt', async () => {
     const limited = await startTestServer(uid, { app: { http: { rateLimit: 3, rateLimitWindowMs: 60_000 } } });
