@@ -107,6 +107,8 @@ export async function startSystem(config: Config, log: Logger): Promise<RunningS
       if (ranking) await Promise.race([ranking.settled(), new Promise((resolve) => setTimeout(resolve, RANKING_START_WAIT_MS).unref())]);
     }
     analytics = config.analytics ? await startAnalytics(config, redis, log) : undefined;
+    // The ranking index reads the change log before the hook answers: ranked at the 2xx.
+    const publisher = config.adminToken ? new ArticlePublisher(config, log, async () => void (await ranking?.poll())) : undefined;
     const app = createApp({
       analytics,
       analyticsAccess: adminScopes(config).analytics,
@@ -123,12 +125,11 @@ export async function startSystem(config: Config, log: Logger): Promise<RunningS
       rateLimitStore: redis && config.rateLimit > 0 ? new FallbackRateLimitStore(redis) : undefined,
       readiness: side.cluster ? undefined : new Readiness(side.engine, config.indexUid, side.engineStatus, side.indexing && (() => side.indexing!.status())),
       // Without ADMIN_TOKEN the routes are not mounted at all: every method answers 404, none 405.
-      publish: config.adminToken
+      publish: publisher
         ? {
             access: adminScopes(config).publish,
             pageUrlHosts: config.web.allowedHosts,
-            // The ranking index reads the change log before the hook answers: ranked at the 2xx.
-            publisher: new ArticlePublisher(config, log, async () => void (await ranking?.poll())),
+            publisher,
           }
         : undefined,
       http: {
@@ -158,7 +159,9 @@ export async function startSystem(config: Config, log: Logger): Promise<RunningS
           ranking?.stop();
           synonyms?.stop();
           await side.indexing?.stop();
+          publisher?.refuseNew();
           await drain(server, config.shutdownGraceMs, log);
+          await publisher?.stop();
           // After the last answer, before Redis closes: the counts of the last seconds are kept.
           await analytics?.stop();
           await closeRedis(redis);

@@ -4,9 +4,14 @@
  * when the 2xx arrives, while readers' searches keep answering; DELETE removes it; the route is
  * 404 without ADMIN_TOKEN, 401 without the token, 405 for other methods.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SearchResponse } from '../../core/api.js';
 import { loadConfig } from '../../core/config.js';
+import { EngineUnavailableError } from '../../core/errors.js';
 import { createLogger } from '../../core/logger.js';
 import { runIndexer } from '../../indexer/run.js';
 import { ArticlePublisher } from '../../server/article-publisher.js';
@@ -130,3 +135,51 @@ describe('the publish hook', { timeout: 180_000 }, () => {
     expect((await fetch(`${server.baseUrl}/api/admin/articles/bad%20id`, { method: 'DELETE', headers: auth })).status).toBe(400);
   });
 });
+
+/** Child processes of this test process running the indexer (from /proc: parent pid and command line). */
+function indexerChildren(): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === process.pid && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('indexer')) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+describe('the publish hook at shutdown', { timeout: 120_000 }, () => {
+  it('refuses new publishes with 503, stops the running indexer and waits for it; a failed run logs the indexer\'s stderr', async () => {
+    // A page that never answers keeps the child indexer running until it is stopped.
+    const hanging = createServer(() => {});
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+    const publisher = new ArticlePublisher({ ...config, web: { ...config.web, timeoutMs: 600_000 } }, createLogger('silent'));
+    try {
+      const running = publisher.publishUrl(`http://127.0.0.1:${(hanging.address() as AddressInfo).port}/slow.html`).then(
+        () => 'published',
+        (error: unknown) => error,
+      );
+      for (let i = 0; i < 200 && indexerChildren().length === 0; i++) await sleep(100);
+      expect(indexerChildren()).toHaveLength(1);
+      publisher.refuseNew();
+      await expect(publisher.publish(ARTICLE)).rejects.toBeInstanceOf(EngineUnavailableError);
+      await publisher.stop();
+      expect(indexerChildren()).toEqual([]);
+      expect(await running).toBeInstanceOf(EngineUnavailableError);
+    } finally {
+      hanging.closeAllConnections();
+      hanging.close();
+    }
+    // An indexer that cannot reach its engine exits with its reason on stderr: the warning carries it.
+    const failed: string[] = [];
+    const unreachable = new ArticlePublisher(loadConfig({ MEILI_URL: 'http://127.0.0.1:9', MEILI_MASTER_KEY: 'x'.repeat(32), INDEX_UID: uid, ADMIN_TOKEN: TOKEN }), createLogger('info', { write: (line: string) => void failed.push(line) }));
+    await expect(unreachable.publish(ARTICLE)).rejects.toBeInstanceOf(EngineUnavailableError);
+    const warning = failed.map((l) => JSON.parse(l) as { msg: string; stderr?: string }).find((l) => l.msg === 'publish hook: the indexer failed');
+    expect(warning?.stderr).toMatch(/error/i);
+  });
+});
+
