@@ -42,6 +42,8 @@ export interface Config {
    * 0 disables the index; undefined: derived from the V8 heap limit (server/ranking/follower.ts).
    */
   rankingMemoryMb: number | undefined;
+  /** The V8 heap limit `npm start` (bin/start.sh) gives the server; checked against the running process at start-up. */
+  nodeHeapMb: number | undefined;
   maxBodyBytes: number;
   /** Longest accepted request URL (path + query), in bytes. */
   maxUrlBytes: number;
@@ -140,6 +142,8 @@ const envSchema = z.object({
   CACHE_MB: z.coerce.number().int().min(1).max(100_000).default(16),
   INDEX_POLL_MS: z.coerce.number().int().min(100).max(600_000).default(1000),
   RANKING_MEMORY_MB: z.coerce.number().int().min(0).max(1_000_000).optional(),
+  // Applied by bin/start.sh (V8 reads its heap limit before any of our code runs); validated here with the rest.
+  NODE_HEAP_MB: z.coerce.number().int().min(64).max(1_000_000).optional(),
   MAX_BODY_BYTES: z.coerce.number().int().min(256).max(1_048_576).default(DEFAULT_MAX_BODY_BYTES),
   MAX_URL_BYTES: z.coerce.number().int().min(256).max(65_536).default(DEFAULT_MAX_URL_BYTES),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
@@ -219,6 +223,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     cacheMb: e.CACHE_MB,
     indexPollMs: e.INDEX_POLL_MS,
     rankingMemoryMb: e.RANKING_MEMORY_MB,
+    nodeHeapMb: e.NODE_HEAP_MB,
     maxBodyBytes: e.MAX_BODY_BYTES,
     maxUrlBytes: e.MAX_URL_BYTES,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,

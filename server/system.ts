@@ -1,4 +1,5 @@
 /** `npm start` wiring: engine(s), start-up indexing, keys, caches, ranking follower, HTTP server, shutdown. */
+import { getHeapStatistics } from 'node:v8';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +26,7 @@ import { adminScopes } from './http/admin-access.js';
 import { RankingFollower } from './ranking/follower.js';
 import { PublishedSynonyms } from './search/synonyms.js';
 import { HEAP_RESERVE_BYTES, rankingBudget } from './ranking/memory-budget.js';
+import { containerMemoryLimit } from '../core/container-memory.js';
 import { sharedCache, type SearchCache } from './search/answer.js';
 import { readWidget } from './routes/static.js';
 import { startAnalytics } from './analytics/setup.js';
@@ -68,6 +70,7 @@ interface Monitor {
  * REDIS_URL) → HTTP. Master keys are used only in here, before the app exists.
  */
 export async function startSystem(config: Config, log: Logger): Promise<RunningSystem> {
+  warnIfHeapLimitNotApplied(config.nodeHeapMb, getHeapStatistics().heap_size_limit, log);
   const widget = await readWidget(WIDGET_BUNDLE);
   const side = isDistributed(config.cluster) ? await clusterSide(config, config.cluster, log) : await singleSide(config, log);
   let redis: Redis | undefined;
@@ -87,7 +90,7 @@ export async function startSystem(config: Config, log: Logger): Promise<RunningS
     const ranking =
       config.rankingMemoryMb === 0
         ? undefined
-        : new RankingFollower(side.shards, config.indexUid, { pollMs: config.indexPollMs, snapshotFile: path.join(config.dataDir, 'ranking', `${config.indexUid}.snapshot`), budget: rankingBudget(config.rankingMemoryMb, HEAP_RESERVE_BYTES + (config.cacheEntries > 0 ? config.cacheMb * 1e6 : 0)) }, log);
+        : new RankingFollower(side.shards, config.indexUid, { pollMs: config.indexPollMs, snapshotFile: path.join(config.dataDir, 'ranking', `${config.indexUid}.snapshot`), budget: rankingBudget(config.rankingMemoryMb, HEAP_RESERVE_BYTES + (config.cacheEntries > 0 ? config.cacheMb * 1e6 : 0), undefined, containerMemoryLimit()) }, log);
     if (config.cacheEntries > 0 || ranking) {
       const setVersion =
         redis && config.cacheEntries > 0
@@ -327,4 +330,17 @@ function listen(app: ReturnType<typeof createApp>, config: Config): Promise<Serv
     if (config.maxConnections > 0) server.maxConnections = config.maxConnections;
     answerClientErrors(server);
   });
+}
+
+/**
+ * NODE_HEAP_MB takes effect only through bin/start.sh (`npm start`, the image): a server started
+ * another way (`npm run dev`, `node dist/server.js`) runs with Node's default limit, and the
+ * ranking budget follows that. Said at start-up rather than found from the memory graph.
+ */
+export function warnIfHeapLimitNotApplied(nodeHeapMb: number | undefined, heapLimitBytes: number, log: Logger): void {
+  if (nodeHeapMb === undefined) return;
+  // V8's limit is the old space asked for plus the young generation (a few to ~50 MB).
+  const actualMb = heapLimitBytes / 2 ** 20;
+  if (actualMb >= nodeHeapMb && actualMb <= nodeHeapMb + 64) return;
+  log.warn({ nodeHeapMb, heapLimitMb: Math.round(actualMb) }, `NODE_HEAP_MB=${nodeHeapMb} is not applied: this process runs with a V8 heap limit of ${Math.round(actualMb)} MB; start it with \`npm start\` (bin/start.sh), or pass --max-old-space-size=${nodeHeapMb} to node`);
 }

@@ -17,6 +17,12 @@ export const EXTERNAL_BYTES_PER_CHUNK = 1300;
 export const BYTES_PER_CHUNK = HEAP_BYTES_PER_CHUNK + EXTERNAL_BYTES_PER_CHUNK;
 /** Heap the rest of the server takes beside the index: Node and its modules, requests in flight, their garbage. */
 export const HEAP_RESERVE_BYTES = 96e6;
+/**
+ * Memory a container must leave outside the V8 heap for the process itself (code, stacks, the
+ * allocator's spare, sockets and buffers in flight): RSS less heap less the index's arrays was
+ * 60–75 MB in bench:memory at 1× (docs/scale.md).
+ */
+export const NATIVE_RESERVE_BYTES = 80e6;
 
 export interface RankingBudget {
   /** Bytes the index may take in all (heap and typed arrays). */
@@ -31,12 +37,24 @@ const mb = (bytes: number): number => Math.round(bytes / 1e6);
  * The budget: RANKING_MEMORY_MB when set; else what the heap limit leaves beside the rest of the
  * server (`reserveBytes`: HEAP_RESERVE_BYTES plus the response cache's bound), as index bytes in all.
  */
-export function rankingBudget(configuredMb: number | undefined, reserveBytes = HEAP_RESERVE_BYTES, heapLimit = getHeapStatistics().heap_size_limit): RankingBudget {
+export function rankingBudget(
+  configuredMb: number | undefined,
+  reserveBytes = HEAP_RESERVE_BYTES,
+  heapLimit = getHeapStatistics().heap_size_limit,
+  containerLimit?: number,
+): RankingBudget {
   if (configuredMb !== undefined) return { bytes: configuredMb * 1e6, source: `RANKING_MEMORY_MB=${configuredMb}` };
   const heapRoom = Math.max(0, heapLimit - reserveBytes);
+  const byHeap = Math.floor((heapRoom * BYTES_PER_CHUNK) / HEAP_BYTES_PER_CHUNK);
+  const heapSource = `the V8 heap limit of ${mb(heapLimit)} MB less ${mb(reserveBytes)} MB for the rest of the server; raise NODE_HEAP_MB (or the container's memory), or set RANKING_MEMORY_MB`;
+  if (containerLimit === undefined) return { bytes: byHeap, source: heapSource };
+  // The typed arrays live outside the heap: in a container they share what the heap leaves of its limit.
+  const outsideRoom = Math.max(0, containerLimit - heapLimit - NATIVE_RESERVE_BYTES);
+  const byContainer = Math.floor((outsideRoom * BYTES_PER_CHUNK) / EXTERNAL_BYTES_PER_CHUNK);
+  if (byContainer >= byHeap) return { bytes: byHeap, source: heapSource };
   return {
-    bytes: Math.floor((heapRoom * BYTES_PER_CHUNK) / HEAP_BYTES_PER_CHUNK),
-    source: `the V8 heap limit of ${mb(heapLimit)} MB less ${mb(reserveBytes)} MB for the rest of the server; raise NODE_HEAP_MB (or the container's memory), or set RANKING_MEMORY_MB`,
+    bytes: byContainer,
+    source: `the container's memory limit of ${mb(containerLimit)} MB less the V8 heap limit of ${mb(heapLimit)} MB and ${mb(NATIVE_RESERVE_BYTES)} MB for the process itself; raise the container's memory (or lower NODE_HEAP_MB), or set RANKING_MEMORY_MB`,
   };
 }
 
