@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { detachString } from '../../core/text/detach.js';
 import { indexWords } from '../../core/text/stem.js';
+import { WordFilter } from '../../core/text/word-filter.js';
 
 /**
  * The mutable storage behind the ranking index: chunks in reusable slots, postings per term in one
@@ -126,6 +127,8 @@ export class RankingStore {
   readonly surfaceWords: string[] = [];
   surfaceStem = new Int32Array(0);
   surfaceCount = new Uint32Array(0);
+  /** Every surface word ever added (live or not): typo look-ups skip variants it rules out. */
+  readonly surfaceFilter = new WordFilter(() => this.surfaceWords);
 
   // Chunks in slots; free slots are reused.
   readonly chunkIds: (string | undefined)[] = [];
@@ -661,6 +664,7 @@ export class RankingStore {
     // slices of this chunk's text (core/text/detach.ts); copying again would double long words.
     id = this.surfaceWords.push(word) - 1;
     this.surfaceIds.set(word, id);
+    this.surfaceFilter.add(word);
     this.surfaceStem = grow(this.surfaceStem, id + 1, -1);
     this.surfaceCount = grow(this.surfaceCount, id + 1);
     this.surfaceStem[id] = -1;
