@@ -9,13 +9,21 @@
  * (with damerau-levenshtein) 25 MB but 66–123 ms per 9+-letter word at 2 edits; generating edits
  * costs no memory and ~0.1–2 ms per word.
  *
+ * One edit is looked for through the vocabulary's filter when it has one (core/text/word-filter.ts).
+ *
  * The engine's rule for how many edits a word may carry: 1 from 5 letters, 2 from 9; a swap of two
  * neighbouring letters counts as one edit (Damerau–Levenshtein, optimal string alignment).
  */
+import { forEachDeleteOrSwapHash, forEachEditHash } from './word-filter.js';
 
 /** How common a folded word is (0 = not in the vocabulary). */
 export interface Vocabulary {
   frequency(word: string): number;
+  /**
+   * False only when no vocabulary word has this wordHash (core/text/word-filter.ts): one-edit
+   * variants are then looked up only when it is true. Absent = every variant is looked up.
+   */
+  mayHave?(hash: number): boolean;
 }
 
 export interface TypoCandidate {
@@ -82,20 +90,31 @@ export function typoCandidates(word: string, vocabulary: Vocabulary, maxEdits = 
   const alphabet = /[а-я]/.test(word) ? CYRILLIC : /[a-z]/.test(word) ? LATIN : '';
   if (!alphabet) return [];
   const found = new Map<string, TypoCandidate>();
-  const first = edits1(word, alphabet);
-  for (const edited of first) {
-    const frequency = vocabulary.frequency(edited);
-    if (frequency > 0 && edited !== word) found.set(edited, { word: edited, distance: 1, frequency });
+  const mayHave = vocabulary.mayHave?.bind(vocabulary);
+  if (maxEdits === 1 && mayHave) {
+    // Only the variants the vocabulary's filter may hold are built and looked up.
+    forEachEditHash(word, alphabet, (hash, make) => mayHave(hash) && consider(found, word, make(), 1, vocabulary));
+    return sortCandidates(found);
   }
+  const first = edits1(word, alphabet);
+  for (const edited of first) consider(found, word, edited, 1, vocabulary);
   if (maxEdits >= 2) {
     for (const once of first) {
-      for (const twice of deletesAndSwaps(once)) {
-        if (twice === word || found.has(twice)) continue;
-        const frequency = vocabulary.frequency(twice);
-        if (frequency > 0) found.set(twice, { word: twice, distance: 2, frequency });
-      }
+      if (mayHave) forEachDeleteOrSwapHash(once, (hash, make) => mayHave(hash) && consider(found, word, make(), 2, vocabulary));
+      else for (const twice of deletesAndSwaps(once)) consider(found, word, twice, 2, vocabulary);
     }
   }
+  return sortCandidates(found);
+}
+
+/** `edited` as a candidate for `typed` when the vocabulary knows it (the nearest distance found first stays). */
+function consider(found: Map<string, TypoCandidate>, typed: string, edited: string, distance: 1 | 2, vocabulary: Vocabulary): void {
+  if (edited === typed || found.has(edited)) return;
+  const frequency = vocabulary.frequency(edited);
+  if (frequency > 0) found.set(edited, { word: edited, distance, frequency });
+}
+
+function sortCandidates(found: Map<string, TypoCandidate>): TypoCandidate[] {
   return [...found.values()].sort((a, b) => a.distance - b.distance || b.frequency - a.frequency || (a.word < b.word ? -1 : 1));
 }
 

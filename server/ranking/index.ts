@@ -70,6 +70,7 @@ function wrap(store: RankingStore): RankingIndex {
       const stem = surface < 0 ? -1 : store.surfaceStem[surface]!;
       return stem < 0 ? 0 : store.postingLength(stem);
     },
+    mayHave: (hash) => store.surfaceFilter.mayHave(hash),
     completes: (prefix) => store.termsWithPrefix(prefix, 1).length > 0, // per keystroke: stop at the first
   };
   return {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { detachString } from '../../core/text/detach.js';
 import { indexWords } from '../../core/text/stem.js';
+import { WordFilter } from '../../core/text/word-filter.js';
 
 /**
  * The mutable storage behind the ranking index: chunks in reusable slots, postings per term in one
@@ -126,6 +127,8 @@ export class RankingStore {
   readonly surfaceWords: string[] = [];
   surfaceStem = new Int32Array(0);
   surfaceCount = new Uint32Array(0);
+  /** Every surface word ever added (live or not): typo look-ups skip variants it rules out. */
+  readonly surfaceFilter = new WordFilter(() => this.surfaceWords);
 
   // Chunks in slots; free slots are reused.
   readonly chunkIds: (string | undefined)[] = [];
@@ -177,6 +180,7 @@ export class RankingStore {
   readonly articleTags: (readonly number[])[] = [];
   readonly tagNames: string[] = [];
   private readonly tagIds = new Map<string, number>();
+  private tagRanks = new Int32Array(0);
   articleDate = new Float64Array(0);
   articleYear = new Int32Array(0);
   articleFirst = new Int32Array(0);
@@ -632,6 +636,22 @@ export class RankingStore {
     return this.tagIds.get(tag) ?? -1;
   }
 
+  /**
+   * Each tag id's place among the tag names in code-unit order (facets are listed in that order):
+   * a common word's search has ~1,500 tags, and sorting them by these numbers instead of by name
+   * took facet counting from 298 to 262 µs per single-word query (issue 28, in process). Recomputed
+   * when tags were added (names are never removed).
+   */
+  tagNameRanks(): Int32Array {
+    if (this.tagRanks.length !== this.tagNames.length) {
+      const names = this.tagNames;
+      const byName = names.map((_, id) => id).sort((x, y) => (names[x]! < names[y]! ? -1 : names[x]! > names[y]! ? 1 : 0));
+      this.tagRanks = new Int32Array(names.length);
+      byName.forEach((id, rank) => (this.tagRanks[id] = rank));
+    }
+    return this.tagRanks;
+  }
+
   private tagId(tag: string): number {
     let id = this.tagIds.get(tag);
     if (id === undefined) this.tagIds.set(tag, (id = this.tagNames.push(tag) - 1));
@@ -661,6 +681,7 @@ export class RankingStore {
     // slices of this chunk's text (core/text/detach.ts); copying again would double long words.
     id = this.surfaceWords.push(word) - 1;
     this.surfaceIds.set(word, id);
+    this.surfaceFilter.add(word);
     this.surfaceStem = grow(this.surfaceStem, id + 1, -1);
     this.surfaceCount = grow(this.surfaceCount, id + 1);
     this.surfaceStem[id] = -1;

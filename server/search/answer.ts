@@ -8,7 +8,7 @@ import type { SharedResponseCache } from '../http/redis-stores.js';
 import type { ResponseCache, UrlKeys } from './cache.js';
 import { collectFailedShards } from './cluster-engine.js';
 import type { RankingFollower as RankingIndex } from '../ranking/follower.js';
-import { executeSearch } from './pipeline.js';
+import { prepareSearch, type PreparedSearch } from './pipeline.js';
 import { oneOf } from '../../core/engine/filters.js';
 import { SECTIONS_PER_ARTICLE, buildEngineQuery, type EngineQuery } from './engine-query.js';
 import { parseSearchRequest, type ParameterSource, type SearchRequest } from './validate-request.js';
@@ -108,7 +108,7 @@ export function createSearchService(
   synonyms?: Synonyms,
   analytics?: SearchAnalytics,
 ): SearchService {
-  const search: Search = (query) => executeSearch(engine, indexUid, query, ranking, synonyms?.current());
+  const search: Search = (query) => prepareSearch(engine, indexUid, query, ranking, synonyms?.current());
   const noClient = () => undefined;
   // Answers from a shared (Redis) cache are new Buffers on every hit: their tallies are found by cache key.
   const tallies = analytics && cache && !cache.local ? new LRUCache<string, Tally>({ max: 10_000 }) : undefined;
@@ -160,8 +160,8 @@ export function createSearchService(
   }
 }
 
-/** One EngineQuery through the engine (and the ranking index, when there is one). */
-type Search = (query: EngineQuery) => Promise<EngineResult>;
+/** One EngineQuery through the engine (and the ranking index, when there is one), ranked; its page on `finish()`. */
+type Search = (query: EngineQuery) => Promise<PreparedSearch>;
 
 async function runSearch(search: Search, request: SearchRequest, typed: EngineQuery): Promise<SearchResponse> {
   const { result, query, correctedQuery, correctionKind } = await searchCorrected(search, request, typed);
@@ -175,7 +175,7 @@ async function runSearch(search: Search, request: SearchRequest, typed: EngineQu
     response.hits = groupByArticle(response.hits, result.sectionHits);
   } else if (request.group === 'article' && response.hits.length > 0) {
     const articleIds = [...new Set(response.hits.map((h) => h.article.id))];
-    const sections = await search({
+    const sections = await (await search({
       q: query.q,
       filter: [...query.filter, oneOf('articleId', articleIds)],
       scope: { ...query.scope, articleIds },
@@ -183,7 +183,7 @@ async function runSearch(search: Search, request: SearchRequest, typed: EngineQu
       limit: Math.min(articleIds.length * SECTIONS_PER_ARTICLE * 2, 300),
       offset: 0,
       facets: [],
-    });
+    })).finish();
     response.hits = groupByArticle(response.hits, sections.hits);
   }
   return response;
@@ -195,7 +195,7 @@ async function searchCorrected(
   request: SearchRequest,
   typed: EngineQuery,
 ): Promise<{ result: EngineResult; query: EngineQuery; correctedQuery: string | undefined; correctionKind: CorrectionKind | undefined }> {
-  if (request.exact || typed.q === '') return { result: await search(typed), query: typed, correctedQuery: undefined, correctionKind: undefined };
+  if (request.exact || typed.q === '') return { result: await (await search(typed)).finish(), query: typed, correctedQuery: undefined, correctionKind: undefined };
   const queries = new Map<string, EngineQuery>();
   const outcome = await searchWithCorrection(typed.q, (q) => {
     const query = q === typed.q ? typed : { ...typed, q: normalizeQuery(q) };
@@ -203,5 +203,5 @@ async function searchCorrected(
     return search(query);
   });
   const used = outcome.correctedQuery ?? typed.q;
-  return { result: outcome.result, query: queries.get(used)!, correctedQuery: outcome.correctedQuery, correctionKind: outcome.correctionKind };
+  return { result: await outcome.result.finish(), query: queries.get(used)!, correctedQuery: outcome.correctedQuery, correctionKind: outcome.correctionKind };
 }

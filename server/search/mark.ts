@@ -92,10 +92,26 @@ function possibleFirstLetters(starts: readonly string[]): Set<number> | undefine
   return new Set([...letters].map((l) => l.charCodeAt(0)));
 }
 
-interface WordSpan {
-  start: number;
-  end: number;
-  hit: boolean;
+/**
+ * The words of the text scanned last, in parallel arrays reused by every scan (scanning and
+ * wrapping are synchronous): an object per word was ~2,000 allocations per single-word search, and
+ * spans() the largest part of highlighting (issue 28).
+ */
+const scanned = { start: new Int32Array(1024), end: new Int32Array(1024), hit: new Uint8Array(1024), count: 0, hits: 0 };
+
+function pushSpan(start: number, end: number, hit: boolean): void {
+  if (scanned.count === scanned.start.length) {
+    const grown = (from: Int32Array) => Int32Array.from({ length: from.length * 2 }, (_, i) => from[i] ?? 0);
+    scanned.start = grown(scanned.start);
+    scanned.end = grown(scanned.end);
+    const hits = new Uint8Array(scanned.hit.length * 2);
+    hits.set(scanned.hit);
+    scanned.hit = hits;
+  }
+  scanned.start[scanned.count] = start;
+  scanned.end[scanned.count] = end;
+  scanned.hit[scanned.count++] = hit ? 1 : 0;
+  if (hit) scanned.hits++;
 }
 
 const WORD_CHAR = /[\p{L}\p{N}]/u;
@@ -112,12 +128,13 @@ function wordCharLength(text: string, i: number): number {
 }
 
 /**
- * The words of a text (maximal runs of letters and digits, as WORD) with whether each matched.
- * A hand-written scan rather than `matchAll(WORD)`: it is most of a search's highlighting CPU, and
- * a word whose first letter cannot match is never cut out of the text.
+ * The words of a text (maximal runs of letters and digits, as WORD) with whether each matched,
+ * into `scanned`. A hand-written scan rather than `matchAll(WORD)`: it is most of a search's
+ * highlighting CPU, and a word whose first letter cannot match is never cut out of the text.
  */
-function spans(text: string, matcher: WordMatcher): WordSpan[] {
-  const out: WordSpan[] = [];
+function spans(text: string, matcher: WordMatcher): void {
+  scanned.count = 0;
+  scanned.hits = 0;
   let i = 0;
   while (i < text.length) {
     const first = wordCharLength(text, i);
@@ -128,15 +145,14 @@ function spans(text: string, matcher: WordMatcher): WordSpan[] {
     const start = i;
     i += first;
     for (let step = wordCharLength(text, i); step > 0 && i < text.length; step = wordCharLength(text, i)) i += step;
-    const hit = matcher.mayStartWith(text.charCodeAt(start)) && matcher.matches(text.slice(start, i));
-    out.push({ start, end: i, hit });
+    pushSpan(start, i, matcher.mayStartWith(text.charCodeAt(start)) && matcher.matches(text.slice(start, i)));
   }
-  return out;
 }
 
 /** The whole text with matched words wrapped in HIGHLIGHT_START/END. */
 export function markAll(text: string, matcher: WordMatcher): string {
-  return wrap(text, 0, text.length, spans(text, matcher));
+  spans(text, matcher);
+  return wrap(text, 0, text.length, 0, scanned.count);
 }
 
 /**
@@ -144,14 +160,15 @@ export function markAll(text: string, matcher: WordMatcher): string {
  * Returns undefined when no word matched (the caller may use the engine's typo-aware snippet).
  */
 export function markSnippet(text: string, matcher: WordMatcher, words: number): string | undefined {
-  const all = spans(text, matcher);
-  if (!all.some((s) => s.hit)) return undefined;
+  spans(text, matcher);
+  if (scanned.hits === 0) return undefined;
+  const { hit, count } = scanned;
   let best = 0;
   let bestHits = -1;
   let hits = 0;
-  for (let i = 0; i < all.length; i++) {
-    if (all[i]!.hit) hits++;
-    if (i >= words && all[i - words]!.hit) hits--;
+  for (let i = 0; i < count; i++) {
+    if (hit[i]) hits++;
+    if (i >= words && hit[i - words]) hits--;
     const start = Math.max(0, i - words + 1);
     // Prefer the earliest densest window, and one that does not start on the first match exactly.
     if (hits > bestHits) {
@@ -160,14 +177,16 @@ export function markSnippet(text: string, matcher: WordMatcher, words: number): 
     }
   }
   // Give the first match a few words of context before it when the window allows.
-  const firstHit = all.findIndex((s, i) => i >= best && s.hit);
+  let firstHit = best;
+  while (firstHit < count && !hit[firstHit]) firstHit++;
+  if (firstHit === count) firstHit = -1;
   const lead = Math.min(4, firstHit - best < 4 ? firstHit : 0);
   const from = Math.max(0, Math.min(best, firstHit - lead));
-  const to = Math.min(all.length, from + words);
-  const startChar = from === 0 ? 0 : all[from]!.start;
-  const endChar = to === all.length ? text.length : all[to - 1]!.end;
-  const body = wrap(text, startChar, endChar, all.slice(from, to));
-  return `${from > 0 ? '…' : ''}${body}${to < all.length ? '…' : ''}`;
+  const to = Math.min(count, from + words);
+  const startChar = from === 0 ? 0 : scanned.start[from]!;
+  const endChar = to === count ? text.length : scanned.end[to - 1]!;
+  const body = wrap(text, startChar, endChar, from, to);
+  return `${from > 0 ? '…' : ''}${body}${to < count ? '…' : ''}`;
 }
 
 /** The first `words` words, unmarked. */
@@ -178,13 +197,16 @@ export function plainSnippet(text: string, words: number): string {
   return `${text.slice(0, last.index + last[0].length)}…`;
 }
 
-function wrap(text: string, from: number, to: number, words: WordSpan[]): string {
+/** Characters `from`–`to` of the text with the matched words among scanned words `first`–`last` (exclusive) wrapped. */
+function wrap(text: string, from: number, to: number, first: number, last: number): string {
   let out = '';
   let at = from;
-  for (const w of words) {
-    if (!w.hit) continue;
-    out += text.slice(at, w.start) + HIGHLIGHT_START + text.slice(w.start, w.end) + HIGHLIGHT_END;
-    at = w.end;
+  for (let w = first; w < last; w++) {
+    if (!scanned.hit[w]) continue;
+    const start = scanned.start[w]!;
+    const end = scanned.end[w]!;
+    out += text.slice(at, start) + HIGHLIGHT_START + text.slice(start, end) + HIGHLIGHT_END;
+    at = end;
   }
   return out + text.slice(at, to);
 }

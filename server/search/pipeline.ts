@@ -46,24 +46,55 @@ export function chooseSource(query: EngineQuery, analyzed: AnalyzedQuery, ranker
   return 'engine-rerank';
 }
 
+/**
+ * A query ranked, its page not fetched yet: what the layout correction (answer.ts) compares by
+ * `total` before it fetches and highlights only the page it answers with (issue 28: a converted
+ * query that lost had its page fetched and marked for nothing, on ~9 % of single-word queries).
+ */
+export interface PreparedSearch {
+  total: number;
+  /** The page fetched from the engine and highlighted (the engine source already has it). */
+  finish(): Promise<EngineResult>;
+}
+
 /** Run an EngineQuery through the pipeline. Over a cluster `engine` is clusterEngine(): nothing here changes. */
 export async function executeSearch(engine: Engine, indexUid: string, query: EngineQuery, ranking?: RankingFollower, synonyms?: SynonymTable): Promise<EngineResult> {
+  return (await prepareSearch(engine, indexUid, query, ranking, synonyms)).finish();
+}
+
+/** executeSearch() up to the ranking: candidates, scores and the total, no page yet. */
+export async function prepareSearch(engine: Engine, indexUid: string, query: EngineQuery, ranking?: RankingFollower, synonyms?: SynonymTable): Promise<PreparedSearch> {
   const started = performance.now();
   const analyzed = analyzeQuery(query.q, synonyms);
   const ranker = ranking?.current();
   try {
     const source = chooseSource(query, analyzed, ranker);
-    if (source === 'engine') return await rankedByEngine(engine, indexUid, query);
-    const ranked = source === 'ranking' ? await rankedByIndex(engine, indexUid, query, analyzed, ranker!) : await rankEngineCandidates(engine, indexUid, query, analyzed);
-    return { ...(await markedPage(engine, indexUid, query, ranked)), processingTimeMs: Math.round(performance.now() - started) };
-  } catch (error) {
-    const engineError = toEngineError(error, 'search');
-    // An index with no documents yet has no searchable fields, and the engine refuses to search `stems`.
-    if (engineError instanceof EngineError && engineError.engineCode === 'invalid_search_attributes_to_search_on') {
-      return { hits: [], total: 0, processingTimeMs: 0, facetDistribution: {} };
+    if (source === 'engine') {
+      const result = await rankedByEngine(engine, indexUid, query);
+      return { total: result.total, finish: () => Promise.resolve(result) };
     }
-    throw engineError;
+    const ranked = source === 'ranking' ? await rankedByIndex(engine, indexUid, query, analyzed, ranker!) : await rankEngineCandidates(engine, indexUid, query, analyzed);
+    const finish = async (): Promise<EngineResult> => {
+      try {
+        return { ...(await markedPage(engine, indexUid, query, ranked)), processingTimeMs: Math.round(performance.now() - started) };
+      } catch (error) {
+        return emptyOrThrow(error);
+      }
+    };
+    return { total: ranked.total, finish };
+  } catch (error) {
+    const empty = emptyOrThrow(error);
+    return { total: empty.total, finish: () => Promise.resolve(empty) };
   }
+}
+
+function emptyOrThrow(error: unknown): EngineResult {
+  const engineError = toEngineError(error, 'search');
+  // An index with no documents yet has no searchable fields, and the engine refuses to search `stems`.
+  if (engineError instanceof EngineError && engineError.engineCode === 'invalid_search_attributes_to_search_on') {
+    return { hits: [], total: 0, processingTimeMs: 0, facetDistribution: {} };
+  }
+  throw engineError;
 }
 
 /** The engine ranks, pages and highlights in one call (sorted and empty queries). */

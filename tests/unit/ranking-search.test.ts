@@ -80,6 +80,17 @@ describe('ranking index', () => {
     expect(ranking.facets()).toEqual({ tags: { экономика: 3 }, year: { '2024': 2, '2022': 1 } });
   });
 
+  it('lists tag facets in name order, tags added later included, any tag name a key of its own', () => {
+    const r = ranker([
+      { article: 'a', text: 'Завод открыт.', tags: ['экономика', '__proto__', 'Б'] },
+      { article: 'b', text: 'Завод закрыт.', tags: ['2024', 'экономика', 'constructor'] },
+    ]);
+    const tags = () => JSON.stringify(r.search(analyzeQuery('завод'), {}, 10, ['tags']).facets()['tags']);
+    expect(tags()).toBe('{"2024":1,"__proto__":1,"constructor":1,"Б":1,"экономика":2}');
+    r.apply({ upsert: [source({ article: 'c', text: 'Новый завод.', tags: ['аграрии', 'экономика'] }, 9)] });
+    expect(tags()).toBe('{"2024":1,"__proto__":1,"constructor":1,"Б":1,"аграрии":1,"экономика":3}');
+  });
+
   it('leaves scoring buffers clean between queries (the same query ranks the same twice)', () => {
     const r = ranker(NEWS);
     const ranked = () => {
