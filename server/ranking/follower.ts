@@ -48,7 +48,7 @@ const SNAPSHOT_EVERY_MS = 60_000;
 const SNAPSHOT_MAX_BACKOFF_MS = 60 * 60_000;
 
 /** Writes `parts` one after the other to `file` (created or truncated) and makes it durable. */
-async function writeParts(file: string, parts: readonly Buffer[]): Promise<void> {
+async function writeParts(file: string, parts: Iterable<Buffer>): Promise<void> {
   const handle = await open(file, 'w');
   try {
     for (const part of parts) await handle.write(part);
