@@ -93,16 +93,17 @@ for _, f in ipairs(batch.facts) do
   redis.call('HINCRBY', P .. ':f:' .. f.kind .. ':' .. f.day, f.key .. SEP .. f.sub, f.n)
 end
 
--- Visible once the week's daily distinct-client counts reach the threshold; its rollups are then
--- filled from every daily row it has.
+-- Visible once on some day of the last 7 its distinct clients reached the threshold (they are told
+-- apart within a day only: the most of any day counts, never a sum); its rollups are then filled
+-- from every daily row it has.
 local todayNumber = dayNumber(today)
 local allDays
 for key in pairs(touched) do
-  local total = 0
+  local most = 0
   for i = 0, 6 do
-    total = total + tonumber(redis.call('HGET', P .. ':q:' .. dayString(todayNumber - i), key .. SEP .. 'clients') or 0)
+    most = math.max(most, tonumber(redis.call('HGET', P .. ':q:' .. dayString(todayNumber - i), key .. SEP .. 'clients') or 0))
   end
-  if total >= threshold then
+  if most >= threshold then
     redis.call('HSET', VISIBLE, key, today)
     allDays = allDays or redis.call('SMEMBERS', DAYS)
     local fields = {}

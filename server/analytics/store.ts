@@ -21,7 +21,7 @@ export interface QueryCounts {
   clicks: number;
   /** Final searches with results where nothing was opened. */
   noClicks: number;
-  /** Distinct clients that day, counted with a keyed hash and capped at the threshold (only the count is kept). */
+  /** Distinct clients that day, counted with a keyed hash and capped at the threshold (only the count is kept; not comparable across days). */
   clients: number;
 }
 
@@ -94,8 +94,10 @@ export interface StoreRange {
 
 export interface AnalyticsStore {
   /**
-   * Adds a batch in one transaction, then marks as visible every query of the batch whose
-   * `clients`, summed over the 7 days up to `today`, reached `threshold`.
+   * Adds a batch in one transaction, then marks as visible every query of the batch that had
+   * `clients` ≥ `threshold` on some day of the 7 up to `today`. The most of any one day, never a
+   * sum: clients are told apart within a day only (the hashing key changes daily), so a sum would
+   * count one reader returning on 5 days as 5 clients.
    */
   add(batch: FlushBatch, today: Day, threshold: number): Promise<void>;
   /** Keys among `keys` with answers on `since` or later (reports for queries never answered are dropped). */

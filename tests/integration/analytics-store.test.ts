@@ -76,7 +76,7 @@ function conformance(name: string, open: () => Promise<{ store: AnalyticsStore; 
     });
     afterAll(() => handle.done());
 
-    it('adds increments (upserts that add), and shows a query only after 5 clients within 7 days', async () => {
+    it('adds increments (upserts that add), and shows a query only after 5 clients on a day within 7 days', async () => {
       await store.add(query(TODAY, 'путин', { answers: 3, searches: 2, clicks: 1, noClicks: 1, clients: 2 }), TODAY, 5);
       await store.add(query(TODAY, 'путин', { answers: 2, searches: 1, searchesZero: 1, clients: 2 }), TODAY, 5);
       const range = { from: addDays(TODAY, -29), to: TODAY };
@@ -87,6 +87,16 @@ function conformance(name: string, open: () => Promise<{ store: AnalyticsStore; 
       expect(await store.visible(['путин'])).toEqual(new Set(['путин']));
       const rows = (await store.queries(range, { earlierFrom: addDays(TODAY, -34), recentFrom: addDays(TODAY, -6) }, 10)).top;
       expect(rows).toEqual([{ key: 'путин', answers: 6, answersZero: 0, searches: 3, searchesZero: 1, clicks: 1, noClicks: 1, clients: 5, recent: 3, earlier: 0 }]);
+    });
+
+    it('needs the threshold on one day: one reader a day on 5 days stays hidden', async () => {
+      // Clients are told apart within a day only: 1 a day on 5 days may well be one person.
+      for (let d = 4; d >= 0; d--) await store.add(query(addDays(TODAY, -d), 'санкции', { answers: 1, searches: 1, clients: 1 }), addDays(TODAY, -d), 5);
+      expect(await store.visible(['санкции'])).toEqual(new Set());
+      await store.add(query(addDays(TODAY, -2), 'санкции', { clients: 3 }), TODAY, 5);
+      expect(await store.visible(['санкции'])).toEqual(new Set());
+      await store.add(query(addDays(TODAY, -2), 'санкции', { clients: 1 }), TODAY, 5);
+      expect(await store.visible(['санкции'])).toEqual(new Set(['санкции']));
     });
 
     it('counts clients of the last 7 days only for the threshold', async () => {
