@@ -123,3 +123,30 @@ for key in pairs(touched) do
 end
 return 1
 `;
+
+/**
+ * Pruning's last step, atomic per call: queries whose latest day (the \`last\` hash) is gone are
+ * forgotten — a visible one once it has no day left (before \`keepFrom\`), a hidden one once its rows
+ * went (before \`hiddenKeepFrom\`) — unless a flush wrote a newer day meanwhile.
+ * ARGV: key prefix, keepFrom, hiddenKeepFrom, the candidate keys.
+ */
+export const FORGET_SCRIPT = `
+local P = ARGV[1]
+local VISIBLE = P .. ':visible'
+local LAST = P .. ':last'
+for i = 4, #ARGV do
+  local key = ARGV[i]
+  local last = redis.call('HGET', LAST, key)
+  if last then
+    if redis.call('HEXISTS', VISIBLE, key) == 1 then
+      if last < ARGV[2] then
+        redis.call('HDEL', VISIBLE, key)
+        redis.call('HDEL', LAST, key)
+      end
+    elseif last < ARGV[3] then
+      redis.call('HDEL', LAST, key)
+    end
+  end
+end
+return 1
+`;

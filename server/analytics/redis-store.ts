@@ -12,7 +12,7 @@
  * key not yet seen can have at most); else K × 4. A 30-day dashboard reads O(parts × K) entries.
  */
 import type { Redis } from 'ioredis';
-import { ADD_SCRIPT } from './redis-add-script.js';
+import { ADD_SCRIPT, FORGET_SCRIPT } from './redis-add-script.js';
 import { addDays, QUERY_FIELDS, QUERY_ORDER_NAMES, QUERY_ORDERS, segments, topBy, type AnalyticsStore, type Day, type FactKind, type FactRow, type FlushBatch, type QueryOrder, type QueryRow, type QueryTops, type RisingWindow, type StoreRange } from './store.js';
 
 const SEP = '\u001f';
@@ -224,6 +224,10 @@ export class RedisAnalyticsStore implements AnalyticsStore {
       await this.redis.del(`${this.prefix}:w:${week}`, ...SCORE_SETS.map((set) => this.scoresOf(set, 'w', week)));
       await this.redis.srem(this.weeksKey, week);
     }
+    const gone = Object.entries(await this.redis.hgetall(this.lastKey))
+      .filter(([, last]) => last < hiddenKeepFrom)
+      .map(([key]) => key);
+    for (let i = 0; i < gone.length; i += 1000) await this.redis.eval(FORGET_SCRIPT, 0, this.prefix, keepFrom, hiddenKeepFrom, ...gone.slice(i, i + 1000));
     const prunedBefore = await this.redis.get(this.prunedBeforeKey);
     if (!prunedBefore || prunedBefore < keepFrom) await this.redis.set(this.prunedBeforeKey, keepFrom);
   }

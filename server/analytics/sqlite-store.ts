@@ -186,6 +186,10 @@ export class SqliteAnalyticsStore implements AnalyticsStore {
         this.db.prepare(`DELETE FROM ${table} WHERE day < ? AND key NOT IN (SELECT key FROM visible)`).run(hiddenKeepFrom);
       }
       this.db.prepare("DELETE FROM facts WHERE kind IN ('correction', 'reformulation') AND day < ? AND key NOT IN (SELECT key FROM visible)").run(hiddenKeepFrom);
+      // A visible query none of whose days is left is forgotten (and shown again only if it reaches
+      // the threshold again): visible markers do not pile up for ever.
+      this.db.prepare('DELETE FROM visible WHERE key NOT IN (SELECT key FROM query_days)').run();
+      this.db.prepare('DELETE FROM query_weeks WHERE key NOT IN (SELECT key FROM visible)').run();
       // A week some of whose days are gone is read day by day from now on; one wholly gone, deleted.
       this.db.prepare('DELETE FROM query_weeks WHERE week <= ?').run(addDays(keepFrom, -7));
       this.db.prepare("INSERT INTO meta (name, value) VALUES ('pruned_before', ?) ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)").run(keepFrom);

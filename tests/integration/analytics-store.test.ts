@@ -186,6 +186,20 @@ function conformance(name: string, open: () => Promise<{ store: AnalyticsStore; 
       const rows = (await store.queries({ from: addDays(TODAY, -29), to: TODAY }, { earlierFrom: addDays(TODAY, -34), recentFrom: addDays(TODAY, -6) }, 10)).top;
       expect(rows.find((r) => r.key === 'путин')?.answers).toBe(7);
     });
+
+    it('forgets a visible query once none of its days is left', async () => {
+      const old = addDays(TODAY, -20);
+      await store.add(query(old, 'старый', { answers: 2, searches: 2, clients: 5 }), old, 5);
+      expect(await store.visible(['старый', 'путин'])).toEqual(new Set(['старый', 'путин']));
+      await store.prune(addDays(TODAY, -10), addDays(TODAY, -7));
+      expect(await store.visible(['старый', 'путин'])).toEqual(new Set(['путин']));
+      // Shown again only after reaching the threshold again, with only what is left.
+      await store.add(query(TODAY, 'старый', { answers: 1, searches: 1, clients: 4 }), TODAY, 5);
+      expect(await store.visible(['старый'])).toEqual(new Set());
+      await store.add(query(TODAY, 'старый', { clients: 1 }), TODAY, 5);
+      const rows = (await store.queries({ from: addDays(TODAY, -29), to: TODAY }, { earlierFrom: addDays(TODAY, -34), recentFrom: addDays(TODAY, -6) }, 1000)).top;
+      expect(rows.find((r) => r.key === 'старый')).toMatchObject({ answers: 1, searches: 1, clients: 5 });
+    });
   });
 }
 
