@@ -1,7 +1,7 @@
 /**
  * `npm run bench:analytics`: the editors' dashboard (GET /admin/search, server/routes/analytics.ts)
  * over 30 days × 20,000 distinct queries a day (BENCH_DAYS, BENCH_QUERIES_PER_DAY), in the
- * embedded SQLite store and, when redis-server is on PATH, the Redis store. Prints the median and
+ * embedded SQLite store and, when redis-server is on PATH, the Redis store (BENCH_STORES=sqlite|redis: one). Prints the median and
  * worst time of BENCH_RUNS (5) dashboard requests, answered by the real route over loopback
  * (target ≤ 500 ms), and the CSV export of the top queries. The route runs in this process, so its
  * CPU time per request (process.cpuUsage, user + system: with SQLite that includes the store's
@@ -28,6 +28,8 @@ import { SearchAnalytics } from '../server/analytics/collector.js';
 const DAYS = Number(process.env['BENCH_DAYS'] ?? 30);
 const PER_DAY = Number(process.env['BENCH_QUERIES_PER_DAY'] ?? 20_000);
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 5);
+/** Which stores to measure (default both, side by side in one run). */
+const STORES = (process.env['BENCH_STORES'] ?? 'sqlite,redis').split(',');
 const FLUSH_QUERIES = Number(process.env['BENCH_FLUSH_QUERIES'] ?? 2_000);
 const TOKEN = 'bench-analytics-token-000';
 
@@ -97,13 +99,14 @@ async function measure(name: string, store: AnalyticsStore): Promise<void> {
   loop.disable();
   const csv = await time('/api/analytics/top-queries.csv?limit=1000');
   const dashboardStallMs = loop.max / 1e6;
+  const batches = [0, 1, 2].map(() => {
+    const batch = dayBatch(today);
+    return { ...batch, queries: batch.queries.slice(0, FLUSH_QUERIES), spellings: batch.spellings.slice(0, FLUSH_QUERIES) };
+  });
   loop.reset();
   loop.enable();
   const flushes: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    const batch = dayBatch(today);
-    batch.queries = batch.queries.slice(0, FLUSH_QUERIES);
-    batch.spellings = batch.spellings.slice(0, FLUSH_QUERIES);
+  for (const batch of batches) {
     const started = performance.now();
     await store.add(batch, today, 5);
     flushes.push(performance.now() - started);
@@ -165,10 +168,12 @@ async function main(): Promise<void> {
   await requestPathCost();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-analytics-'));
   try {
-    const sqlite = new SqliteAnalyticsStore(path.join(dir, 'analytics.sqlite'));
-    await measure('sqlite', sqlite);
-    await sqlite.close();
-    if (findRedisServer()) {
+    if (STORES.includes('sqlite')) {
+      const sqlite = new SqliteAnalyticsStore(path.join(dir, 'analytics.sqlite'));
+      await measure('sqlite', sqlite);
+      await sqlite.close();
+    }
+    if (STORES.includes('redis') && findRedisServer()) {
       const server = await startRedis();
       const redis = new Redis(server.url);
       try {
@@ -177,7 +182,7 @@ async function main(): Promise<void> {
         redis.disconnect();
         await server.stop();
       }
-    } else {
+    } else if (STORES.includes('redis')) {
       console.log('redis   skipped: redis-server is not on PATH');
     }
   } finally {

@@ -11,6 +11,7 @@
  * those keys, and stop once the last row shown beats the sum of the parts' K-th scores (what any
  * key not yet seen can have at most); else K × 4. A 30-day dashboard reads O(parts × K) entries.
  */
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { ADD_SCRIPT, FORGET_SCRIPT } from './redis-add-script.js';
 import { addDays, QUERY_FIELDS, QUERY_ORDER_NAMES, QUERY_ORDERS, segments, topBy, type AnalyticsStore, type Day, type FactKind, type FactRow, type FlushBatch, type QueryOrder, type QueryRow, type QueryTops, type RisingWindow, type StoreRange } from './store.js';
@@ -25,6 +26,9 @@ interface Part {
   kind: 'w' | 'd';
   day: Day;
 }
+
+type Windows = Record<'range' | 'recent' | 'earlier', Part[]>;
+const EMPTY_ROW: QueryRow = { key: '', answers: 0, answersZero: 0, searches: 0, searchesZero: 0, clicks: 0, noClicks: 0, clients: 0, recent: 0, earlier: 0 };
 
 function partsOf(range: StoreRange, wholeFrom: Day): Part[] {
   if (range.from > range.to) return [];
@@ -91,47 +95,114 @@ export class RedisAnalyticsStore implements AnalyticsStore {
 
   async queries(range: StoreRange, rising: RisingWindow, limit: number): Promise<QueryTops> {
     const wholeFrom = (await this.redis.get(this.prunedBeforeKey)) ?? '';
-    const windows = {
+    const windows: Windows = {
       range: partsOf(range, wholeFrom),
       recent: partsOf({ from: rising.recentFrom, to: range.to }, wholeFrom),
       earlier: partsOf({ from: rising.earlierFrom, to: addDays(rising.recentFrom, -1) }, wholeFrom),
     };
     const rows = new Map<string, QueryRow>();
-    const tops = {} as QueryTops;
-    for (const order of QUERY_ORDER_NAMES) tops[order] = await this.best(order, order === 'rising' ? windows.recent : windows.range, windows, rows, limit);
-    return tops;
+    const shown: Record<QueryOrder, string[]> = {
+      top: await this.best('top', windows, rows, limit),
+      zero: await this.best('zero', windows, rows, limit),
+      noClicks: await this.best('noClicks', windows, rows, limit),
+      rising: await this.rising(windows, limit),
+    };
+    await this.readRows(
+      [...new Set(Object.values(shown).flat())].filter((key) => !rows.has(key)),
+      windows,
+      rows,
+    );
+    return Object.fromEntries(QUERY_ORDER_NAMES.map((order) => [order, shown[order].map((key) => rows.get(key)!)])) as QueryTops;
   }
 
-  /** One table's best `limit` rows by the threshold algorithm over the parts' sorted sets. */
-  private async best(order: QueryOrder, parts: Part[], windows: Record<'range' | 'recent' | 'earlier', Part[]>, rows: Map<string, QueryRow>, limit: number): Promise<QueryRow[]> {
-    const { take, score } = QUERY_ORDERS[order];
-    const set = order === 'rising' ? 'searches' : order;
-    // A key not seen scores at most the bound; rising rows need 3 searches this week (their score, a
-    // ratio, is at most this week's searches), the others a score above 0.
-    const least = order === 'rising' ? 3 : Number.MIN_VALUE;
+  /**
+   * One linear table's best `limit` keys by the threshold algorithm over the range parts' sorted
+   * sets: the K best of each part, their exact scores (ZMSCORE in every part), and done once the
+   * last key shown scores above the bound (the sum of the parts' K-th scores: the most a key not
+   * seen can have). Only \`zero\` needs more than the score to tell which rows it takes.
+   */
+  private async best(order: 'top' | 'zero' | 'noClicks', windows: Windows, rows: Map<string, QueryRow>, limit: number): Promise<string[]> {
+    const { take } = QUERY_ORDERS[order];
+    const parts = windows.range;
     for (let k = Math.max(16, limit * 2); ; k *= 4) {
-      const pipeline = this.redis.pipeline();
-      for (const part of parts) pipeline.zrevrange(this.scoresOf(set, part.kind, part.day), 0, k - 1, 'WITHSCORES');
-      const lists = ((await pipeline.exec()) ?? []).map(([error, value]) => {
-        if (error) throw error;
-        return value as string[];
-      });
+      const lists = await this.run<string[]>(parts.map((part) => ['zrevrange', this.scoresOf(order, part.kind, part.day), 0, k - 1, 'WITHSCORES']));
       let bound = 0;
       const seen = new Set<string>();
       for (const list of lists) {
         for (let i = 0; i < list.length; i += 2) seen.add(list[i]!);
         if (list.length === k * 2) bound += Number(list.at(-1));
       }
-      await this.readRows([...seen].filter((key) => !rows.has(key)), windows, rows);
-      const best = topBy([...seen].map((key) => rows.get(key)!).filter(take), score, limit);
-      if (bound < least || (best.length === limit && score(best.at(-1)!) > bound)) return best;
+      const scores = await this.scores(order, parts, [...seen]);
+      const ranked = [...seen].filter((key) => scores.get(key)! > 0).sort((a, b) => scores.get(b)! - scores.get(a)! || (a < b ? -1 : 1));
+      let shown = ranked.slice(0, limit);
+      if (order === 'zero') {
+        shown = [];
+        for (let i = 0; i < ranked.length && shown.length < limit; i += limit * 2) {
+          const batch = ranked.slice(i, i + limit * 2);
+          await this.readRows(batch.filter((key) => !rows.has(key)), windows, rows);
+          shown.push(...batch.filter((key) => take(rows.get(key)!)).slice(0, limit - shown.length));
+        }
+      }
+      if (bound === 0 || (shown.length === limit && scores.get(shown.at(-1)!)! > bound)) return shown;
     }
   }
 
+  /**
+   * Rising: Redis sums this week's and the four weeks before's searches of visible queries
+   * (ZUNIONSTORE of the windows' sorted sets, into keys deleted at once and expiring in a minute
+   * anyway) and keeps those that grew, recent − 0.375 × earlier ≥ 0 (recent ≥ 1.5 × the weekly
+   * average), so steady queries never leave Redis; their two sums are then read for the ranking.
+   */
+  private async rising(windows: Windows, limit: number): Promise<string[]> {
+    if (windows.recent.length === 0) return [];
+    const tmp = `${this.prefix}-tmp:${randomUUID()}`;
+    const [recentKey, earlierKey, grewKey] = [`${tmp}:recent`, `${tmp}:earlier`, `${tmp}:grew`];
+    const setsOf = (parts: Part[]) => parts.map((part) => this.scoresOf('searches', part.kind, part.day));
+    const union: (string | number)[][] = [['zunionstore', recentKey, windows.recent.length, ...setsOf(windows.recent)]];
+    if (windows.earlier.length > 0) union.push(['zunionstore', earlierKey, windows.earlier.length, ...setsOf(windows.earlier)]);
+    union.push(['zunionstore', grewKey, 2, recentKey, earlierKey, 'WEIGHTS', 1, -0.375]);
+    for (const key of [recentKey, earlierKey, grewKey]) union.push(['pexpire', key, 60_000]);
+    try {
+      await this.run(union);
+      const [grew] = await this.run<string[]>([['zrangebyscore', grewKey, 0, '+inf']]);
+      const [recent, earlier] = await this.run<(string | null)[]>(
+        grew!.length === 0 ? [] : [
+          ['zmscore', recentKey, ...grew!],
+          ['zmscore', earlierKey, ...grew!],
+        ],
+      );
+      const { take, score } = QUERY_ORDERS.rising;
+      const sums = grew!.map((key, i) => ({ ...EMPTY_ROW, key, recent: Number(recent?.[i] ?? 0), earlier: Number(earlier?.[i] ?? 0) }));
+      return topBy(sums.filter(take), score, limit).map((r) => r.key);
+    } finally {
+      await this.redis.del(recentKey, earlierKey, grewKey);
+    }
+  }
+
+  /** Each key's score summed over the parts' sorted sets (0 where absent). */
+  private async scores(set: (typeof SCORE_SETS)[number], parts: Part[], keys: string[]): Promise<Map<string, number>> {
+    const sums = new Map(keys.map((key) => [key, 0]));
+    if (keys.length === 0) return sums;
+    for (const values of await this.run<(string | null)[]>(parts.map((part) => ['zmscore', this.scoresOf(set, part.kind, part.day), ...keys]))) {
+      keys.forEach((key, i) => sums.set(key, sums.get(key)! + Number(values[i] ?? 0)));
+    }
+    return sums;
+  }
+
+  /** Commands in one pipeline; their results, or the first error. */
+  private async run<T>(commands: (string | number)[][]): Promise<T[]> {
+    if (commands.length === 0) return [];
+    const results = (await this.redis.pipeline(commands).exec()) ?? [];
+    return results.map(([error, value]) => {
+      if (error) throw error;
+      return value as T;
+    });
+  }
+
   /** The exact sums of `keys` over the range and the rising window, from the parts' hashes. */
-  private async readRows(keys: string[], windows: Record<'range' | 'recent' | 'earlier', Part[]>, rows: Map<string, QueryRow>): Promise<void> {
+  private async readRows(keys: string[], windows: Windows, rows: Map<string, QueryRow>): Promise<void> {
     if (keys.length === 0) return;
-    for (const key of keys) rows.set(key, { key, answers: 0, answersZero: 0, searches: 0, searchesZero: 0, clicks: 0, noClicks: 0, clients: 0, recent: 0, earlier: 0 });
+    for (const key of keys) rows.set(key, { ...EMPTY_ROW, key });
     const pipeline = this.redis.pipeline();
     const allFields = keys.flatMap((key) => QUERY_FIELDS.map((f) => key + SEP + f));
     const searchFields = keys.map((key) => key + SEP + 'searches');
