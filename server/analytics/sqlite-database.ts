@@ -34,10 +34,10 @@ CREATE TABLE IF NOT EXISTS facts (
   kind TEXT NOT NULL, day TEXT NOT NULL, key TEXT NOT NULL, sub TEXT NOT NULL, n INTEGER NOT NULL,
   PRIMARY KEY (kind, day, key, sub)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS visible (key TEXT PRIMARY KEY, since TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS query_weeks (
-  week TEXT NOT NULL, key TEXT NOT NULL,
+CREATE TABLE IF NOT EXISTS query_parts (
+  part TEXT NOT NULL, key TEXT NOT NULL,
   ${COLUMN_LIST.map((c) => `${c} INTEGER NOT NULL DEFAULT 0`).join(',\n  ')},
-  PRIMARY KEY (week, key)) WITHOUT ROWID;
+  PRIMARY KEY (part, key)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 `;
 
@@ -66,40 +66,47 @@ export class SqliteAnalyticsDatabase implements AnalyticsStore {
     );
     const upsertSpelling = this.db.prepare('INSERT INTO spellings (key, day, text, n) VALUES (?, ?, ?, ?) ON CONFLICT (key, day, text) DO UPDATE SET n = n + excluded.n');
     const upsertFact = this.db.prepare('INSERT INTO facts (kind, day, key, sub, n) VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, day, key, sub) DO UPDATE SET n = n + excluded.n');
-    // Weekly rollups hold visible queries only: filled from the daily rows when a query becomes
-    // visible, then added to at every flush, in the same transaction as the daily rows.
-    const upsertWeek = this.db.prepare(
-      `INSERT INTO query_weeks (week, key, ${COLUMN_LIST.join(', ')}) VALUES (?, ?, ${COLUMN_LIST.map(() => '?').join(', ')})
-       ON CONFLICT (week, key) DO UPDATE SET ${COLUMN_LIST.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`,
+    // The reports' rows: visible queries only, per day ('d' + day) and per ISO week ('w' + its
+    // Monday), so that a range is a few contiguous runs of the primary key. Filled from the daily
+    // rows when a query becomes visible, then added to at every flush, in the same transaction.
+    const upsertPart = this.db.prepare(
+      `INSERT INTO query_parts (part, key, ${COLUMN_LIST.join(', ')}) VALUES (?, ?, ${COLUMN_LIST.map(() => '?').join(', ')})
+       ON CONFLICT (part, key) DO UPDATE SET ${COLUMN_LIST.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`,
     );
-    // Distinct clients are told apart within a day only (the hashing key is new every day), so the
-    // threshold is met on one day: the most of any day of the week counts, never a sum over days.
     const promote = this.db.prepare(
       'INSERT OR IGNORE INTO visible (key, since) SELECT key, ? FROM query_days WHERE key = ? AND day >= ? AND day <= ? AND clients >= ? LIMIT 1',
     );
-    const backfill = this.db.prepare(
-      `INSERT OR REPLACE INTO query_weeks (week, key, ${COLUMN_LIST.join(', ')})
-       SELECT ${WEEK_OF_DAY}, key, ${COLUMN_LIST.map((c) => `sum(${c})`).join(', ')} FROM query_days WHERE key = ? GROUP BY 1`,
+    const backfillDays = this.db.prepare(`INSERT OR REPLACE INTO query_parts (part, key, ${COLUMN_LIST.join(', ')}) SELECT 'd' || day, key, ${COLUMN_LIST.join(', ')} FROM query_days WHERE key = ?`);
+    const backfillWeeks = this.db.prepare(
+      `INSERT OR REPLACE INTO query_parts (part, key, ${COLUMN_LIST.join(', ')})
+       SELECT 'w' || ${WEEK_OF_DAY}, key, ${COLUMN_LIST.map((c) => `sum(${c})`).join(', ')} FROM query_days WHERE key = ? GROUP BY 1`,
     );
+    const backfill = (key: string) => {
+      backfillDays.run(key);
+      backfillWeeks.run(key);
+    };
     this.addBatch = this.db.transaction((batch: FlushBatch, today: Day, threshold: number) => {
       const touched = new Set<string>();
       const visible = this.visibleAmong(batch.queries.map((q) => q.key));
       for (const q of batch.queries) {
         const counts = QUERY_FIELDS.map((f) => q.counts[f] ?? 0);
         upsertQuery.run(q.key, q.day, ...counts);
-        if (visible.has(q.key)) upsertWeek.run(weekOf(q.day), q.key, ...counts);
+        if (visible.has(q.key)) {
+          upsertPart.run(`d${q.day}`, q.key, ...counts);
+          upsertPart.run(`w${weekOf(q.day)}`, q.key, ...counts);
+        }
         if (q.counts.clients) touched.add(q.key);
       }
       for (const s of batch.spellings) upsertSpelling.run(s.key, s.day, s.text, s.n);
       for (const f of batch.facts) upsertFact.run(f.kind, f.day, f.key, f.sub, f.n);
       const weekStart = addDays(today, -6);
-      for (const key of touched) if (promote.run(today, key, weekStart, today, threshold).changes > 0) backfill.run(key);
+      for (const key of touched) if (promote.run(today, key, weekStart, today, threshold).changes > 0) backfill(key);
     });
-    // A database from before the weekly rollups: fill them once for the queries already visible.
-    if (this.db.prepare("SELECT 1 FROM meta WHERE name = 'weeks'").get() === undefined) {
+    // A database from before the rollups: fill them once for the queries already visible.
+    if (this.db.prepare("SELECT 1 FROM meta WHERE name = 'parts'").get() === undefined) {
       this.db.transaction(() => {
-        for (const { key } of this.db.prepare('SELECT key FROM visible').all() as { key: string }[]) backfill.run(key);
-        this.db.prepare("INSERT INTO meta (name, value) VALUES ('weeks', '1')").run();
+        for (const { key } of this.db.prepare('SELECT key FROM visible').all() as { key: string }[]) backfill(key);
+        this.db.prepare("INSERT INTO meta (name, value) VALUES ('parts', '1')").run();
       })();
     }
   }
@@ -115,28 +122,25 @@ export class SqliteAnalyticsDatabase implements AnalyticsStore {
 
   /**
    * One pass over the visible queries' rows of the range and the rising window together: whole
-   * ISO weeks from the weekly rollups (a 30-day range is ~5 rows per query, not 30), the days at
-   * the ends and around the window's cuts from the daily rows. Each part lies wholly on one side of
-   * every cut, so comparing its first day with the cuts says which sums it goes to. Visible queries
-   * drive the join (CROSS JOIN fixes the order): each is a seek into a primary key.
+   * ISO weeks from the weekly rows (a 30-day range is ~5 rows per query, not 30), the days at the
+   * ends and around the window's cuts from the daily ones, each part a contiguous run of the primary
+   * key. Each part lies wholly on one side of every cut, so comparing its first day with the cuts
+   * says which sums it goes to.
    */
   async queries(range: StoreRange, rising: RisingWindow, limit: number): Promise<QueryTops> {
     const low = range.from < rising.earlierFrom ? range.from : rising.earlierFrom;
-    const parts = segments({ from: low, to: range.to }, [range.from, rising.earlierFrom, rising.recentFrom], this.wholeFrom());
-    const inRange = (column: string) => `sum(CASE WHEN q.part >= :from THEN q.${column} ELSE 0 END)`;
-    const sums = QUERY_FIELDS.map((f) => `${inRange(COLUMNS[f])} AS ${f}`).join(', ');
-    const columns = COLUMN_LIST.join(', ');
+    const { weeks, days } = segments({ from: low, to: range.to }, [range.from, rising.earlierFrom, rising.recentFrom], this.wholeFrom());
+    const parts = [...weeks.map((w) => `w${w}`), ...days.map((d) => `d${d}`)];
+    const since = (cut: string) => `substr(part, 2) >= :${cut}`;
+    const sums = QUERY_FIELDS.map((f) => `sum(CASE WHEN ${since('from')} THEN ${COLUMNS[f]} ELSE 0 END) AS ${f}`).join(', ');
     const rows = this.db
       .prepare(
-        `SELECT q.key AS key, ${sums},
-           sum(CASE WHEN q.part >= :recent THEN q.searches ELSE 0 END) AS recent,
-           sum(CASE WHEN q.part >= :earlier AND q.part < :recent THEN q.searches ELSE 0 END) AS earlier
-         FROM (SELECT w.week AS part, w.key, ${columns} FROM query_weeks w WHERE w.week IN (SELECT value FROM json_each(:weeks))
-               UNION ALL
-               SELECT d.day AS part, d.key, ${COLUMN_LIST.map((c) => `d.${c}`).join(', ')} FROM visible v CROSS JOIN query_days d ON d.key = v.key AND d.day IN (SELECT value FROM json_each(:days))) q
-         GROUP BY q.key`,
+        `SELECT key, ${sums},
+           sum(CASE WHEN ${since('recent')} THEN searches ELSE 0 END) AS recent,
+           sum(CASE WHEN ${since('earlier')} AND NOT ${since('recent')} THEN searches ELSE 0 END) AS earlier
+         FROM query_parts WHERE part IN (SELECT value FROM json_each(:parts)) GROUP BY key`,
       )
-      .all({ from: range.from, recent: rising.recentFrom, earlier: rising.earlierFrom, weeks: JSON.stringify(parts.weeks), days: JSON.stringify(parts.days) }) as QueryRow[];
+      .all({ from: range.from, recent: rising.recentFrom, earlier: rising.earlierFrom, parts: JSON.stringify(parts) }) as QueryRow[];
     return topsOf(rows, limit);
   }
 
@@ -188,9 +192,10 @@ export class SqliteAnalyticsDatabase implements AnalyticsStore {
       // A visible query none of whose days is left is forgotten (and shown again only if it reaches
       // the threshold again): visible markers do not pile up for ever.
       this.db.prepare('DELETE FROM visible WHERE key NOT IN (SELECT key FROM query_days)').run();
-      this.db.prepare('DELETE FROM query_weeks WHERE key NOT IN (SELECT key FROM visible)').run();
+      this.db.prepare('DELETE FROM query_parts WHERE key NOT IN (SELECT key FROM visible)').run();
       // A week some of whose days are gone is read day by day from now on; one wholly gone, deleted.
-      this.db.prepare('DELETE FROM query_weeks WHERE week <= ?').run(addDays(keepFrom, -7));
+      this.db.prepare("DELETE FROM query_parts WHERE part < 'd' || ?").run(keepFrom);
+      this.db.prepare("DELETE FROM query_parts WHERE part >= 'w' AND part <= 'w' || ?").run(addDays(keepFrom, -7));
       this.db.prepare("INSERT INTO meta (name, value) VALUES ('pruned_before', ?) ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)").run(keepFrom);
     })();
   }
