@@ -10,7 +10,7 @@ import { ANALYTICS_DB_FILE, SqliteAnalyticsStore } from './sqlite-store.js';
 
 export async function startAnalytics(config: Config, redis: Redis | undefined, log: Logger): Promise<SearchAnalytics> {
   const namespace = `news-search:${config.indexUid}`;
-  const store = redis ? new RedisAnalyticsStore(redis, namespace) : new SqliteAnalyticsStore(path.join(config.dataDir, ANALYTICS_DB_FILE));
+  const store = redis ? new RedisAnalyticsStore(redis, namespace) : await SqliteAnalyticsStore.open(path.join(config.dataDir, ANALYTICS_DB_FILE));
   const analytics = new SearchAnalytics(store, {
     flushMs: config.analyticsFlushMs,
     retentionDays: config.analyticsRetentionDays,

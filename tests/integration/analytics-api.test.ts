@@ -220,7 +220,7 @@ if (redisServerOrSkip('search analytics over Redis')) {
         let dump = '';
         for (const key of await redis.keys('*')) {
           const type = await redis.type(key);
-          dump += key + JSON.stringify(type === 'hash' ? await redis.hgetall(key) : type === 'set' ? await redis.smembers(key) : await redis.get(key));
+          dump += key + JSON.stringify(type === 'hash' ? await redis.hgetall(key) : type === 'set' ? await redis.smembers(key) : type === 'zset' ? await redis.zrange(key, '0', '-1', 'WITHSCORES') : await redis.get(key));
           if (key.includes('client-key')) expect(await redis.ttl(key)).toBeGreaterThan(0);
           else if (key.includes(':analytics:')) expect(await redis.ttl(key)).toBe(-1);
         }
