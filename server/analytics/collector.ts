@@ -9,6 +9,7 @@ import type { AnalyticsReport } from '../../core/analytics-report.js';
 import type { Logger } from '../../core/logger.js';
 import { ClientHasher, type DailyKeySource } from './client-key.js';
 import { maskQuery, queryKey } from './query-form.js';
+import type { ClientPairs, SharedClients } from './shared-clients.js';
 import { addDays, dayOf, type AnalyticsStore, type Day, type FactKind, type FlushBatch, type QueryCounts } from './store.js';
 
 /** A query text is shown or exported only after this many distinct clients within 7 days. */
@@ -27,6 +28,8 @@ export interface AnalyticsOptions {
   retentionDays: number;
   log: Logger;
   keys: DailyKeySource;
+  /** With several proxies (REDIS_URL): the day's distinct clients counted across all of them. */
+  sharedClients?: SharedClients;
   now?: () => number;
 }
 
@@ -48,6 +51,8 @@ interface Bucket {
   spellings: Map<string, { n: number }>;
   /** Hashes of today's distinct clients for this key, up to the threshold (memory only). */
   seen: string[];
+  /** With shared clients: hashes first met here in this window, counted at the flush if new to every proxy. */
+  fresh: string[];
   /** The last answer sent for the key was complete and empty. */
   lastZeroComplete: boolean;
 }
@@ -173,6 +178,7 @@ export class SearchAnalytics {
       if (window.day !== this.window.day) this.prune();
       this.rememberAnswered(window);
       await this.countReports(window, reports);
+      await this.admitClients(window);
       const batch = batchOf(window);
       if (batch.queries.length + batch.facts.length + batch.spellings.length === 0) return;
       await this.store.add(batch, window.day, CLIENT_THRESHOLD);
@@ -235,7 +241,7 @@ export class SearchAnalytics {
     if (!bucket) {
       let seen = this.daySeen.get(key);
       if (!seen) this.daySeen.set(key, (seen = []));
-      bucket = { counts: { answers: 0, answersZero: 0, searches: 0, searchesZero: 0, clicks: 0, noClicks: 0, clients: 0 }, spellings: new Map(), seen, lastZeroComplete: false };
+      bucket = { counts: { answers: 0, answersZero: 0, searches: 0, searchesZero: 0, clicks: 0, noClicks: 0, clients: 0 }, spellings: new Map(), seen, fresh: [], lastZeroComplete: false };
       this.window.buckets.set(key, bucket);
     }
     return bucket;
@@ -249,7 +255,22 @@ export class SearchAnalytics {
   private countHash(bucket: Bucket, hash: string | undefined): void {
     if (hash === undefined || bucket.seen.length >= CLIENT_THRESHOLD || bucket.seen.includes(hash)) return;
     bucket.seen.push(hash);
-    bucket.counts.clients++;
+    if (this.options.sharedClients) bucket.fresh.push(hash);
+    else bucket.counts.clients++;
+  }
+
+  /** Shared clients: the hashes this process met first become counts only where they are new to the day's shared set. */
+  private async admitClients(window: Window): Promise<void> {
+    const shared = this.options.sharedClients;
+    if (!shared) return;
+    const pairs: ClientPairs = [...window.buckets].flatMap(([key, bucket]) => bucket.fresh.map((hash) => [key, hash] as const));
+    if (pairs.length === 0) return;
+    const counted = await shared.admit(window.day, pairs, CLIENT_THRESHOLD);
+    // Admitted pairs are in the shared set now: from here on they travel as counts (a failed store write merges those back).
+    for (const [key, bucket] of window.buckets) {
+      bucket.counts.clients += counted.get(key) ?? 0;
+      bucket.fresh = [];
+    }
   }
 
   private fact(kind: FactKind, key: string, sub: string, n: number): void {
@@ -341,6 +362,7 @@ export class SearchAnalytics {
     }
     for (const [key, bucket] of window.buckets) {
       const into = this.bucket(key);
+      into.fresh.push(...bucket.fresh);
       for (const field of Object.keys(bucket.counts) as (keyof QueryCounts)[]) into.counts[field] += bucket.counts[field];
       for (const [text, s] of bucket.spellings) {
         const spelling = into.spellings.get(text);
