@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import type { AnalyticsReport } from '../../core/analytics-report.js';
 import type { Logger } from '../../core/logger.js';
 import { ClientHasher, type DailyKeySource } from './client-key.js';
-import { maskQuery, queryKey } from './query-form.js';
+import type { AnswerFacts } from './answer-facts.js';
+import { maskNormalized, maskQuery, queryKey } from './query-form.js';
 import type { ClientPairs, SharedClients } from './shared-clients.js';
 import { addDays, dayOf, type AnalyticsStore, type Day, type FactKind, type FlushBatch, type QueryCounts } from './store.js';
 
@@ -101,11 +102,11 @@ export class SearchAnalytics {
     this.timer.unref();
   }
 
-  /** The facts of an answer about to be sent (miss path: once per computed answer). */
-  tally(q: string, total: number, complete: boolean): Tally | undefined {
-    const text = maskQuery(q);
+  /** The tally of an answer about to be sent (miss path: once per computed answer; its query is already normalized). */
+  tally(facts: AnswerFacts): Tally | undefined {
+    const text = maskNormalized(facts.q);
     const key = queryKey(text);
-    return key === '' ? undefined : new Tally(key, text, total === 0 && complete, complete);
+    return key === '' ? undefined : new Tally(key, text, facts.total === 0 && facts.complete, facts.complete);
   }
 
   /** The tally of an answer's bytes (cached bodies are sent again as the same Buffer). */

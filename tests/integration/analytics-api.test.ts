@@ -19,6 +19,8 @@ import type { AnalyticsStore } from '../../server/analytics/store.js';
 import { runIndexer } from '../../indexer/run.js';
 import { adminEngine, deleteIndex, uniqueIndexUid } from '../support/engine.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { SharedResponseCache } from '../../server/http/redis-stores.js';
+import { sharedCache } from '../../server/search/answer.js';
 
 const TOKEN = 'analytics-token-0123456789';
 const UA = 'TestBrowser/9.9 (unique-ua-marker)';
@@ -230,6 +232,46 @@ if (redisServerOrSkip('search analytics over Redis')) {
         await server.close();
         server = previous;
         await shared.stop(1000);
+        redis.disconnect();
+        await redisServer.stop();
+      }
+    });
+  });
+}
+
+if (redisServerOrSkip('search analytics with the shared response cache')) {
+  describe('search analytics with the shared response cache (several proxies)', () => {
+    it('counts another proxy\'s cached answer from the facts stored beside its body, nothing parsed', async () => {
+      const redisServer = await startRedis();
+      const redis = new Redis(redisServer.url);
+      const proxies: { analytics: SearchAnalytics; server: TestServer }[] = [];
+      try {
+        for (let i = 0; i < 2; i++) {
+          const shared = new SharedResponseCache(redis, { namespace: 'news-search:facts', ttlSeconds: 60 });
+          await shared.setVersion('v1');
+          const a = analyticsOver(new SqliteAnalyticsStore(path.join(dir, `shared-${i}.sqlite`)));
+          await a.start();
+          proxies.push({ analytics: a, server: await startTestServer(uid, { app: { analytics: a, cache: sharedCache(shared), http: { trustProxy: true, rateLimit: 0 } } }) });
+        }
+        const get = (i: number) => fetch(`${proxies[i]!.server.baseUrl}/api/search?q=${encodeURIComponent('санкции')}`, { headers: client(1) });
+        expect((await get(0)).status).toBe(200);
+        const [entry] = await redis.keys('news-search:facts:v*');
+        const stored = JSON.parse((await redis.get(entry!))!) as { body: string; facts: { q: string; total: number; complete: boolean } };
+        expect(stored.facts).toMatchObject({ q: 'санкции', complete: true });
+        // The body is served as stored, never parsed for counting: a body no JSON parser reads is still counted.
+        await redis.set(entry!, JSON.stringify({ ...stored, body: 'not json' }), 'KEEPTTL');
+        const hit = await get(1);
+        expect(hit.status).toBe(200);
+        expect(await hit.text()).toBe('not json');
+        const b = proxies[1]!.analytics;
+        await b.flush();
+        const { key } = b.tally({ q: 'санкции', total: 1, complete: true })!;
+        expect(await b.store.answeredSince([key], '2000-01-01')).toEqual(new Set([key]));
+      } finally {
+        for (const p of proxies) {
+          await p.server.close();
+          await p.analytics.stop(1000);
+        }
         redis.disconnect();
         await redisServer.stop();
       }

@@ -1,0 +1,22 @@
+/**
+ * What the analytics keeps of one search answer, taken from it once when it is computed: enough to
+ * count the answer and to check later reports against it. With the shared (Redis) response cache
+ * it is stored beside the cached body, so another proxy counts a hit without parsing the body.
+ */
+import type { SearchResponse } from '../../core/api.js';
+
+export interface AnswerFacts {
+  /** The query as searched (normalized). */
+  q: string;
+  total: number;
+  /** No shard failed (a partial answer's "no result" is not a zero-result search). */
+  complete: boolean;
+  /** The corrected query the answer's hits are for, when the server corrected it. */
+  correction?: string;
+}
+
+export function answerFacts(response: SearchResponse): AnswerFacts {
+  const facts: AnswerFacts = { q: response.query, total: response.total, complete: response.partial !== true };
+  if (response.correctedQuery !== undefined) facts.correction = response.correctedQuery;
+  return facts;
+}
