@@ -111,7 +111,7 @@ async function requestPathCost(): Promise<void> {
   const queries = Array.from({ length: 200 }, (_, i) => (i % 3 === 0 ? `${word(i)} ${word(i + 3)}` : `Соглашения ${word(i)}`));
   const bodies = queries.map((q) => {
     const body = Buffer.from(JSON.stringify({ query: q }));
-    analytics.remember(body, analytics.tally({ q, total: 5, complete: true })!);
+    analytics.remember(body, analytics.tally({ q, total: 5, complete: true, articles: [], tags: [] })!);
     return body;
   });
   const clients = Array.from({ length: 50 }, (_, i) => `10.1.${i}.7`);
@@ -127,7 +127,7 @@ async function requestPathCost(): Promise<void> {
   }, HITS);
   const MISSES = 50_000;
   const missNs = cpu(() => {
-    for (let i = 0; i < MISSES; i++) analytics.tally({ q: queries[i % 200]!, total: i % 7, complete: true });
+    for (let i = 0; i < MISSES; i++) analytics.tally({ q: queries[i % 200]!, total: i % 7, complete: true, articles: [], tags: [] });
   }, MISSES);
   console.log(
     `request path: a cached answer counted in ${hitNs.toFixed(0)} ns CPU (${((hitNs / 126_000) * 100).toFixed(2)}% of a fast-path hit's 126 µs, docs/api.md); ` +

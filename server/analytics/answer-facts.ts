@@ -13,10 +13,20 @@ export interface AnswerFacts {
   complete: boolean;
   /** The corrected query the answer's hits are for, when the server corrected it. */
   correction?: string;
+  /** Article ids of the hits answered: a reported click counts its article only when it is one of them. */
+  articles: string[];
+  /** Tag names in the answer's facets (the index's own tags): a reported tag filter counts its value only when known so. */
+  tags: string[];
 }
 
 export function answerFacts(response: SearchResponse): AnswerFacts {
-  const facts: AnswerFacts = { q: response.query, total: response.total, complete: response.partial !== true };
+  const facts: AnswerFacts = {
+    q: response.query,
+    total: response.total,
+    complete: response.partial !== true,
+    articles: [...new Set(response.hits.map((hit) => hit.article.id))],
+    tags: Object.keys(response.facets.tags),
+  };
   if (response.correctedQuery !== undefined) facts.correction = response.correctedQuery;
   return facts;
 }

@@ -19,6 +19,10 @@ export const CLIENT_THRESHOLD = 5;
 export const HIDDEN_RETENTION_DAYS = 7;
 /** Reports are counted only for queries answered this recently. */
 const ANSWERED_WITHIN_DAYS = 1;
+/** Article ids and corrections remembered per query answered lately, at most (a long paging session's ids beyond it are not checked against). */
+const MAX_REMEMBERED_PER_QUERY = 300;
+/** Tags known from answers' facets, at most (an index's own tag names; a bound all the same). */
+const MAX_KNOWN_TAGS = 20_000;
 /** Reports waiting for the next flush at most (a flood is dropped, not buffered without bound). */
 const MAX_PENDING_REPORTS = 100_000;
 /** And at most this many characters of report text waiting (~32 MB as UTF-16): a flood of long reports cannot grow the heap. */
@@ -44,7 +48,19 @@ export class Tally {
     readonly text: string,
     readonly zero: boolean,
     readonly complete: boolean,
+    /** What later reports are checked against (articles answered, correction, tags). */
+    readonly facts: AnswerFacts,
   ) {}
+}
+
+/** A query answered lately: when, and the client-checkable facts of its answers. */
+interface Answered {
+  at: number;
+  zeroComplete: boolean;
+  /** Article ids of hits answered for it. */
+  articles: Set<string>;
+  /** Masked corrections answered for it. */
+  corrections: Set<string>;
 }
 
 interface Bucket {
@@ -56,6 +72,8 @@ interface Bucket {
   fresh: string[];
   /** The last answer sent for the key was complete and empty. */
   lastZeroComplete: boolean;
+  /** The answers counted in this window (their facts become "answered lately" at the flush). */
+  tallies: Set<Tally>;
 }
 
 interface Window {
@@ -80,7 +98,9 @@ export class SearchAnalytics {
   /** Today's distinct clients per key (the threshold's count), kept across flushes. */
   private daySeen = new Map<string, string[]>();
   /** Keys answered lately → when, and whether that answer was complete and empty. */
-  private readonly recent = new Map<string, { at: number; zeroComplete: boolean }>();
+  private readonly recent = new Map<string, Answered>();
+  /** Tags seen in answers' facets lately → when (a reported tag is counted by name only if known). */
+  private readonly knownTags = new Map<string, number>();
   private flushing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly now: () => number;
@@ -106,7 +126,7 @@ export class SearchAnalytics {
   tally(facts: AnswerFacts): Tally | undefined {
     const text = maskNormalized(facts.q);
     const key = queryKey(text);
-    return key === '' ? undefined : new Tally(key, text, facts.total === 0 && facts.complete, facts.complete);
+    return key === '' ? undefined : new Tally(key, text, facts.total === 0 && facts.complete, facts.complete, facts);
   }
 
   /** The tally of an answer's bytes (cached bodies are sent again as the same Buffer). */
@@ -232,6 +252,7 @@ export class SearchAnalytics {
     const bucket = this.bucket(tally.key);
     let spelling = bucket.spellings.get(tally.text);
     if (!spelling) bucket.spellings.set(tally.text, (spelling = { n: 0 }));
+    bucket.tallies.add(tally);
     tally.bucket = bucket;
     tally.spelling = spelling;
     tally.epoch = this.epoch;
@@ -242,7 +263,7 @@ export class SearchAnalytics {
     if (!bucket) {
       let seen = this.daySeen.get(key);
       if (!seen) this.daySeen.set(key, (seen = []));
-      bucket = { counts: { answers: 0, answersZero: 0, searches: 0, searchesZero: 0, clicks: 0, noClicks: 0, clients: 0 }, spellings: new Map(), seen, fresh: [], lastZeroComplete: false };
+      bucket = { counts: { answers: 0, answersZero: 0, searches: 0, searchesZero: 0, clicks: 0, noClicks: 0, clients: 0 }, spellings: new Map(), seen, fresh: [], lastZeroComplete: false, tallies: new Set() };
       this.window.buckets.set(key, bucket);
     }
     return bucket;
@@ -284,45 +305,49 @@ export class SearchAnalytics {
     const at = this.now();
     for (const [key, bucket] of window.buckets) {
       if (bucket.counts.answers === 0) continue;
+      const had = this.recent.get(key);
+      const entry: Answered = { at, zeroComplete: bucket.lastZeroComplete, articles: had?.articles ?? new Set(), corrections: had?.corrections ?? new Set() };
+      for (const { facts } of bucket.tallies) {
+        for (const article of facts.articles) if (entry.articles.size < MAX_REMEMBERED_PER_QUERY) entry.articles.add(article);
+        if (facts.correction !== undefined && entry.corrections.size < MAX_REMEMBERED_PER_QUERY) entry.corrections.add(maskNormalized(facts.correction));
+        for (const tag of facts.tags) {
+          this.knownTags.delete(tag);
+          if (this.knownTags.size < MAX_KNOWN_TAGS) this.knownTags.set(tag, at);
+        }
+      }
       // Re-inserted, not updated in place: the map stays in answer-time order, so the trim below can stop at the first recent one.
       this.recent.delete(key);
-      this.recent.set(key, { at, zeroComplete: bucket.lastZeroComplete });
+      this.recent.set(key, entry);
     }
     const oldest = at - ANSWERED_WITHIN_DAYS * 86_400_000;
-    for (const [key, seen] of this.recent) {
-      if (seen.at >= oldest) break;
-      this.recent.delete(key);
-    }
+    trimOlder(this.recent, (seen) => seen.at < oldest);
+    trimOlder(this.knownTags, (seenAt) => seenAt < oldest);
   }
 
   /** Reports into the window being flushed (counted on its day), dropping those for queries never answered lately. */
   private async countReports(window: Window, reports: readonly { report: AnalyticsReport; client: string | undefined }[]): Promise<void> {
     if (reports.length === 0) return;
-    const forms = reports.map(({ report }) => {
-      const text = maskQuery(report.q);
-      return { text, key: queryKey(text) };
-    });
-    const unknown = [...new Set(forms.map((f) => f.key).filter((key) => key !== '' && !this.recent.has(key)))];
+    const keys = reports.map(({ report }) => queryKey(maskQuery(report.q)));
+    const unknown = [...new Set(keys.filter((key) => key !== '' && !this.recent.has(key)))];
     const answeredElsewhere = unknown.length > 0 ? await this.store.answeredSince(unknown, addDays(window.day, -ANSWERED_WITHIN_DAYS)) : new Set<string>();
     const current = this.window;
     this.window = window;
     try {
       reports.forEach(({ report, client }, i) => {
-        const { text, key } = forms[i]!;
+        const key = keys[i]!;
         if (key === '' || !(this.recent.has(key) || answeredElsewhere.has(key))) return;
-        this.countReport(report, client, key, text);
+        this.countReport(report, client, key);
       });
     } finally {
       this.window = current;
     }
   }
 
-  private countReport(report: AnalyticsReport, client: string | undefined, key: string, text: string): void {
+  /** The spelling shown comes from the server's answers only: a report's own text (same stems, any punctuation or stop words) is never kept. */
+  private countReport(report: AnalyticsReport, client: string | undefined, key: string): void {
     const bucket = this.bucket(key);
-    const spelling = bucket.spellings.get(text);
-    if (spelling) spelling.n++;
-    else bucket.spellings.set(text, { n: 1 });
     this.countHash(bucket, client);
+    const answered = this.recent.get(key);
     const counts = bucket.counts;
     counts.searches++;
     this.fact('total', 'searches', '', 1);
@@ -336,7 +361,9 @@ export class SearchAnalytics {
       counts.clicks++;
       this.fact('total', 'clicks', '', 1);
       this.fact('position', positionBucket(report.click.position), '', 1);
-      this.fact('article', articleOf(report.click.id), '', 1);
+      // Only an article the server answered for this query (a client cannot make up a most-opened article).
+      const article = articleOf(report.click.id);
+      if (answered?.articles.has(article)) this.fact('article', article, '', 1);
       if (report.prev !== undefined) {
         const from = queryKey(maskQuery(report.prev));
         if (from !== '' && from !== key) this.fact('reformulation', from, key, 1);
@@ -346,11 +373,14 @@ export class SearchAnalytics {
       this.fact('total', 'noClicks', '', 1);
     }
     if (report.more > 0) this.fact('total', 'more', '', report.more);
-    if (report.correction) this.fact('correction', key, `${report.correction.rejected ? 'rejected' : 'accepted'}${SEP}${maskQuery(report.correction.to)}`, 1);
+    // Only the correction the server answered for this query (its text is the server's, not the client's).
+    const corrected = report.correction && maskQuery(report.correction.to);
+    if (corrected !== undefined && answered?.corrections.has(corrected)) this.fact('correction', key, `${report.correction!.rejected ? 'rejected' : 'accepted'}${SEP}${corrected}`, 1);
     for (const [name, value] of Object.entries(report.filters ?? {})) {
       if (value === undefined) continue;
-      // Values that are not personal: tags and orders are the site's own words; dates and article ids are only counted as "used".
-      this.fact('filter', name, name === 'tag' || name === 'sort' || name === 'group' ? String(value).slice(0, 100) : '', 1);
+      // Orders and groupings are enums; a tag is counted only when it is one of the index's own (seen in answers' facets), else dropped; dates and article ids only as "used".
+      if (name === 'tag' && !this.knownTags.has(value)) continue;
+      this.fact('filter', name, name === 'tag' || name === 'sort' || name === 'group' ? String(value) : '', 1);
     }
   }
 
@@ -397,6 +427,14 @@ function batchOf(window: Window): FlushBatch {
     batch.facts.push({ day: window.day, kind, key, sub, n });
   }
   return batch;
+}
+
+/** Deletes the oldest entries of an insertion-ordered map while `old` holds. */
+function trimOlder<K, V>(map: Map<K, V>, old: (value: V) => boolean): void {
+  for (const [key, value] of map) {
+    if (!old(value)) break;
+    map.delete(key);
+  }
 }
 
 /** Click positions as the histogram shows them. */

@@ -62,7 +62,7 @@ async function topQueries(): Promise<{ query: string; searches: number; answers:
 }
 
 beforeAll(async () => {
-  await runIndexer(adminEngine(), uid, { paths: ['articles'], prune: false });
+  await runIndexer(adminEngine(), uid, { paths: ['articles', 'tests/fixtures/widget-filters'], prune: false });
   dir = await mkdtemp(path.join(os.tmpdir(), 'analytics-api-'));
   analytics = analyticsOver(new SqliteAnalyticsStore(path.join(dir, 'analytics.sqlite')));
   await analytics.start();
@@ -111,8 +111,9 @@ describe('search analytics', () => {
   });
 
   it('counts a widget report only for a query answered lately; 400 names the field, 413 over the cap, 405 for GET', async () => {
-    for (let n = 1; n <= 5; n++) await search('визит', n);
-    const ok = { v: 1, q: 'Визит', total: 3, more: 1, end: 'click', click: { position: 12, id: 'seed-article-1-0' }, prev: 'визит президента', filters: { tag: 'политика', sort: 'date' } };
+    let hit = '';
+    for (let n = 1; n <= 5; n++) hit = ((await (await search('паром', n, '&tag=транспорт&sort=date')).json()) as { hits: { id: string }[] }).hits[0]!.id;
+    const ok = { v: 1, q: 'Паром', total: 3, more: 1, end: 'click', click: { position: 12, id: hit }, prev: 'паром президента', filters: { tag: 'транспорт', sort: 'date' } };
     expect((await report(ok)).status).toBe(204);
     expect((await report({ ...ok, q: 'никогда-не-искали' })).status).toBe(204);
     const bad = await report({ ...ok, total: 'many' });
@@ -132,8 +133,25 @@ describe('search analytics', () => {
     expect(today.clicks).toBe(1);
     const positions = (await (await exported('positions')).json()).rows as { position: string; clicks: number }[];
     expect(positions.find((p) => p.position === '11-20')?.clicks).toBe(1);
-    expect((await (await exported('articles')).json()).rows).toEqual([{ article: 'seed-article', opened: 1 }]);
-    expect((await (await exported('filters')).json()).rows).toEqual(expect.arrayContaining([{ filter: 'tag', value: 'политика', searches: 1 }]));
+    expect((await (await exported('articles')).json()).rows).toEqual([{ article: hit.replace(/-\d+-\d+$/, ''), opened: 1 }]);
+    expect((await (await exported('filters')).json()).rows).toEqual(expect.arrayContaining([{ filter: 'tag', value: 'транспорт', searches: 1 }]));
+  });
+
+  it('lets no text a client made up into a report: only answered articles, answered corrections, the index\'s own tags, answered spellings', async () => {
+    // «gfhjv» is «паром» typed in the Latin layout: the server answers it corrected.
+    let corrected = '';
+    for (let n = 1; n <= 5; n++) corrected = ((await (await search('gfhjv', n)).json()) as { correctedQuery?: string }).correctedQuery ?? '';
+    expect(corrected).toBe('паром');
+    const base = { v: 1, q: 'gfhjv', total: 3, more: 0, end: 'click' };
+    const invented = { ...base, q: 'GFHJV !!!', click: { position: 1, id: 'made-up-article-0-0' }, correction: { to: 'made-up correction', rejected: false }, filters: { tag: 'made-up-tag' } };
+    // More reports than answers: a spelling counted from reports would be the one shown.
+    for (let n = 1; n <= 7; n++) expect((await report(invented, n)).status).toBe(204);
+    expect((await report({ ...base, correction: { to: corrected, rejected: true } })).status).toBe(204);
+    await analytics.flush();
+    const all = JSON.stringify(await Promise.all(['corrections', 'articles', 'filters', 'top-queries'].map(async (name) => (await exported(name)).json())));
+    expect(all).not.toContain('made-up');
+    expect(all).not.toContain('!!!');
+    expect((await (await exported('corrections')).json()).rows).toEqual([{ query: 'gfhjv', corrected_to: 'паром', accepted: 0, rejected: 1 }]);
   });
 
   it('masks phone numbers, e-mails, URLs and long digit runs, and stores no client address or user agent', async () => {
@@ -265,7 +283,7 @@ if (redisServerOrSkip('search analytics with the shared response cache')) {
         expect(await hit.text()).toBe('not json');
         const b = proxies[1]!.analytics;
         await b.flush();
-        const { key } = b.tally({ q: 'санкции', total: 1, complete: true })!;
+        const { key } = b.tally({ q: 'санкции', total: 1, complete: true, articles: [], tags: [] })!;
         expect(await b.store.answeredSince([key], '2000-01-01')).toEqual(new Set([key]));
       } finally {
         for (const p of proxies) {

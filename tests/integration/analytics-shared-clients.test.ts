@@ -31,7 +31,7 @@ if (redisServerOrSkip('analytics shared clients')) {
     });
 
     const answer = (proxy: SearchAnalytics, q: string, address: string) => {
-      const tally = proxy.tally({ q, total: 3, complete: true })!;
+      const tally = proxy.tally({ q, total: 3, complete: true, articles: [], tags: [] })!;
       proxy.answered(tally, () => address);
       return tally.key;
     };
