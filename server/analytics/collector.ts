@@ -328,15 +328,18 @@ export class SearchAnalytics {
   private async countReports(window: Window, reports: readonly { report: AnalyticsReport; client: string | undefined }[]): Promise<void> {
     if (reports.length === 0) return;
     const keys = reports.map(({ report }) => queryKey(maskQuery(report.q)));
-    const unknown = [...new Set(keys.filter((key) => key !== '' && !this.recent.has(key)))];
+    // A reformulation's first query must have been answered lately too (its text is the client's).
+    const prevKeys = reports.map(({ report }) => (report.click && report.prevMissed && report.prev !== undefined ? queryKey(maskQuery(report.prev)) : ''));
+    const unknown = [...new Set([...keys, ...prevKeys].filter((key) => key !== '' && !this.recent.has(key)))];
     const answeredElsewhere = unknown.length > 0 ? await this.store.answeredSince(unknown, addDays(window.day, -ANSWERED_WITHIN_DAYS)) : new Set<string>();
     const current = this.window;
     this.window = window;
     try {
       reports.forEach(({ report, client }, i) => {
         const key = keys[i]!;
-        if (key === '' || !(this.recent.has(key) || answeredElsewhere.has(key))) return;
-        this.countReport(report, client, key);
+        const answered = (k: string) => k !== '' && (this.recent.has(k) || answeredElsewhere.has(k));
+        if (!answered(key)) return;
+        this.countReport(report, client, key, answered(prevKeys[i]!) ? prevKeys[i] : undefined);
       });
     } finally {
       this.window = current;
@@ -344,7 +347,7 @@ export class SearchAnalytics {
   }
 
   /** The spelling shown comes from the server's answers only: a report's own text (same stems, any punctuation or stop words) is never kept. */
-  private countReport(report: AnalyticsReport, client: string | undefined, key: string): void {
+  private countReport(report: AnalyticsReport, client: string | undefined, key: string, from: string | undefined): void {
     const bucket = this.bucket(key);
     this.countHash(bucket, client);
     const answered = this.recent.get(key);
@@ -364,10 +367,8 @@ export class SearchAnalytics {
       // Only an article the server answered for this query (a client cannot make up a most-opened article).
       const article = articleOf(report.click.id);
       if (answered?.articles.has(article)) this.fact('article', article, '', 1);
-      if (report.prev !== undefined) {
-        const from = queryKey(maskQuery(report.prev));
-        if (from !== '' && from !== key) this.fact('reformulation', from, key, 1);
-      }
+      // A reformulation: the widget said its previous final query found nothing or was not clicked, and this one was clicked.
+      if (from !== undefined && from !== key) this.fact('reformulation', from, key, 1);
     } else if (report.total > 0) {
       counts.noClicks++;
       this.fact('total', 'noClicks', '', 1);

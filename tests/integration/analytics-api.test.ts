@@ -154,6 +154,22 @@ describe('search analytics', () => {
     expect((await (await exported('corrections')).json()).rows).toEqual([{ query: 'gfhjv', corrected_to: 'паром', accepted: 0, rejected: 1 }]);
   });
 
+  it('counts a reformulation only when the widget says the previous query missed and this one was clicked', async () => {
+    for (let n = 1; n <= 5; n++) await search('паром', n);
+    const clicked = { v: 1, q: 'паром', total: 2, more: 0, end: 'click', click: { position: 1, id: 'x-0-0' } };
+    expect((await report({ ...clicked, prev: 'соглашение' })).status).toBe(204); // an older widget's prev: not said to have missed
+    expect((await report({ ...clicked, click: undefined, end: 'idle', prev: 'соглашение', prevMissed: 'zero' })).status).toBe(204); // not clicked
+    expect((await report({ ...clicked, prev: 'никогда не искали', prevMissed: 'zero' })).status).toBe(204); // never answered
+    expect((await report({ ...clicked, prev: 'соглашение', prevMissed: 'no-click' })).status).toBe(204);
+    expect((await report({ ...clicked, prevMissed: 'zero' })).status).toBe(204); // nothing it describes: ignored
+    const bad = await report({ ...clicked, prev: 'соглашение', prevMissed: 'maybe' });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.message).toContain('prevMissed');
+    await analytics.flush();
+    const rows = (await (await exported('reformulations')).json()).rows as { searched_first: string; then_found_with: string; times: number }[];
+    expect(rows.map(({ searched_first, then_found_with, times }) => ({ searched_first, then_found_with, times }))).toEqual([{ searched_first: 'соглашение', then_found_with: 'паром', times: 1 }]);
+  });
+
   it('masks phone numbers, e-mails, URLs and long digit runs, and stores no client address or user agent', async () => {
     const q = 'позвоните +7 (912) 345-67-89 ivan.petrov@example.com https://evil.example/x 1234567890';
     for (let n = 1; n <= 5; n++) await search(q, n);
