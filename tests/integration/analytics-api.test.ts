@@ -170,6 +170,21 @@ describe('search analytics', () => {
     expect(rows.map(({ searched_first, then_found_with, times }) => ({ searched_first, then_found_with, times }))).toEqual([{ searched_first: 'соглашение', then_found_with: 'паром', times: 1 }]);
   });
 
+  it('offers a line for the synonyms file in the zero-results and reformulations reports (JSON, CSV, dashboard)', async () => {
+    for (let n = 1; n <= 5; n++) expect(((await (await search('катер', n)).json()) as { total: number }).total).toBe(0);
+    for (let n = 1; n <= 5; n++) expect((await report({ v: 1, q: 'катер', total: 0, more: 0, end: 'idle' }, n)).status).toBe(204);
+    const clicked = { v: 1, q: 'паром', total: 2, more: 0, end: 'click', click: { position: 1, id: 'x-0-0' }, prev: 'катер', prevMissed: 'zero' };
+    for (let n = 1; n <= 2; n++) expect((await report(clicked, n)).status).toBe(204);
+    await analytics.flush();
+    const line = 'паром, катер  # 2 sessions: «катер» → «паром»';
+    const zero = (await (await exported('zero-results')).json()).rows as Record<string, unknown>[];
+    expect(zero.find((r) => r['query'] === 'катер')).toMatchObject({ zero_result_searches: 5, synonym_line: line });
+    const pairs = (await (await exported('reformulations')).json()).rows as Record<string, unknown>[];
+    expect(pairs.find((r) => r['searched_first'] === 'катер')).toMatchObject({ then_found_with: 'паром', times: 2, synonym_line: line });
+    expect(await (await exported('zero-results', 'csv')).text()).toContain(`катер,5,5,5,"${line}"`);
+    expect(await dashboard()).toContain(line);
+  });
+
   it('masks phone numbers, e-mails, URLs and long digit runs, and stores no client address or user agent', async () => {
     const q = 'позвоните +7 (912) 345-67-89 ivan.petrov@example.com https://evil.example/x 1234567890';
     for (let n = 1; n <= 5; n++) await search(q, n);
@@ -286,6 +301,8 @@ if (redisServerOrSkip('search analytics with the shared response cache')) {
           const a = analyticsOver(new SqliteAnalyticsStore(path.join(dir, `shared-${i}.sqlite`)));
           await a.start();
           proxies.push({ analytics: a, server: await startTestServer(uid, { app: { analytics: a, cache: sharedCache(shared), http: { trustProxy: true, rateLimit: 0 } } }) });
+          // An answer made while the ranking index is still loading is not cached: wait for it.
+          await proxies[i]!.server.ranking?.settled();
         }
         const get = (i: number) => fetch(`${proxies[i]!.server.baseUrl}/api/search?q=${encodeURIComponent('санкции')}`, { headers: client(1) });
         expect((await get(0)).status).toBe(200);
