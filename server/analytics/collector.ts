@@ -11,6 +11,7 @@ import { ClientHasher, type DailyKeySource } from './client-key.js';
 import type { AnswerFacts } from './answer-facts.js';
 import { maskNormalized, maskQuery, queryKey } from './query-form.js';
 import type { ClientPairs, SharedClients } from './shared-clients.js';
+import { answerMember, type SharedAnswers } from './shared-answers.js';
 import { addDays, dayOf, type AnalyticsStore, type Day, type FactKind, type FlushBatch, type QueryCounts } from './store.js';
 
 /** A query text is shown or exported only after this many distinct clients within 7 days. */
@@ -35,6 +36,8 @@ export interface AnalyticsOptions {
   keys: DailyKeySource;
   /** With several proxies (REDIS_URL): the day's distinct clients counted across all of them. */
   sharedClients?: SharedClients;
+  /** With several proxies: what each answered lately, so a report reaching another proxy is checked all the same. */
+  sharedAnswers?: SharedAnswers;
   now?: () => number;
 }
 
@@ -101,6 +104,8 @@ export class SearchAnalytics {
   private readonly recent = new Map<string, Answered>();
   /** Tags seen in answers' facets lately → when (a reported tag is counted by name only if known). */
   private readonly knownTags = new Map<string, number>();
+  /** Answer facts newly remembered here, for the shared set (kept until written). */
+  private toShare: string[] = [];
   private flushing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly now: () => number;
@@ -198,6 +203,7 @@ export class SearchAnalytics {
       await this.refreshKey();
       if (window.day !== this.window.day) this.prune();
       this.rememberAnswered(window);
+      await this.shareAnswered(window.day);
       await this.countReports(window, reports);
       await this.admitClients(window);
       const batch = batchOf(window);
@@ -307,11 +313,20 @@ export class SearchAnalytics {
       if (bucket.counts.answers === 0) continue;
       const had = this.recent.get(key);
       const entry: Answered = { at, zeroComplete: bucket.lastZeroComplete, articles: had?.articles ?? new Set(), corrections: had?.corrections ?? new Set() };
+      const share = (member: string) => void (this.options.sharedAnswers && this.toShare.push(member));
       for (const { facts } of bucket.tallies) {
-        for (const article of facts.articles) if (entry.articles.size < MAX_REMEMBERED_PER_QUERY) entry.articles.add(article);
-        if (facts.correction !== undefined && entry.corrections.size < MAX_REMEMBERED_PER_QUERY) entry.corrections.add(maskNormalized(facts.correction));
+        for (const article of facts.articles) {
+          if (entry.articles.size >= MAX_REMEMBERED_PER_QUERY || entry.articles.has(article)) continue;
+          entry.articles.add(article);
+          share(answerMember('a', key, article));
+        }
+        const correction = facts.correction === undefined ? undefined : maskNormalized(facts.correction);
+        if (correction !== undefined && entry.corrections.size < MAX_REMEMBERED_PER_QUERY && !entry.corrections.has(correction)) {
+          entry.corrections.add(correction);
+          share(answerMember('c', key, correction));
+        }
         for (const tag of facts.tags) {
-          this.knownTags.delete(tag);
+          if (!this.knownTags.delete(tag)) share(answerMember('t', '', tag));
           if (this.knownTags.size < MAX_KNOWN_TAGS) this.knownTags.set(tag, at);
         }
       }
@@ -324,6 +339,33 @@ export class SearchAnalytics {
     trimOlder(this.knownTags, (seenAt) => seenAt < oldest);
   }
 
+  /** Writes the facts remembered since the last flush to the shared set (kept for the next flush if that fails). */
+  private async shareAnswered(day: Day): Promise<void> {
+    if (!this.options.sharedAnswers || this.toShare.length === 0) return;
+    await this.options.sharedAnswers.add(day, this.toShare);
+    this.toShare = [];
+  }
+
+  /**
+   * The texts a report claims the server answered (its click's article, its correction, its tag),
+   * each with whether this process knows so itself; the others are asked of the shared set.
+   */
+  private claimsOf(report: AnalyticsReport, key: string): Claims {
+    const answered = this.recent.get(key);
+    const claims: Claims = {};
+    if (report.click) {
+      const article = articleOf(report.click.id);
+      claims.article = { value: article, member: answerMember('a', key, article), local: answered?.articles.has(article) ?? false };
+    }
+    if (report.correction) {
+      const corrected = maskQuery(report.correction.to);
+      claims.correction = { value: corrected, member: answerMember('c', key, corrected), local: answered?.corrections.has(corrected) ?? false };
+    }
+    const tag = report.filters?.tag;
+    if (tag !== undefined) claims.tag = { value: tag, member: answerMember('t', '', tag), local: this.knownTags.has(tag) };
+    return claims;
+  }
+
   /** Reports into the window being flushed (counted on its day), dropping those for queries never answered lately. */
   private async countReports(window: Window, reports: readonly { report: AnalyticsReport; client: string | undefined }[]): Promise<void> {
     if (reports.length === 0) return;
@@ -332,6 +374,10 @@ export class SearchAnalytics {
     const prevKeys = reports.map(({ report }) => (report.click && report.prevMissed && report.prev !== undefined ? queryKey(maskQuery(report.prev)) : ''));
     const unknown = [...new Set([...keys, ...prevKeys].filter((key) => key !== '' && !this.recent.has(key)))];
     const answeredElsewhere = unknown.length > 0 ? await this.store.answeredSince(unknown, addDays(window.day, -ANSWERED_WITHIN_DAYS)) : new Set<string>();
+    const claims = reports.map(({ report }, i) => this.claimsOf(report, keys[i]!));
+    const ask = this.options.sharedAnswers ? [...new Set(claims.flatMap((c) => Object.values(c).filter((claim) => !claim.local).map((claim) => claim.member)))] : [];
+    const sharedKnown = ask.length > 0 ? await this.options.sharedAnswers!.has([window.day, addDays(window.day, -ANSWERED_WITHIN_DAYS)], ask) : new Set<string>();
+    const verified = (claim: Claim | undefined): string | undefined => (claim && (claim.local || sharedKnown.has(claim.member)) ? claim.value : undefined);
     const current = this.window;
     this.window = window;
     try {
@@ -339,7 +385,8 @@ export class SearchAnalytics {
         const key = keys[i]!;
         const answered = (k: string) => k !== '' && (this.recent.has(k) || answeredElsewhere.has(k));
         if (!answered(key)) return;
-        this.countReport(report, client, key, answered(prevKeys[i]!) ? prevKeys[i] : undefined);
+        const c = claims[i]!;
+        this.countReport(report, client, key, answered(prevKeys[i]!) ? prevKeys[i] : undefined, { article: verified(c.article), correction: verified(c.correction), tag: verified(c.tag) });
       });
     } finally {
       this.window = current;
@@ -347,10 +394,9 @@ export class SearchAnalytics {
   }
 
   /** The spelling shown comes from the server's answers only: a report's own text (same stems, any punctuation or stop words) is never kept. */
-  private countReport(report: AnalyticsReport, client: string | undefined, key: string, from: string | undefined): void {
+  private countReport(report: AnalyticsReport, client: string | undefined, key: string, from: string | undefined, verified: { article?: string | undefined; correction?: string | undefined; tag?: string | undefined }): void {
     const bucket = this.bucket(key);
     this.countHash(bucket, client);
-    const answered = this.recent.get(key);
     const counts = bucket.counts;
     counts.searches++;
     this.fact('total', 'searches', '', 1);
@@ -365,8 +411,7 @@ export class SearchAnalytics {
       this.fact('total', 'clicks', '', 1);
       this.fact('position', positionBucket(report.click.position), '', 1);
       // Only an article the server answered for this query (a client cannot make up a most-opened article).
-      const article = articleOf(report.click.id);
-      if (answered?.articles.has(article)) this.fact('article', article, '', 1);
+      if (verified.article !== undefined) this.fact('article', verified.article, '', 1);
       // A reformulation: the widget said its previous final query found nothing or was not clicked, and this one was clicked.
       if (from !== undefined && from !== key) this.fact('reformulation', from, key, 1);
     } else if (report.total > 0) {
@@ -375,12 +420,11 @@ export class SearchAnalytics {
     }
     if (report.more > 0) this.fact('total', 'more', '', report.more);
     // Only the correction the server answered for this query (its text is the server's, not the client's).
-    const corrected = report.correction && maskQuery(report.correction.to);
-    if (corrected !== undefined && answered?.corrections.has(corrected)) this.fact('correction', key, `${report.correction!.rejected ? 'rejected' : 'accepted'}${SEP}${corrected}`, 1);
+    if (verified.correction !== undefined) this.fact('correction', key, `${report.correction!.rejected ? 'rejected' : 'accepted'}${SEP}${verified.correction}`, 1);
     for (const [name, value] of Object.entries(report.filters ?? {})) {
       if (value === undefined) continue;
       // Orders and groupings are enums; a tag is counted only when it is one of the index's own (seen in answers' facets), else dropped; dates and article ids only as "used".
-      if (name === 'tag' && !this.knownTags.has(value)) continue;
+      if (name === 'tag' && verified.tag === undefined) continue;
       this.fact('filter', name, name === 'tag' || name === 'sort' || name === 'group' ? String(value) : '', 1);
     }
   }
@@ -428,6 +472,18 @@ function batchOf(window: Window): FlushBatch {
     batch.facts.push({ day: window.day, kind, key, sub, n });
   }
   return batch;
+}
+
+/** A text a report claims the server answered: its value as counted, its shared-set member, and whether this process knows it. */
+interface Claim {
+  value: string;
+  member: string;
+  local: boolean;
+}
+interface Claims {
+  article?: Claim;
+  correction?: Claim;
+  tag?: Claim;
 }
 
 /** Deletes the oldest entries of an insertion-ordered map while `old` holds. */

@@ -20,6 +20,11 @@ export interface SharedClients {
 /** The sets live until 48 h after their day began: long enough for a flush after midnight, no longer than the day's key. */
 export const SHARED_CLIENTS_TTL_HOURS = 48;
 
+/** When a per-day shared key expires (unix seconds): 48 h after its day began. */
+export function sharedDayExpiry(day: Day): number {
+  return Date.parse(`${day}T00:00:00Z`) / 1000 + SHARED_CLIENTS_TTL_HOURS * 3600;
+}
+
 /** Pairs per script call: one call blocks Redis briefly, not for a whole large flush. */
 const BATCH = 500;
 
@@ -50,7 +55,7 @@ export function redisSharedClients(redis: Redis, namespace: string): SharedClien
   return {
     async admit(day, pairs, cap) {
       const counted = new Map<string, number>();
-      const expireAt = String(Date.parse(`${day}T00:00:00Z`) / 1000 + SHARED_CLIENTS_TTL_HOURS * 3600);
+      const expireAt = String(sharedDayExpiry(day));
       for (let start = 0; start < pairs.length; start += BATCH) {
         const batch = pairs.slice(start, start + BATCH);
         const news = (await redis.eval(ADMIT, 2, `${prefix}:${day}`, `${prefix}:n:${day}`, expireAt, String(cap), ...batch.flat())) as number[];

@@ -9,6 +9,8 @@ import { redisKeys } from '../../server/analytics/client-key.js';
 import { SearchAnalytics } from '../../server/analytics/collector.js';
 import { RedisAnalyticsStore } from '../../server/analytics/redis-store.js';
 import { redisSharedClients, SHARED_CLIENTS_TTL_HOURS } from '../../server/analytics/shared-clients.js';
+import { redisSharedAnswers } from '../../server/analytics/shared-answers.js';
+import { dayOf } from '../../server/analytics/store.js';
 import { redisServerOrSkip, startRedis, type TestRedis } from '../support/redis.js';
 
 const NS = 'news-search:shared-clients';
@@ -21,7 +23,7 @@ if (redisServerOrSkip('analytics shared clients')) {
     beforeAll(async () => {
       redisServer = await startRedis();
       redis = new Redis(redisServer.url);
-      proxies = [0, 1].map(() => new SearchAnalytics(new RedisAnalyticsStore(redis, NS), { flushMs: 600_000, retentionDays: 395, log: createLogger('silent'), keys: redisKeys(redis, NS), sharedClients: redisSharedClients(redis, NS) }));
+      proxies = [0, 1].map(() => new SearchAnalytics(new RedisAnalyticsStore(redis, NS), { flushMs: 600_000, retentionDays: 395, log: createLogger('silent'), keys: redisKeys(redis, NS), sharedClients: redisSharedClients(redis, NS), sharedAnswers: redisSharedAnswers(redis, NS) }));
       for (const proxy of proxies) await proxy.start();
     });
     afterAll(async () => {
@@ -57,7 +59,24 @@ if (redisServerOrSkip('analytics shared clients')) {
       expect(await proxies[0]!.store.visible([key])).toEqual(new Set([key]));
     });
 
+    it('checks a report reaching the other proxy against what the first one answered (article, correction, tag)', async () => {
+      const [a, b] = proxies as [SearchAnalytics, SearchAnalytics];
+      const tally = a.tally({ q: 'gfhjv', total: 2, complete: true, correction: 'паром', articles: ['ferry-north'], tags: ['транспорт'] })!;
+      a.answered(tally, () => '10.1.0.9');
+      await a.flush();
+      const base = { v: 1 as const, q: 'gfhjv', total: 2, more: 0, end: 'click' as const };
+      b.report({ ...base, click: { position: 1, id: 'ferry-north-0-0' }, correction: { to: 'паром', rejected: false }, filters: { tag: 'транспорт' } }, '10.1.0.9');
+      b.report({ ...base, click: { position: 2, id: 'made-up-0-0' }, correction: { to: 'made-up', rejected: false }, filters: { tag: 'made-up' } }, '10.1.0.9');
+      await b.flush();
+      const today = { from: dayOf(Date.now()), to: dayOf(Date.now()) };
+      expect(await b.store.facts('article', today)).toEqual([{ key: 'ferry-north', sub: '', n: 1 }]);
+      expect(await b.store.facts('correction', today)).toEqual([{ key: tally.key, sub: 'accepted\u001fпаром', n: 1 }]);
+      expect(await b.store.facts('filter', today)).toEqual([{ key: 'tag', sub: 'транспорт', n: 1 }]);
+      expect((await b.store.facts('position', today)).reduce((sum, r) => sum + r.n, 0)).toBe(2);
+    });
+
     it('keeps keyed hashes only, in per-day keys that expire within 48 h', async () => {
+      expect(await redis.ttl(`${NS}:analytics:answered:${dayOf(Date.now())}`)).toBeLessThanOrEqual(SHARED_CLIENTS_TTL_HOURS * 3600);
       const keys = await redis.keys(`${NS}:analytics:clients:*`);
       expect(keys.length).toBe(2);
       for (const name of keys) {
