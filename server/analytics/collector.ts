@@ -51,8 +51,8 @@ export class Tally {
     readonly text: string,
     readonly zero: boolean,
     readonly complete: boolean,
-    /** What later reports are checked against (articles answered, correction, tags). */
-    readonly facts: AnswerFacts,
+    /** What later reports are checked against: the articles answered and the correction (tags are noted at once, not kept per answer). */
+    readonly facts: Pick<AnswerFacts, 'articles' | 'correction'>,
   ) {}
 }
 
@@ -131,7 +131,20 @@ export class SearchAnalytics {
   tally(facts: AnswerFacts): Tally | undefined {
     const text = maskNormalized(facts.q);
     const key = queryKey(text);
-    return key === '' ? undefined : new Tally(key, text, facts.total === 0 && facts.complete, facts.complete, facts);
+    if (key === '') return undefined;
+    this.noteTags(facts.tags);
+    // Only what reports are checked against is kept: a cached body's tally lives as long as the body.
+    const kept: Tally['facts'] = facts.correction === undefined ? { articles: facts.articles } : { articles: facts.articles, correction: facts.correction };
+    return new Tally(key, text, facts.total === 0 && facts.complete, facts.complete, kept);
+  }
+
+  /** Tags seen in an answer's facets become known (for reports' tag filters); a new one is shared. */
+  private noteTags(tags: readonly string[]): void {
+    const at = this.now();
+    for (const tag of tags) {
+      if (!this.knownTags.delete(tag) && this.options.sharedAnswers) this.toShare.push(answerMember('t', '', tag));
+      if (this.knownTags.size < MAX_KNOWN_TAGS) this.knownTags.set(tag, at);
+    }
   }
 
   /** The tally of an answer's bytes (cached bodies are sent again as the same Buffer). */
@@ -324,10 +337,6 @@ export class SearchAnalytics {
         if (correction !== undefined && entry.corrections.size < MAX_REMEMBERED_PER_QUERY && !entry.corrections.has(correction)) {
           entry.corrections.add(correction);
           share(answerMember('c', key, correction));
-        }
-        for (const tag of facts.tags) {
-          if (!this.knownTags.delete(tag)) share(answerMember('t', '', tag));
-          if (this.knownTags.size < MAX_KNOWN_TAGS) this.knownTags.set(tag, at);
         }
       }
       // Re-inserted, not updated in place: the map stays in answer-time order, so the trim below can stop at the first recent one.
