@@ -24,6 +24,8 @@ const ANSWERED_WITHIN_DAYS = 1;
 const MAX_REMEMBERED_PER_QUERY = 300;
 /** Tags known from answers' facets, at most (an index's own tag names; a bound all the same). */
 const MAX_KNOWN_TAGS = 20_000;
+/** Answer facts waiting to be shared at most, while Redis cannot take them (the newest are kept). */
+const MAX_PENDING_SHARED = 200_000;
 /** Reports waiting for the next flush at most (a flood is dropped, not buffered without bound). */
 const MAX_PENDING_REPORTS = 100_000;
 /** And at most this many characters of report text waiting (~32 MB as UTF-16): a flood of long reports cannot grow the heap. */
@@ -348,11 +350,19 @@ export class SearchAnalytics {
     trimOlder(this.knownTags, (seenAt) => seenAt < oldest);
   }
 
-  /** Writes the facts remembered since the last flush to the shared set (kept for the next flush if that fails). */
+  /**
+   * Writes the facts remembered since the last flush to the shared set. A failure does not fail
+   * the flush (the counts do not depend on it): the facts wait for the next one, up to a bound.
+   */
   private async shareAnswered(day: Day): Promise<void> {
     if (!this.options.sharedAnswers || this.toShare.length === 0) return;
-    await this.options.sharedAnswers.add(day, this.toShare);
-    this.toShare = [];
+    try {
+      await this.options.sharedAnswers.add(day, this.toShare);
+      this.toShare = [];
+    } catch (error) {
+      if (this.toShare.length > MAX_PENDING_SHARED) this.toShare = this.toShare.slice(-MAX_PENDING_SHARED);
+      this.options.log.warn({ err: error }, 'search analytics: sharing what this proxy answered failed; retried at the next flush');
+    }
   }
 
   /**
