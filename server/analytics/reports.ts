@@ -5,6 +5,7 @@
  */
 import { ParameterError } from '../../core/errors.js';
 import { addDays, dayOf, topBy, type AnalyticsStore, type Day, type QueryOrder, type QueryRow, type QueryTops, type StoreRange } from './store.js';
+import { withReformulationLines, withZeroResultLines } from './synonym-candidates.js';
 
 export const REPORT_NAMES = ['top-queries', 'zero-results', 'no-clicks', 'rising', 'corrections', 'reformulations', 'filters', 'articles', 'daily', 'positions'] as const;
 export type ReportName = (typeof REPORT_NAMES)[number];
@@ -73,7 +74,10 @@ export class Reports {
       case 'top-queries':
         return this.queryTable('top', ['query', 'searches', 'answers', 'zero_result_pct', 'ctr_pct'], (r) => [r.searches, r.answers, rate(r.searchesZero, r.searches), rate(r.clicks, r.searches)]);
       case 'zero-results':
-        return this.queryTable('zero', ['query', 'zero_result_searches', 'zero_result_answers', 'searches'], (r) => [r.searchesZero, r.answersZero, r.searches]);
+        return withZeroResultLines(
+          await this.queryTable('zero', ['query', 'zero_result_searches', 'zero_result_answers', 'searches'], (r) => [r.searchesZero, r.answersZero, r.searches]),
+          await this.reformulations(),
+        );
       case 'no-clicks':
         return this.queryTable('noClicks', ['query', 'searches_without_click', 'searches', 'ctr_pct'], (r) => [r.noClicks, r.searches, rate(r.clicks, r.searches)]);
       case 'rising':
@@ -85,7 +89,7 @@ export class Reports {
       case 'corrections':
         return this.corrections();
       case 'reformulations':
-        return this.reformulations();
+        return withReformulationLines(await this.reformulations());
       case 'filters': {
         const rows = (await this.store.facts('filter', this.range)).sort((a, b) => b.n - a.n).slice(0, this.range.limit);
         return { columns: ['filter', 'value', 'searches'], rows: rows.map((r) => [r.key, r.sub, r.n]) };

@@ -5,6 +5,8 @@ import type { Config } from '../../core/config.js';
 import type { Logger } from '../../core/logger.js';
 import { memoryKeys, redisKeys } from './client-key.js';
 import { SearchAnalytics } from './collector.js';
+import { redisSharedClients } from './shared-clients.js';
+import { redisSharedAnswers } from './shared-answers.js';
 import { RedisAnalyticsStore } from './redis-store.js';
 import { ANALYTICS_DB_FILE, SqliteAnalyticsStore } from './sqlite-store.js';
 
@@ -16,6 +18,7 @@ export async function startAnalytics(config: Config, redis: Redis | undefined, l
     retentionDays: config.analyticsRetentionDays,
     log,
     keys: redis ? redisKeys(redis, namespace) : memoryKeys(),
+    ...(redis && { sharedClients: redisSharedClients(redis, namespace), sharedAnswers: redisSharedAnswers(redis, namespace) }),
   });
   await analytics.start();
   log.info({ store: redis ? 'redis' : 'sqlite', flushMs: config.analyticsFlushMs }, 'search analytics on');

@@ -183,8 +183,31 @@ describe('one report per final query', () => {
     expect(reports[0]).toMatchObject({ q: 'путин', end: 'idle' });
     expect(reports[0]!.prev).toBeUndefined();
     expect(reports[0]!.click).toBeUndefined();
-    expect(reports[1]).toMatchObject({ q: 'путин визит', prev: 'путин', end: 'click', click: { position: 3 } });
+    expect(reports[1]).toMatchObject({ q: 'путин визит', prev: 'путин', prevMissed: 'no-click', end: 'click', click: { position: 3 } });
     expect(chosenHref).toContain(`/articles/${reports[1]!.click!.id.replace(/-\d+-\d+$/, '')}?`);
+    await page.close();
+  });
+
+  it('a clicked query followed by another clicked one is no reformulation (the first did not miss)', async () => {
+    const { page } = await openDemo(env.browser, env.server.baseUrl);
+    const recorder = recordReports(page);
+    const widget = await mountWidget(page, 'found-twice', { debounce: '0' });
+    // The page keeps the reader here (news-search:select cancelled), so one widget session sees two clicks.
+    await page.evaluate(() => document.addEventListener('news-search:select', (event) => event.preventDefault(), true));
+
+    const server = await countedDuring(['total', 'reformulation'], async () => {
+      await widget.search('визит');
+      await widget.options.first().click();
+      await widget.search('соглашение');
+      await widget.options.first().click();
+      await expectReports(recorder, page, 2);
+    });
+
+    expect(server.total).toMatchObject({ searches: 2, clicks: 2 });
+    expect(server.reformulation).toEqual({});
+    expect(recorder.reports[1]!.body).toMatchObject({ q: 'соглашение', end: 'click' });
+    expect(recorder.reports[1]!.body.prev).toBeUndefined();
+    expect(recorder.reports[1]!.body.prevMissed).toBeUndefined();
     await page.close();
   });
 
@@ -256,7 +279,7 @@ describe('one report per final query', () => {
     expect(reports[0]!.total).toBeGreaterThan(0);
     expect(reports[1]).toMatchObject({ q: 'cjukfitybt', correction: { to: 'соглашение', rejected: true }, total: 0, end: 'idle' });
     expect(reports[1]!.filters).toBeUndefined();
-    expect(reports[2]).toMatchObject({ q: 'cjukfitybt', filters: { sort: 'date' }, end: 'idle', prev: 'cjukfitybt' });
+    expect(reports[2]).toMatchObject({ q: 'cjukfitybt', filters: { sort: 'date' }, end: 'idle', prev: 'cjukfitybt', prevMissed: 'zero' });
     expect(reports[2]!.correction).toBeUndefined(); // still exactly what was typed
     const key = form('cjukfitybt');
     expect(server.correction).toEqual({ [`${key}|accepted\u001fсоглашение`]: 1, [`${key}|rejected\u001fсоглашение`]: 1 });
