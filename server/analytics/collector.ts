@@ -17,6 +17,13 @@ export const CLIENT_THRESHOLD = 5;
 export const HIDDEN_RETENTION_DAYS = 7;
 /** Reports are counted only for queries answered this recently. */
 const ANSWERED_WITHIN_DAYS = 1;
+/**
+ * A report for a query this proxy has not seen answered waits this long for another proxy's flush
+ * to show the answer in the store: every proxy flushes within ANALYTICS_FLUSH_MS ≤ 10 s
+ * (core/config.ts), plus 2 s for that flush itself. Without the wait, a click a moment after an
+ * answer, reported to the other proxy before the answering one flushed, was dropped.
+ */
+const PEER_FLUSH_WAIT_MS = 12_000;
 /** Reports waiting for the next flush at most (a flood is dropped, not buffered without bound). */
 const MAX_PENDING_REPORTS = 100_000;
 /** And at most this many characters of report text waiting (~32 MB as UTF-16): a flood of long reports cannot grow the heap. */
@@ -60,12 +67,20 @@ interface Window {
 
 type Client = () => string | undefined;
 
+/** A widget report waiting for a flush: the client as a keyed hash, when it came, its text size (the cap). */
+interface PendingReport {
+  report: AnalyticsReport;
+  client: string | undefined;
+  at: number;
+  chars: number;
+}
+
 const SEP = '\u001f';
 
 export class SearchAnalytics {
   private epoch = 0;
   private window: Window;
-  private pending: { report: AnalyticsReport; client: string | undefined }[] = [];
+  private pending: PendingReport[] = [];
   private pendingChars = 0;
   /** The day this process hashes with a key of its own (the shared one could not be read). */
   private fallbackDay: Day | undefined;
@@ -140,7 +155,7 @@ export class SearchAnalytics {
     const chars = report.q.length + (report.prev?.length ?? 0) + (report.correction?.to.length ?? 0) + (report.filters?.tag?.length ?? 0) + (report.click?.id.length ?? 0);
     if (this.pending.length >= MAX_PENDING_REPORTS || this.pendingChars + chars > MAX_PENDING_CHARS) return;
     this.pendingChars += chars;
-    this.pending.push({ report, client: client === undefined ? undefined : this.hasher.hash(client) });
+    this.pending.push({ report, client: client === undefined ? undefined : this.hasher.hash(client), at: this.now(), chars });
   }
 
   /** Writes what was counted since the last flush; one flush at a time, never thrown. */
@@ -172,7 +187,7 @@ export class SearchAnalytics {
       await this.refreshKey();
       if (window.day !== this.window.day) this.prune();
       this.rememberAnswered(window);
-      await this.countReports(window, reports);
+      this.waitForPeers(await this.countReports(window, reports));
       const batch = batchOf(window);
       if (batch.queries.length + batch.facts.length + batch.spellings.length === 0) return;
       await this.store.add(batch, window.day, CLIENT_THRESHOLD);
@@ -273,9 +288,12 @@ export class SearchAnalytics {
     }
   }
 
-  /** Reports into the window being flushed (counted on its day), dropping those for queries never answered lately. */
-  private async countReports(window: Window, reports: readonly { report: AnalyticsReport; client: string | undefined }[]): Promise<void> {
-    if (reports.length === 0) return;
+  /**
+   * Reports into the window being flushed (counted on its day); returns those whose query is not
+   * known answered yet but may still be flushed by another proxy; the rest are dropped.
+   */
+  private async countReports(window: Window, reports: readonly PendingReport[]): Promise<PendingReport[]> {
+    if (reports.length === 0) return [];
     const forms = reports.map(({ report }) => {
       const text = maskQuery(report.q);
       return { text, key: queryKey(text) };
@@ -283,16 +301,27 @@ export class SearchAnalytics {
     const unknown = [...new Set(forms.map((f) => f.key).filter((key) => key !== '' && !this.recent.has(key)))];
     const answeredElsewhere = unknown.length > 0 ? await this.store.answeredSince(unknown, addDays(window.day, -ANSWERED_WITHIN_DAYS)) : new Set<string>();
     const current = this.window;
+    const waiting: PendingReport[] = [];
+    const stillAwaited = this.now() - PEER_FLUSH_WAIT_MS;
     this.window = window;
     try {
-      reports.forEach(({ report, client }, i) => {
+      reports.forEach((pending, i) => {
         const { text, key } = forms[i]!;
-        if (key === '' || !(this.recent.has(key) || answeredElsewhere.has(key))) return;
-        this.countReport(report, client, key, text);
+        if (key === '') return;
+        if (this.recent.has(key) || answeredElsewhere.has(key)) this.countReport(pending.report, pending.client, key, text);
+        else if (pending.at >= stillAwaited) waiting.push(pending);
       });
     } finally {
       this.window = current;
     }
+    return waiting;
+  }
+
+  /** Reports back in the queue for the next flush, ahead of newer ones, within the same caps. */
+  private waitForPeers(waiting: PendingReport[]): void {
+    const kept = waiting.slice(0, Math.max(0, MAX_PENDING_REPORTS - this.pending.length));
+    this.pending = [...kept, ...this.pending];
+    for (const p of kept) this.pendingChars += p.chars;
   }
 
   private countReport(report: AnalyticsReport, client: string | undefined, key: string, text: string): void {
