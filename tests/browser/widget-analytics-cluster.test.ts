@@ -212,6 +212,28 @@ describe.runIf(runnable)('two proxies behind the compose profile\'s nginx, one R
     await expect.poll(() => exported('reformulations'), { timeout: 20_000, interval: 200 }).toEqual([{ searched_first: 'путин', then_found_with: 'путин визит', times: 1 }]);
   });
 
+  // KNOWN BUG (reported to the lead, not fixed here): each proxy counts a day's distinct clients per
+  // query in its own memory (collector.ts, `seen`) and the store adds the proxies' counts, so one
+  // reader whose searches reach both proxies counts twice: 3 readers can pass the threshold of 5.
+  // `it.fails` passes while the bug is there; once the distinct count is shared, make it `it`.
+  it.fails('a query searched by 4 readers stays out of the exports, by 5 it is in, though each reader reached both proxies', async () => {
+    const q = 'порт визит';
+    const listed = async () => (await exported('top-queries')).some((r) => r['query'] === q);
+    const answers = async () => Number((await exported('daily'))[0]!['answers']);
+    const searchTwice = async (n: number) => {
+      // Two searches in a row through nginx: one to each proxy (round robin), as a reader's
+      // prefixes and "show more" pages are spread.
+      for (let i = 0; i < 2; i++) expect(await searchFrom(`127.0.0.${n}`, q)).toBe(200);
+    };
+    const before = await answers();
+    for (const n of [2, 3, 4, 5]) await searchTwice(n);
+    await expect.poll(answers, { timeout: 20_000, interval: 200 }).toBe(before + 8);
+    await new Promise((r) => setTimeout(r, 2 * FLUSH_MS));
+    expect(await listed()).toBe(false);
+    await searchTwice(6);
+    await expect.poll(listed, { timeout: 20_000, interval: 200 }).toBe(true);
+  });
+
   it('a report reaching the proxy that did not answer is counted, also before the answering one flushed', async () => {
     // The widget's report goes wherever nginx sends it; a click a moment after the answer reaches
     // the other proxy before the answering one flushed (every ANALYTICS_FLUSH_MS). Made certain
