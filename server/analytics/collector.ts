@@ -55,6 +55,8 @@ interface Bucket {
   spellings: Map<string, { n: number }>;
   /** Hashes of today's distinct clients for this key, up to the threshold (memory only). */
   seen: string[];
+  /** Of those, the ones first seen in this window: counted at its flush, with the other proxies' (DailyKeySource.newClients). */
+  fresh: string[];
   /** The last answer sent for the key was complete and empty. */
   lastZeroComplete: boolean;
 }
@@ -188,6 +190,7 @@ export class SearchAnalytics {
       if (window.day !== this.window.day) this.prune();
       this.rememberAnswered(window);
       this.waitForPeers(await this.countReports(window, reports));
+      await this.countClients(window);
       const batch = batchOf(window);
       if (batch.queries.length + batch.facts.length + batch.spellings.length === 0) return;
       await this.store.add(batch, window.day, CLIENT_THRESHOLD);
@@ -250,7 +253,7 @@ export class SearchAnalytics {
     if (!bucket) {
       let seen = this.daySeen.get(key);
       if (!seen) this.daySeen.set(key, (seen = []));
-      bucket = { counts: { answers: 0, answersZero: 0, searches: 0, searchesZero: 0, clicks: 0, noClicks: 0, clients: 0 }, spellings: new Map(), seen, lastZeroComplete: false };
+      bucket = { counts: { answers: 0, answersZero: 0, searches: 0, searchesZero: 0, clicks: 0, noClicks: 0, clients: 0 }, spellings: new Map(), seen, fresh: [], lastZeroComplete: false };
       this.window.buckets.set(key, bucket);
     }
     return bucket;
@@ -264,7 +267,7 @@ export class SearchAnalytics {
   private countHash(bucket: Bucket, hash: string | undefined): void {
     if (hash === undefined || bucket.seen.length >= CLIENT_THRESHOLD || bucket.seen.includes(hash)) return;
     bucket.seen.push(hash);
-    bucket.counts.clients++;
+    bucket.fresh.push(hash);
   }
 
   private fact(kind: FactKind, key: string, sub: string, n: number): void {
@@ -315,6 +318,31 @@ export class SearchAnalytics {
       this.window = current;
     }
     return waiting;
+  }
+
+  /**
+   * The window's newly seen clients per key, counted once across proxies: each proxy knows only the
+   * clients it served, so a reader whose searches reach two proxies would otherwise count twice.
+   * Without an answer from the shared set within 2 s, this proxy's own count is used.
+   */
+  private async countClients(window: Window): Promise<void> {
+    const fresh = new Map([...window.buckets].filter(([, b]) => b.fresh.length > 0).map(([key, b]) => [key, b.fresh]));
+    if (fresh.size === 0) return;
+    let counted: Map<string, number>;
+    try {
+      counted = await Promise.race([
+        this.options.keys.newClients(window.day, fresh),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer within 2 s')), 2_000).unref()),
+      ]);
+    } catch (error) {
+      this.options.log.warn({ err: error }, "search analytics: the shared distinct-client count could not be updated; this proxy's own count is used");
+      counted = new Map([...fresh].map(([key, hashes]) => [key, hashes.length]));
+    }
+    for (const [key, hashes] of fresh) {
+      const bucket = window.buckets.get(key)!;
+      bucket.counts.clients += counted.get(key) ?? 0;
+      hashes.length = 0;
+    }
   }
 
   /** Reports back in the queue for the next flush, ahead of newer ones, within the same caps. */
@@ -371,6 +399,7 @@ export class SearchAnalytics {
     for (const [key, bucket] of window.buckets) {
       const into = this.bucket(key);
       for (const field of Object.keys(bucket.counts) as (keyof QueryCounts)[]) into.counts[field] += bucket.counts[field];
+      into.fresh.push(...bucket.fresh);
       for (const [text, s] of bucket.spellings) {
         const spelling = into.spellings.get(text);
         if (spelling) spelling.n += s.n;
