@@ -47,10 +47,11 @@ export function redisKeys(redis: Redis, namespace: string): DailyKeySource {
     },
     /**
      * A HyperLogLog per query and day (PFADD), expiring with the day's key: it keeps no hash, only
-     * registers (a 14-bit index and a run length per client), so even with the day's key nobody can
-     * tell which addresses were counted. Up to a few clients its count is exact; a collision can
-     * only count fewer (the safe side of the threshold). The count before and after the add, in one
-     * MULTI, gives how many were new to every proxy.
+     * registers (a 14-bit index and a run length per client), so even with the day's key the
+     * counted addresses cannot be listed (one given address can only be tested as "possibly
+     * counted"). Up to a few clients its count is exact; a collision can only count fewer (the
+     * safe side of the threshold). The count before and after the add, in one MULTI, gives how many
+     * were new to every proxy.
      */
     async newClients(day, hashes) {
       const multi = redis.multi();
