@@ -7,7 +7,8 @@
  * way an editor reads them, from the export API through nginx with the analytics token, after the
  * proxies flushed to Redis. nginx alternates requests between the proxies, so one reader's prefix
  * searches, final answer and report land on both: the counts are right only if the proxies count
- * together (one store, and a report accepted for a query the other proxy answered).
+ * together (one store, a report accepted for a query the other proxy answered, each reader counted
+ * once for the threshold however many proxies served them).
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import http from 'node:http';
@@ -263,7 +264,8 @@ describe.runIf(runnable)('two proxies behind the compose profile\'s nginx, one R
     );
   });
 
-  it('the compose nginx logs no reader: its access log is off', async () => {
+  it('no log keeps a reader: the compose nginx has its access log off, the proxies log no address or user agent', async () => {
     expect(await readFile(path.join(nginx.dir, 'access.log'), 'utf8').catch(() => '')).toBe('');
+    for (const p of proxies) for (const reader of ['127.0.0.2', '127.0.0.6', 'HeadlessChrome']) expect(p.process.output()).not.toContain(reader);
   });
 });
