@@ -26,6 +26,14 @@ const MAX_REMEMBERED_PER_QUERY = 300;
 const MAX_KNOWN_TAGS = 20_000;
 /** Answer facts waiting to be shared at most, while Redis cannot take them (the newest are kept). */
 const MAX_PENDING_SHARED = 200_000;
+/**
+ * A report for a query this proxy has not seen answered waits this long for another proxy's flush
+ * to show the answer in the store: every proxy flushes within ANALYTICS_FLUSH_MS ≤ 10 s
+ * (core/config.ts), plus 2 s for that flush itself. Without the wait, a click a moment after an
+ * answer, reported to the other proxy before the answering one flushed, was dropped (the shared
+ * answered set is written at that same flush, so it does not cover this case).
+ */
+const PEER_FLUSH_WAIT_MS = 12_000;
 /** Reports waiting for the next flush at most (a flood is dropped, not buffered without bound). */
 const MAX_PENDING_REPORTS = 100_000;
 /** And at most this many characters of report text waiting (~32 MB as UTF-16): a flood of long reports cannot grow the heap. */
@@ -89,12 +97,20 @@ interface Window {
 
 type Client = () => string | undefined;
 
+/** A widget report waiting for a flush: the client as a keyed hash, when it came, its text size (the cap). */
+interface PendingReport {
+  report: AnalyticsReport;
+  client: string | undefined;
+  at: number;
+  chars: number;
+}
+
 const SEP = '\u001f';
 
 export class SearchAnalytics {
   private epoch = 0;
   private window: Window;
-  private pending: { report: AnalyticsReport; client: string | undefined }[] = [];
+  private pending: PendingReport[] = [];
   private pendingChars = 0;
   /** The day this process hashes with a key of its own (the shared one could not be read). */
   private fallbackDay: Day | undefined;
@@ -186,7 +202,7 @@ export class SearchAnalytics {
     const chars = report.q.length + (report.prev?.length ?? 0) + (report.correction?.to.length ?? 0) + (report.filters?.tag?.length ?? 0) + (report.click?.id.length ?? 0);
     if (this.pending.length >= MAX_PENDING_REPORTS || this.pendingChars + chars > MAX_PENDING_CHARS) return;
     this.pendingChars += chars;
-    this.pending.push({ report, client: client === undefined ? undefined : this.hasher.hash(client) });
+    this.pending.push({ report, client: client === undefined ? undefined : this.hasher.hash(client), at: this.now(), chars });
   }
 
   /** Writes what was counted since the last flush; one flush at a time, never thrown. */
@@ -219,7 +235,7 @@ export class SearchAnalytics {
       if (window.day !== this.window.day) this.prune();
       this.rememberAnswered(window);
       await this.shareAnswered(window.day);
-      await this.countReports(window, reports);
+      this.waitForPeers(await this.countReports(window, reports));
       await this.admitClients(window);
       const batch = batchOf(window);
       if (batch.queries.length + batch.facts.length + batch.spellings.length === 0) return;
@@ -385,9 +401,12 @@ export class SearchAnalytics {
     return claims;
   }
 
-  /** Reports into the window being flushed (counted on its day), dropping those for queries never answered lately. */
-  private async countReports(window: Window, reports: readonly { report: AnalyticsReport; client: string | undefined }[]): Promise<void> {
-    if (reports.length === 0) return;
+  /**
+   * Reports into the window being flushed (counted on its day); returns those whose query is not
+   * known answered yet but may still be flushed by another proxy; the rest are dropped.
+   */
+  private async countReports(window: Window, reports: readonly PendingReport[]): Promise<PendingReport[]> {
+    if (reports.length === 0) return [];
     const keys = reports.map(({ report }) => queryKey(maskQuery(report.q)));
     // A reformulation's first query must have been answered lately too (its text is the client's).
     const prevKeys = reports.map(({ report }) => (report.click && report.prevMissed && report.prev !== undefined ? queryKey(maskQuery(report.prev)) : ''));
@@ -398,18 +417,32 @@ export class SearchAnalytics {
     const sharedKnown = ask.length > 0 ? await this.options.sharedAnswers!.has([window.day, addDays(window.day, -ANSWERED_WITHIN_DAYS)], ask) : new Set<string>();
     const verified = (claim: Claim | undefined): string | undefined => (claim && (claim.local || sharedKnown.has(claim.member)) ? claim.value : undefined);
     const current = this.window;
+    const waiting: PendingReport[] = [];
+    const stillAwaited = this.now() - PEER_FLUSH_WAIT_MS;
     this.window = window;
     try {
-      reports.forEach(({ report, client }, i) => {
+      reports.forEach((pending, i) => {
+        const { report, client } = pending;
         const key = keys[i]!;
         const answered = (k: string) => k !== '' && (this.recent.has(k) || answeredElsewhere.has(k));
-        if (!answered(key)) return;
+        if (!answered(key)) {
+          if (key !== '' && pending.at >= stillAwaited) waiting.push(pending);
+          return;
+        }
         const c = claims[i]!;
         this.countReport(report, client, key, answered(prevKeys[i]!) ? prevKeys[i] : undefined, { article: verified(c.article), correction: verified(c.correction), tag: verified(c.tag) });
       });
     } finally {
       this.window = current;
     }
+    return waiting;
+  }
+
+  /** Reports back in the queue for the next flush, ahead of newer ones, within the same caps. */
+  private waitForPeers(waiting: PendingReport[]): void {
+    const kept = waiting.slice(0, Math.max(0, MAX_PENDING_REPORTS - this.pending.length));
+    this.pending = [...kept, ...this.pending];
+    for (const p of kept) this.pendingChars += p.chars;
   }
 
   /** The spelling shown comes from the server's answers only: a report's own text (same stems, any punctuation or stop words) is never kept. */

@@ -18,7 +18,7 @@ import { SearchAnalytics } from '../../server/analytics/collector.js';
 import { ANALYTICS_DB_FILE, SqliteAnalyticsStore } from '../../server/analytics/sqlite-store.js';
 import { dayOf, type FactKind } from '../../server/analytics/store.js';
 import { queryKey, maskQuery } from '../../server/analytics/query-form.js';
-import { mountWidget, NewsSearchHarness, openDemo, startWidgetEnv, type WidgetEnv } from './harness.js';
+import { mountWidget, NewsSearchHarness, openDemo, startWidgetEnv, typeLikeReader, typeThenRefine, type WidgetEnv } from './harness.js';
 
 let env: WidgetEnv;
 let dataDir: string;
@@ -62,18 +62,6 @@ async function countedDuring(kinds: FactKind[], action: () => Promise<void>): Pr
 
 /** The server's analysed form of a query (how it groups and counts queries). */
 const form = (q: string) => queryKey(maskQuery(q));
-
-/** Gaps between keys, 80–250 ms, fixed so a failure replays. */
-const KEY_GAPS_MS = [80, 250, 130, 210, 95, 170, 240, 115, 150, 190, 85, 225];
-
-/** Types `text` one key at a time, as a reader does. */
-async function typeLikeReader(widget: NewsSearchHarness, text: string): Promise<void> {
-  await widget.input.focus();
-  for (const [i, key] of [...text].entries()) {
-    await widget.input.pressSequentially(key);
-    await widget.page.waitForTimeout(KEY_GAPS_MS[i % KEY_GAPS_MS.length]!);
-  }
-}
 
 interface SentReport {
   body: AnalyticsReport;
@@ -164,11 +152,7 @@ describe('one report per final query', () => {
     let chosenHref: string | null = null;
 
     const server = await countedDuring(['total', 'reformulation', 'position'], async () => {
-      await typeLikeReader(widget, 'путин');
-      await widget.settled('путин');
-      await page.waitForTimeout(3000);
-      await typeLikeReader(widget, ' визит');
-      await widget.settled('путин визит');
+      await typeThenRefine(widget);
       expect(await widget.options.count()).toBeGreaterThan(2);
       chosenHref = await widget.options.nth(2).getAttribute('href');
       await Promise.all([page.waitForURL(/\/articles\//), widget.options.nth(2).click()]);

@@ -10,6 +10,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../core/logger.js';
 import { memoryKeys, redisKeys } from '../../server/analytics/client-key.js';
+import { redisSharedClients } from '../../server/analytics/shared-clients.js';
+import { redisSharedAnswers } from '../../server/analytics/shared-answers.js';
 import { RedisAnalyticsStore } from '../../server/analytics/redis-store.js';
 import { Redis } from 'ioredis';
 import { redisServerOrSkip, startRedis } from '../support/redis.js';
@@ -259,7 +261,7 @@ if (redisServerOrSkip('search analytics over Redis')) {
       const redis = new Redis(redisServer.url);
       const lines: string[] = [];
       const log = createLogger('info', { write: (line: string) => void lines.push(line) });
-      const shared = new SearchAnalytics(new RedisAnalyticsStore(redis, 'news-search:t'), { flushMs: 600_000, retentionDays: 395, log, keys: redisKeys(redis, 'news-search:t') });
+      const shared = new SearchAnalytics(new RedisAnalyticsStore(redis, 'news-search:t'), { flushMs: 600_000, retentionDays: 395, log, keys: redisKeys(redis, 'news-search:t'), sharedClients: redisSharedClients(redis, 'news-search:t'), sharedAnswers: redisSharedAnswers(redis, 'news-search:t') });
       await shared.start();
       const previous = server;
       server = await startTestServer(uid, { cacheEntries: 100, app: { log, analytics: shared, analyticsAccess: { tokens: [TOKEN], allow: 'any' }, http: { trustProxy: true, rateLimit: 0 } } });
@@ -272,7 +274,8 @@ if (redisServerOrSkip('search analytics over Redis')) {
         for (const key of await redis.keys('*')) {
           const type = await redis.type(key);
           dump += key + JSON.stringify(type === 'hash' ? await redis.hgetall(key) : type === 'set' ? await redis.smembers(key) : type === 'zset' ? await redis.zrange(key, '0', '-1', 'WITHSCORES') : await redis.get(key));
-          if (key.includes('client-key')) expect(await redis.ttl(key)).toBeGreaterThan(0);
+          // The day's key and the per-day sets of distinct clients and answered facts expire; the counts and rollups never do.
+          if (/:analytics:(client-key|clients|answered):/.test(key)) expect(await redis.ttl(key)).toBeGreaterThan(0);
           else if (key.includes(':analytics:')) expect(await redis.ttl(key)).toBe(-1);
         }
         expect(dump).toContain('соглашение');
