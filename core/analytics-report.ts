@@ -30,8 +30,14 @@ export interface AnalyticsReport {
   click?: { position: number; id: string };
   /** How many times "show more" was used. */
   more: number;
-  /** The previous final query of this widget session (reformulations); absent for the first. */
+  /**
+   * The previous final query of this widget session, sent only when it missed (`prevMissed`): a
+   * reformulation is a zero-result or unclicked query followed by a clicked one. Absent for the
+   * first query and after a clicked one.
+   */
   prev?: string;
+  /** How the previous final query missed: `zero` results, or results and `no-click`. Sent with `prev`, ignored without it (a `prev` without it, from an older widget, is no reformulation). */
+  prevMissed?: 'zero' | 'no-click';
   /** What made the query final. */
   end: 'click' | 'idle' | 'leave';
 }

@@ -1,5 +1,6 @@
 /** Runs reading and parsing in a worker thread that works ahead of the engine (parse-worker.ts is its other end). */
 import { Worker } from 'node:worker_threads';
+import { workerEntry } from '../core/worker-entry.js';
 import type { PreparedItem } from './prepare.js';
 import type { KnownSources } from './read.js';
 import type { Interval } from './apply.js';
@@ -50,9 +51,7 @@ export class ParserThread {
 
   constructor(paths: readonly string[], limits: Partial<Omit<ParserThreadData, 'paths'>> = {}) {
     const data: ParserThreadData = { paths, aheadBytes: AHEAD_BYTES, messageBytes: MESSAGE_BYTES, messageItems: MESSAGE_ITEMS, ...limits };
-    // The same extension as this module: .ts when run from source (tsx, vitest).
-    const entry = new URL(`./parse-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
-    const [script, mode] = workerEntry(entry);
+    const [script, mode] = workerEntry(import.meta.url, 'parse-worker');
     this.worker = new Worker(script, {
       ...mode,
       workerData: data,
@@ -124,15 +123,4 @@ export class ParserThread {
     this.wake = undefined;
     wake?.();
   }
-}
-
-/**
- * The worker runs the same TypeScript sources as the rest of the indexer. Node 20 does not carry
- * the parent's --import loader hooks into a worker, so from source the worker first registers
- * tsx's loader itself, then imports the entry.
- */
-function workerEntry(entry: URL): [string | URL, { eval?: boolean }] {
-  if (!entry.pathname.endsWith('.ts')) return [entry, {}];
-  const tsx = import.meta.resolve('tsx/esm/api');
-  return [`import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`, { eval: true }];
 }

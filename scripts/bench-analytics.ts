@@ -1,13 +1,16 @@
 /**
  * `npm run bench:analytics`: the editors' dashboard (GET /admin/search, server/routes/analytics.ts)
  * over 30 days × 20,000 distinct queries a day (BENCH_DAYS, BENCH_QUERIES_PER_DAY), in the
- * embedded SQLite store and, when redis-server is on PATH, the Redis store. Prints the median and
+ * embedded SQLite store and, when redis-server is on PATH, the Redis store (BENCH_STORES=sqlite|redis: one). Prints the median and
  * worst time of BENCH_RUNS (5) dashboard requests, answered by the real route over loopback
  * (target ≤ 500 ms), and the CSV export of the top queries. The route runs in this process, so its
- * CPU time per request (process.cpuUsage, user + system) is printed too: on a shared machine the
- * wall time also holds the time other processes had the cores (the load average is printed).
+ * CPU time per request (process.cpuUsage, user + system: with SQLite that includes the store's
+ * worker thread) is printed too: on a shared machine the wall time also holds the time other
+ * processes had the cores (the load average is printed). Also the event loop's longest stall while
+ * the dashboard is read and while a flush is written (what searches would wait), and a flush's time.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createServer, type Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,6 +28,9 @@ import { SearchAnalytics } from '../server/analytics/collector.js';
 const DAYS = Number(process.env['BENCH_DAYS'] ?? 30);
 const PER_DAY = Number(process.env['BENCH_QUERIES_PER_DAY'] ?? 20_000);
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 5);
+/** Which stores to measure (default both, side by side in one run). */
+const STORES = (process.env['BENCH_STORES'] ?? 'sqlite,redis').split(',');
+const FLUSH_QUERIES = Number(process.env['BENCH_FLUSH_QUERIES'] ?? 2_000);
 const TOKEN = 'bench-analytics-token-000';
 
 let seed = 7;
@@ -66,7 +72,14 @@ async function fill(store: AnalyticsStore, today: string): Promise<number> {
   return performance.now() - started;
 }
 
-async function measure(name: string, store: AnalyticsStore): Promise<void> {
+/** Redis's own CPU time so far, in ms (INFO cpu: user + sys): its share of a dashboard read, beside ours. */
+async function redisCpuMs(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const seconds = (field: string) => Number(new RegExp(`^${field}:([0-9.]+)`, 'm').exec(info)?.[1] ?? 0);
+  return (seconds('used_cpu_user') + seconds('used_cpu_sys')) * 1000;
+}
+
+async function measure(name: string, store: AnalyticsStore, storeCpuMs?: () => Promise<number>): Promise<void> {
   const today = dayOf(Date.now());
   const fillMs = await fill(store, today);
   const app = express();
@@ -84,17 +97,52 @@ async function measure(name: string, store: AnalyticsStore): Promise<void> {
     if (res.status !== 200) throw new Error(`${url}: ${res.status} ${body.slice(0, 200)}`);
     return { ms: performance.now() - started, cpuMs: (used.user + used.system) / 1000, bytes: Buffer.byteLength(body) };
   };
-  const dashboard = [];
-  for (let i = 0; i < RUNS; i++) dashboard.push(await time('/admin/search'));
+  const dashboard: Awaited<ReturnType<typeof time>>[] = [];
+  const storeCpu: number[] = [];
+  // The event loop's longest stall while the dashboard is read (a synchronous store blocks every
+  // search for that long), and a flush's: FLUSH_QUERIES distinct queries, what a busy 10 s brings.
+  // On a loaded machine the loop also "stalls" while the OS runs other processes: the same monitor
+  // over an idle second first gives that baseline.
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  loop.disable();
+  const idleStallMs = loop.max / 1e6;
+  loop.reset();
+  loop.enable();
+  for (let i = 0; i < RUNS; i++) {
+    const before = await storeCpuMs?.();
+    dashboard.push(await time('/admin/search'));
+    if (before !== undefined) storeCpu.push((await storeCpuMs!()) - before);
+  }
+  loop.disable();
   const csv = await time('/api/analytics/top-queries.csv?limit=1000');
+  const dashboardStallMs = loop.max / 1e6;
+  const batches = [0, 1, 2].map(() => {
+    const batch = dayBatch(today);
+    return { ...batch, queries: batch.queries.slice(0, FLUSH_QUERIES), spellings: batch.spellings.slice(0, FLUSH_QUERIES) };
+  });
+  loop.reset();
+  loop.enable();
+  const flushes: number[] = [];
+  for (const batch of batches) {
+    const started = performance.now();
+    await store.add(batch, today, 5);
+    flushes.push(performance.now() - started);
+  }
+  loop.disable();
   server.close();
   const ms = dashboard.map((d) => d.ms).sort((a, b) => a - b);
   const cpuMs = dashboard.map((d) => d.cpuMs).sort((a, b) => a - b);
   const mid = Math.floor(ms.length / 2);
+  flushes.sort((a, b) => a - b);
   console.log(
     `${name.padEnd(7)} ${DAYS} days × ${PER_DAY} queries/day (filled in ${(fillMs / 1000).toFixed(1)} s; load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} CPUs): ` +
-      `dashboard median ${ms[mid]!.toFixed(0)} ms wall / ${cpuMs[mid]!.toFixed(0)} ms CPU, worst ${ms.at(-1)!.toFixed(0)} ms wall / ${cpuMs.at(-1)!.toFixed(0)} ms CPU (target ≤ 500 ms), ` +
-      `${(dashboard[0]!.bytes / 1024).toFixed(0)} KiB; top-queries CSV (1000 rows) ${csv.ms.toFixed(0)} ms wall / ${csv.cpuMs.toFixed(0)} ms CPU`,
+      `dashboard median ${ms[mid]!.toFixed(0)} ms wall / ${cpuMs[mid]!.toFixed(0)} ms CPU, worst ${ms.at(-1)!.toFixed(0)} ms wall / ${cpuMs.at(-1)!.toFixed(0)} ms CPU (target ≤ 500 ms)` +
+      (storeCpu.length > 0 ? ` + Redis's own CPU median ${storeCpu.sort((a, b) => a - b)[mid]!.toFixed(0)} ms, worst ${storeCpu.at(-1)!.toFixed(0)} ms, ` : ', ') +
+      `${(dashboard[0]!.bytes / 1024).toFixed(0)} KiB; top-queries CSV (1000 rows) ${csv.ms.toFixed(0)} ms wall / ${csv.cpuMs.toFixed(0)} ms CPU; ` +
+      `longest event-loop stall: idle ${idleStallMs.toFixed(0)} ms, during the dashboard reads ${dashboardStallMs.toFixed(0)} ms; a flush of ${FLUSH_QUERIES} queries median ${flushes[1]!.toFixed(0)} ms, worst ${flushes[2]!.toFixed(0)} ms, ` +
+      `longest event-loop stall during them ${(loop.max / 1e6).toFixed(0)} ms`,
   );
 }
 
@@ -104,6 +152,10 @@ async function measure(name: string, store: AnalyticsStore): Promise<void> {
  * answer's facts (tally: what a miss adds), per call, over a mix of 200 queries and 50 clients.
  */
 async function requestPathCost(): Promise<void> {
+  // An answer's facts as a page of 10 hits and 30 tags in its facets carries them.
+  const articles = Array.from({ length: 10 }, (_, i) => `article-${i}`);
+  const tags = Array.from({ length: 30 }, (_, i) => `тег-${i}`);
+  const answer = (q: string, total: number) => ({ q, total, complete: true, articles, tags });
   const never = new Promise<never>(() => {});
   const store = { add: () => never, answeredSince: () => never, queries: () => never, daily: () => never, facts: () => never, spellings: () => never, visible: () => never, prune: () => Promise.resolve(), close: () => Promise.resolve() } as unknown as AnalyticsStore;
   const analytics = new SearchAnalytics(store, { flushMs: 3_600_000, retentionDays: 395, log: createLogger('silent'), keys: memoryKeys() });
@@ -111,7 +163,7 @@ async function requestPathCost(): Promise<void> {
   const queries = Array.from({ length: 200 }, (_, i) => (i % 3 === 0 ? `${word(i)} ${word(i + 3)}` : `Соглашения ${word(i)}`));
   const bodies = queries.map((q) => {
     const body = Buffer.from(JSON.stringify({ query: q }));
-    analytics.remember(body, analytics.tally(q, 5, true)!);
+    analytics.remember(body, analytics.tally(answer(q, 5))!);
     return body;
   });
   const clients = Array.from({ length: 50 }, (_, i) => `10.1.${i}.7`);
@@ -127,7 +179,7 @@ async function requestPathCost(): Promise<void> {
   }, HITS);
   const MISSES = 50_000;
   const missNs = cpu(() => {
-    for (let i = 0; i < MISSES; i++) analytics.tally(queries[i % 200]!, i % 7, true);
+    for (let i = 0; i < MISSES; i++) analytics.tally(answer(queries[i % 200]!, i % 7));
   }, MISSES);
   console.log(
     `request path: a cached answer counted in ${hitNs.toFixed(0)} ns CPU (${((hitNs / 126_000) * 100).toFixed(2)}% of a fast-path hit's 126 µs, docs/api.md); ` +
@@ -140,19 +192,21 @@ async function main(): Promise<void> {
   await requestPathCost();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-analytics-'));
   try {
-    const sqlite = new SqliteAnalyticsStore(path.join(dir, 'analytics.sqlite'));
-    await measure('sqlite', sqlite);
-    await sqlite.close();
-    if (findRedisServer()) {
+    if (STORES.includes('sqlite')) {
+      const sqlite = new SqliteAnalyticsStore(path.join(dir, 'analytics.sqlite'));
+      await measure('sqlite', sqlite);
+      await sqlite.close();
+    }
+    if (STORES.includes('redis') && findRedisServer()) {
       const server = await startRedis();
       const redis = new Redis(server.url);
       try {
-        await measure('redis', new RedisAnalyticsStore(redis, 'bench'));
+        await measure('redis', new RedisAnalyticsStore(redis, 'bench'), () => redisCpuMs(redis));
       } finally {
         redis.disconnect();
         await server.stop();
       }
-    } else {
+    } else if (STORES.includes('redis')) {
       console.log('redis   skipped: redis-server is not on PATH');
     }
   } finally {

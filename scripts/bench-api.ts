@@ -22,7 +22,7 @@
  *
  *
  * BENCH_MODE=analytics: search analytics on vs off (ANALYTICS=on|off), nothing else different,
- * alternated in one run: cache-hit req/s at c=32 in alternating rounds (target on ≥ 0.98 × off),
+ * alternated in one run: cache-hit req/s at c=32 in BENCH_ROUNDS (3) alternating rounds (target on ≥ 0.98 × off),
  * and miss-path p50 at c=1 with requests interleaved between the two (target on/off ≤ 1.01).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -304,7 +304,7 @@ async function analyticsMode(engineUrl: string, masterKey: string, dataDir: stri
   ];
   const [hitOn, hitOff, missOn, missOff] = proxies.map((p, i) => proxyTarget(['hits, on', 'hits, off', 'miss, on', 'miss, off'][i]!, p.url));
   for (const q of queries) for (const t of [hitOn!, hitOff!, missOn!, missOff!]) await once(t, q);
-  const rounds = 3;
+  const rounds = ROUNDS;
   const rps = { on: [] as number[], off: [] as number[] };
   for (let round = 0; round < rounds; round++) {
     // Alternate which goes first, so a trend in machine load favours neither.

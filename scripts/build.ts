@@ -5,7 +5,8 @@
  *   dist/widget-chunks/   its lazy parts (filters, modal dialog, English strings), hashed names;
  *   dist/server.js        `npm start` (server/main.ts);
  *   dist/indexer.js       `npm run index` (indexer/cli.ts);
- *   dist/parse-worker.js  the indexer's parser thread.
+ *   dist/parse-worker.js  the indexer's parser thread;
+ *   dist/sqlite-worker.js the embedded analytics store's thread (server/analytics/sqlite-store.ts).
  * The Node bundles keep packages external (node_modules is there at run time, and createRequire
  * lookups such as the engine's binary package keep working). They sit side by side in dist/ on
  * purpose: parse-thread.ts starts `./parse-worker.js` next to the bundle it was bundled into, and
@@ -94,6 +95,7 @@ await build({
     { in: 'server/main.ts', out: 'server' },
     { in: 'indexer/cli.ts', out: 'indexer' },
     { in: 'indexer/parse-worker.ts', out: 'parse-worker' },
+    { in: 'server/analytics/sqlite-worker.ts', out: 'sqlite-worker' },
   ],
   outdir: 'dist',
   bundle: true,

@@ -44,7 +44,11 @@ async function ensureKey(
       throw error;
     });
     if (existing) return existing.key;
-    const created = await masterEngine.createKey({ uid, ...spec, indexes: [indexUid, ...alsoIndexes], expiresAt: null } as Parameters<Engine['createKey']>[0]);
+    const created = await masterEngine.createKey({ uid, ...spec, indexes: [indexUid, ...alsoIndexes], expiresAt: null } as Parameters<Engine['createKey']>[0]).catch((error: unknown) => {
+      // Another proxy starting at the same moment (compose starts proxy-1 and proxy-2 together) made it first.
+      if (engineErrorCode(error) === 'api_key_already_exists') return masterEngine.getKey(uid);
+      throw error;
+    });
     return created.key;
   } catch (error) {
     throw toEngineError(error, `creating the ${role}`);

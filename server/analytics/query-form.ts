@@ -4,7 +4,7 @@
  * uses, core/text/stem.ts), so «Путина», «путин» and «ПУТИН» are one row.
  */
 import { normalizeQuery } from '../../core/text/normalize.js';
-import { foldWord, stemWord } from '../../core/text/stem.js';
+import { stems, words } from '../../core/text/stem.js';
 
 /**
  * Masks, in this order (a URL may hold an e-mail or digits; a phone number is a digit run with
@@ -22,16 +22,27 @@ const MASKS: readonly (readonly [RegExp, string])[] = [
 
 /** The query as it may be stored and shown: normalized, personal data replaced by placeholders. */
 export function maskQuery(q: string): string {
-  let text = normalizeQuery(q);
+  return maskNormalized(normalizeQuery(q));
+}
+
+/** maskQuery() of a query already normalized (normalizeQuery: the search's own form of it). */
+export function maskNormalized(text: string): string {
   for (const [pattern, placeholder] of MASKS) text = text.replace(pattern, placeholder);
   return text.slice(0, 200);
 }
 
-const TOKEN = /\[(?:url|email|phone|digits)\]|[\p{L}\p{N}]+/gu;
+const PLACEHOLDER = /(\[(?:url|email|phone|digits)\])/u;
 
-/** The analysed form of a masked query: folded words, Russian stems, in order; '' for none. */
+/**
+ * The analysed form of a masked query: the search's own stems (core/text/stem.ts: case, ё/е, word
+ * forms, stop words left out) with the placeholders kept as they are; a query of stop words only
+ * keeps its folded words. '' for none.
+ */
 export function queryKey(masked: string): string {
-  const tokens = masked.normalize('NFC').match(TOKEN);
-  if (!tokens) return '';
-  return tokens.map((t) => (t.startsWith('[') ? t : stemWord(foldWord(t)))).join(' ');
+  const out: string[] = [];
+  for (const part of masked.split(PLACEHOLDER)) {
+    if (PLACEHOLDER.test(part)) out.push(part);
+    else out.push(...stems(part));
+  }
+  return (out.length > 0 ? out : words(masked)).join(' ');
 }

@@ -4,7 +4,8 @@
  * threshold appear (the store returns visible queries only); each is shown in its commonest spelling.
  */
 import { ParameterError } from '../../core/errors.js';
-import { addDays, dayOf, type AnalyticsStore, type Day, type QueryRow, type StoreRange } from './store.js';
+import { addDays, dayOf, topBy, type AnalyticsStore, type Day, type QueryOrder, type QueryRow, type QueryTops, type StoreRange } from './store.js';
+import { withReformulationLines, withZeroResultLines } from './synonym-candidates.js';
 
 export const REPORT_NAMES = ['top-queries', 'zero-results', 'no-clicks', 'rising', 'corrections', 'reformulations', 'filters', 'articles', 'daily', 'positions'] as const;
 export type ReportName = (typeof REPORT_NAMES)[number];
@@ -61,7 +62,7 @@ const rate = (part: number, whole: number): number => (whole > 0 ? Math.round((p
 
 /** Reports over one range, reading each part of the store at most once and only when asked for. */
 export class Reports {
-  private queryRows: Promise<QueryRow[]> | undefined;
+  private queryTops: Promise<QueryTops> | undefined;
 
   constructor(
     private readonly store: AnalyticsStore,
@@ -71,27 +72,24 @@ export class Reports {
   async table(name: ReportName): Promise<Table> {
     switch (name) {
       case 'top-queries':
-        return this.queryTable((await this.queries()).filter((r) => r.searches + r.answers > 0), (r) => r.searches * 1e9 + r.answers, ['query', 'searches', 'answers', 'zero_result_pct', 'ctr_pct'], (r) => [
-          r.searches,
-          r.answers,
-          rate(r.searchesZero, r.searches),
-          rate(r.clicks, r.searches),
-        ]);
+        return this.queryTable('top', ['query', 'searches', 'answers', 'zero_result_pct', 'ctr_pct'], (r) => [r.searches, r.answers, rate(r.searchesZero, r.searches), rate(r.clicks, r.searches)]);
       case 'zero-results':
-        return this.queryTable((await this.queries()).filter((r) => r.searchesZero > 0 || (r.searches === 0 && r.answersZero > 0)), (r) => r.searchesZero * 1e9 + r.answersZero, ['query', 'zero_result_searches', 'zero_result_answers', 'searches'], (r) => [r.searchesZero, r.answersZero, r.searches]);
-      case 'no-clicks':
-        return this.queryTable((await this.queries()).filter((r) => r.noClicks > 0), (r) => r.noClicks, ['query', 'searches_without_click', 'searches', 'ctr_pct'], (r) => [r.noClicks, r.searches, rate(r.clicks, r.searches)]);
-      case 'rising':
-        return this.queryTable(
-          (await this.rising()).filter((r) => r.recent >= 3 && r.recent >= (1.5 * r.earlier) / 4),
-          (r) => r.recent / Math.max(1, r.earlier / 4),
-          ['query', 'this_week', 'weekly_average_before', 'growth'],
-          (r) => [r.recent, Math.round((r.earlier / 4) * 10) / 10, Math.round((r.recent / Math.max(1, r.earlier / 4)) * 10) / 10],
+        return withZeroResultLines(
+          await this.queryTable('zero', ['query', 'zero_result_searches', 'zero_result_answers', 'searches'], (r) => [r.searchesZero, r.answersZero, r.searches]),
+          await this.reformulations(),
         );
+      case 'no-clicks':
+        return this.queryTable('noClicks', ['query', 'searches_without_click', 'searches', 'ctr_pct'], (r) => [r.noClicks, r.searches, rate(r.clicks, r.searches)]);
+      case 'rising':
+        return this.queryTable('rising', ['query', 'this_week', 'weekly_average_before', 'growth'], (r) => [
+          r.recent,
+          Math.round((r.earlier / 4) * 10) / 10,
+          Math.round((r.recent / Math.max(1, r.earlier / 4)) * 10) / 10,
+        ]);
       case 'corrections':
         return this.corrections();
       case 'reformulations':
-        return this.reformulations();
+        return withReformulationLines(await this.reformulations());
       case 'filters': {
         const rows = (await this.store.facts('filter', this.range)).sort((a, b) => b.n - a.n).slice(0, this.range.limit);
         return { columns: ['filter', 'value', 'searches'], rows: rows.map((r) => [r.key, r.sub, r.n]) };
@@ -132,18 +130,14 @@ export class Reports {
     return { from: risingFrom < this.range.from ? risingFrom : this.range.from, to: this.range.to };
   }
 
-  /** One pass over the store gives the range's sums and the rising window's. */
-  private queries(): Promise<QueryRow[]> {
-    return (this.queryRows ??= this.store.queries(this.range, { earlierFrom: addDays(this.range.to, -(RISING_DAYS - 1)), recentFrom: addDays(this.range.to, -6) }));
+  /** One reading of the store gives the four query tables (their orders: QUERY_ORDERS in store.ts). */
+  private queries(): Promise<QueryTops> {
+    return (this.queryTops ??= this.store.queries(this.range, { earlierFrom: addDays(this.range.to, -(RISING_DAYS - 1)), recentFrom: addDays(this.range.to, -6) }, this.range.limit));
   }
 
-  private rising(): Promise<QueryRow[]> {
-    return this.queries();
-  }
-
-  /** The best `limit` rows by `score`, each query in its commonest spelling. */
-  private async queryTable(rows: QueryRow[], score: (r: QueryRow) => number, columns: string[], cells: (r: QueryRow) => Cell[]): Promise<Table> {
-    const best = topBy(rows, score, this.range.limit);
+  /** An order's best `limit` rows, each query in its commonest spelling. */
+  private async queryTable(order: QueryOrder, columns: string[], cells: (r: QueryRow) => Cell[]): Promise<Table> {
+    const best = (await this.queries())[order];
     const spellings = await this.store.spellings(
       best.map((r) => r.key),
       this.spellingRange(),
@@ -175,11 +169,4 @@ export class Reports {
     const spellings = await this.store.spellings([...new Set(best.flatMap((r) => [r.key, r.sub]))], this.spellingRange());
     return { columns: ['searched_first', 'then_found_with', 'times'], rows: best.map((r) => [spellings.get(r.key) ?? r.key, spellings.get(r.sub) ?? r.sub, r.n]) };
   }
-}
-
-/** The `limit` highest by score (ties: by key). */
-function topBy<T extends { key: string }>(rows: T[], score: (r: T) => number, limit: number): T[] {
-  const scored = rows.map((r) => ({ r, s: score(r) }));
-  scored.sort((a, b) => b.s - a.s || (a.r.key < b.r.key ? -1 : a.r.key > b.r.key ? 1 : 0));
-  return scored.slice(0, limit).map((x) => x.r);
 }

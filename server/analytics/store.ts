@@ -21,7 +21,7 @@ export interface QueryCounts {
   clicks: number;
   /** Final searches with results where nothing was opened. */
   noClicks: number;
-  /** Distinct clients that day, counted with a keyed hash and capped at the threshold (only the count is kept). */
+  /** Distinct clients that day, counted with a keyed hash and capped at the threshold (only the count is kept; not comparable across days). */
   clients: number;
 }
 
@@ -54,6 +54,33 @@ export interface RisingWindow {
   recentFrom: Day;
 }
 
+/**
+ * The query tables' orders, defined once for both stores: which rows a table takes and by what it
+ * ranks them (the best `limit`, ties by key). Sums over the range, except `rising` (this week
+ * against the weekly average of the four before).
+ */
+export const QUERY_ORDERS = {
+  top: { take: (r: QueryRow) => r.searches + r.answers > 0, score: (r: QueryRow) => r.searches * 1e9 + r.answers },
+  zero: { take: (r: QueryRow) => r.searchesZero > 0 || (r.searches === 0 && r.answersZero > 0), score: (r: QueryRow) => r.searchesZero * 1e9 + r.answersZero },
+  noClicks: { take: (r: QueryRow) => r.noClicks > 0, score: (r: QueryRow) => r.noClicks },
+  rising: { take: (r: QueryRow) => r.recent >= 3 && r.recent >= (1.5 * r.earlier) / 4, score: (r: QueryRow) => r.recent / Math.max(1, r.earlier / 4) },
+} as const;
+export type QueryOrder = keyof typeof QUERY_ORDERS;
+export const QUERY_ORDER_NAMES = Object.keys(QUERY_ORDERS) as QueryOrder[];
+export type QueryTops = Record<QueryOrder, QueryRow[]>;
+
+/** The `limit` highest by score (ties: by key). */
+export function topBy<T extends { key: string }>(rows: readonly T[], score: (r: T) => number, limit: number): T[] {
+  const scored = rows.map((r) => ({ r, s: score(r) }));
+  scored.sort((a, b) => b.s - a.s || (a.r.key < b.r.key ? -1 : a.r.key > b.r.key ? 1 : 0));
+  return scored.slice(0, limit).map((x) => x.r);
+}
+
+/** Each order's best `limit` of `rows` (every visible query's sums): the reference the stores must match. */
+export function topsOf(rows: readonly QueryRow[], limit: number): QueryTops {
+  return Object.fromEntries(QUERY_ORDER_NAMES.map((o) => [o, topBy(rows.filter(QUERY_ORDERS[o].take), QUERY_ORDERS[o].score, limit)])) as QueryTops;
+}
+
 export interface FactRow {
   key: string;
   sub: string;
@@ -67,14 +94,19 @@ export interface StoreRange {
 
 export interface AnalyticsStore {
   /**
-   * Adds a batch in one transaction, then marks as visible every query of the batch whose
-   * `clients`, summed over the 7 days up to `today`, reached `threshold`.
+   * Adds a batch in one transaction, then marks as visible every query of the batch that had
+   * `clients` ≥ `threshold` on some day of the 7 up to `today`. The most of any one day, never a
+   * sum: clients are told apart within a day only (the hashing key changes daily), so a sum would
+   * count one reader returning on 5 days as 5 clients.
    */
   add(batch: FlushBatch, today: Day, threshold: number): Promise<void>;
   /** Keys among `keys` with answers on `since` or later (reports for queries never answered are dropped). */
   answeredSince(keys: readonly string[], since: Day): Promise<Set<string>>;
-  /** Per-query sums over the range, visible queries only, with the rising window's two sums (one pass). */
-  queries(range: StoreRange, rising: RisingWindow): Promise<QueryRow[]>;
+  /**
+   * For each order of QUERY_ORDERS, the best `limit` visible queries with their sums over the range
+   * and the rising window's two sums: what the four query tables show, read once per request.
+   */
+  queries(range: StoreRange, rising: RisingWindow, limit: number): Promise<QueryTops>;
   /** Per-day sums of `total` facts (charts). */
   daily(range: StoreRange): Promise<{ day: Day; key: string; n: number }[]>;
   facts(kind: FactKind, range: StoreRange): Promise<FactRow[]>;
@@ -85,6 +117,33 @@ export interface AnalyticsStore {
   /** Deletes days before `keepFrom`, and below-threshold query rows before `hiddenKeepFrom`. */
   prune(keepFrom: Day, hiddenKeepFrom: Day): Promise<void>;
   close(): Promise<void>;
+}
+
+/** The Monday of `day`'s ISO week: the stores' weekly rollups are keyed by it. */
+export function weekOf(day: Day): Day {
+  const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
+  return addDays(day, -((weekday + 6) % 7));
+}
+
+/**
+ * A range cut into whole ISO weeks (read from weekly rollups) and single days: at its ends, around
+ * each of `cuts` (a week is whole only if no cut falls inside it, so every part lies wholly on one
+ * side of each cut), and in weeks starting before `wholeFrom` (pruning took some of their days).
+ */
+export function segments(range: StoreRange, cuts: readonly Day[] = [], wholeFrom: Day = ''): { weeks: Day[]; days: Day[] } {
+  const weeks: Day[] = [];
+  const days: Day[] = [];
+  for (let day = range.from; day <= range.to; ) {
+    const end = addDays(day, 6);
+    if (weekOf(day) === day && end <= range.to && day >= wholeFrom && !cuts.some((c) => c > day && c <= end)) {
+      weeks.push(day);
+      day = addDays(day, 7);
+    } else {
+      days.push(day);
+      day = addDays(day, 1);
+    }
+  }
+  return { weeks, days };
 }
 
 /** `day` shifted by `days` (negative = earlier). */

@@ -26,6 +26,7 @@ const schema = z
     click: z.object({ position: z.number().int().min(1).max(1050), id: text(600) }).strict().optional(),
     more: z.number().int().min(0).max(1000),
     prev: text(MAX_QUERY_CHARS).optional(),
+    prevMissed: z.enum(['zero', 'no-click']).optional(),
     end: z.enum(['click', 'idle', 'leave']),
   })
   .strict();

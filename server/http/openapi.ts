@@ -433,6 +433,7 @@ export function openApiDocument(options: { pageUrlHosts?: readonly string[] | un
             click: { type: 'object', additionalProperties: false, required: ['position', 'id'], properties: { position: { type: 'integer', minimum: 1, maximum: 1050 }, id: { type: 'string', maxLength: 600 } } },
             more: { type: 'integer', minimum: 0, maximum: 1000 },
             prev: { type: 'string', maxLength: MAX_QUERY_CHARS },
+            prevMissed: { type: 'string', enum: ['zero', 'no-click'], description: 'How `prev` missed (ignored without `prev`). A reformulation is counted only with both and a click.' },
             end: { type: 'string', enum: ['click', 'idle', 'leave'] },
           },
         },

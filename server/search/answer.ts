@@ -4,6 +4,7 @@ import type { Engine } from '../../core/engine/client.js';
 import type { Metrics } from '../http/metrics.js';
 import { LRUCache } from 'lru-cache';
 import type { SearchAnalytics, Tally } from '../analytics/collector.js';
+import { answerFacts, type AnswerFacts } from '../analytics/answer-facts.js';
 import type { SharedResponseCache } from '../http/redis-stores.js';
 import type { ResponseCache, UrlKeys } from './cache.js';
 import { collectFailedShards } from './cluster-engine.js';
@@ -37,7 +38,9 @@ export type SearchService = (raw: unknown, url?: string, source?: ParameterSourc
 /** A cache read and the way to fill that entry, bound to the index version it was read under. */
 export interface CacheSlot {
   body: Buffer | undefined;
-  store(body: Buffer): Promise<void> | void;
+  /** The shared cache: the analytics facts stored beside the body (a hit is counted from them, nothing parsed). */
+  facts?: AnswerFacts | undefined;
+  store(body: Buffer, facts?: AnswerFacts): Promise<void> | void;
 }
 
 /** Where serialized responses are cached: this process's LRU, or Redis shared by all proxies. */
@@ -83,12 +86,20 @@ function cacheKey(keyBase: string, ranking: RankingIndex | undefined, synonyms: 
   return keyBase + JSON.stringify([ranking?.currentVersion() ?? null, synonyms?.current().version ?? null]);
 }
 
+/** A shared-cache entry: the body's text, and the answer's analytics facts when analytics is on. */
+type SharedEntry = { body: string; facts?: AnswerFacts };
+
 export function sharedCache(cache: SharedResponseCache): SearchCache {
   return {
     async lookup(key) {
-      const lookedUp = await cache.lookup<string>(key);
-      const body = lookedUp.value === undefined ? undefined : Buffer.from(lookedUp.value);
-      return { body, store: (bytes) => cache.store(key, lookedUp, bytes.toString()) };
+      const lookedUp = await cache.lookup<SharedEntry | string>(key);
+      // An entry from before the facts were stored (a plain string) is served, not counted, until it expires.
+      const entry = typeof lookedUp.value === 'string' ? { body: lookedUp.value } : lookedUp.value;
+      return {
+        body: entry === undefined ? undefined : Buffer.from(entry.body),
+        facts: entry?.facts,
+        store: (bytes, facts) => cache.store<SharedEntry | string>(key, lookedUp, facts ? { body: bytes.toString(), facts } : { body: bytes.toString() }),
+      };
     },
   };
 }
@@ -116,12 +127,13 @@ export function createSearchService(
     const { value: response, failedShards } = await collectFailedShards(() => runSearch(search, request, query));
     if (failedShards.length > 0) Object.assign(response, { partial: true, failedShards });
     const body = Buffer.from(JSON.stringify(response));
-    const tally = analytics?.tally(request.q, response.total, failedShards.length === 0);
+    const facts = analytics && answerFacts(response);
+    const tally = facts && analytics!.tally(facts);
     if (tally) {
       analytics!.remember(body, tally);
       analytics!.answered(tally, client);
     }
-    return { body, complete: failedShards.length === 0, tally };
+    return { body, complete: failedShards.length === 0, tally, facts };
   };
   return async (raw, url, source = 'query', client = noClient) => {
     const request = parseSearchRequest(raw, source);
@@ -135,23 +147,22 @@ export function createSearchService(
     const key = cacheKey(keyBase, ranking, synonyms);
     const slot = await cache.lookup(key);
     metrics.cache.inc({ result: slot.body === undefined ? 'miss' : 'hit' });
-    if (slot.body !== undefined) return { body: slot.body, cached: true, tally: analytics && countHit(analytics, slot.body, key, client) };
+    if (slot.body !== undefined) return { body: slot.body, cached: true, tally: analytics && countHit(analytics, slot, key, client) };
     const pendingRanking = ranking?.pending() ?? false;
-    const { body, complete, tally } = await answer(request, query, client);
+    const { body, complete, tally, facts } = await answer(request, query, client);
     if (tally) tallies?.set(key, tally);
     // Engine-path answers while the ranking index is rebuilt are not kept: they would outlive it.
-    if (complete && !pendingRanking && !ranking?.pending()) await slot.store(body);
+    if (complete && !pendingRanking && !ranking?.pending()) await slot.store(body, facts);
     return { body, cached: false, tally };
   };
 
-  /** A cached answer sent: by its bytes (in-process cache), else by its key, else read once for this proxy. */
-  function countHit(analytics: SearchAnalytics, body: Buffer, key: string, client: () => string | undefined): Tally | undefined {
-    const counted = analytics.answeredBytes(body, client);
+  /** A cached answer sent: by its bytes (in-process cache), else by its key, else from the facts stored beside it (shared cache). */
+  function countHit(analytics: SearchAnalytics, slot: CacheSlot, key: string, client: () => string | undefined): Tally | undefined {
+    const counted = analytics.answeredBytes(slot.body!, client);
     if (counted || !tallies) return counted;
     let tally = tallies.get(key);
     if (!tally) {
-      const response = JSON.parse(body.toString()) as SearchResponse;
-      tally = analytics.tally(response.query, response.total, response.partial !== true);
+      tally = slot.facts && analytics.tally(slot.facts);
       if (!tally) return undefined;
       tallies.set(key, tally);
     }

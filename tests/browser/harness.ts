@@ -151,3 +151,24 @@ export class NewsSearchHarness {
     });
   }
 }
+
+/** Gaps between keys, 80–250 ms (a reader's pace), fixed so a failure replays. */
+export const KEY_GAPS_MS = [80, 250, 130, 210, 95, 170, 240, 115, 150, 190, 85, 225];
+
+/** Types `text` one key at a time, as a reader does. */
+export async function typeLikeReader(widget: NewsSearchHarness, text: string): Promise<void> {
+  await widget.input.focus();
+  for (const [i, key] of [...text].entries()) {
+    await widget.input.pressSequentially(key);
+    await widget.page.waitForTimeout(KEY_GAPS_MS[i % KEY_GAPS_MS.length]!);
+  }
+}
+
+/** The reformulating reader of issue 26: «путин», its answer, a 3 s pause, then « визит» added, and its answer. */
+export async function typeThenRefine(widget: NewsSearchHarness): Promise<void> {
+  await typeLikeReader(widget, 'путин');
+  await widget.settled('путин');
+  await widget.page.waitForTimeout(3000);
+  await typeLikeReader(widget, ' визит');
+  await widget.settled('путин визит');
+}

@@ -18,7 +18,7 @@ import { SearchAnalytics } from '../../server/analytics/collector.js';
 import { ANALYTICS_DB_FILE, SqliteAnalyticsStore } from '../../server/analytics/sqlite-store.js';
 import { dayOf, type FactKind } from '../../server/analytics/store.js';
 import { queryKey, maskQuery } from '../../server/analytics/query-form.js';
-import { mountWidget, NewsSearchHarness, openDemo, startWidgetEnv, type WidgetEnv } from './harness.js';
+import { mountWidget, NewsSearchHarness, openDemo, startWidgetEnv, typeLikeReader, typeThenRefine, type WidgetEnv } from './harness.js';
 
 let env: WidgetEnv;
 let dataDir: string;
@@ -62,18 +62,6 @@ async function countedDuring(kinds: FactKind[], action: () => Promise<void>): Pr
 
 /** The server's analysed form of a query (how it groups and counts queries). */
 const form = (q: string) => queryKey(maskQuery(q));
-
-/** Gaps between keys, 80–250 ms, fixed so a failure replays. */
-const KEY_GAPS_MS = [80, 250, 130, 210, 95, 170, 240, 115, 150, 190, 85, 225];
-
-/** Types `text` one key at a time, as a reader does. */
-async function typeLikeReader(widget: NewsSearchHarness, text: string): Promise<void> {
-  await widget.input.focus();
-  for (const [i, key] of [...text].entries()) {
-    await widget.input.pressSequentially(key);
-    await widget.page.waitForTimeout(KEY_GAPS_MS[i % KEY_GAPS_MS.length]!);
-  }
-}
 
 interface SentReport {
   body: AnalyticsReport;
@@ -164,11 +152,7 @@ describe('one report per final query', () => {
     let chosenHref: string | null = null;
 
     const server = await countedDuring(['total', 'reformulation', 'position'], async () => {
-      await typeLikeReader(widget, 'путин');
-      await widget.settled('путин');
-      await page.waitForTimeout(3000);
-      await typeLikeReader(widget, ' визит');
-      await widget.settled('путин визит');
+      await typeThenRefine(widget);
       expect(await widget.options.count()).toBeGreaterThan(2);
       chosenHref = await widget.options.nth(2).getAttribute('href');
       await Promise.all([page.waitForURL(/\/articles\//), widget.options.nth(2).click()]);
@@ -183,8 +167,31 @@ describe('one report per final query', () => {
     expect(reports[0]).toMatchObject({ q: 'путин', end: 'idle' });
     expect(reports[0]!.prev).toBeUndefined();
     expect(reports[0]!.click).toBeUndefined();
-    expect(reports[1]).toMatchObject({ q: 'путин визит', prev: 'путин', end: 'click', click: { position: 3 } });
+    expect(reports[1]).toMatchObject({ q: 'путин визит', prev: 'путин', prevMissed: 'no-click', end: 'click', click: { position: 3 } });
     expect(chosenHref).toContain(`/articles/${reports[1]!.click!.id.replace(/-\d+-\d+$/, '')}?`);
+    await page.close();
+  });
+
+  it('a clicked query followed by another clicked one is no reformulation (the first did not miss)', async () => {
+    const { page } = await openDemo(env.browser, env.server.baseUrl);
+    const recorder = recordReports(page);
+    const widget = await mountWidget(page, 'found-twice', { debounce: '0' });
+    // The page keeps the reader here (news-search:select cancelled), so one widget session sees two clicks.
+    await page.evaluate(() => document.addEventListener('news-search:select', (event) => event.preventDefault(), true));
+
+    const server = await countedDuring(['total', 'reformulation'], async () => {
+      await widget.search('визит');
+      await widget.options.first().click();
+      await widget.search('соглашение');
+      await widget.options.first().click();
+      await expectReports(recorder, page, 2);
+    });
+
+    expect(server.total).toMatchObject({ searches: 2, clicks: 2 });
+    expect(server.reformulation).toEqual({});
+    expect(recorder.reports[1]!.body).toMatchObject({ q: 'соглашение', end: 'click' });
+    expect(recorder.reports[1]!.body.prev).toBeUndefined();
+    expect(recorder.reports[1]!.body.prevMissed).toBeUndefined();
     await page.close();
   });
 
@@ -256,7 +263,7 @@ describe('one report per final query', () => {
     expect(reports[0]!.total).toBeGreaterThan(0);
     expect(reports[1]).toMatchObject({ q: 'cjukfitybt', correction: { to: 'соглашение', rejected: true }, total: 0, end: 'idle' });
     expect(reports[1]!.filters).toBeUndefined();
-    expect(reports[2]).toMatchObject({ q: 'cjukfitybt', filters: { sort: 'date' }, end: 'idle', prev: 'cjukfitybt' });
+    expect(reports[2]).toMatchObject({ q: 'cjukfitybt', filters: { sort: 'date' }, end: 'idle', prev: 'cjukfitybt', prevMissed: 'zero' });
     expect(reports[2]!.correction).toBeUndefined(); // still exactly what was typed
     const key = form('cjukfitybt');
     expect(server.correction).toEqual({ [`${key}|accepted\u001fсоглашение`]: 1, [`${key}|rejected\u001fсоглашение`]: 1 });

@@ -10,6 +10,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../core/logger.js';
 import { memoryKeys, redisKeys } from '../../server/analytics/client-key.js';
+import { redisSharedClients } from '../../server/analytics/shared-clients.js';
+import { redisSharedAnswers } from '../../server/analytics/shared-answers.js';
 import { RedisAnalyticsStore } from '../../server/analytics/redis-store.js';
 import { Redis } from 'ioredis';
 import { redisServerOrSkip, startRedis } from '../support/redis.js';
@@ -19,6 +21,8 @@ import type { AnalyticsStore } from '../../server/analytics/store.js';
 import { runIndexer } from '../../indexer/run.js';
 import { adminEngine, deleteIndex, uniqueIndexUid } from '../support/engine.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { SharedResponseCache } from '../../server/http/redis-stores.js';
+import { sharedCache } from '../../server/search/answer.js';
 
 const TOKEN = 'analytics-token-0123456789';
 const UA = 'TestBrowser/9.9 (unique-ua-marker)';
@@ -60,7 +64,7 @@ async function topQueries(): Promise<{ query: string; searches: number; answers:
 }
 
 beforeAll(async () => {
-  await runIndexer(adminEngine(), uid, { paths: ['articles'], prune: false });
+  await runIndexer(adminEngine(), uid, { paths: ['articles', 'tests/fixtures/widget-filters'], prune: false });
   dir = await mkdtemp(path.join(os.tmpdir(), 'analytics-api-'));
   analytics = analyticsOver(new SqliteAnalyticsStore(path.join(dir, 'analytics.sqlite')));
   await analytics.start();
@@ -109,8 +113,9 @@ describe('search analytics', () => {
   });
 
   it('counts a widget report only for a query answered lately; 400 names the field, 413 over the cap, 405 for GET', async () => {
-    for (let n = 1; n <= 5; n++) await search('визит', n);
-    const ok = { v: 1, q: 'Визит', total: 3, more: 1, end: 'click', click: { position: 12, id: 'seed-article-1-0' }, prev: 'визит президента', filters: { tag: 'политика', sort: 'date' } };
+    let hit = '';
+    for (let n = 1; n <= 5; n++) hit = ((await (await search('паром', n, '&tag=транспорт&sort=date')).json()) as { hits: { id: string }[] }).hits[0]!.id;
+    const ok = { v: 1, q: 'Паром', total: 3, more: 1, end: 'click', click: { position: 12, id: hit }, prev: 'паром президента', filters: { tag: 'транспорт', sort: 'date' } };
     expect((await report(ok)).status).toBe(204);
     expect((await report({ ...ok, q: 'никогда-не-искали' })).status).toBe(204);
     const bad = await report({ ...ok, total: 'many' });
@@ -130,8 +135,56 @@ describe('search analytics', () => {
     expect(today.clicks).toBe(1);
     const positions = (await (await exported('positions')).json()).rows as { position: string; clicks: number }[];
     expect(positions.find((p) => p.position === '11-20')?.clicks).toBe(1);
-    expect((await (await exported('articles')).json()).rows).toEqual([{ article: 'seed-article', opened: 1 }]);
-    expect((await (await exported('filters')).json()).rows).toEqual(expect.arrayContaining([{ filter: 'tag', value: 'политика', searches: 1 }]));
+    expect((await (await exported('articles')).json()).rows).toEqual([{ article: hit.replace(/-\d+-\d+$/, ''), opened: 1 }]);
+    expect((await (await exported('filters')).json()).rows).toEqual(expect.arrayContaining([{ filter: 'tag', value: 'транспорт', searches: 1 }]));
+  });
+
+  it('lets no text a client made up into a report: only answered articles, answered corrections, the index\'s own tags, answered spellings', async () => {
+    // «gfhjv» is «паром» typed in the Latin layout: the server answers it corrected.
+    let corrected = '';
+    for (let n = 1; n <= 5; n++) corrected = ((await (await search('gfhjv', n)).json()) as { correctedQuery?: string }).correctedQuery ?? '';
+    expect(corrected).toBe('паром');
+    const base = { v: 1, q: 'gfhjv', total: 3, more: 0, end: 'click' };
+    const invented = { ...base, q: 'GFHJV !!!', click: { position: 1, id: 'made-up-article-0-0' }, correction: { to: 'made-up correction', rejected: false }, filters: { tag: 'made-up-tag' } };
+    // More reports than answers: a spelling counted from reports would be the one shown.
+    for (let n = 1; n <= 7; n++) expect((await report(invented, n)).status).toBe(204);
+    expect((await report({ ...base, correction: { to: corrected, rejected: true } })).status).toBe(204);
+    await analytics.flush();
+    const all = JSON.stringify(await Promise.all(['corrections', 'articles', 'filters', 'top-queries'].map(async (name) => (await exported(name)).json())));
+    expect(all).not.toContain('made-up');
+    expect(all).not.toContain('!!!');
+    expect((await (await exported('corrections')).json()).rows).toEqual([{ query: 'gfhjv', corrected_to: 'паром', accepted: 0, rejected: 1 }]);
+  });
+
+  it('counts a reformulation only when the widget says the previous query missed and this one was clicked', async () => {
+    for (let n = 1; n <= 5; n++) await search('паром', n);
+    const clicked = { v: 1, q: 'паром', total: 2, more: 0, end: 'click', click: { position: 1, id: 'x-0-0' } };
+    expect((await report({ ...clicked, prev: 'соглашение' })).status).toBe(204); // an older widget's prev: not said to have missed
+    expect((await report({ ...clicked, click: undefined, end: 'idle', prev: 'соглашение', prevMissed: 'zero' })).status).toBe(204); // not clicked
+    expect((await report({ ...clicked, prev: 'никогда не искали', prevMissed: 'zero' })).status).toBe(204); // never answered
+    expect((await report({ ...clicked, prev: 'соглашение', prevMissed: 'no-click' })).status).toBe(204);
+    expect((await report({ ...clicked, prevMissed: 'zero' })).status).toBe(204); // nothing it describes: ignored
+    const bad = await report({ ...clicked, prev: 'соглашение', prevMissed: 'maybe' });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.message).toContain('prevMissed');
+    await analytics.flush();
+    const rows = (await (await exported('reformulations')).json()).rows as { searched_first: string; then_found_with: string; times: number }[];
+    expect(rows.map(({ searched_first, then_found_with, times }) => ({ searched_first, then_found_with, times }))).toEqual([{ searched_first: 'соглашение', then_found_with: 'паром', times: 1 }]);
+  });
+
+  it('offers a line for the synonyms file in the zero-results and reformulations reports (JSON, CSV, dashboard)', async () => {
+    for (let n = 1; n <= 5; n++) expect(((await (await search('катер', n)).json()) as { total: number }).total).toBe(0);
+    for (let n = 1; n <= 5; n++) expect((await report({ v: 1, q: 'катер', total: 0, more: 0, end: 'idle' }, n)).status).toBe(204);
+    const clicked = { v: 1, q: 'паром', total: 2, more: 0, end: 'click', click: { position: 1, id: 'x-0-0' }, prev: 'катер', prevMissed: 'zero' };
+    for (let n = 1; n <= 2; n++) expect((await report(clicked, n)).status).toBe(204);
+    await analytics.flush();
+    const line = 'паром, катер  # 2 sessions: «катер» → «паром»';
+    const zero = (await (await exported('zero-results')).json()).rows as Record<string, unknown>[];
+    expect(zero.find((r) => r['query'] === 'катер')).toMatchObject({ zero_result_searches: 5, synonym_line: line });
+    const pairs = (await (await exported('reformulations')).json()).rows as Record<string, unknown>[];
+    expect(pairs.find((r) => r['searched_first'] === 'катер')).toMatchObject({ then_found_with: 'паром', times: 2, synonym_line: line });
+    expect(await (await exported('zero-results', 'csv')).text()).toContain(`катер,5,5,5,"${line}"`);
+    expect(await dashboard()).toContain(line);
   });
 
   it('masks phone numbers, e-mails, URLs and long digit runs, and stores no client address or user agent', async () => {
@@ -208,7 +261,7 @@ if (redisServerOrSkip('search analytics over Redis')) {
       const redis = new Redis(redisServer.url);
       const lines: string[] = [];
       const log = createLogger('info', { write: (line: string) => void lines.push(line) });
-      const shared = new SearchAnalytics(new RedisAnalyticsStore(redis, 'news-search:t'), { flushMs: 600_000, retentionDays: 395, log, keys: redisKeys(redis, 'news-search:t') });
+      const shared = new SearchAnalytics(new RedisAnalyticsStore(redis, 'news-search:t'), { flushMs: 600_000, retentionDays: 395, log, keys: redisKeys(redis, 'news-search:t'), sharedClients: redisSharedClients(redis, 'news-search:t'), sharedAnswers: redisSharedAnswers(redis, 'news-search:t') });
       await shared.start();
       const previous = server;
       server = await startTestServer(uid, { cacheEntries: 100, app: { log, analytics: shared, analyticsAccess: { tokens: [TOKEN], allow: 'any' }, http: { trustProxy: true, rateLimit: 0 } } });
@@ -220,8 +273,9 @@ if (redisServerOrSkip('search analytics over Redis')) {
         let dump = '';
         for (const key of await redis.keys('*')) {
           const type = await redis.type(key);
-          dump += key + JSON.stringify(type === 'hash' ? await redis.hgetall(key) : type === 'set' ? await redis.smembers(key) : await redis.get(key));
-          if (key.includes('client-key')) expect(await redis.ttl(key)).toBeGreaterThan(0);
+          dump += key + JSON.stringify(type === 'hash' ? await redis.hgetall(key) : type === 'set' ? await redis.smembers(key) : type === 'zset' ? await redis.zrange(key, '0', '-1', 'WITHSCORES') : await redis.get(key));
+          // The day's key and the per-day sets of distinct clients and answered facts expire; the counts and rollups never do.
+          if (/:analytics:(client-key|clients|answered):/.test(key)) expect(await redis.ttl(key)).toBeGreaterThan(0);
           else if (key.includes(':analytics:')) expect(await redis.ttl(key)).toBe(-1);
         }
         expect(dump).toContain('соглашение');
@@ -230,6 +284,48 @@ if (redisServerOrSkip('search analytics over Redis')) {
         await server.close();
         server = previous;
         await shared.stop(1000);
+        redis.disconnect();
+        await redisServer.stop();
+      }
+    });
+  });
+}
+
+if (redisServerOrSkip('search analytics with the shared response cache')) {
+  describe('search analytics with the shared response cache (several proxies)', () => {
+    it('counts another proxy\'s cached answer from the facts stored beside its body, nothing parsed', async () => {
+      const redisServer = await startRedis();
+      const redis = new Redis(redisServer.url);
+      const proxies: { analytics: SearchAnalytics; server: TestServer }[] = [];
+      try {
+        for (let i = 0; i < 2; i++) {
+          const shared = new SharedResponseCache(redis, { namespace: 'news-search:facts', ttlSeconds: 60 });
+          await shared.setVersion('v1');
+          const a = analyticsOver(new SqliteAnalyticsStore(path.join(dir, `shared-${i}.sqlite`)));
+          await a.start();
+          proxies.push({ analytics: a, server: await startTestServer(uid, { app: { analytics: a, cache: sharedCache(shared), http: { trustProxy: true, rateLimit: 0 } } }) });
+          // An answer made while the ranking index is still loading is not cached: wait for it.
+          await proxies[i]!.server.ranking?.settled();
+        }
+        const get = (i: number) => fetch(`${proxies[i]!.server.baseUrl}/api/search?q=${encodeURIComponent('санкции')}`, { headers: client(1) });
+        expect((await get(0)).status).toBe(200);
+        const [entry] = await redis.keys('news-search:facts:v*');
+        const stored = JSON.parse((await redis.get(entry!))!) as { body: string; facts: { q: string; total: number; complete: boolean } };
+        expect(stored.facts).toMatchObject({ q: 'санкции', complete: true });
+        // The body is served as stored, never parsed for counting: a body no JSON parser reads is still counted.
+        await redis.set(entry!, JSON.stringify({ ...stored, body: 'not json' }), 'KEEPTTL');
+        const hit = await get(1);
+        expect(hit.status).toBe(200);
+        expect(await hit.text()).toBe('not json');
+        const b = proxies[1]!.analytics;
+        await b.flush();
+        const { key } = b.tally({ q: 'санкции', total: 1, complete: true, articles: [], tags: [] })!;
+        expect(await b.store.answeredSince([key], '2000-01-01')).toEqual(new Set([key]));
+      } finally {
+        for (const p of proxies) {
+          await p.server.close();
+          await p.analytics.stop(1000);
+        }
         redis.disconnect();
         await redisServer.stop();
       }

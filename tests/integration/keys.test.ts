@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createEngine } from '../../core/engine/client.js';
-import { ensureSearchKey } from '../../core/engine/keys.js';
+import { ensureMonitorKey, ensureSearchKey } from '../../core/engine/keys.js';
 import { ensureIndex } from '../../core/engine/settings.js';
 import { adminEngine, deleteIndex, testEngine, uniqueIndexUid } from '../support/engine.js';
 
@@ -29,5 +29,19 @@ describe('the search-only key', () => {
       body: '{"q":"x"}',
     });
     expect(other.status).toBe(403);
+  });
+});
+
+describe('several proxies starting at once', () => {
+  it('all get the same keys (none fails because another created it between its look-up and its create)', async () => {
+    const fresh = uniqueIndexUid('keys_race');
+    try {
+      await ensureIndex(adminEngine(), fresh);
+      const starts = Array.from({ length: 4 }, () => Promise.all([ensureSearchKey(adminEngine(), fresh), ensureMonitorKey(adminEngine(), fresh)]));
+      const keys = await Promise.all(starts);
+      expect(new Set(keys.map((k) => k.join()))).toHaveProperty('size', 1);
+    } finally {
+      await deleteIndex(fresh);
+    }
   });
 });

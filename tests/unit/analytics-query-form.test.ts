@@ -21,3 +21,14 @@ describe('analytics query form', () => {
     expect(queryKey(maskQuery('путин визит'))).not.toBe(key);
   });
 });
+
+describe('analytics query key', () => {
+  it('is the search\'s own stems (stop words left out), placeholders kept', async () => {
+    const { stems } = await import('../../core/text/stem.js');
+    expect(queryKey(maskQuery('Визит в Москву'))).toBe(queryKey(maskQuery('визит москвы')));
+    expect(queryKey(maskQuery('Визит в Москву'))).toBe(stems('Визит в Москву').join(' '));
+    expect(queryKey(maskQuery('звонок +7 (912) 345-67-89 и письмо'))).toBe(`${stems('звонок').join(' ')} [phone] ${stems('письмо').join(' ')}`);
+    // Only stop words: still a query of its own (its folded words), not dropped.
+    expect(queryKey(maskQuery('И'))).toBe('и');
+  });
+});

@@ -33,7 +33,7 @@ export const IDLE_MS = 2000;
 /** Leaving counts results as seen once they were on screen this long. */
 export const SEEN_MS = 1000;
 
-type Pending = Omit<AnalyticsReport, 'prev' | 'end'>;
+type Pending = Omit<AnalyticsReport, 'prev' | 'prevMissed' | 'end'>;
 
 interface Candidate {
   /** The query and its filters: a later answer with the same key (show more, "search exactly", retry) continues it. */
@@ -47,7 +47,8 @@ interface Candidate {
 /** The reporting for one `<news-search>`; the entry tells it what was shown, chosen and paged. */
 export class SearchAnalytics implements ReactiveController {
   private current: Candidate | undefined;
-  private prev: string | undefined;
+  /** The previous final query, kept only while it missed (no result, or no click): reformulations. */
+  private prev: Pick<AnalyticsReport, 'prev' | 'prevMissed'> | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   /**
@@ -130,9 +131,9 @@ export class SearchAnalytics implements ReactiveController {
   }
 
   private send(candidate: Candidate, end: AnalyticsReport['end']): void {
-    const report: AnalyticsReport = { ...candidate.report, end };
-    if (this.prev !== undefined) report.prev = this.prev;
-    this.prev = candidate.report.q;
+    const { q, total, click } = candidate.report;
+    const report: AnalyticsReport = { ...candidate.report, ...this.prev, end };
+    this.prev = click ? undefined : { prev: q, prevMissed: total ? 'no-click' : 'zero' };
     this.drop();
     if (!this.host.reporting) return;
     // fetch with keepalive outlives a navigation (the chosen result's page) like sendBeacon, but
