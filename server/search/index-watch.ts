@@ -1,5 +1,6 @@
 /** Polls the engine for index changes (the version the cache and the ranking index follow). */
 import type { Engine } from '../../core/engine/client.js';
+import { EngineTimeoutError } from '../../core/engine/transport.js';
 import type { Logger } from '../../core/logger.js';
 
 export interface IndexWatcher {
@@ -12,8 +13,9 @@ export interface IndexWatcher {
  * Learns when the index changes without write rights: polls, with a read-only "monitor" key
  * (`indexes.get` + `tasks.get` on this index only, see core/engine/keys.ts), the index's
  * `updatedAt` and the uid of its latest succeeded task. Any write, settings change or swap moves
- * one of them. Polls failing for `staleAfterMs` report `undefined` (version unknown: the cache is
- * bypassed and the ranking index set aside until a poll answers again).
+ * one of them. A poll the engine refuses, or polls timing out for `staleAfterMs`, report
+ * `undefined` (version unknown: the cache is bypassed and the ranking index set aside until a poll
+ * answers again).
  *
  * Why not at the first failure: an engine busy with a large write answers `/tasks` past the request
  * timeout now and then. bench:memory at 1× (57,650 chunks, an editor's run) saw single failed polls
@@ -22,6 +24,12 @@ export interface IndexWatcher {
  * right than the cache's own age; a real change is still seen at the first poll that answers.
  */
 export const STALE_AFTER_MS = 10_000;
+
+/** A request that timed out (the engine is busy), anywhere in the error's cause chain. */
+function timedOut(error: unknown): boolean {
+  for (let e = error; e instanceof Error; e = e.cause) if (e instanceof EngineTimeoutError) return true;
+  return false;
+}
 
 export function watchIndex(
   monitor: Engine,
@@ -55,8 +63,9 @@ export function watchIndex(
         failingSince = now();
         log.warn({ indexUid, err, keptForMs: known ? staleAfterMs : 0 }, 'index watch failed; the last version is kept while it retries');
       }
-      // Never known (the first poll), or failing too long: unknown.
-      if (!reportedUnknown && (!known || now() - failingSince >= staleAfterMs)) {
+      // Unknown at once when never known (the first poll) or the engine is not there (refused,
+      // reset: it may come back restored with other contents); after staleAfterMs when it is only slow.
+      if (!reportedUnknown && (!known || !timedOut(error) || now() - failingSince >= staleAfterMs)) {
         reportedUnknown = true;
         if (known) log.warn({ indexUid, err, failedForMs: now() - failingSince }, 'index watch still failing; cache bypassed and ranking index set aside');
         onVersion(undefined);

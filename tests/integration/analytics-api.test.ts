@@ -309,7 +309,12 @@ if (redisServerOrSkip('search analytics with the shared response cache')) {
         }
         const get = (i: number) => fetch(`${proxies[i]!.server.baseUrl}/api/search?q=${encodeURIComponent('санкции')}`, { headers: client(1) });
         expect((await get(0)).status).toBe(200);
-        const [entry] = await redis.keys('news-search:facts:v*');
+        // The shared cache is written after the answer is sent: wait for the entry (a loaded CI machine is slow).
+        let entry: string | undefined;
+        for (let i = 0; i < 200 && entry === undefined; i++) {
+          [entry] = await redis.keys('news-search:facts:v*');
+          if (entry === undefined) await new Promise((resolve) => setTimeout(resolve, 25));
+        }
         const stored = JSON.parse((await redis.get(entry!))!) as { body: string; facts: { q: string; total: number; complete: boolean } };
         expect(stored.facts).toMatchObject({ q: 'санкции', complete: true });
         // The body is served as stored, never parsed for counting: a body no JSON parser reads is still counted.

@@ -8,10 +8,11 @@ import { describe, expect, it } from 'vitest';
 import type { Engine } from '../../core/engine/client.js';
 import { createLogger } from '../../core/logger.js';
 import { watchIndex } from '../../server/search/index-watch.js';
+import { EngineTimeoutError } from '../../core/engine/transport.js';
 
 /** The two calls the watcher makes, answering or failing as the test says (the engine's own behaviour is not under test here). */
-function monitorThat(state: { up: boolean; task: number }): Engine {
-  const fail = () => Promise.reject(new Error('request timed out after 2000ms'));
+function monitorThat(state: { up: boolean; task: number; refused?: boolean }): Engine {
+  const fail = () => Promise.reject(state.refused ? new Error('connect ECONNREFUSED 127.0.0.1:7700') : new Error('Request to /tasks has failed', { cause: new EngineTimeoutError(2000) }));
   return {
     index: () => ({ getRawInfo: () => (state.up ? Promise.resolve({ updatedAt: 'u' }) : fail()) }),
     tasks: { getTasks: () => (state.up ? Promise.resolve({ results: [{ uid: state.task }] }) : fail()) },
@@ -42,6 +43,17 @@ describe('watchIndex', () => {
     state.task = 2;
     await until(() => versions.at(-1) === 'u#2');
     expect(versions.at(-1)).toBe('u#2');
+    watcher.stop();
+  });
+
+  it('an engine that refuses the connection (stopped, restarting) makes the version unknown at once', async () => {
+    const state = { up: true, task: 1, refused: true };
+    const versions: (string | undefined)[] = [];
+    const watcher = watchIndex(monitorThat(state), 'i', 5, (v) => versions.push(v), createLogger('silent'), 60_000);
+    await watcher.ready;
+    state.up = false;
+    await until(() => versions.at(-1) === undefined);
+    expect(versions.at(-1)).toBeUndefined();
     watcher.stop();
   });
 
