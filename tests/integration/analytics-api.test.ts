@@ -312,7 +312,8 @@ if (redisServerOrSkip('search analytics with the shared response cache')) {
         // The shared cache is written after the answer is sent: wait for the entry (a loaded CI machine is slow).
         let entry: string | undefined;
         for (let i = 0; i < 200 && entry === undefined; i++) {
-          [entry] = await redis.keys('news-search:facts:v*');
+          // `…:v*` and not `…:version` (the shared version, written first).
+          [entry] = (await redis.keys('news-search:facts:v*')).filter((k) => k !== 'news-search:facts:version');
           if (entry === undefined) await new Promise((resolve) => setTimeout(resolve, 25));
         }
         const stored = JSON.parse((await redis.get(entry!))!) as { body: string; facts: { q: string; total: number; complete: boolean } };
