@@ -8,7 +8,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import vary from 'vary';
 import type { Metrics } from './metrics.js';
-import type { EncodedBodies } from './encoded.js';
+import type { EncodedBodies, EncodedBody } from './encoded.js';
 import type { RateLimitCounter } from './rate-limit-counter.js';
 
 /** The path answered here, which is also recordRequests()' route label for it. */
@@ -58,11 +58,11 @@ export function fastHits(steps: FastHitSteps): (req: IncomingMessage, res: Serve
     const encoded = steps.encoded.chosen(req.headers['accept-encoding'], body);
     if (encoded === undefined) return false;
     if (!steps.rateLimit) {
-      sendOrDrop(steps, req, res, [], encoded.bytes, encoded.encoding, body);
+      sendOrDrop(steps, req, res, [], body, encoded);
       return true;
     }
     steps.rateLimit.consume(req).then(
-      (limitHeaders) => (limitHeaders ? sendOrDrop(steps, req, res, limitHeaders, encoded.bytes, encoded.encoding, body) : fallThrough()),
+      (limitHeaders) => (limitHeaders ? sendOrDrop(steps, req, res, limitHeaders, body, encoded) : fallThrough()),
       // A store that fails is Express's to report, as it would for any request.
       () => fallThrough(),
     );
@@ -75,17 +75,9 @@ export function fastHits(steps: FastHitSteps): (req: IncomingMessage, res: Serve
  * cannot take over: the error is reported and the connection dropped, as Node does with a
  * response that fails mid-way.
  */
-function sendOrDrop(
-  steps: FastHitSteps,
-  req: IncomingMessage,
-  res: ServerResponse,
-  limitHeaders: readonly [string, string][],
-  bytes: Buffer,
-  encoding: 'br' | 'gzip' | undefined,
-  body: Buffer,
-): void {
+function sendOrDrop(steps: FastHitSteps, req: IncomingMessage, res: ServerResponse, limitHeaders: readonly [string, string][], body: Buffer, encoded: EncodedBody): void {
   try {
-    send(steps, req, res, limitHeaders, bytes, encoding, body);
+    send(steps, req, res, limitHeaders, body, encoded);
   } catch (error) {
     steps.onError(error);
     res.destroy();
@@ -93,15 +85,8 @@ function sendOrDrop(
 }
 
 /** Headers in the order Express's stack sets them, so the two answers cannot be told apart. */
-function send(
-  steps: FastHitSteps,
-  req: IncomingMessage,
-  res: ServerResponse,
-  limitHeaders: readonly [string, string][],
-  bytes: Buffer,
-  encoding: 'br' | 'gzip' | undefined,
-  body: Buffer,
-): void {
+/** `body` is the cached answer (what analytics counts), `encoded` the bytes sent for this request's Accept-Encoding. */
+function send(steps: FastHitSteps, req: IncomingMessage, res: ServerResponse, limitHeaders: readonly [string, string][], body: Buffer, { bytes, encoding }: EncodedBody): void {
   steps.metrics.cache.inc({ result: 'hit' });
   steps.metrics.fastHits.inc();
   steps.counted?.(body, req);
