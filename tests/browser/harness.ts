@@ -2,6 +2,8 @@
  * Shared set-up for the widget's browser tests: a real index built by the real indexer from our
  * fixtures, the real server, real Chromium, and a harness that drives `<news-search>` like a reader.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { runIndexer } from '../../indexer/run.js';
 import { launchBrowser } from '../support/browser.js';
@@ -171,4 +173,19 @@ export async function typeThenRefine(widget: NewsSearchHarness): Promise<void> {
   await widget.page.waitForTimeout(3000);
   await typeLikeReader(widget, ' визит');
   await widget.settled('путин визит');
+}
+
+/** A news site of another origin (localhost, where the API listens on 127.0.0.1) serving the pages `page` renders. */
+export interface HostSite {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startHostSite(page: (url: URL) => string): Promise<HostSite> {
+  const site = createServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page(new URL(req.url ?? '/', 'http://site')));
+  });
+  await new Promise<void>((resolve) => site.listen(0, 'localhost', resolve));
+  const { port } = site.address() as AddressInfo;
+  return { url: `http://localhost:${port}`, close: () => new Promise((resolve) => site.close(() => resolve())) };
 }

@@ -6,7 +6,6 @@
  * final query, text/plain, no cookie).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page, Request } from 'playwright-core';
@@ -18,7 +17,7 @@ import { SearchAnalytics } from '../../server/analytics/collector.js';
 import { ANALYTICS_DB_FILE, SqliteAnalyticsStore } from '../../server/analytics/sqlite-store.js';
 import { dayOf, type FactKind } from '../../server/analytics/store.js';
 import { queryKey, maskQuery } from '../../server/analytics/query-form.js';
-import { mountWidget, NewsSearchHarness, openDemo, startWidgetEnv, typeLikeReader, typeThenRefine, type WidgetEnv } from './harness.js';
+import { mountWidget, NewsSearchHarness, openDemo, startHostSite, startWidgetEnv, typeLikeReader, typeThenRefine, type WidgetEnv } from './harness.js';
 
 let env: WidgetEnv;
 let dataDir: string;
@@ -290,15 +289,13 @@ describe('one report per final query', () => {
 describe('embedded on another origin', () => {
   it('reads the header through CORS and its reports reach the API cross-origin, without a preflight', async () => {
     // The news site: one page with our script tag, on another port (another origin).
-    const site = createServer((_req, res) =>
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<!doctype html><html lang="ru"><head><meta charset="utf-8"><title>Новости</title>
+    const site = await startHostSite(
+      () => `<!doctype html><html lang="ru"><head><meta charset="utf-8"><title>Новости</title>
 <script type="module" src="${env.server.baseUrl}/widget.js"></script></head><body><main>
-<news-search id="embedded" endpoint="${env.server.baseUrl}/api/search"></news-search></main></body></html>`),
+<news-search id="embedded" endpoint="${env.server.baseUrl}/api/search"></news-search></main></body></html>`,
     );
-    await new Promise<void>((resolve) => site.listen(0, 'localhost', resolve));
     try {
-      const address = site.address();
-      const siteUrl = `http://localhost:${typeof address === 'object' && address ? address.port : 0}`;
+      const siteUrl = site.url;
       const { page, errors } = await openDemo(env.browser, siteUrl);
       const recorder = recordReports(page);
       const methods: string[] = [];
@@ -319,7 +316,7 @@ describe('embedded on another origin', () => {
       expect(errors).toEqual([]);
       await page.close();
     } finally {
-      await new Promise((resolve) => site.close(resolve));
+      await site.close();
     }
   });
 });

@@ -4,13 +4,12 @@
  * headers; a chunk is fetched on focus or hover, before the reader's first results need it.
  * The embedding site is a plain HTTP server on another port (another origin), our server is the real one.
  */
-import { createServer, type Server } from 'node:http';
 import type { Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWidgetEnv, type WidgetEnv } from './harness.js';
+import { startHostSite, startWidgetEnv, type HostSite, type WidgetEnv } from './harness.js';
 
 let env: WidgetEnv;
-let site: Server;
+let site: HostSite;
 let siteUrl: string;
 
 /** The news site's pages: one script tag; at `/` three widgets (Russian inline, English inline, modal), at `/plain` the Russian inline one. */
@@ -26,13 +25,11 @@ ${plain ? '' : `<div lang="en">${widget('en')}</div>\n${widget('modal', ' mode="
 
 beforeAll(async () => {
   env = await startWidgetEnv('widget_embed');
-  site = createServer((req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(sitePage(env.server.baseUrl, req.url === '/plain')));
-  await new Promise<void>((resolve) => site.listen(0, 'localhost', resolve));
-  const address = site.address();
-  siteUrl = `http://localhost:${typeof address === 'object' && address ? address.port : 0}`;
+  site = await startHostSite((url) => sitePage(env.server.baseUrl, url.pathname === '/plain'));
+  siteUrl = site.url;
 });
 afterAll(async () => {
-  await new Promise((resolve) => site?.close(resolve));
+  await site?.close();
   await env?.close();
 });
 

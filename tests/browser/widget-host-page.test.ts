@@ -5,14 +5,13 @@
  * page styles leaking in, stuck states, a list that never closes, a cramped phone dialog, the
  * page's direction, CSS zoom, an endpoint with its own query string, and what a screen reader hears.
  */
-import { createServer, type Server } from 'node:http';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NewsSearchHarness, openPage, startWidgetEnv, type WidgetEnv } from './harness.js';
+import { NewsSearchHarness, openPage, startHostSite, startWidgetEnv, type HostSite, type WidgetEnv } from './harness.js';
 
 let env: WidgetEnv;
-let site: Server;
+let site: HostSite;
 let siteUrl: string;
 
 /** The pages' own styles, as a news site writes them. */
@@ -51,16 +50,11 @@ function sitePage(api: string, url: URL): string {
 
 beforeAll(async () => {
   env = await startWidgetEnv('widget_host');
-  site = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://site');
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(sitePage(env.server.baseUrl, url));
-  });
-  await new Promise<void>((resolve) => site.listen(0, 'localhost', resolve));
-  const address = site.address();
-  siteUrl = `http://localhost:${typeof address === 'object' && address ? address.port : 0}`;
+  site = await startHostSite((url) => sitePage(env.server.baseUrl, url));
+  siteUrl = site.url;
 });
 afterAll(async () => {
-  await new Promise((resolve) => site?.close(resolve));
+  await site?.close();
   await env?.close();
 });
 
