@@ -18,6 +18,10 @@ export function createLogger(level: string, destination?: DestinationStream, opt
     {
       level,
       base: undefined,
+      // ioredis puts the failed command's arguments on its errors (`err.command.args`): the
+      // analytics day's hashing key, query batches, client hashes. Logged errors keep type, message
+      // and stack, never the command.
+      serializers: { err: errorWithoutCommand },
       redact: {
         paths: ['apiKey', 'masterKey', 'key', '*.apiKey', '*.masterKey', '*.key', 'req.headers.authorization', 'headers.authorization'],
         censor: '[redacted]',
@@ -63,4 +67,11 @@ function asNodeStream(destination: DestinationStream): NodeJS.WritableStream {
 /** Shows enough of a secret to recognise it, never enough to use it. */
 export function maskSecret(secret: string): string {
   return `${secret.slice(0, 4)}…(${secret.length} chars)`;
+}
+
+function errorWithoutCommand(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  const serialized = pino.stdSerializers.err(error) as unknown as Record<string, unknown>;
+  delete serialized['command'];
+  return serialized;
 }

@@ -31,4 +31,13 @@ describe('console output', () => {
     createLogger('info', stream).info({ masterKey: 'super-secret-master-key' }, 'hello');
     expect(JSON.parse(lines[0]!)).toMatchObject({ level: 30, msg: 'hello', masterKey: '[redacted]' });
   });
+
+  it('drops the command a Redis error carries (its arguments can be the analytics key or query batches)', () => {
+    const lines: string[] = [];
+    const error = Object.assign(new Error('Connection is closed.'), { command: { name: 'set', args: ['news:analytics:client-key:2026-12-07', 'secret-day-key'] } });
+    createLogger('info', { write: (line: string) => void lines.push(line) }).warn({ err: error }, 'analytics flush failed');
+    expect(lines.join('')).toContain('Connection is closed.');
+    expect(lines.join('')).not.toContain('secret-day-key');
+  });
 });
+
