@@ -34,7 +34,7 @@ export interface RankingIndex {
    * The same bytes as consecutive parts (the last is the checksum), to be written one by one: the
    * whole file in one buffer was two more copies of it (~56 MB each at 50k chunks) at every save.
    */
-  snapshotParts(position: unknown): Iterable<Buffer>;
+  snapshotParts(position: unknown, sliceTokens?: number): Iterable<Buffer>;
   stats(): RankingStats;
   /** The live vocabulary typo correction reads (server/search/typo.ts); follows every `apply`. */
   vocabulary(): RankVocabulary;
@@ -97,7 +97,7 @@ function wrap(store: RankingStore): RankingIndex {
     search: (query, scope, wanted, facets = []) => scorer.rank(query, scope, wanted, facets),
     has: (id) => store.slotOf.has(id),
     snapshot: (position) => Buffer.concat([...encodeSnapshot(store, position)]),
-    snapshotParts: (position) => encodeSnapshot(store, position),
+    snapshotParts: (position, sliceTokens) => encodeSnapshot(store, position, sliceTokens),
     stats: () => ({ chunks: store.chunkCount, articles: store.articleCount, terms: store.terms.length, bytes: store.byteSize }),
     vocabulary: () => vocabulary,
   };
@@ -130,7 +130,7 @@ interface SnapshotHeader {
 /** Tokens per part of the two big columns: ~1 MB each, written before the next is made. */
 const TOKEN_SLICE = 1 << 18;
 
-function* encodeSnapshot(store: RankingStore, position: unknown): Generator<Buffer> {
+function* encodeSnapshot(store: RankingStore, position: unknown, sliceTokens = TOKEN_SLICE): Generator<Buffer> {
   // Straight from the store's columns, numbering its term, surface, tag and article ids densely in
   // the order first met: the same bytes as building ChunkRecords of strings first, without making a
   // string per token. At 49k dev chunks that took ~1.7 s of the event loop once a minute after changes.
@@ -204,20 +204,21 @@ function* encodeSnapshot(store: RankingStore, position: unknown): Generator<Buff
   yield emit(json);
   for (const column of Object.values(columns)) yield emit(Buffer.from(column.buffer, column.byteOffset, column.byteLength));
   for (const which of ['tokens', 'surfaces'] as const) {
-    let slice = new Int32Array(Math.min(TOKEN_SLICE, tokenCount));
+    let slice = new Int32Array(Math.min(sliceTokens, tokenCount));
     let filled = 0;
     for (let i = 0; i < live.length; i++) {
-      const length = store.decode(live[i]!);
-      const ids = which === 'tokens' ? store.decodedTerms : store.decodedSurfaces;
-      for (let k = 0; k < length; k++) {
-        slice[filled++] = which === 'tokens' ? term(ids[k]!) : aligned[i] ? surface(ids[k]!) : -1;
-        if (filled === slice.length) {
-          yield emit(Buffer.from(slice.buffer, 0, filled * 4));
-          // A new slice: the one just yielded may still be on its way to the file.
-          slice = new Int32Array(slice.length);
-          filled = 0;
-        }
+      // Parts are handed over only between chunks: while the writer waits, searches decode other
+      // chunks into the store's shared decode buffers, which a chunk half-read would then read on.
+      const length = store.chunkLength(live[i]!);
+      if (filled + length > slice.length) {
+        if (filled > 0) yield emit(Buffer.from(slice.buffer, 0, filled * 4));
+        // A new slice: the one just handed over may still be on its way to the file.
+        slice = new Int32Array(Math.max(sliceTokens, length));
+        filled = 0;
       }
+      store.decode(live[i]!);
+      const ids = which === 'tokens' ? store.decodedTerms : store.decodedSurfaces;
+      for (let k = 0; k < length; k++) slice[filled++] = which === 'tokens' ? term(ids[k]!) : aligned[i] ? surface(ids[k]!) : -1;
     }
     if (filled > 0) yield emit(Buffer.from(slice.buffer, 0, filled * 4));
   }
