@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 import type { Config } from '../core/config.js';
-import { createEngine, type Engine } from '../core/engine/client.js';
+import { createEngine, engineErrorCode, type Engine } from '../core/engine/client.js';
 import { adminEngineFor, isDistributed, prepareCluster, shardFor, type ClusterConfig } from '../core/engine/cluster.js';
 import { connectEngine } from '../core/engine/connect.js';
 import { ensureMonitorKey, ensureSearchKey } from '../core/engine/keys.js';
@@ -161,8 +161,9 @@ export async function startSystem(config: Config, log: Logger): Promise<RunningS
           watcher?.stop();
           ranking?.stop();
           synonyms?.stop();
-          await side.indexing?.stop();
+          // Publishes are refused first: stopping start-up indexing may wait on the indexer's lease.
           publisher?.refuseNew();
+          await side.indexing?.stop();
           await drain(server, config.shutdownGraceMs, log);
           await publisher?.stop();
           // After the last answer, before Redis closes: the counts of the last seconds are kept.
@@ -187,9 +188,9 @@ export async function startSystem(config: Config, log: Logger): Promise<RunningS
 /** One engine: embedded unless MEILI_URL is set. */
 async function singleSide(config: Config, log: Logger): Promise<SearchSide> {
   const connection = await connectEngine(config, log, { role: 'server' });
+  let indexing: StartupIndexing | undefined;
   try {
     const admin = createEngine({ url: connection.url, apiKey: connection.masterKey, timeoutMs: 60_000 });
-    let indexing: StartupIndexing | undefined;
     if (config.skipIndexOnStart) {
       await ensureIndex(admin, config.indexUid);
     } else {
@@ -209,6 +210,8 @@ async function singleSide(config: Config, log: Logger): Promise<SearchSide> {
       stop: () => connection.stop(),
     };
   } catch (error) {
+    // A background indexing run already started must not write on into an engine being stopped.
+    await indexing?.stop();
     await connection.stop();
     throw error;
   }
@@ -252,8 +255,20 @@ async function clusterSide(config: Config, cluster: ClusterConfig, log: Logger):
  * a deploy), else waited for (a new site has nothing to serve until its first run is done).
  */
 async function indexAtStart(config: Config, log: Logger, engines: readonly Engine[]): Promise<StartupIndexing | undefined> {
-  const counts = await Promise.all(engines.map((e) => e.index(config.indexUid).search('', { limit: 0 }).then((r) => r.estimatedTotalHits ?? 0, () => 0)));
-  if (counts.some((n) => n > 0)) return indexArticlesInBackground(config, log);
+  // Only a missing index counts as empty: an engine slow to answer just after a restart has its
+  // documents all the same, and waiting for a whole indexing run there would refuse connections.
+  const counts = await Promise.all(
+    engines.map((e) =>
+      e
+        .index(config.indexUid)
+        .search('', { limit: 0 })
+        .then(
+          (r) => r.estimatedTotalHits ?? 0,
+          (error: unknown) => (engineErrorCode(error) === 'index_not_found' ? 0 : Number.NaN),
+        ),
+    ),
+  );
+  if (counts.some((n) => n > 0 || Number.isNaN(n))) return indexArticlesInBackground(config, log);
   await indexArticlesAtStart(config, log);
   return undefined;
 }
