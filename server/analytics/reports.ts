@@ -162,7 +162,14 @@ export class Reports {
     return { columns: ['query', 'corrected_to', 'accepted', 'rejected'], rows: best.map((p) => [spellings.get(p.key) ?? p.key, p.to, p.accepted, p.rejected]) };
   }
 
-  private async reformulations(): Promise<Table> {
+  /** Read once per request: the zero-results table's synonym lines use it too. */
+  private reformulationTable: Promise<Table> | undefined;
+
+  private reformulations(): Promise<Table> {
+    return (this.reformulationTable ??= this.readReformulations());
+  }
+
+  private async readReformulations(): Promise<Table> {
     const rows = await this.store.facts('reformulation', this.range);
     const visible = await this.store.visible([...new Set(rows.flatMap((r) => [r.key, r.sub]))]);
     const best = topBy(rows.filter((r) => visible.has(r.key) && visible.has(r.sub)), (r) => r.n, this.range.limit);
