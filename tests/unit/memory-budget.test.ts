@@ -31,8 +31,10 @@ describe('ranking memory budget', () => {
     const tight = rankingBudget(undefined, HEAP_RESERVE_BYTES, heap, 300 * MB);
     expect(indexNeed(57_650)).toBeGreaterThan(tight.bytes);
     expect(tight.source).toMatch(/container's memory limit of 315 MB less the V8 heap limit of 268 MB/);
-    // No container limit: the heap alone decides.
-    expect(rankingBudget(undefined, HEAP_RESERVE_BYTES, heap)).toEqual(rankingBudget(undefined, HEAP_RESERVE_BYTES, heap, undefined));
+    // A roomy container leaves the heap's budget as it is; without a container limit the heap alone decides.
+    const byHeap = rankingBudget(undefined, HEAP_RESERVE_BYTES, heap);
+    expect(byHeap.source).toMatch(/^the V8 heap limit/);
+    expect(rankingBudget(undefined, HEAP_RESERVE_BYTES, heap, 8192 * MB)).toEqual(byHeap);
   });
 });
 
