@@ -6,7 +6,7 @@ import { MemoryStore, type Store } from 'express-rate-limit';
 import type { Engine } from '../core/engine/client.js';
 import type { Logger } from '../core/logger.js';
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_URL_BYTES } from '../core/query-length.js';
-import { errorBody, errorHandler, notFoundHandler } from './http/errors.js';
+import { errorHandler, notFoundHandler } from './http/errors.js';
 import { EncodedBodies } from './http/encoded.js';
 import { fastHits } from './http/fast-hits.js';
 import { requestLogger, requestLogging } from './http/logging.js';
@@ -14,7 +14,7 @@ import { countEngineErrors, createMetrics, recordRequests, timeRequest, watchRan
 import { openApiDocument } from './http/openapi.js';
 import { RateLimitCounter, type TrustProxy } from './http/rate-limit-counter.js';
 import { operationalBudget } from './http/operational-budget.js';
-import { methodNotAllowed } from './http/routing.js';
+import { methodNotAllowed, sendMethodNotAllowed } from './http/routing.js';
 import { corsPolicy, limitUrlLength, metricsAccess, rateLimitPolicy, securityHeaderSetter, securityHeaders } from './http/security.js';
 import { articleRoutes, type ArticleEngines } from './routes/articles.js';
 import { healthRoutes, type ClusterReadiness, type Readiness } from './routes/health.js';
@@ -135,10 +135,7 @@ export function createApp(deps: AppDeps): Express {
   // would tell it the path exists.
   app.use(async (req, res, next) => {
     if (req.path !== '/metrics' || !mayReadMetrics(req)) return next();
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.status(405).set('allow', 'GET, HEAD, OPTIONS').json(errorBody('method_not_allowed', `${req.method.slice(0, 20)} is not allowed on /metrics; it takes GET, HEAD, OPTIONS.`));
-      return;
-    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendMethodNotAllowed(req, res, ['GET', 'HEAD']);
     res.type(metrics.registry.contentType).set('cache-control', 'no-store').send(await metrics.registry.metrics());
   });
   app.use(rateLimitPolicy(http.rateLimit, http.rateLimitWindowMs, rateLimitStore));

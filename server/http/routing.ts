@@ -1,5 +1,5 @@
 /** Exact path matching, and 405 for a method a known path does not take. */
-import { Router, type Express, type RequestHandler } from 'express';
+import { Router, type Express, type Request, type RequestHandler, type Response } from 'express';
 import { errorBody } from './errors.js';
 
 /**
@@ -58,10 +58,15 @@ export function methodNotAllowed(app: Express): RequestHandler {
       next();
       return;
     }
-    const allow = [...methods].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b)).concat('OPTIONS').join(', ');
-    res
-      .status(405)
-      .set('allow', allow)
-      .json(errorBody('method_not_allowed', `${req.method.slice(0, 20)} is not allowed on ${req.path.slice(0, 200)}; it takes ${allow}.`));
+    sendMethodNotAllowed(req, res, [...methods]);
   };
+}
+
+/** 405 with `Allow` (the given methods in the usual order, then OPTIONS) and the JSON error body. */
+export function sendMethodNotAllowed(req: Request, res: Response, methods: readonly string[]): void {
+  const allow = [...methods].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b)).concat('OPTIONS').join(', ');
+  res
+    .status(405)
+    .set('allow', allow)
+    .json(errorBody('method_not_allowed', `${req.method.slice(0, 20)} is not allowed on ${req.path.slice(0, 200)}; it takes ${allow}.`));
 }
